@@ -1,0 +1,3 @@
+from wayhome.cli import main
+
+main()

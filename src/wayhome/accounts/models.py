@@ -1,0 +1,77 @@
+"""Agencies, teams and users: who may see what starts here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wayhome.accounts.roles import Cap, Role, caps_for
+from wayhome.core.models import BaseModel
+
+
+class Agency(BaseModel):
+    """An organisation using wayhome; its records are invisible to every other agency."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("Non-governmental organisation")
+        OMBUDSPERSON = "ombudsperson", _("Ombudsperson's office")
+        CONSULAR = "consular", _("Consular service")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NGO)
+    country = models.ForeignKey(
+        "places.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=8,
+        help_text=_("Letters that start this agency's tracing references, e.g. NGO."),
+    )
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(BaseModel):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member of exactly one agency, with one role."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
+    language = models.CharField(_("language"), max_length=8, default="en")
+
+    @property
+    def agency_key(self) -> int:
+        """The agency id that scopes this user's reads and writes.
+
+        Selectors check a capability first, and only users with an agency hold
+        capabilities that reach records, so reaching here without one is a bug.
+        """
+        if self.agency_id is None:
+            raise PermissionError("This account belongs to no agency.")
+        return self.agency_id
+
+    def has_cap(self, cap: Cap) -> bool:
+        """Whether this user's role grants the capability (row scope is checked apart)."""
+        return self.is_active and self.agency_id is not None and cap in caps_for(self.role)

@@ -1,0 +1,70 @@
+"""Capability checks for views. Row scoping is the selectors' job; this is the role gate.
+
+An anonymous user is sent to log in; a logged-in user without the capability gets 403 and
+the refusal is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from wayhome.accounts.models import User
+from wayhome.accounts.roles import Cap
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+class AuthedRequest(HttpRequest):
+    """A request whose user is known to be a logged-in wayhome user (for typing)."""
+
+    user: User
+
+
+def _deny(request: HttpRequest, cap: Cap) -> None:
+    from wayhome.audit.models import AuditEvent
+    from wayhome.audit.services import audit_record
+
+    audit_record(
+        actor=cast(User, request.user),
+        action=AuditEvent.Action.DENIED,
+        changes={"capability": cap.value, "path": request.path},
+    )
+    raise PermissionDenied
+
+
+def cap_required(cap: Cap) -> Callable[[V], V]:
+    """Decorate a view so that only users whose role grants ``cap`` reach it."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_cap(cap):
+                _deny(request, cap)
+            return view(request, *args, **kwargs)
+
+        return cast(V, wrapped)
+
+    return decorator
+
+
+class CapRequiredMixin(AccessMixin):
+    """Class-based equivalent of ``cap_required``: set ``required_cap``."""
+
+    required_cap: Cap
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_cap(self.required_cap):
+            _deny(request, self.required_cap)
+        return cast(HttpResponse, super().dispatch(request, *args, **kwargs))  # type: ignore[misc]

@@ -1,0 +1,82 @@
+"""Writing audit events. Every service calls ``audit_record`` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from wayhome.accounts.models import Agency, User
+from wayhome.audit import context
+from wayhome.audit.models import AuditEvent
+
+Changes = dict[str, list[Any]]
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value."""
+    if isinstance(value, models.Model):
+        return str(getattr(value, "uuid", value.pk))
+    if isinstance(value, dt.date | dt.datetime | uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of ``fields``, JSON-safe, for diffing before a change."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        value = getattr(instance, attname)
+        if isinstance(field, models.ForeignKey) and value is not None:
+            related = getattr(instance, name)
+            value = related
+        out[name] = _plain(value)
+    return out
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
+    """``{field: [old, new]}`` for the fields whose values differ."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    person_uuid: uuid.UUID | None = None,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+    agency: Agency | None = None,
+) -> AuditEvent:
+    """Append one audit event, stamped with the current request's origin."""
+    ctx = context.current()
+    obj_uuid = getattr(obj, "uuid", None) if obj is not None else None
+    if agency is None:
+        agency = getattr(obj, "agency", None) if obj is not None else None
+        if agency is None and actor is not None:
+            agency = actor.agency
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=actor.get_username() if actor is not None else "",
+        agency=agency,
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_uuid=obj_uuid,
+        person_uuid=person_uuid,
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        reason=reason[:500],
+        ip=ctx.ip,
+        user_agent=ctx.user_agent,
+        request_id=ctx.request_id,
+    )

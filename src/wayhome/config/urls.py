@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("accounts/", include("wayhome.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("persons/", include("wayhome.people.urls")),
+    path("places/", include("wayhome.places.urls")),
+    path("tracing/", include("wayhome.tracing.urls")),
+    path("", include("wayhome.web.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

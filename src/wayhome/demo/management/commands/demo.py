@@ -1,0 +1,39 @@
+"""``wayhome demo``: migrate, load synthetic data once, explain how to log in, serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from wayhome.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from wayhome.people.models import Person
+
+
+class Command(BaseCommand):
+    help = "Set up and serve the demo on 127.0.0.1 with synthetic people only."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--persons", type=int, default=3000)
+        parser.add_argument("--seed", type=int, default=2019)
+        parser.add_argument("--no-serve", action="store_true", help="set up, then stop")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        rows = ensure_demo_accounts()
+        if not Person.objects.exists():
+            self.stdout.write(f"Loading {opts['persons']} synthetic persons (first run only)...")
+            call_command("seed", persons=opts["persons"], seed=opts["seed"], demo=True)
+        url = f"http://127.0.0.1:{opts['port']}/"
+        self.stdout.write(self.style.SUCCESS(f"\nwayhome demo at {url}  (synthetic people only)"))
+        self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
+        self.stdout.write("Users (username — role — agency):")
+        for username, role, agency in rows:
+            self.stdout.write(f"  {username:28} {role:24} {agency}")
+        if opts["no_serve"]:
+            return
+        call_command("runserver", f"127.0.0.1:{opts['port']}", use_reloader=False)

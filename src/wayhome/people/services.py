@@ -1,0 +1,524 @@
+"""Writes to persons and their families. Each is atomic and audited in its transaction.
+
+Errors a user can fix are raised as ``ValidationError`` with a message that says what is
+wrong; nothing is written when one is raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wayhome.accounts.models import User
+from wayhome.audit.models import AuditEvent
+from wayhome.audit.services import audit_record, diff, snapshot
+from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError
+from wayhome.core.text import detect_script, search_fold
+from wayhome.people.models import (
+    Citizenship,
+    FamilyGroup,
+    IdentityDocument,
+    Person,
+    PersonName,
+    Photo,
+    Relationship,
+    Sex,
+)
+from wayhome.places.models import Country, Region
+
+A = AuditEvent.Action
+
+PERSON_FIELDS = (
+    "sex",
+    "birth_precision",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_age_years",
+    "birth_age_as_of",
+    "birth_place",
+    "birth_country",
+    "home_region",
+    "notes",
+)
+NAME_FIELDS = ("kind", "script", "given", "patronymic", "family", "full", "is_primary")
+
+
+@dataclass(frozen=True)
+class NameData:
+    """One name as entered; ``script`` is detected when left blank."""
+
+    given: str = ""
+    patronymic: str = ""
+    family: str = ""
+    full: str = ""
+    kind: str = PersonName.Kind.LEGAL
+    script: str = ""
+    is_primary: bool = False
+
+    def text(self) -> str:
+        return " ".join(p for p in (self.given, self.patronymic, self.family, self.full) if p)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_birth(birth: FuzzyDate) -> None:
+    try:
+        birth.check_not_future(_today(), _("The birth date"))
+    except FuzzyDateError as exc:
+        raise ValidationError({"birth": str(exc)}) from exc
+
+
+def _check_same_agency(actor: User, *objs: Any) -> None:
+    for obj in objs:
+        if obj.agency_id != actor.agency_id:
+            # Should never happen through the views (selectors 404 first); a service
+            # called with another agency's record is a bug, not a user error.
+            raise PermissionError("Record belongs to another agency.")
+
+
+def _name_from(data: NameData, person: Person) -> PersonName:
+    text = data.text().strip()
+    if not text:
+        raise ValidationError(_("A name needs at least one part or the name as written."))
+    return PersonName(
+        person=person,
+        kind=data.kind,
+        script=data.script or detect_script(text),
+        given=data.given.strip(),
+        patronymic=data.patronymic.strip(),
+        family=data.family.strip(),
+        full=data.full.strip(),
+        is_primary=data.is_primary,
+        search_text=search_fold(text),
+    )
+
+
+def _refresh_display_name(person: Person) -> None:
+    """Primary name first, else the first legal name, else any."""
+    names = list(person.names.all())
+    chosen = next((n for n in names if n.is_primary), None) or next(
+        (n for n in names if n.kind == PersonName.Kind.LEGAL), None
+    )
+    chosen = chosen or (names[0] if names else None)
+    person.display_name = chosen.text[:300] if chosen else ""
+    person.save(update_fields=["display_name", "updated_at"])
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: User,
+    names: Sequence[NameData],
+    sex: str = Sex.UNKNOWN,
+    birth: FuzzyDate | None = None,
+    birth_place: str = "",
+    birth_country: Country | None = None,
+    home_region: Region | None = None,
+    notes: str = "",
+) -> Person:
+    """Register a person with at least one name."""
+    if not names:
+        raise ValidationError(_("A person needs at least one name."))
+    birth = birth or FuzzyDate()
+    _check_birth(birth)
+    person = Person(
+        agency_id=actor.agency_key,
+        created_by=actor,
+        sex=sex,
+        birth_place=birth_place,
+        birth_country=birth_country,
+        home_region=home_region,
+        notes=notes,
+    )
+    person.set_birth(birth)
+    person.save()
+    if not any(n.is_primary for n in names):
+        names = [NameData(**{**names[0].__dict__, "is_primary": True}), *names[1:]]
+    PersonName.objects.bulk_create([_name_from(n, person) for n in names])
+    _refresh_display_name(person)
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=person,
+        person_uuid=person.uuid,
+        changes={**snapshot(person, PERSON_FIELDS), "names": len(names)},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: User,
+    person: Person,
+    sex: str,
+    birth: FuzzyDate,
+    birth_place: str = "",
+    birth_country: Country | None = None,
+    home_region: Region | None = None,
+    notes: str = "",
+) -> Person:
+    """Change a person's own facts; the audit event keeps the old and new values."""
+    _check_same_agency(actor, person)
+    _check_birth(birth)
+    before = snapshot(person, PERSON_FIELDS)
+    person.sex = sex
+    person.set_birth(birth)
+    person.birth_place = birth_place
+    person.birth_country = birth_country
+    person.home_region = home_region
+    person.notes = notes
+    _check_birth_against_family(person)
+    person.save()
+    changes = diff(before, snapshot(person, PERSON_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor, action=A.UPDATE, obj=person, person_uuid=person.uuid, changes=changes
+        )
+    return person
+
+
+def _check_birth_against_family(person: Person) -> None:
+    """A parent or grandparent cannot be born after the child."""
+    for rel in Relationship.objects.filter(
+        kind__in=[Relationship.Kind.PARENT, Relationship.Kind.GRANDPARENT], to_person=person
+    ).select_related("from_person"):
+        if person.birth.certainly_before(rel.from_person.birth):
+            raise ValidationError({"birth": _("This birth date is before the birth of a parent.")})
+    for rel in Relationship.objects.filter(
+        kind__in=[Relationship.Kind.PARENT, Relationship.Kind.GRANDPARENT], from_person=person
+    ).select_related("to_person"):
+        if rel.to_person.birth.certainly_before(person.birth):
+            raise ValidationError({"birth": _("This birth date is after the birth of a child.")})
+
+
+@transaction.atomic
+def name_add(*, actor: User, person: Person, data: NameData) -> PersonName:
+    _check_same_agency(actor, person)
+    name = _name_from(data, person)
+    if name.is_primary:
+        person.names.filter(is_primary=True).update(is_primary=False)
+    name.save()
+    _refresh_display_name(person)
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=name,
+        person_uuid=person.uuid,
+        changes=snapshot(name, NAME_FIELDS),
+        agency=person.agency,
+    )
+    return name
+
+
+@transaction.atomic
+def name_update(*, actor: User, name: PersonName, data: NameData) -> PersonName:
+    person = name.person
+    _check_same_agency(actor, person)
+    before = snapshot(name, NAME_FIELDS)
+    fresh = _name_from(data, person)
+    for field in (*NAME_FIELDS, "search_text"):
+        setattr(name, field, getattr(fresh, field))
+    if name.is_primary:
+        person.names.exclude(pk=name.pk).filter(is_primary=True).update(is_primary=False)
+    name.save()
+    _refresh_display_name(person)
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=name,
+        person_uuid=person.uuid,
+        changes=diff(before, snapshot(name, NAME_FIELDS)),
+        agency=person.agency,
+    )
+    return name
+
+
+@transaction.atomic
+def name_remove(*, actor: User, name: PersonName) -> None:
+    person = name.person
+    _check_same_agency(actor, person)
+    if person.names.count() <= 1:
+        raise ValidationError(_("A person must keep at least one name."))
+    audit_record(
+        actor=actor,
+        action=A.DELETE,
+        obj=name,
+        person_uuid=person.uuid,
+        changes=snapshot(name, NAME_FIELDS),
+        agency=person.agency,
+    )
+    name.delete()
+    _refresh_display_name(person)
+
+
+@transaction.atomic
+def citizenship_add(
+    *,
+    actor: User,
+    person: Person,
+    country: Country,
+    status: str = Citizenship.Status.CLAIMED,
+    basis: str = "",
+) -> Citizenship:
+    _check_same_agency(actor, person)
+    if person.citizenships.filter(country=country).exists():
+        raise ValidationError(
+            {"country": _("This citizenship is already recorded; change its status instead.")}
+        )
+    cit = Citizenship.objects.create(person=person, country=country, status=status, basis=basis)
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=cit,
+        person_uuid=person.uuid,
+        changes=snapshot(cit, ("country", "status", "basis")),
+        agency=person.agency,
+    )
+    return cit
+
+
+@transaction.atomic
+def citizenship_update(
+    *, actor: User, citizenship: Citizenship, status: str, basis: str
+) -> Citizenship:
+    person = citizenship.person
+    _check_same_agency(actor, person)
+    before = snapshot(citizenship, ("status", "basis"))
+    citizenship.status, citizenship.basis = status, basis
+    citizenship.save()
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=citizenship,
+        person_uuid=person.uuid,
+        changes=diff(before, snapshot(citizenship, ("status", "basis"))),
+        agency=person.agency,
+    )
+    return citizenship
+
+
+@transaction.atomic
+def citizenship_remove(*, actor: User, citizenship: Citizenship) -> None:
+    person = citizenship.person
+    _check_same_agency(actor, person)
+    audit_record(
+        actor=actor,
+        action=A.DELETE,
+        obj=citizenship,
+        person_uuid=person.uuid,
+        changes=snapshot(citizenship, ("country", "status")),
+        agency=person.agency,
+    )
+    citizenship.delete()
+
+
+DOCUMENT_FIELDS = (
+    "kind",
+    "number",
+    "issuing_country",
+    "status",
+    "issued_on",
+    "expires_on",
+    "notes",
+)
+
+
+def _check_document_dates(issued_on: dt.date | None, expires_on: dt.date | None) -> None:
+    if issued_on and issued_on > _today():
+        raise ValidationError({"issued_on": _("The issue date is in the future.")})
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError({"expires_on": _("A document cannot expire before it was issued.")})
+
+
+@transaction.atomic
+def document_add(*, actor: User, person: Person, **fields: Any) -> IdentityDocument:
+    """Record an identity document (held, lost, confiscated...)."""
+    _check_same_agency(actor, person)
+    _check_document_dates(fields.get("issued_on"), fields.get("expires_on"))
+    doc = IdentityDocument.objects.create(person=person, **fields)
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=doc,
+        person_uuid=person.uuid,
+        changes=snapshot(doc, DOCUMENT_FIELDS),
+        agency=person.agency,
+    )
+    return doc
+
+
+@transaction.atomic
+def document_update(*, actor: User, document: IdentityDocument, **fields: Any) -> IdentityDocument:
+    person = document.person
+    _check_same_agency(actor, person)
+    _check_document_dates(fields.get("issued_on"), fields.get("expires_on"))
+    before = snapshot(document, DOCUMENT_FIELDS)
+    for key, value in fields.items():
+        if key not in DOCUMENT_FIELDS:
+            raise TypeError(f"unknown document field {key}")
+        setattr(document, key, value)
+    document.save()
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=document,
+        person_uuid=person.uuid,
+        changes=diff(before, snapshot(document, DOCUMENT_FIELDS)),
+        agency=person.agency,
+    )
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor: User, document: IdentityDocument) -> None:
+    person = document.person
+    _check_same_agency(actor, person)
+    audit_record(
+        actor=actor,
+        action=A.DELETE,
+        obj=document,
+        person_uuid=person.uuid,
+        changes=snapshot(document, DOCUMENT_FIELDS),
+        agency=person.agency,
+    )
+    document.delete()
+
+
+@transaction.atomic
+def photo_add(
+    *, actor: User, person: Person, image: Any, caption: str = "", taken_on: dt.date | None = None
+) -> Photo:
+    _check_same_agency(actor, person)
+    if taken_on and taken_on > _today():
+        raise ValidationError({"taken_on": _("The date is in the future.")})
+    photo = Photo(person=person, caption=caption, taken_on=taken_on)
+    photo.image.save(image.name, image, save=False)
+    photo.save()
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=photo,
+        person_uuid=person.uuid,
+        changes=snapshot(photo, ("caption", "taken_on")),
+        agency=person.agency,
+    )
+    return photo
+
+
+@transaction.atomic
+def photo_remove(*, actor: User, photo: Photo) -> None:
+    person = photo.person
+    _check_same_agency(actor, person)
+    audit_record(
+        actor=actor,
+        action=A.DELETE,
+        obj=photo,
+        person_uuid=person.uuid,
+        changes=snapshot(photo, ("caption", "taken_on")),
+        agency=person.agency,
+    )
+    photo.image.delete(save=False)
+    photo.delete()
+
+
+@transaction.atomic
+def relationship_create(
+    *,
+    actor: User,
+    from_person: Person,
+    to_person: Person,
+    kind: str,
+    is_current: bool = True,
+    notes: str = "",
+) -> Relationship:
+    """Link two persons: ``from_person`` is the <kind> of ``to_person``."""
+    _check_same_agency(actor, from_person, to_person)
+    if from_person.pk == to_person.pk:
+        raise ValidationError(_("A person cannot be related to themselves."))
+    if kind in Relationship.SYMMETRIC and from_person.pk > to_person.pk:
+        from_person, to_person = to_person, from_person
+    if kind in (Relationship.Kind.PARENT, Relationship.Kind.GRANDPARENT) and (
+        to_person.birth.certainly_before(from_person.birth)
+    ):
+        raise ValidationError(_("The child is recorded as born before the parent."))
+    if kind == Relationship.Kind.PARENT:
+        inverse = Relationship.objects.filter(
+            from_person=to_person, to_person=from_person, kind=kind
+        ).exists()
+        if inverse:
+            raise ValidationError(_("These two are already recorded the other way round."))
+    try:
+        with transaction.atomic():
+            rel = Relationship.objects.create(
+                agency_id=actor.agency_key,
+                created_by=actor,
+                from_person=from_person,
+                to_person=to_person,
+                kind=kind,
+                is_current=is_current,
+                notes=notes,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This relationship is already recorded.")) from exc
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=rel,
+        person_uuid=from_person.uuid,
+        changes=snapshot(rel, ("from_person", "to_person", "kind", "is_current", "notes")),
+    )
+    return rel
+
+
+@transaction.atomic
+def relationship_remove(*, actor: User, relationship: Relationship) -> None:
+    _check_same_agency(actor, relationship)
+    audit_record(
+        actor=actor,
+        action=A.DELETE,
+        obj=relationship,
+        person_uuid=relationship.from_person.uuid,
+        changes=snapshot(relationship, ("from_person", "to_person", "kind")),
+    )
+    relationship.delete()
+
+
+@transaction.atomic
+def family_group_create(
+    *, actor: User, label: str, members: Sequence[Person] = (), notes: str = ""
+) -> FamilyGroup:
+    _check_same_agency(actor, *members)
+    group = FamilyGroup.objects.create(
+        agency_id=actor.agency_key, created_by=actor, label=label, notes=notes
+    )
+    group.members.set(members)
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=group,
+        changes={"label": label, "members": [str(p.uuid) for p in members]},
+    )
+    return group
+
+
+@transaction.atomic
+def family_group_set_members(
+    *, actor: User, group: FamilyGroup, members: Sequence[Person]
+) -> FamilyGroup:
+    _check_same_agency(actor, group, *members)
+    before = sorted(str(u) for u in group.members.values_list("uuid", flat=True))
+    group.members.set(members)
+    after = sorted(str(p.uuid) for p in members)
+    audit_record(actor=actor, action=A.UPDATE, obj=group, changes={"members": [before, after]})
+    return group

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from wayhome.accounts.models import User
+from wayhome.accounts.permissions import cap_required
+from wayhome.accounts.roles import Cap
+from wayhome.web.selectors import BREAKDOWN_STATUSES, dashboard_for
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to the page their role starts from."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    user = request.user
+    if user.has_cap(Cap.STATS_VIEW):
+        return redirect("web:dashboard")
+    return redirect("places:facility_list")
+
+
+@require_GET
+@cap_required(Cap.STATS_VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Counts by status, home region and facility: the agency at a glance, no names."""
+    data = dashboard_for(cast(User, request.user))
+    return render(
+        request,
+        "web/dashboard.html",
+        {"d": data, "statuses": BREAKDOWN_STATUSES},
+    )
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for the reverse proxy and monitoring: no data, no session."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

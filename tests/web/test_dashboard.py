@@ -1,0 +1,55 @@
+from collections.abc import Callable
+
+from django.test import Client
+from django.urls import reverse
+
+from tests import factories
+from tests.assertions import assert_forbidden, assert_login_required
+from wayhome.accounts.models import User
+from wayhome.people.models import Status
+
+
+def test_dashboard_counts_only_own_agency(
+    caseworker: User, other_agency_user: User, client_for: Callable[[User], Client]
+) -> None:
+    mine = factories.person(caseworker, home_region=factories.region("Dagestan"))
+    mine.current_status = Status.DETAINED
+    mine.save()
+    factories.person(other_agency_user, given="Other")
+    response = client_for(caseworker).get(reverse("web:dashboard"))
+    assert response.status_code == 200
+    d = response.context["d"]
+    assert d.total == 1
+    assert d.by_status == {Status.DETAINED: 1}
+    assert [(r.label, r.total) for r in d.by_region] == [("Dagestan", 1)]
+    assert "Aminat" not in response.content.decode()  # aggregates only
+
+
+def test_analyst_sees_figures_but_no_names(
+    analyst: User, caseworker: User, client_for: Callable[[User], Client]
+) -> None:
+    factories.person(caseworker, given="Zulfiya")
+    response = client_for(analyst).get(reverse("web:dashboard"))
+    assert response.status_code == 200
+    assert response.context["d"].total == 1
+    assert "Zulfiya" not in response.content.decode()
+    assert_forbidden(client_for(analyst), reverse("people:list"))
+
+
+def test_dashboard_refuses_anonymous_and_roles_without_statistics(
+    users: dict[str, User], client_for: Callable[[User], Client]
+) -> None:
+    assert_login_required(reverse("web:dashboard"))
+    assert_forbidden(client_for(users["system_admin"]), reverse("web:dashboard"))
+
+
+def test_pages_with_personal_data_are_not_cached(
+    caseworker: User, client_for: Callable[[User], Client]
+) -> None:
+    response = client_for(caseworker).get(reverse("web:dashboard"))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_health_answers_without_login(db: None) -> None:
+    response = Client().get(reverse("web:health"))
+    assert response.json() == {"status": "ok"}
