@@ -6,14 +6,42 @@ not there (404), never "forbidden" (which would confirm it exists).
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
-from wayhome.people.models import FamilyGroup, Person, Relationship
+from wayhome.audit.models import AuditEvent
+from wayhome.audit.services import audit_record
+from wayhome.core.text import search_fold
+from wayhome.people.kinship import Role, kin_word, role_of_other
+from wayhome.people.models import (
+    Citizenship,
+    FamilyGroup,
+    IdentityDocument,
+    Person,
+    PersonName,
+    Photo,
+    Relationship,
+)
+from wayhome.places.models import Facility, Region
+
+PAGE_SIZE = 50
+# Counting every match of a broad search over a million rows costs more than the page
+# itself; past this many the list says "more than".
+COUNT_CAP = 10_000
+# Below this length a contains search cannot use the trigram index: match name starts.
+MIN_CONTAINS = 3
+
+M = TypeVar("M", bound=Model)
 
 
 def persons_visible_to(user: User) -> QuerySet[Person]:
@@ -23,25 +51,194 @@ def persons_visible_to(user: User) -> QuerySet[Person]:
     return Person.objects.filter(agency_id=user.agency_key)
 
 
-def person_get(user: User, person_uuid: uuid.UUID | str) -> Person:
-    """One visible person, or 404."""
+def _one(qs: QuerySet[M], key: uuid.UUID | str) -> M:
     try:
-        return (
-            persons_visible_to(user)
-            .select_related("home_region", "birth_country", "current_facility")
-            .get(uuid=person_uuid)
-        )
-    except (Person.DoesNotExist, ValueError) as exc:
+        return qs.get(uuid=key)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 
-def relationships_of(person: Person) -> QuerySet[Relationship]:
-    """Links in either direction, with both ends loaded."""
-    return (
-        Relationship.objects.filter(agency_id=person.agency_id)
-        .filter(from_person=person)
-        .union(Relationship.objects.filter(agency_id=person.agency_id, to_person=person))
+def person_get(user: User, person_uuid: uuid.UUID | str) -> Person:
+    """One visible person, or 404."""
+    return _one(
+        persons_visible_to(user).select_related("home_region", "birth_country", "current_facility"),
+        person_uuid,
     )
+
+
+def person_read(user: User, person_uuid: uuid.UUID | str) -> Person:
+    """One visible person for a page that shows the file: the read itself is audited."""
+    person = person_get(user, person_uuid)
+    audit_record(actor=user, action=AuditEvent.Action.VIEW, obj=person, person_uuid=person.uuid)
+    return person
+
+
+def _owned_by_visible_person(
+    qs: QuerySet[M], user: User, key: uuid.UUID | str, person_path: str = "person"
+) -> M:
+    """A record hanging off a person, found only when that person is visible."""
+    visible = qs.filter(**{f"{person_path}__in": persons_visible_to(user)})
+    return _one(visible.select_related(person_path), key)
+
+
+def name_get(user: User, key: uuid.UUID | str) -> PersonName:
+    return _owned_by_visible_person(PersonName.objects.all(), user, key)
+
+
+def citizenship_get(user: User, key: uuid.UUID | str) -> Citizenship:
+    return _owned_by_visible_person(Citizenship.objects.all(), user, key)
+
+
+def document_get(user: User, key: uuid.UUID | str) -> IdentityDocument:
+    return _owned_by_visible_person(IdentityDocument.objects.all(), user, key)
+
+
+def photo_get(user: User, key: uuid.UUID | str) -> Photo:
+    return _owned_by_visible_person(Photo.objects.all(), user, key)
+
+
+def relationship_get(user: User, key: uuid.UUID | str) -> Relationship:
+    if not user.has_cap(Cap.PERSON_VIEW):
+        raise Http404
+    qs = Relationship.objects.filter(agency_id=user.agency_key)
+    return _one(qs.select_related("from_person", "to_person"), key)
+
+
+# --- the person list ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    status: str = ""
+    home_region: Region | None = None
+    facility: Facility | None = None
+    sex: str = ""
+    min_age: int | None = None
+    max_age: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    persons: list[Person]
+    number: int
+    has_next: bool
+    total: int
+    # True when the count stopped at COUNT_CAP: "more than 10,000".
+    total_is_capped: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _names_matching(q: str) -> QuerySet[PersonName]:
+    folded = search_fold(q)
+    if len(folded) < MIN_CONTAINS:
+        return PersonName.objects.filter(search_text__startswith=folded)
+    return PersonName.objects.filter(search_text__contains=folded)
+
+
+def persons_filtered(
+    user: User, f: PersonFilters, today: dt.date | None = None
+) -> QuerySet[Person]:
+    """Visible persons matching the filters, without DISTINCT (names via a subquery).
+
+    Ages are ranges over fuzzy births: a person "about 4 in 2019" matches an age filter
+    whenever some reading of their birth date would give an age in the range.
+    """
+    today = today or timezone.localdate()
+    qs = persons_visible_to(user)
+    if f.q.strip():
+        qs = qs.filter(id__in=_names_matching(f.q).values("person_id"))
+    if f.status:
+        qs = qs.filter(current_status=f.status)
+    if f.home_region is not None:
+        qs = qs.filter(home_region=f.home_region)
+    if f.facility is not None:
+        qs = qs.filter(current_facility=f.facility)
+    if f.sex:
+        qs = qs.filter(sex=f.sex)
+    if f.min_age is not None:
+        qs = qs.filter(birth_earliest__lte=_years_before(today, f.min_age))
+    if f.max_age is not None:
+        qs = qs.filter(birth_latest__gt=_years_before(today, f.max_age + 1))
+    return qs
+
+
+def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
+    """One page of 50 by name, with its related rows loaded and a capped count."""
+    qs = persons_filtered(user, f)
+    total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    number = max(number, 1)
+    start = (number - 1) * PAGE_SIZE
+    rows = list(
+        qs.select_related("current_facility", "home_region")
+        .prefetch_related("names")
+        .order_by("display_name", "id")[start : start + PAGE_SIZE + 1]
+    )
+    return PersonPage(
+        persons=rows[:PAGE_SIZE],
+        number=number,
+        has_next=len(rows) > PAGE_SIZE,
+        total=min(total, COUNT_CAP),
+        total_is_capped=total > COUNT_CAP,
+    )
+
+
+def persons_matching(user: User, q: str, limit: int = 20) -> list[Person]:
+    """A few persons whose names match: the person picker's suggestions."""
+    if not q.strip():
+        return []
+    return list(
+        persons_filtered(user, PersonFilters(q=q))
+        .select_related("current_facility")
+        .order_by("display_name", "id")[:limit]
+    )
+
+
+# --- family -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kin:
+    """One relative of a person, as the person's page shows them."""
+
+    relationship: Relationship
+    other: Person
+    role: Role
+
+    @property
+    def word(self) -> str:
+        return str(kin_word(self.role, self.other.sex))
+
+
+def kin_of(person: Person) -> list[Kin]:
+    """Every link of the person, both directions, the other end loaded, elders first."""
+    base = Relationship.objects.filter(agency_id=person.agency_id)
+    out = [
+        Kin(r, r.to_person, role_of_other(r.kind, other_is_from=False))
+        for r in base.filter(from_person=person).select_related("to_person")
+    ]
+    out += [
+        Kin(r, r.from_person, role_of_other(r.kind, other_is_from=True))
+        for r in base.filter(to_person=person).select_related("from_person")
+    ]
+    order = list(Role)
+    return sorted(out, key=lambda k: (order.index(k.role), k.other.display_name))
+
+
+def links_among(persons: Sequence[Person]) -> list[Relationship]:
+    """The links whose both ends are in ``persons`` (one agency's): a group's family tree."""
+    ids = [p.pk for p in persons]
+    return list(Relationship.objects.filter(from_person_id__in=ids, to_person_id__in=ids))
 
 
 def family_groups_visible_to(user: User) -> QuerySet[FamilyGroup]:
@@ -51,7 +248,12 @@ def family_groups_visible_to(user: User) -> QuerySet[FamilyGroup]:
 
 
 def family_group_get(user: User, group_uuid: uuid.UUID | str) -> FamilyGroup:
-    try:
-        return family_groups_visible_to(user).get(uuid=group_uuid)
-    except (FamilyGroup.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return _one(family_groups_visible_to(user), group_uuid)
+
+
+def group_members(group: FamilyGroup) -> list[Person]:
+    return list(
+        group.members.select_related("current_facility", "home_region").order_by(
+            "display_name", "id"
+        )
+    )

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image as PILImage
 
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError
 from wayhome.core.text import detect_script, search_fold
+from wayhome.people.kinship import WORD_TO_LINK
 from wayhome.people.models import (
     Citizenship,
     FamilyGroup,
@@ -104,14 +106,23 @@ def _name_from(data: NameData, person: Person) -> PersonName:
 
 
 def _refresh_display_name(person: Person) -> None:
-    """Primary name first, else the first legal name, else any."""
+    """Keep exactly one primary name and show it: the primary, else the first legal name,
+    else any (which then becomes primary, so that removing the primary never leaves none)."""
     names = list(person.names.all())
     chosen = next((n for n in names if n.is_primary), None) or next(
         (n for n in names if n.kind == PersonName.Kind.LEGAL), None
     )
     chosen = chosen or (names[0] if names else None)
+    if chosen is not None and not chosen.is_primary:
+        PersonName.objects.filter(pk=chosen.pk).update(is_primary=True)
     person.display_name = chosen.text[:300] if chosen else ""
     person.save(update_fields=["display_name", "updated_at"])
+
+
+def _one_primary(names: Sequence[NameData]) -> list[NameData]:
+    """The first name flagged primary stays primary (the first name if none is)."""
+    first = next((i for i, n in enumerate(names) if n.is_primary), 0)
+    return [replace(n, is_primary=i == first) for i, n in enumerate(names)]
 
 
 @transaction.atomic
@@ -142,8 +153,7 @@ def person_create(
     )
     person.set_birth(birth)
     person.save()
-    if not any(n.is_primary for n in names):
-        names = [NameData(**{**names[0].__dict__, "is_primary": True}), *names[1:]]
+    names = _one_primary(names)
     PersonName.objects.bulk_create([_name_from(n, person) for n in names])
     _refresh_display_name(person)
     audit_record(
@@ -395,15 +405,40 @@ def document_remove(*, actor: User, document: IdentityDocument) -> None:
     document.delete()
 
 
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+IMAGE_SUFFIXES = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+
+def _image_suffix(image: Any) -> str:
+    """The file suffix for the image's real format; refuse anything else or anything big."""
+    if image.size > MAX_PHOTO_BYTES:
+        raise ValidationError({"image": _("A photograph may be at most 5 MB.")})
+    try:
+        image.seek(0)
+        with PILImage.open(image) as pil:
+            pil.verify()
+            fmt = pil.format or ""
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
+        raise ValidationError({"image": _("This file is not an image.")}) from exc
+    finally:
+        image.seek(0)
+    if fmt not in IMAGE_SUFFIXES:
+        raise ValidationError({"image": _("Use a JPEG, PNG, GIF or WebP image.")})
+    return IMAGE_SUFFIXES[fmt]
+
+
 @transaction.atomic
 def photo_add(
     *, actor: User, person: Person, image: Any, caption: str = "", taken_on: dt.date | None = None
 ) -> Photo:
+    """Attach a photograph; only a real JPEG/PNG/GIF/WebP image up to 5 MB is kept."""
     _check_same_agency(actor, person)
     if taken_on and taken_on > _today():
         raise ValidationError({"taken_on": _("The date is in the future.")})
+    suffix = _image_suffix(image)
     photo = Photo(person=person, caption=caption, taken_on=taken_on)
-    photo.image.save(image.name, image, save=False)
+    # The stored name's suffix comes from the content, never from the uploader.
+    photo.image.save(f"photo.{suffix}", image, save=False)
     photo.save()
     audit_record(
         actor=actor,
@@ -428,8 +463,10 @@ def photo_remove(*, actor: User, photo: Photo) -> None:
         changes=snapshot(photo, ("caption", "taken_on")),
         agency=person.agency,
     )
-    photo.image.delete(save=False)
+    storage, name = photo.image.storage, photo.image.name
     photo.delete()
+    # The file goes only once the row is surely gone; a rollback keeps both.
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -495,20 +532,89 @@ def relationship_remove(*, actor: User, relationship: Relationship) -> None:
 
 
 @transaction.atomic
+def relationship_add_in_words(
+    *,
+    actor: User,
+    person: Person,
+    word: str,
+    other: Person,
+    is_current: bool = True,
+    notes: str = "",
+) -> Relationship:
+    """ "<person> is mother of <other>": store it as the directed link it means.
+
+    "Mother" and "father" also say the person's sex: an unknown sex is recorded (audited),
+    a contradicting one is refused.
+    """
+    if word not in WORD_TO_LINK:
+        raise ValidationError({"word": _("Choose how the two are related.")})
+    link = WORD_TO_LINK[word]
+    if link.implies_sex and person.sex != link.implies_sex:
+        if person.sex != Sex.UNKNOWN:
+            raise ValidationError(
+                {"word": _("This person's recorded sex does not fit that relationship.")}
+            )
+        _record_sex(actor, person, link.implies_sex)
+    elder, younger = (other, person) if link.this_is_to else (person, other)
+    return relationship_create(
+        actor=actor,
+        from_person=elder,
+        to_person=younger,
+        kind=link.kind,
+        is_current=is_current,
+        notes=notes,
+    )
+
+
+def _record_sex(actor: User, person: Person, sex: str) -> None:
+    _check_same_agency(actor, person)
+    before = snapshot(person, ("sex",))
+    person.sex = sex
+    person.save(update_fields=["sex", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=person,
+        person_uuid=person.uuid,
+        changes=diff(before, snapshot(person, ("sex",))),
+    )
+
+
+def _check_label(label: str) -> str:
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": _("A family group needs a label.")})
+    return label
+
+
+@transaction.atomic
 def family_group_create(
     *, actor: User, label: str, members: Sequence[Person] = (), notes: str = ""
 ) -> FamilyGroup:
+    """A new group of people handled together."""
     _check_same_agency(actor, *members)
     group = FamilyGroup.objects.create(
-        agency_id=actor.agency_key, created_by=actor, label=label, notes=notes
+        agency_id=actor.agency_key, created_by=actor, label=_check_label(label), notes=notes
     )
     group.members.set(members)
     audit_record(
         actor=actor,
         action=A.CREATE,
         obj=group,
-        changes={"label": label, "members": [str(p.uuid) for p in members]},
+        changes={"label": group.label, "members": sorted(str(p.uuid) for p in members)},
     )
+    return group
+
+
+@transaction.atomic
+def family_group_update(*, actor: User, group: FamilyGroup, label: str, notes: str) -> FamilyGroup:
+    _check_same_agency(actor, group)
+    before = snapshot(group, ("label", "notes"))
+    group.label, group.notes = _check_label(label), notes
+    group.save()
+    changes = diff(before, snapshot(group, ("label", "notes")))
+    if changes:
+        audit_record(actor=actor, action=A.UPDATE, obj=group, changes=changes)
     return group
 
 
@@ -516,9 +622,27 @@ def family_group_create(
 def family_group_set_members(
     *, actor: User, group: FamilyGroup, members: Sequence[Person]
 ) -> FamilyGroup:
+    """Replace the members; the audit event keeps both lists."""
     _check_same_agency(actor, group, *members)
     before = sorted(str(u) for u in group.members.values_list("uuid", flat=True))
     group.members.set(members)
     after = sorted(str(p.uuid) for p in members)
-    audit_record(actor=actor, action=A.UPDATE, obj=group, changes={"members": [before, after]})
+    if before != after:
+        audit_record(actor=actor, action=A.UPDATE, obj=group, changes={"members": [before, after]})
     return group
+
+
+@transaction.atomic
+def family_group_add_member(*, actor: User, group: FamilyGroup, person: Person) -> FamilyGroup:
+    if group.members.filter(pk=person.pk).exists():
+        raise ValidationError(_("This person is already in the group."))
+    return family_group_set_members(
+        actor=actor, group=group, members=[*group.members.all(), person]
+    )
+
+
+@transaction.atomic
+def family_group_remove_member(*, actor: User, group: FamilyGroup, person: Person) -> FamilyGroup:
+    return family_group_set_members(
+        actor=actor, group=group, members=list(group.members.exclude(pk=person.pk))
+    )
