@@ -7,12 +7,15 @@ get a page (200) for a record of this agency.
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from wayhome.accounts.models import User
 
 # Pages anyone may reach without logging in, and why.
 PUBLIC = {
@@ -26,41 +29,34 @@ PUBLIC = {
 
 def _walk(
     patterns: list[URLPattern | URLResolver], prefix: str = "", ns: str = ""
-) -> Iterator[tuple[str, str, list[str]]]:
+) -> Iterator[tuple[str, str]]:
     for p in patterns:
         if isinstance(p, URLResolver):
             sub_ns = f"{ns}{p.namespace}:" if p.namespace else ns
             yield from _walk(p.url_patterns, prefix + str(p.pattern), sub_ns)
         elif p.name:
-            route = prefix + str(p.pattern)
-            yield f"{ns}{p.name}", route, list(p.pattern.converters)
-
-
-def all_routes() -> list[tuple[str, str, list[str]]]:
-    return sorted(set((n, r, tuple(c)) for n, r, c in _walk(get_resolver().url_patterns)))  # type: ignore[misc]
+            yield f"{ns}{p.name}", prefix + str(p.pattern)
 
 
 def concrete_path(route: str) -> str:
     """The route with every parameter filled with a fresh UUID (a record nobody owns)."""
-    import re
-
-    return "/" + re.sub(r"<(?:\w+:)?\w+>", lambda _: str(uuid.uuid4()), route).lstrip("^").rstrip("$")
+    return "/" + re.sub(r"<(?:\w+:)?\w+>", lambda _: str(uuid.uuid4()), route)
 
 
-ROUTES = all_routes()
+ROUTES = sorted(set(_walk(get_resolver().url_patterns)))
 PROTECTED = [r for r in ROUTES if r[0] not in PUBLIC]
 WITH_IDS = [r for r in PROTECTED if "<" in r[1]]
 
 
 def test_the_matrix_sees_the_whole_configuration() -> None:
-    names = {name for name, _, _ in ROUTES}
+    names = {name for name, _ in ROUTES}
     assert {"web:dashboard", "people:list", "tracing:request_list"} <= names
     assert names >= PUBLIC, "a public route was renamed: update PUBLIC"
 
 
-@pytest.mark.parametrize(("name", "route", "_conv"), PROTECTED, ids=[r[0] for r in PROTECTED])
+@pytest.mark.parametrize(("name", "route"), PROTECTED, ids=[r[0] for r in PROTECTED])
 @pytest.mark.django_db
-def test_anonymous_is_sent_to_login(name: str, route: str, _conv: list[str]) -> None:
+def test_anonymous_is_sent_to_login(name: str, route: str) -> None:
     for method in ("get", "post"):
         response = getattr(Client(), method)(concrete_path(route))
         assert response.status_code in (302, 405), f"{method} {name}: {response.status_code}"
@@ -68,12 +64,12 @@ def test_anonymous_is_sent_to_login(name: str, route: str, _conv: list[str]) -> 
             assert "/accounts/login/" in response["Location"], f"{method} {name}"
 
 
-@pytest.mark.parametrize(("name", "route", "_conv"), WITH_IDS, ids=[r[0] for r in WITH_IDS])
+@pytest.mark.parametrize(("name", "route"), WITH_IDS, ids=[r[0] for r in WITH_IDS])
 def test_unknown_or_foreign_ids_never_give_a_page(
-    name: str, route: str, _conv: list[str], other_agency_user: object, client_for: object
+    name: str, route: str, other_agency_user: User, client_for: Callable[[User], Client]
 ) -> None:
     """With ids that exist nowhere, a logged-in user gets 404 or 403, never a page or a crash."""
-    client = client_for(other_agency_user)  # type: ignore[operator]
+    client = client_for(other_agency_user)
     for method in ("get", "post"):
         response = getattr(client, method)(concrete_path(route))
         assert response.status_code in (403, 404, 405), f"{method} {name}: {response.status_code}"
