@@ -21,7 +21,9 @@ def test_parse_gives_interval(text: str, earliest: dt.date, latest: dt.date, sho
     assert (value.earliest, value.latest, str(value)) == (earliest, latest, shown)
 
 
-@pytest.mark.parametrize("text", ["2015-13-01", "2015-02-30", "31.02.2015", "yesterday", "12/2015/03"])
+@pytest.mark.parametrize(
+    "text", ["2015-13-01", "2015-02-30", "31.02.2015", "yesterday", "12/2015/03"]
+)
 def test_parse_refuses_impossible_or_unreadable_dates(text: str) -> None:
     with pytest.raises(FuzzyDateError):
         FuzzyDate.parse(text)
