@@ -1,8 +1,8 @@
 """Audit events: who read or changed what, when, from where and why.
 
-Append-only: the model refuses updates and deletes. The hash chain and the database
-trigger that makes tampering evident arrive with the security issue; the fields that
-carry them are already here so that no event is ever written without its place.
+Append-only: the model refuses updates and deletes, a PostgreSQL trigger refuses them to
+the application's database role, and each event carries the hash of the one before it
+(``audit.chain``), so ``wayhome audit verify`` can prove the trail intact.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,7 +30,7 @@ class AuditEvent(models.Model):
         SYSTEM = "system", _("system operation")
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -52,6 +53,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     request_id = models.CharField(max_length=32, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["-id"]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from wayhome.accounts.models import Agency, User
-from wayhome.audit import context
+from wayhome.audit import chain, context
 from wayhome.audit.models import AuditEvent
 
 Changes = dict[str, list[Any]]
@@ -49,6 +51,21 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
+# Any constant: the key of the PostgreSQL advisory lock that orders writers of the chain.
+_CHAIN_LOCK_KEY = 7_202_611
+
+
+def _lock_chain() -> None:
+    """Hold the chain until this transaction ends, so events link in commit order.
+
+    SQLite serialises writing transactions already (IMMEDIATE mode); PostgreSQL needs
+    an advisory lock, released automatically at commit or rollback.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -59,24 +76,45 @@ def audit_record(
     reason: str = "",
     agency: Agency | None = None,
 ) -> AuditEvent:
-    """Append one audit event, stamped with the current request's origin."""
+    """Append one audit event, stamped with the current request's origin, to the chain."""
     ctx = context.current()
-    obj_uuid = getattr(obj, "uuid", None) if obj is not None else None
     if agency is None:
         agency = getattr(obj, "agency", None) if obj is not None else None
         if agency is None and actor is not None:
             agency = actor.agency
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "",
         agency=agency,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
-        object_uuid=obj_uuid,
+        object_uuid=getattr(obj, "uuid", None) if obj is not None else None,
         person_uuid=person_uuid,
-        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        changes=json.loads(json.dumps({k: _plain(v) for k, v in (changes or {}).items()})),
         reason=reason[:500],
-        ip=ctx.ip,
+        ip=chain.canonical_ip(ctx.ip),
         user_agent=ctx.user_agent,
         request_id=ctx.request_id,
     )
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event.prev_hash = last or chain.GENESIS
+        event.hash = chain.event_hash(chained_fields(event), event.prev_hash)
+        event.save(force_insert=True)
+    return event
+
+
+def chained_fields(event: AuditEvent) -> dict[str, Any]:
+    """The values the chain covers, as stored."""
+    return {name: getattr(event, name) for name in chain.CHAINED_FIELDS}
+
+
+def audit_verify(batch: int = 5000) -> chain.Verdict:
+    """Recompute the whole chain in id order, streaming so a long trail fits in memory."""
+    rows = (
+        (event.id, chained_fields(event), event.prev_hash, event.hash)
+        for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch)
+    )
+    return chain.verify(rows)
