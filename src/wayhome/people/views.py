@@ -1,26 +1,555 @@
+"""The people pages: find, register, read and edit persons, their families and groups.
+
+Every view: the capability gate first (``cap_required``), then a scoped selector (another
+agency's record is a 404), then a form, then a service. A ``ValidationError`` from the
+service goes back onto the form and nothing is written.
+"""
+
 from __future__ import annotations
 
-from typing import cast
+import uuid
+from collections.abc import Callable, Mapping
+from itertools import groupby
+from typing import Any, cast
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
-from wayhome.people.selectors import family_groups_visible_to, persons_visible_to
+from wayhome.people import selectors as sel
+from wayhome.people import services
+from wayhome.people.forms import (
+    CitizenshipEditForm,
+    CitizenshipForm,
+    DocumentForm,
+    FamilyGroupCreateForm,
+    FamilyGroupForm,
+    NameForm,
+    NameFormSet,
+    PersonFactsForm,
+    PersonFilterForm,
+    PersonSearchForm,
+    PhotoForm,
+    RelationshipForm,
+    document_initial,
+    facts_initial,
+    name_initial,
+)
+from wayhome.people.graphs import group_graph, person_graph
+from wayhome.people.models import FamilyGroup, Person, PersonName, Script
+
+GET_POST = require_http_methods(["GET", "POST"])
+IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's error next to its field, or above the form when it has none."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[], Any],
+    *,
+    done: str | Callable[[Any], str],
+    success: str,
+    template: str = "people/object_form.html",
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """Show the form; on a valid POST call ``save`` and redirect (to ``done``, or to what
+    ``done`` makes of the saved object), or show the service's errors on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(done if isinstance(done, str) else done(saved))
+    return render(request, template, {"form": form, **(context or {})})
+
+
+def _person_url(person: Person, anchor: str = "") -> str:
+    return reverse("people:detail", args=[person.uuid]) + (f"#{anchor}" if anchor else "")
+
+
+def _post_action(
+    request: HttpRequest, action: Callable[[], Any], done: str, success: str
+) -> HttpResponse:
+    """Run a one-button service (remove, add a member); a refusal becomes an error message
+    on the page the button was on."""
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(done)
+
+
+# --- list and detail ------------------------------------------------------------------
 
 
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def person_list(request: HttpRequest) -> HttpResponse:
-    persons = persons_visible_to(cast(User, request.user)).order_by("display_name")[:50]
-    return render(request, "people/person_list.html", {"persons": persons})
+    """Search and filter the agency's persons, 50 a page; htmx swaps only the results."""
+    form = PersonFilterForm(request.GET or None)
+    filters, number = sel.PersonFilters(), 1
+    if form.is_bound:
+        form.is_valid()  # invalid fields are left out of cleaned_data, hence the filters
+        filters, number = form.filters(), form.cleaned_data.get("page") or 1
+    page = sel.person_page(_user(request), filters, number)
+    template = "people/_person_results.html" if _is_htmx(request) else "people/person_list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+NameGroups = list[tuple[str, list[tuple[str, list[PersonName]]]]]
+
+
+def _names_by_script_and_kind(person: Person) -> NameGroups:
+    """[(script, [(kind, [names])])]: the detail page's name table, Cyrillic apart from Arabic."""
+    names = person.names.order_by("script", "kind", "-is_primary", "id")
+    return [
+        (
+            str(Script(script).label),
+            [
+                (str(PersonName.Kind(kind).label), list(of_kind))
+                for kind, of_kind in groupby(in_script, key=lambda n: n.kind)
+            ],
+        )
+        for script, in_script in groupby(names, key=lambda n: n.script)
+    ]
+
+
+@require_GET
+@cap_required(Cap.PERSON_VIEW)
+def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    p = sel.person_read(_user(request), person)
+    kin = sel.kin_of(p)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": p,
+            "name_groups": _names_by_script_and_kind(p),
+            "kin": kin,
+            "graph": person_graph(p, kin) if kin else "",
+            "citizenships": p.citizenships.select_related("country"),
+            "documents": p.documents.select_related("issuing_country"),
+            "photos": p.photos.all(),
+            "family_groups": sel.family_groups_visible_to(_user(request)).filter(members=p),
+            "can_edit": _user(request).has_cap(Cap.PERSON_EDIT),
+        },
+    )
+
+
+# --- the person's own facts ------------------------------------------------------------
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def person_create(request: HttpRequest) -> HttpResponse:
+    """Register a person: facts and several names, all written or none."""
+    form = PersonFactsForm(request.POST or None)
+    names = NameFormSet(request.POST or None, prefix="names")
+    if request.method == "POST" and form.is_valid() and names.is_valid():
+        try:
+            person = services.person_create(
+                actor=_user(request),
+                names=[f.name_data() for f in names.forms if f.has_changed()],
+                **form.facts(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The person is registered."))
+            return redirect(_person_url(person))
+    return render(request, "people/person_form.html", {"form": form, "names": names})
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def person_update(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    p = sel.person_get(_user(request), person)
+    form = PersonFactsForm(request.POST or None, initial=facts_initial(p))
+    return _form_page(
+        request,
+        form,
+        lambda: services.person_update(actor=_user(request), person=p, **form.facts()),
+        done=_person_url(p),
+        success=_("The changes are saved."),
+        template="people/person_form.html",
+        context={"person": p},
+    )
+
+
+# --- names, citizenships, documents, photos ----------------------------------------------
+
+
+def _child_context(person: Person, title: str) -> dict[str, Any]:
+    return {"person": person, "title": title}
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def name_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    p = sel.person_get(_user(request), person)
+    form = NameForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda: services.name_add(actor=_user(request), person=p, data=form.name_data()),
+        done=_person_url(p, "names"),
+        success=_("The name is added."),
+        context=_child_context(p, _("Add a name")),
+    )
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def name_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    name = sel.name_get(_user(request), key)
+    form = NameForm(request.POST or None, initial=name_initial(name))
+    return _form_page(
+        request,
+        form,
+        lambda: services.name_update(actor=_user(request), name=name, data=form.name_data()),
+        done=_person_url(name.person, "names"),
+        success=_("The name is saved."),
+        context=_child_context(name.person, _("Edit a name")),
+    )
+
+
+@require_POST
+@cap_required(Cap.PERSON_EDIT)
+def name_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    name = sel.name_get(_user(request), key)
+    return _post_action(
+        request,
+        lambda: services.name_remove(actor=_user(request), name=name),
+        _person_url(name.person, "names"),
+        _("The name is removed."),
+    )
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def citizenship_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    p = sel.person_get(_user(request), person)
+    form = CitizenshipForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda: services.citizenship_add(actor=_user(request), person=p, **form.cleaned_data),
+        done=_person_url(p, "citizenships"),
+        success=_("The citizenship is added."),
+        context=_child_context(p, _("Add a citizenship")),
+    )
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def citizenship_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    cit = sel.citizenship_get(_user(request), key)
+    form = CitizenshipEditForm(
+        request.POST or None, initial={"status": cit.status, "basis": cit.basis}
+    )
+    return _form_page(
+        request,
+        form,
+        lambda: services.citizenship_update(
+            actor=_user(request), citizenship=cit, **form.cleaned_data
+        ),
+        done=_person_url(cit.person, "citizenships"),
+        success=_("The citizenship is saved."),
+        context=_child_context(cit.person, _("Citizenship: %(c)s") % {"c": cit.country}),
+    )
+
+
+@require_POST
+@cap_required(Cap.PERSON_EDIT)
+def citizenship_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    cit = sel.citizenship_get(_user(request), key)
+    return _post_action(
+        request,
+        lambda: services.citizenship_remove(actor=_user(request), citizenship=cit),
+        _person_url(cit.person, "citizenships"),
+        _("The citizenship is removed."),
+    )
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def document_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    p = sel.person_get(_user(request), person)
+    form = DocumentForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda: services.document_add(actor=_user(request), person=p, **form.cleaned_data),
+        done=_person_url(p, "documents"),
+        success=_("The document is added."),
+        context=_child_context(p, _("Add an identity document")),
+    )
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def document_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    doc = sel.document_get(_user(request), key)
+    form = DocumentForm(request.POST or None, initial=document_initial(doc))
+    return _form_page(
+        request,
+        form,
+        lambda: services.document_update(actor=_user(request), document=doc, **form.cleaned_data),
+        done=_person_url(doc.person, "documents"),
+        success=_("The document is saved."),
+        context=_child_context(doc.person, _("Edit an identity document")),
+    )
+
+
+@require_POST
+@cap_required(Cap.PERSON_EDIT)
+def document_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    doc = sel.document_get(_user(request), key)
+    return _post_action(
+        request,
+        lambda: services.document_remove(actor=_user(request), document=doc),
+        _person_url(doc.person, "documents"),
+        _("The document is removed."),
+    )
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def photo_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    p = sel.person_get(_user(request), person)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    return _form_page(
+        request,
+        form,
+        lambda: services.photo_add(actor=_user(request), person=p, **form.cleaned_data),
+        done=_person_url(p, "photos"),
+        success=_("The photograph is added."),
+        context={**_child_context(p, _("Add a photograph")), "multipart": True},
+    )
+
+
+@require_POST
+@cap_required(Cap.PERSON_EDIT)
+def photo_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    photo = sel.photo_get(_user(request), key)
+    return _post_action(
+        request,
+        lambda: services.photo_remove(actor=_user(request), photo=photo),
+        _person_url(photo.person, "photos"),
+        _("The photograph is removed."),
+    )
+
+
+@require_GET
+@cap_required(Cap.PERSON_VIEW)
+def photo_file(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    """A photograph's bytes, only for a reader who may see the person; never cached."""
+    photo = sel.photo_get(_user(request), key)
+    suffix = photo.image.name.rsplit(".", 1)[-1].lower()
+    with photo.image.open("rb") as f:  # at most 5 MB, checked on upload
+        content = f.read()
+    response = HttpResponse(
+        content, content_type=IMAGE_TYPES.get(suffix, "application/octet-stream")
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+# --- family links ------------------------------------------------------------------------
+
+
+def _picker_context(request: HttpRequest) -> dict[str, Any]:
+    """The person picker's search box and its results (for the no-JS page and htmx)."""
+    search = PersonSearchForm(request.GET or None)
+    q = search.cleaned_data["q"] if search.is_valid() else ""
+    return {"search": search, "q": q, "found": sel.persons_matching(_user(request), q)}
+
+
+def _picker_choices(request: HttpRequest, field: str, input_type: str) -> HttpResponse:
+    """Only the picker's results: what htmx swaps in while the caseworker types."""
+    ctx = {**_picker_context(request), "field": field, "input_type": input_type}
+    return render(request, "people/_person_choices.html", ctx)
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def relationship_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    """ "This person is mother of ...": pick the other by searching names."""
+    user = _user(request)
+    p = sel.person_get(user, person)
+    if _is_htmx(request) and request.method == "GET":
+        return _picker_choices(request, "other", "radio")
+    form = RelationshipForm(request.POST or None, initial={"word": request.GET.get("word")})
+
+    def save() -> Any:
+        d = form.cleaned_data
+        other = sel.person_get(user, d["other"])  # another agency's person: 404
+        return services.relationship_add_in_words(
+            actor=user,
+            person=p,
+            word=d["word"],
+            other=other,
+            is_current=d["is_current"],
+            notes=d["notes"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        save,
+        done=_person_url(p, "family"),
+        success=_("The relationship is recorded."),
+        template="people/relationship_form.html",
+        context={"person": p, **_picker_context(request)},
+    )
+
+
+@require_POST
+@cap_required(Cap.PERSON_EDIT)
+def relationship_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    rel = sel.relationship_get(_user(request), key)
+    from_other_side = request.POST.get("back") == str(rel.to_person.uuid)
+    back = rel.to_person if from_other_side else rel.from_person
+    return _post_action(
+        request,
+        lambda: services.relationship_remove(actor=_user(request), relationship=rel),
+        _person_url(back, "family"),
+        _("The relationship is removed."),
+    )
+
+
+# --- family groups ------------------------------------------------------------------------
+
+
+def _group_url(group: FamilyGroup) -> str:
+    return reverse("people:family_detail", args=[group.uuid])
 
 
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def family_list(request: HttpRequest) -> HttpResponse:
-    groups = family_groups_visible_to(cast(User, request.user))[:50]
-    return render(request, "people/family_list.html", {"groups": groups})
+    groups = sel.family_groups_visible_to(_user(request)).prefetch_related("members")
+    return render(request, "people/family_list.html", {"groups": groups[:200]})
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def family_create(request: HttpRequest) -> HttpResponse:
+    """A new group; from a person's page it starts with the person and their relatives."""
+    user = _user(request)
+    if _is_htmx(request) and request.method == "GET":
+        return _picker_choices(request, "members", "checkbox")
+    start = request.GET.get("person")
+    chosen: list[Person] = []
+    if start:
+        focus = sel.person_get(user, start)
+        chosen = [focus, *(k.other for k in sel.kin_of(focus))]
+    form = FamilyGroupCreateForm(
+        request.POST or None,
+        initial={"label": _("Family of %(name)s") % {"name": chosen[0]} if chosen else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = [sel.person_get(user, u) for u in form.cleaned_data.pop("members")]
+
+    return _form_page(
+        request,
+        form,
+        lambda: services.family_group_create(actor=user, members=chosen, **form.cleaned_data),
+        done=_group_url,
+        success=_("The family group is created."),
+        template="people/family_form.html",
+        context={"chosen": list(dict.fromkeys(chosen)), **_picker_context(request)},
+    )
+
+
+@require_GET
+@cap_required(Cap.PERSON_VIEW)
+def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
+    g = sel.family_group_get(_user(request), group)
+    members = sel.group_members(g)
+    return render(
+        request,
+        "people/family_detail.html",
+        {
+            "group": g,
+            "members": members,
+            "graph": group_graph(g.label, members, sel.links_among(members)) if members else "",
+            "can_edit": _user(request).has_cap(Cap.PERSON_EDIT),
+            **_picker_context(request),
+        },
+    )
+
+
+@GET_POST
+@cap_required(Cap.PERSON_EDIT)
+def family_edit(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
+    g = sel.family_group_get(_user(request), group)
+    form = FamilyGroupForm(request.POST or None, initial={"label": g.label, "notes": g.notes})
+    return _form_page(
+        request,
+        form,
+        lambda: services.family_group_update(actor=_user(request), group=g, **form.cleaned_data),
+        done=_group_url(g),
+        success=_("The family group is saved."),
+        context={"title": _("Edit the family group"), "cancel": _group_url(g)},
+    )
+
+
+@require_POST
+@cap_required(Cap.PERSON_EDIT)
+def family_member_add(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    g = sel.family_group_get(user, group)
+    person = sel.person_get(user, request.POST.get("person", ""))
+    return _post_action(
+        request,
+        lambda: services.family_group_add_member(actor=user, group=g, person=person),
+        _group_url(g),
+        _("The person is added to the group."),
+    )
+
+
+@require_POST
+@cap_required(Cap.PERSON_EDIT)
+def family_member_remove(request: HttpRequest, group: uuid.UUID, person: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    g = sel.family_group_get(user, group)
+    p = sel.person_get(user, person)
+    return _post_action(
+        request,
+        lambda: services.family_group_remove_member(actor=user, group=g, person=p),
+        _group_url(g),
+        _("The person is removed from the group."),
+    )
