@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +56,8 @@ class Team(BaseModel):
 class User(AbstractUser):
     """A staff member of exactly one agency, with one role."""
 
+    # For URLs (activity pages): never the sequential id.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )

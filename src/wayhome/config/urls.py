@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("wayhome.accounts.urls")),
+    path("audit/", include("wayhome.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("persons/", include("wayhome.people.urls")),
     path("places/", include("wayhome.places.urls")),
