@@ -69,12 +69,13 @@ class BirthFieldsMixin(forms.Form):
         label=_("Age given on"), required=False, widget=DATE, help_text=_("Date the age was told.")
     )
 
-    BIRTH_PARTS = {
-        Precision.UNKNOWN: (),
-        Precision.EXACT: ("year", "month", "day"),
-        Precision.MONTH: ("year", "month"),
-        Precision.YEAR: ("year",),
-        Precision.AGE: ("age_years", "as_of"),
+    # FuzzyDate argument ← form field, for each precision.
+    BIRTH_PARTS: dict[Precision, dict[str, str]] = {
+        Precision.UNKNOWN: {},
+        Precision.EXACT: {"year": "birth_year", "month": "birth_month", "day": "birth_day"},
+        Precision.MONTH: {"year": "birth_year", "month": "birth_month"},
+        Precision.YEAR: {"year": "birth_year"},
+        Precision.AGE: {"age_years": "birth_age_years", "as_of": "birth_age_as_of"},
     }
     BIRTH_FIELDS = (
         "birth_precision",
@@ -90,7 +91,7 @@ class BirthFieldsMixin(forms.Form):
         if "birth_precision" not in data:
             return data
         precision = Precision(data["birth_precision"])
-        parts = {p: data.get(f"birth_{p}") for p in self.BIRTH_PARTS[precision]}
+        parts = {arg: data.get(name) for arg, name in self.BIRTH_PARTS[precision].items()}
         try:
             data["birth"] = FuzzyDate(precision, **parts)
         except FuzzyDateError as exc:
@@ -280,7 +281,9 @@ class FamilyGroupCreateForm(FamilyGroupForm):
 class PersonFilterForm(forms.Form):
     """The person list's search and filters; every field may be left empty."""
 
-    q = forms.CharField(label=_("Name"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Name"), max_length=200, required=False, widget=forms.TextInput({"type": "search"})
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *Status.choices], required=False
     )

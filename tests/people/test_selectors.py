@@ -1,0 +1,218 @@
+"""Scoped reads: another agency's rows are absent; search and age filters over fuzzy data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests import factories
+from tests.people.helpers import image_upload, link, mother_with_family
+from wayhome.accounts.models import User
+from wayhome.audit.models import AuditEvent
+from wayhome.core.fuzzydate import FuzzyDate, Precision
+from wayhome.people import selectors as sel
+from wayhome.people import services
+from wayhome.people.models import Person, Relationship, Sex, Status
+from wayhome.people.selectors import PersonFilters
+from wayhome.people.services import NameData
+
+
+def names(persons: list[Person]) -> list[str]:
+    return [p.display_name for p in persons]
+
+
+def test_persons_and_their_records_are_scoped_to_the_agency(
+    caseworker: User, analyst: User, other_agency_user: User
+) -> None:
+    mine = factories.person(caseworker)
+    theirs = factories.person(other_agency_user, given="Other")
+    assert list(sel.persons_visible_to(caseworker)) == [mine]
+    assert list(sel.persons_visible_to(analyst)) == []
+    with pytest.raises(Http404):
+        sel.person_get(caseworker, theirs.uuid)
+    with pytest.raises(Http404):
+        sel.person_get(caseworker, "not-a-uuid")
+    with pytest.raises(Http404):
+        sel.person_get(analyst, mine.uuid)
+    cit = services.citizenship_add(
+        actor=other_agency_user, person=theirs, country=factories.country()
+    )
+    doc = services.document_add(actor=other_agency_user, person=theirs, kind="passport")
+    photo = services.photo_add(actor=other_agency_user, person=theirs, image=image_upload())
+    other_child = factories.person(other_agency_user, given="Child")
+    rel = link(other_agency_user, theirs, other_child, Relationship.Kind.PARENT)
+    group = services.family_group_create(actor=other_agency_user, label="G", members=[theirs])
+    for getter, key in [
+        (sel.name_get, theirs.names.get().uuid),
+        (sel.citizenship_get, cit.uuid),
+        (sel.document_get, doc.uuid),
+        (sel.photo_get, photo.uuid),
+        (sel.relationship_get, rel.uuid),
+        (sel.family_group_get, group.uuid),
+    ]:
+        assert getter(other_agency_user, key).uuid == key
+        with pytest.raises(Http404):
+            getter(caseworker, key)
+        with pytest.raises(Http404):
+            getter(analyst, key)
+
+
+def test_person_read_audits_the_view(caseworker: User) -> None:
+    person = factories.person(caseworker)
+    sel.person_read(caseworker, person.uuid)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+    assert (event.actor, event.person_uuid, event.object_uuid) == (
+        caseworker,
+        person.uuid,
+        person.uuid,
+    )
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def search(user: User, q: str) -> list[str]:
+    return names(sel.person_page(user, PersonFilters(q=q)).persons)
+
+
+def test_search_folds_yo_case_and_arabic_marks(caseworker: User, other_agency_user: User) -> None:
+    factories.person(caseworker, given="Алёна", family="Ёлкина")
+    services.person_create(actor=caseworker, names=[NameData(full="مُحَمَّد أَحْمَد")])
+    factories.person(caseworker, given="Maryam", family="Exampleova")
+    factories.person(other_agency_user, given="Maryam", family="Elsewhere")
+    assert search(caseworker, "елкина") == ["Алёна Ёлкина"]
+    assert search(caseworker, "АЛЕНА ЁЛКИНА") == ["Алёна Ёлкина"]
+    assert search(caseworker, "محمد احمد") == ["مُحَمَّد أَحْمَد"]
+    assert search(caseworker, "اَحمد") == ["مُحَمَّد أَحْمَد"]
+    assert search(caseworker, "ampleov") == ["Maryam Exampleova"]
+    assert search(caseworker, "ma") == ["Maryam Exampleova"]  # short: name starts only
+    assert search(caseworker, "ry") == []
+    assert search(caseworker, "nobody") == []
+
+
+def test_search_finds_by_any_name_once(caseworker: User) -> None:
+    person = factories.person(caseworker, given="Aminat", family="Testova")
+    services.name_add(actor=caseworker, person=person, data=NameData(full="Umm Testov"))
+    assert search(caseworker, "testov") == ["Aminat Testova"]  # two names match, one row
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+def ages(user: User, lo: int | None, hi: int | None) -> list[str]:
+    page = sel.person_page(user, PersonFilters(min_age=lo, max_age=hi))
+    return sorted(p.names.get().given for p in page.persons)
+
+
+def test_age_filter_works_at_every_precision(caseworker: User) -> None:
+    today = timezone.localdate()
+    p = factories.person
+    p(caseworker, "Exact10", birth=today.replace(year=today.year - 10))
+    p(caseworker, "Year5", birth=FuzzyDate(Precision.YEAR, today.year - 5))  # 4 or 5
+    p(caseworker, "About3", birth=FuzzyDate.about_age(3, today))  # 2..4
+    p(caseworker, "Unknown")
+    assert ages(caseworker, 10, 10) == ["Exact10"]
+    assert ages(caseworker, 11, None) == []
+    assert ages(caseworker, None, 9) == ["About3", "Year5"]
+    assert ages(caseworker, 4, 4) == ["About3", "Year5"]
+    assert ages(caseworker, 5, 6) == ["Year5"]
+    assert ages(caseworker, 0, 1) == []
+    assert "Unknown" not in ages(caseworker, 0, 120)
+
+
+def test_other_filters(caseworker: User) -> None:
+    dagestan, camp = factories.region("Dagestan"), factories.facility("Camp One")
+    a = factories.person(caseworker, "Inside", sex=Sex.FEMALE, home_region=dagestan)
+    a.current_status, a.current_facility = Status.IN_CAMP, camp
+    a.save()
+    factories.person(caseworker, "Outside", sex=Sex.MALE)
+    for f in [
+        PersonFilters(status=Status.IN_CAMP),
+        PersonFilters(home_region=dagestan),
+        PersonFilters(facility=camp),
+        PersonFilters(sex=Sex.FEMALE),
+    ]:
+        assert names(sel.person_page(caseworker, f).persons) == ["Inside Testova"]
+
+
+def test_pages_are_50_by_name_and_counts_stop_at_the_cap(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(53):
+        factories.person(caseworker, given=f"P{i:02d}")
+    first = sel.person_page(caseworker, PersonFilters())
+    assert len(first.persons) == 50
+    assert first.has_next
+    assert not first.has_previous
+    assert first.persons[0].display_name == "P00 Testova"
+    assert (first.total, first.total_is_capped) == (53, False)
+    last = sel.person_page(caseworker, PersonFilters(), 2)
+    assert names(last.persons) == ["P50 Testova", "P51 Testova", "P52 Testova"]
+    assert last.has_previous
+    assert not last.has_next
+    monkeypatch.setattr(sel, "COUNT_CAP", 20)
+    capped = sel.person_page(caseworker, PersonFilters())
+    assert (capped.total, capped.total_is_capped) == (20, True)
+
+
+def test_person_page_runs_a_fixed_number_of_queries(caseworker: User) -> None:
+    camp, region = factories.facility(), factories.region()
+    for i in range(5):
+        person = factories.person(caseworker, given=f"P{i}", home_region=region)
+        person.current_facility = camp
+        person.save()
+    with CaptureQueriesContext(connection) as ctx:
+        page = sel.person_page(caseworker, PersonFilters(q="testova"))
+        rendered = [(p.current_facility, p.home_region, list(p.names.all())) for p in page.persons]
+    assert len(rendered) == 5
+    assert len(ctx.captured_queries) == 3  # count, page, names
+    assert all("DISTINCT" not in q["sql"].upper() for q in ctx.captured_queries)
+
+
+# --- family ---------------------------------------------------------------------------------------
+
+
+def test_kin_of_names_each_relative_from_the_persons_side(caseworker: User) -> None:
+    fam = mother_with_family(caseworker)
+    words = {k.other.names.get().given: k.word for k in sel.kin_of(fam["mother"])}
+    assert words == {
+        "Patimat": "mother",
+        "Ruslan": "husband",
+        "Timur": "husband",
+        "Zarema": "sister",
+        "Adam": "son",
+        "Aisha": "daughter",
+        "Amir": "child",
+    }
+    assert [k.word for k in sel.kin_of(fam["son"])] == ["mother"]
+    assert [k.word for k in sel.kin_of(fam["husband1"])] == ["wife"]
+
+
+def test_grand_and_guardian_words(caseworker: User) -> None:
+    granny = factories.person(caseworker, "Patimat", sex=Sex.FEMALE)
+    boy = factories.person(caseworker, "Adam", sex=Sex.MALE)
+    uncle = factories.person(caseworker, "Ruslan", sex=Sex.MALE)
+    link(caseworker, granny, boy, Relationship.Kind.GRANDPARENT)
+    link(caseworker, uncle, boy, Relationship.Kind.GUARDIAN)
+    assert [k.word for k in sel.kin_of(boy)] == ["grandmother", "guardian"]
+    assert [k.word for k in sel.kin_of(granny)] == ["grandson"]
+    assert [k.word for k in sel.kin_of(uncle)] == ["ward"]
+
+
+def test_links_among_and_group_members(caseworker: User, other_agency_user: User) -> None:
+    fam = mother_with_family(caseworker)
+    trio = [fam["mother"], fam["son"], fam["husband1"]]
+    assert len(sel.links_among(trio)) == 2
+    group = services.family_group_create(actor=caseworker, label="G", members=trio)
+    assert names(sel.group_members(group)) == sorted(p.display_name for p in trio)
+    assert list(sel.family_groups_visible_to(other_agency_user)) == []
+
+
+def test_persons_matching_is_scoped(caseworker: User, other_agency_user: User) -> None:
+    factories.person(caseworker, "Aminat")
+    factories.person(other_agency_user, "Aminat", "Elsewhere")
+    assert names(sel.persons_matching(caseworker, "amin")) == ["Aminat Testova"]
+    assert sel.persons_matching(caseworker, "  ") == []

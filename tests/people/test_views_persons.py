@@ -1,0 +1,200 @@
+"""Person list, registration, detail and edit pages: who may, who may not, what they do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests import factories
+from tests.assertions import assert_forbidden, assert_login_required, assert_not_found
+from tests.people.helpers import mother_with_family
+from wayhome.accounts.models import User
+from wayhome.audit.models import AuditEvent
+from wayhome.people.models import Person, Status
+
+Login = Callable[[User], Client]
+
+
+def name_rows(n: int = 3, **first: str) -> dict[str, str]:
+    """The names formset's POST data with ``first`` in row 0 and empty other rows."""
+    data = {
+        "names-TOTAL_FORMS": str(n),
+        "names-INITIAL_FORMS": "0",
+        "names-MIN_NUM_FORMS": "1",
+        "names-MAX_NUM_FORMS": "20",
+    }
+    for i in range(n):
+        data[f"names-{i}-kind"] = "legal"
+    data.update({f"names-0-{k}": v for k, v in first.items()})
+    return data
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+def test_list_shows_own_agency_persons_with_search_and_filters(
+    caseworker: User, other_agency_user: User, client_for: Login
+) -> None:
+    mine = factories.person(caseworker, given="Алёна", family="Ёлкина")
+    mine.current_status = Status.DETAINED
+    mine.save()
+    factories.person(caseworker, given="Maryam", family="Exampleova")
+    factories.person(other_agency_user, given="Алёна", family="Чужая")
+    client = client_for(caseworker)
+    html = client.get(reverse("people:list")).content.decode()
+    assert "Алёна Ёлкина" in html
+    assert "Maryam Exampleova" in html
+    assert "Чужая" not in html
+    assert '<span class="badge detained">' in html
+    assert 'dir="auto"' in html
+    response = client.get(reverse("people:list"), {"q": "елкина", "status": "detained"})
+    assert [p.display_name for p in response.context["page"].persons] == ["Алёна Ёлкина"]
+    assert "1 person matches." in response.content.decode()
+
+
+def test_list_answers_htmx_with_the_results_only(caseworker: User, client_for: Login) -> None:
+    factories.person(caseworker)
+    response = client_for(caseworker).get(
+        reverse("people:list"), {"q": "amin"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "Aminat Testova" in html
+    assert "<html" not in html
+    assert "<form" not in html
+
+
+def test_list_says_more_than_when_the_count_is_capped(
+    caseworker: User, client_for: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wayhome.people import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    factories.person(caseworker)
+    factories.person(caseworker, given="Zarema")
+    html = client_for(caseworker).get(reverse("people:list")).content.decode()
+    assert "More than 1 persons match." in html
+
+
+def test_list_refusals(analyst: User, users: dict[str, User], client_for: Login) -> None:
+    assert_login_required(reverse("people:list"))
+    assert_forbidden(client_for(analyst), reverse("people:list"))
+    assert_forbidden(client_for(users["system_admin"]), reverse("people:list"))
+
+
+# --- create --------------------------------------------------------------------------------------
+
+
+def test_register_a_person_with_names_and_a_fuzzy_birth(
+    caseworker: User, client_for: Login
+) -> None:
+    region = factories.region("Dagestan")
+    data = {
+        **name_rows(given="Aminat", family="Testova"),
+        "names-1-full": "أم آدم",
+        "names-1-kind": "kunya",
+        "sex": "F",
+        "birth_precision": "age",
+        "birth_age_years": "30",
+        "birth_age_as_of": "2019-04-01",
+        "home_region": str(region.uuid),
+        "birth_place": "Synthetic town",
+    }
+    response = client_for(caseworker).post(reverse("people:create"), data)
+    person = Person.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:detail", args=[person.uuid])
+    assert person.display_name == "Aminat Testova"
+    assert sorted(person.names.values_list("script", flat=True)) == ["Arab", "Latn"]
+    assert str(person.birth) == "~30 y on 2019-04-01"
+    assert person.home_region == region
+    assert AuditEvent.objects.filter(action="create", object_uuid=person.uuid).exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"birth_precision": "year", "birth_year": "2199"}, "in the future"),
+        ({"birth_precision": "exact", "birth_year": "2015"}, "needs a year, a month and a day"),
+        ({"names-0-given": ""}, "Please submit at least 1 form"),
+    ],
+    ids=["future", "incomplete", "no name"],
+)
+def test_register_refusals_are_shown_and_nothing_is_written(
+    caseworker: User, client_for: Login, extra: dict[str, str], message: str
+) -> None:
+    data = {**name_rows(given="Aminat"), "sex": "F", "birth_precision": "unknown", **extra}
+    response = client_for(caseworker).post(reverse("people:create"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_register_refusals(analyst: User, client_for: Login) -> None:
+    url = reverse("people:create")
+    assert_login_required(url)
+    assert_forbidden(client_for(analyst), url)
+    assert_forbidden(client_for(analyst), url, "post")
+    assert not Person.objects.exists()
+
+
+# --- detail ---------------------------------------------------------------------------------------
+
+
+def test_detail_shows_the_file_and_audits_the_read(caseworker: User, client_for: Login) -> None:
+    fam = mother_with_family(caseworker)
+    mother = fam["mother"]
+    response = client_for(caseworker).get(reverse("people:detail", args=[mother.uuid]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for word in ("Mother", "Husband", "Sister", "Son", "Daughter", "Child"):
+        assert f'<span class="kin-word">{word}</span>' in html
+    assert '<svg class="family"' in html
+    assert reverse("people:detail", args=[fam["son"].uuid]) in html
+    assert f"?person={mother.uuid}" in html  # new family group with the relatives
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).get()
+    assert (event.actor, event.person_uuid) == (caseworker, mother.uuid)
+
+
+def test_detail_refusals(
+    caseworker: User, analyst: User, other_agency_user: User, client_for: Login
+) -> None:
+    url = reverse("people:detail", args=[factories.person(caseworker).uuid])
+    assert_login_required(url)
+    assert_forbidden(client_for(analyst), url)
+    assert_not_found(client_for(other_agency_user), url)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).exists()
+
+
+# --- update ---------------------------------------------------------------------------------------
+
+
+def test_update_saves_facts_and_refuses_a_future_birth(caseworker: User, client_for: Login) -> None:
+    person = factories.person(caseworker, birth=dt.date(1990, 5, 1))
+    url = reverse("people:update", args=[person.uuid])
+    client = client_for(caseworker)
+    form = client.get(url).context["form"]
+    assert form.initial["birth_year"] == 1990
+    response = client.post(url, {"sex": "F", "birth_precision": "year", "birth_year": "1991"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert str(person.birth) == "1991"
+    response = client.post(url, {"sex": "F", "birth_precision": "year", "birth_year": "2190"})
+    assert response.status_code == 200
+    assert "in the future" in response.content.decode()
+    person.refresh_from_db()
+    assert person.birth_year == 1991
+
+
+def test_update_refusals(
+    caseworker: User, analyst: User, other_agency_user: User, client_for: Login
+) -> None:
+    person = factories.person(caseworker)
+    url = reverse("people:update", args=[person.uuid])
+    assert_login_required(url)
+    assert_forbidden(client_for(analyst), url, "post")
+    assert_not_found(client_for(other_agency_user), url)
+    assert_not_found(client_for(other_agency_user), url, "post")
