@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -34,29 +35,32 @@ def test_create_registers_inquirer_and_new_sought_and_audits(caseworker: User) -
         new_inquirer=services.InquirerData(name="Kheda Synthetic", relationship="mother"),
         sought=[services.SoughtLink(person=son, relation="son")],
         new_sought=[
-            services.NewSought(given="Liana", family="Testova", relation="daughter-in-law", sex="F"),
+            services.NewSought(
+                given="Liana", family="Testova", relation="daughter-in-law", sex="F"
+            ),
             services.NewSought(given="Adam", family="Testov", relation="grandson", birth_year=2016),
         ],
     )
     assert request.reference == f"AAA-{YEAR}-00001"
     assert request.inquirer.name == "Kheda Synthetic"
-    relations = {link.person.display_name: link.relation_to_inquirer for link in request.sought_links.all()}
+    relations = {
+        link.person.display_name: link.relation_to_inquirer for link in request.sought_links.all()
+    }
     assert relations == {
         "Rustam Testov": "son",
         "Liana Testova": "daughter-in-law",
         "Adam Testov": "grandson",
     }
     adam = Person.objects.get(display_name="Adam Testov")
-    assert adam.birth_year == 2016 and adam.agency_id == caseworker.agency_id
+    assert adam.birth_year == 2016
+    assert adam.agency_id == caseworker.agency_id
     event = AuditEvent.objects.get(object_uuid=request.uuid, action="create")
     assert event.changes["reference"] == request.reference
     assert len(event.changes["sought"]) == 3
     assert AuditEvent.objects.filter(object_uuid=request.inquirer.uuid, action="create").exists()
 
 
-def test_references_count_up_per_agency_and_year(
-    caseworker: User, other_agency_user: User
-) -> None:
+def test_references_count_up_per_agency_and_year(caseworker: User, other_agency_user: User) -> None:
     refs = [helpers.tracing_request(caseworker).reference for _ in range(3)]
     assert refs == [f"AAA-{YEAR}-0000{n}" for n in (1, 2, 3)]
     assert helpers.tracing_request(other_agency_user).reference == f"BBB-{YEAR}-00001"
@@ -80,19 +84,32 @@ def test_reference_retries_when_a_concurrent_insert_took_it(
 
 def test_create_refusals_write_nothing(caseworker: User, other_agency_user: User) -> None:
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"data": services.RequestData(received_on=tomorrow)}, "future"),
-        ({"data": services.RequestData(received_on=D(2019, 1, 1), last_known_date=tomorrow)}, "future"),
-        ({"data": services.RequestData(received_on=D(2019, 1, 1), assigned_to=other_agency_user)}, "your agency"),
+        (
+            {"data": services.RequestData(received_on=D(2019, 1, 1), last_known_date=tomorrow)},
+            "future",
+        ),
+        (
+            {
+                "data": services.RequestData(
+                    received_on=D(2019, 1, 1), assigned_to=other_agency_user
+                )
+            },
+            "your agency",
+        ),
         ({"sought": []}, "at least one sought"),
         ({"new_inquirer": None}, "inquirer"),
         ({"new_inquirer": services.InquirerData(name=" ")}, "needs a name"),
-        ({"sought": [services.SoughtLink(person=factories.person(other_agency_user))]}, "another agency"),
+        (
+            {"sought": [services.SoughtLink(person=factories.person(other_agency_user))]},
+            "another agency",
+        ),
     ]
     mine = factories.person(caseworker)
     before = AuditEvent.objects.count()
     for override, message in cases:
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "actor": caseworker,
             "data": services.RequestData(received_on=D(2019, 1, 1)),
             "new_inquirer": services.InquirerData(name="Inquirer"),
@@ -100,7 +117,7 @@ def test_create_refusals_write_nothing(caseworker: User, other_agency_user: User
             **override,
         }
         with pytest.raises(ValidationError, match=message):
-            services.request_create(**kwargs)  # type: ignore[arg-type]
+            services.request_create(**kwargs)
     assert not TracingRequest.objects.exists()
     assert not Inquirer.objects.exists()
     assert AuditEvent.objects.count() == before
@@ -109,7 +126,9 @@ def test_create_refusals_write_nothing(caseworker: User, other_agency_user: User
 def test_an_existing_inquirer_of_another_agency_is_refused(
     caseworker: User, other_agency_user: User
 ) -> None:
-    foreign = services.inquirer_create(actor=other_agency_user, data=services.InquirerData(name="X"))
+    foreign = services.inquirer_create(
+        actor=other_agency_user, data=services.InquirerData(name="X")
+    )
     with pytest.raises(ValidationError, match="another agency"):
         services.request_create(
             actor=caseworker,

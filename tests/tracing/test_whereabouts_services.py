@@ -19,7 +19,10 @@ from wayhome.tracing.models import InformationReport, Whereabouts
 D = dt.date
 
 
-def _entry(status: str = "detained", start: dt.date = D(2019, 3, 1), **kw: object) -> services.EntryData:
+MARCH = D(2019, 3, 1)
+
+
+def _entry(status: str = "detained", start: dt.date = MARCH, **kw: object) -> services.EntryData:
     return services.EntryData(status=status, start_date=start, **kw)  # type: ignore[arg-type]
 
 
@@ -69,7 +72,9 @@ def test_a_new_report_entered_with_the_entry_is_created(caseworker: User, person
     assert (report.channel, list(report.persons.all())) == ("prison_letter", [person])
 
 
-def test_month_precision_is_stored_as_the_first_of_the_month(caseworker: User, person: Person) -> None:
+def test_month_precision_is_stored_as_the_first_of_the_month(
+    caseworker: User, person: Person
+) -> None:
     row = _add(caseworker, person, _entry(start=D(2019, 3, 17), start_precision="month"))
     assert row.start_date == D(2019, 3, 1)
 
@@ -145,11 +150,16 @@ def test_an_earlier_death_may_be_recorded_and_shows_as_a_disagreement(
 
 
 def test_retract_keeps_the_entry_audits_and_recomputes(caseworker: User, person: Person) -> None:
-    first = _add(caseworker, person, _entry("detained", D(2018, 1, 1), facility=factories.facility("Prison A", "prison", "IQ")))
+    first = _add(
+        caseworker,
+        person,
+        _entry("detained", D(2018, 1, 1), facility=factories.facility("Prison A", "prison", "IQ")),
+    )
     second = _add(caseworker, person, _entry("in_camp", D(2019, 1, 1)))
     services.whereabouts_retract(actor=caseworker, entry=second, reason="  wrong lead ")
     second.refresh_from_db()
-    assert second.is_retracted and second.retraction_reason == "wrong lead"
+    assert second.is_retracted
+    assert second.retraction_reason == "wrong lead"
     assert second.retracted_by == caseworker
     person.refresh_from_db()
     assert (person.current_status, person.current_since) == (Status.DETAINED, D(2018, 1, 1))
