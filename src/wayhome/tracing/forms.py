@@ -306,7 +306,9 @@ class RequestForm(forms.Form):
 class NewSoughtForm(forms.Form):
     given = forms.CharField(label=_("Given name"), max_length=100, required=False)
     family = forms.CharField(label=_("Family name"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN, required=False
+    )
     birth_year = forms.IntegerField(
         label=_("Birth year"), min_value=1900, max_value=2100, required=False
     )
@@ -316,7 +318,8 @@ class NewSoughtForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.has_changed() and not (data.get("given") or data.get("family")):
+        named = data.get("given") or data.get("family")
+        if not named and (data.get("birth_year") or data.get("relation")):
             raise forms.ValidationError(_("A new sought person needs a given or a family name."))
         return data
 
@@ -328,7 +331,7 @@ class NewSoughtForm(forms.Form):
             given=d["given"],
             family=d["family"],
             relation=d["relation"],
-            sex=d["sex"],
+            sex=d["sex"] or Sex.UNKNOWN,
             birth_year=d["birth_year"],
         )
 
