@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wayhome.accounts.models import Agency, User
 from wayhome.accounts.roles import Role
@@ -42,5 +43,8 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
                 user = User(username=username, agency=agency, role=role)
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+                # Enrolled already, so the demo shows the real second-factor step; the
+                # verify page prints the current code in demo mode only.
+                TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
             rows.append((username, str(role.label), spec.name))
     return rows
