@@ -25,6 +25,23 @@ def assert_not_found(client: Client, url: str, method: str = "get") -> None:
 
 
 def login(user: User) -> Client:
+    """A client logged in as ``user`` who has also passed the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def login_password_only(user: User) -> Client:
+    """A client past the password but not yet past the second factor."""
     client = Client()
     client.force_login(user)
     return client

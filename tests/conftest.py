@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from tests import factories
+from tests.assertions import login
 from wayhome.accounts.models import Agency, User
 from wayhome.accounts.roles import Role
 
@@ -62,14 +63,8 @@ def other_agency_user(agency_b: Agency) -> User:
 
 @pytest.fixture
 def client_for() -> Callable[[User], Client]:
-    """A test client logged in as the given user."""
-
-    def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
+    """A test client logged in as the given user, second factor passed."""
+    return login
 
 
 @pytest.fixture

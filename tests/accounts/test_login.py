@@ -1,6 +1,7 @@
 from django.test import Client
 from django.urls import reverse
 
+from tests.assertions import login
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 
@@ -38,8 +39,5 @@ def test_logout_is_a_post_and_is_audited(caseworker: User) -> None:
 
 def test_home_sends_each_role_to_its_start(users: dict[str, User]) -> None:
     assert Client().get("/")["Location"] == reverse("accounts:login")
-    client = Client()
-    client.force_login(users["caseworker"])
-    assert client.get("/")["Location"] == reverse("web:dashboard")
-    client.force_login(users["system_admin"])
-    assert client.get("/")["Location"] == reverse("places:facility_list")
+    assert login(users["caseworker"]).get("/")["Location"] == reverse("web:dashboard")
+    assert login(users["system_admin"]).get("/")["Location"] == reverse("places:facility_list")

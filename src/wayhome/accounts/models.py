@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.accounts.roles import Cap, Role, caps_for
@@ -64,6 +65,17 @@ class User(AbstractUser):
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
     language = models.CharField(_("language"), max_length=8, default="en")
+    # Part of the session hash: raising it ends every session of this account at once.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions die when the password changes or the epoch is raised."""
+        return salted_hmac(
+            "wayhome.accounts.User.session",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def agency_key(self) -> int:

@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
                 ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('session_epoch', models.PositiveIntegerField(default=0, editable=False)),
                 ('role', models.CharField(choices=[('caseworker', 'Caseworker'), ('supervisor', 'Supervisor'), ('legal_officer', 'Legal officer'), ('consular_officer', 'Consular officer'), ('analyst', 'Analyst'), ('agency_admin', 'Agency administrator'), ('system_admin', 'System administrator')], default='caseworker', max_length=20, verbose_name='role')),
                 ('language', models.CharField(default='en', max_length=8, verbose_name='language')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),

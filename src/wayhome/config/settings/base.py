@@ -6,6 +6,7 @@ DATABASE_URL to PostgreSQL. Security hardening lives in ``security.py`` (issue 4
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -39,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_htmx",
     "wayhome.core",
     "wayhome.accounts",
@@ -58,13 +63,33 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "wayhome.accounts.middleware.SessionLimitsMiddleware",
+    "wayhome.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wayhome.audit.middleware.RequestContextMiddleware",
     "wayhome.core.middleware.PrivateCacheMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into its response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failures and refuses a locked-out account or address before the password
+    # is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failures for one account, or from one address, lock it for fifteen minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("WAYHOME_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # its log lines would carry usernames and addresses
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 ROOT_URLCONF = "wayhome.config.urls"
 WSGI_APPLICATION = "wayhome.config.wsgi.application"
@@ -142,7 +167,16 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 3600
+# Absolute lifetime: a session ends eight hours after login whatever happens; idle
+# sessions end sooner (accounts.middleware.SessionLimitsMiddleware).
+SESSION_COOKIE_AGE = int(os.environ.get("WAYHOME_SESSION_MAX_SECONDS", str(8 * 3600)))
+SESSION_IDLE_SECONDS = int(os.environ.get("WAYHOME_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Every staff account needs a second factor (TOTP, with recovery codes).
+MFA_REQUIRED = env_bool("WAYHOME_MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = "wayhome"
+# Re-authentication before exports and sharing is valid this long.
+REAUTH_SECONDS = 10 * 60
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy: scripts and styles only from our own static files, so an
 # injected <script> or onclick= in a name taken from someone else's list cannot run.
