@@ -107,3 +107,19 @@ def test_demo_mode_shows_the_current_code(
 def test_no_demo_code_outside_demo_mode(caseworker: User, enrolled: TOTPDevice) -> None:
     page = login_password_only(caseworker).get(reverse("accounts:mfa_verify"))
     assert page.context["demo_code"] == ""
+
+
+def test_demo_mode_asks_to_wait_when_the_code_was_just_used(
+    caseworker: User, enrolled: TOTPDevice, settings: object
+) -> None:
+    settings.DEMO_MODE = True  # type: ignore[attr-defined]
+    first = login_password_only(caseworker)
+    first.post(reverse("accounts:mfa_verify"), {"token": code_for(enrolled)})
+    page = login_password_only(caseworker).get(reverse("accounts:mfa_verify"))
+    assert page.context["demo_code"] == ""
+    assert 1 <= page.context["demo_wait"] <= 31
+
+
+def test_no_menu_before_the_second_factor(caseworker: User) -> None:
+    page = login_password_only(caseworker).get(reverse("accounts:mfa_setup"))
+    assert 'aria-label="Main"' not in page.content.decode()

@@ -93,12 +93,26 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
             "That code is not right, or too many tries were made: "
             "wait a little and use the newest code."
         )
-    demo_code = ""
-    if settings.DEMO_MODE:
-        d = devices[0]
-        demo_code = f"{TOTP(d.bin_key, d.step, d.t0, d.digits, d.drift).token():0{d.digits}d}"
+    demo_code, demo_wait = _demo_hint(devices[0]) if settings.DEMO_MODE else ("", 0)
     return render(
         request,
         "accounts/mfa_verify.html",
-        {"error": error, "next": _next_url(request), "demo_code": demo_code},
+        {
+            "error": error,
+            "next": _next_url(request),
+            "demo_code": demo_code,
+            "demo_wait": demo_wait,
+        },
     )
+
+
+def _demo_hint(device: TOTPDevice) -> tuple[str, int]:
+    """The demo's current code, or the seconds to wait when it was just used.
+
+    A code works once (replay protection), so a second demo login in the same
+    30-second window must wait for the next one.
+    """
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        return "", int(device.step - (totp.time - device.t0) % device.step) + 1
+    return f"{totp.token():0{device.digits}d}", 0
