@@ -54,7 +54,7 @@ def test_timeline_full_page_and_htmx_fragment(
     body = fragment.content.decode()
     assert fragment.status_code == 200
     assert "<html" not in body
-    assert 'id="timeline"' in body
+    assert 'id="whereabouts-timeline"' in body
     assert "Prison A" in body
 
 
