@@ -1,0 +1,203 @@
+"""Web pages over 100,000 and 1,000,000 synthetic persons on PostgreSQL.
+
+``python -m bench pages [--persons 100000 1000000] [--database-url postgres://...]``
+
+For each size it uses its own database (the URL's name with ``_<size>`` appended),
+created and seeded with ``wayhome seed`` the first time and reused afterwards, so reruns
+are cheap. It then times, with the Django test client logged in as a caseworker, the
+person list, a Cyrillic and a Latin name search and person detail pages, next to two
+baselines measured in the same run: a ``SELECT 1`` round trip and the health endpoint.
+Medians and 95th percentiles are in milliseconds; "x health" is the median over the
+health endpoint's median, which factors out how fast this machine is today.
+
+The second factor is switched off for the run (WAYHOME_MFA_REQUIRED=0): this measures
+pages, not logins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_wayhome"
+QUERIES = {"search (Cyrillic)": "Алиева", "search (Latin)": "Magomedov"}
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench pages", description=__doc__)
+    parser.add_argument("--persons", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--repeat", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    return parser.parse_args(argv)
+
+
+def database_url(base: str, persons: int) -> str:
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{persons}"))
+
+
+def ensure_database(url: str) -> None:
+    """CREATE DATABASE if it does not exist, from the server's maintenance database."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wayhome.config.settings.dev")
+    os.environ["WAYHOME_MFA_REQUIRED"] = "0"
+    import django
+
+    django.setup()
+
+
+def use_database(url: str) -> None:
+    """Point the default connection at another database of the same server."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = urlsplit(url).path.lstrip("/")
+
+
+def timed(call: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds per call, after two untimed warm-up calls."""
+    for _ in range(2):
+        call()
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[-1]
+
+
+def prepare(persons: int, seed: int, batch_size: int) -> str:
+    """Migrate, create the demo accounts, seed up to ``persons``; say what was done."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from wayhome.accounts.models import Agency
+    from wayhome.demo.accounts import DEMO_AGENCIES, ensure_demo_accounts
+    from wayhome.demo.seeding import seed_population
+    from wayhome.people.models import Person
+
+    call_command("migrate", interactive=False, verbosity=0)
+    ensure_demo_accounts()
+    agency = Agency.objects.get(name=DEMO_AGENCIES[0].name)
+    have = Person.objects.filter(agency=agency).count()
+    if have >= persons:
+        return f"reused: {have:,} persons already there"
+    missing = persons - have
+    start = time.monotonic()
+    seed_population(
+        agency=agency,
+        persons=missing,
+        seed=seed + have,
+        batch_size=batch_size,
+        progress=lambda done, total, s: print(
+            f"  seeding {done:,}/{total:,} ({done / max(s, 1e-9):,.0f}/s)",
+            file=sys.stderr,
+            flush=True,
+        ),
+    )
+    seconds = time.monotonic() - start
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return f"seeded {missing:,} persons in {seconds:,.0f} s ({missing / seconds:,.0f}/s)"
+
+
+def measure(repeat: int) -> list[tuple[str, list[float]]]:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from wayhome.accounts.models import User
+    from wayhome.people.models import Person
+
+    user = User.objects.get(username="ngo-caseworker")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    people = list(
+        Person.objects.filter(agency=user.agency)
+        .order_by("uuid")
+        .values_list("uuid", flat=True)[: repeat + 2]
+    )
+
+    def get(url: str) -> Callable[[], object]:
+        def call() -> object:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+            return response
+
+        return call
+
+    def select_one() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()
+
+    details = iter(people * 2)
+
+    def detail() -> object:
+        return get(reverse("people:detail", args=[next(details)]))()
+
+    rows = [
+        ("SELECT 1 (baseline)", timed(select_one, repeat)),
+        ("/health/ (baseline)", timed(get(reverse("web:health")), repeat)),
+        ("person list", timed(get(reverse("people:list")), repeat)),
+    ]
+    for label, q in QUERIES.items():
+        rows.append(
+            (
+                f"{label} q={q}",
+                timed(get(f"{reverse('people:list')}?{urlencode({'q': q})}"), repeat),
+            )
+        )
+    rows.append(("person detail", timed(detail, repeat)))
+    return rows
+
+
+def report(persons: int, prepared: str, rows: list[tuple[str, list[float]]]) -> None:
+    health = statistics.median(rows[1][1])
+    print(f"\n== {persons:,} persons ({prepared})")
+    print(f"{'page':38} {'median ms':>10} {'p95 ms':>10} {'x health':>9}")
+    for label, samples in rows:
+        median = statistics.median(samples)
+        print(f"{label:38} {median:10.2f} {p95(samples):10.2f} {median / health:9.2f}")
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    urls = [database_url(args.database_url, n) for n in args.persons]
+    for url in urls:
+        ensure_database(url)
+    setup_django(urls[0])
+    for persons, url in zip(args.persons, urls, strict=True):
+        use_database(url)
+        prepared = prepare(persons, args.seed, args.batch_size)
+        report(persons, prepared, measure(args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
