@@ -13,7 +13,6 @@ from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.audit.models import AuditEvent
 from wayhome.people.models import Person
-from wayhome.people.selectors import persons_visible_to
 from wayhome.tracing.conflicts import Conflict, find_conflicts
 from wayhome.tracing.models import (
     InformationReport,
@@ -77,13 +76,6 @@ def requests_filtered(user: User, *, status: str = "", q: str = "") -> QuerySet[
     return qs
 
 
-def inquirer_get(user: User, inquirer_uuid: uuid.UUID | str) -> Inquirer:
-    try:
-        return inquirers_visible_to(user).get(uuid=inquirer_uuid)
-    except (Inquirer.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-
-
 def sought_of(request: TracingRequest) -> QuerySet[SoughtPerson]:
     return request.sought_links.select_related("person", "person__current_facility").order_by(
         "person__display_name"
@@ -100,10 +92,6 @@ def request_history(request: TracingRequest) -> QuerySet[AuditEvent]:
 def colleagues_of(user: User) -> QuerySet[User]:
     """Who a request may be assigned to: active users of the same agency."""
     return User.objects.filter(agency_id=user.agency_key, is_active=True).order_by("username")
-
-
-def persons_by_uuid(user: User, uuids: Sequence[str]) -> QuerySet[Person]:
-    return persons_visible_to(user).filter(uuid__in=uuids)
 
 
 def reports_concerning(user: User, persons: Sequence[Person]) -> QuerySet[InformationReport]:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -98,7 +99,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.PERSON_EDIT)
 def report_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    initial = {"persons": request.GET.getlist("person")}
+    initial = {"persons": request.GET.getlist("person"), "received_on": timezone.localdate()}
     form = ReportForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -193,7 +194,8 @@ def _entry_forms(
 ) -> tuple[WhereaboutsForm, NewReportForm]:
     reports = selectors.reports_concerning(_user(request), persons)
     data = request.POST or None
-    return WhereaboutsForm(data, reports=reports), NewReportForm(data)
+    today = {"received_on": timezone.localdate()}
+    return WhereaboutsForm(data, reports=reports), NewReportForm(data, initial=today)
 
 
 @GET_POST
@@ -320,7 +322,7 @@ def _new_sought(formset: Any) -> list[services.NewSought]:
 def request_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     data = request.POST or None
-    form = RequestForm(data, user=user)
+    form = RequestForm(data, user=user, initial={"received_on": timezone.localdate()})
     choice = InquirerChoiceForm(data, user=user)
     inquirer = InquirerForm(data, optional=True)
     sought = NewSoughtFormSet(data, prefix="new_sought")
