@@ -168,7 +168,7 @@ def test_person_page_runs_a_fixed_number_of_queries(caseworker: User) -> None:
         page = sel.person_page(caseworker, PersonFilters(q="testova"))
         rendered = [(p.current_facility, p.home_region, list(p.names.all())) for p in page.persons]
     assert len(rendered) == 5
-    assert len(ctx.captured_queries) == 3  # count, page, names
+    assert len(ctx.captured_queries) == 3  # count, page, their names
     assert all("DISTINCT" not in q["sql"].upper() for q in ctx.captured_queries)
 
 
@@ -216,3 +216,13 @@ def test_persons_matching_is_scoped(caseworker: User, other_agency_user: User) -
     factories.person(other_agency_user, "Aminat", "Elsewhere")
     assert names(sel.persons_matching(caseworker, "amin")) == ["Aminat Testova"]
     assert sel.persons_matching(caseworker, "  ") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_contains_search_has_its_trigram_index_on_postgresql() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'personname_search_trgm'")
+        row = cursor.fetchone()
+    assert row is not None
+    assert "gin_trgm_ops" in row[0]

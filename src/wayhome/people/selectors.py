@@ -140,6 +140,8 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _names_matching(q: str) -> QuerySet[PersonName]:
+    """Names containing the folded query (PostgreSQL: trigram index); a query too short
+    for trigrams matches name starts (B-tree index)."""
     folded = search_fold(q)
     if len(folded) < MIN_CONTAINS:
         return PersonName.objects.filter(search_text__startswith=folded)
