@@ -176,3 +176,16 @@ def test_no_date_in_the_future(families: list[FamilyPlan]) -> None:
     for person in _persons(families):
         assert person.birth.latest is not None
         assert person.birth.latest <= today
+
+
+def test_the_mother_who_asks_bears_her_childs_family_name() -> None:
+    requests = [r for f in planned_families(1000, 4) for r in f.requests]
+    for request in requests:
+        child, relation = request.sought[0]
+        assert relation in ("son", "daughter")
+        family = child.names[0].family
+        if relation == "daughter":
+            maiden = [n.family for n in child.names if n.kind == PersonName.Kind.MAIDEN]
+            family = maiden[0] if maiden else family
+        expected = nm.feminine_family(nm.Word(family, (), "")).cyrl
+        assert request.inquirer.name.endswith(f" {expected}")

@@ -690,13 +690,15 @@ class FamilyBuilder:
         women = [p for p in plan.persons if p.sex == Sex.FEMALE and _is_adult(p)]
         kids = [p for p in plan.persons if not _is_adult(p)]
         if husband is not None and rng.random() < 0.6:
-            asker, head = "husband's mother", (husband, "son")
-            wife_rel, kid_rel = "daughter-in-law", "grandchild"
+            asker, family = "husband's mother", husband.names[0].family
+            sought = [(husband, "son"), *((w, "daughter-in-law") for w in women)]
+            sought += [(k, "grandchild") for k in kids]
         else:
-            asker, head = "woman's mother", (women[0], "daughter")
-            wife_rel, kid_rel = "daughter", "grandchild"
-        sought = [head] + [(w, wife_rel) for w in women if w is not head[0]]
-        sought += [(k, kid_rel) for k in kids]
+            woman = women[0]
+            maiden = next((n for n in woman.names if n.kind == Kind.MAIDEN), woman.names[0])
+            asker, family = "woman's mother", maiden.family
+            own = [r.to_person for r in plan.relations if r.from_person is woman]
+            sought = [(woman, "daughter"), *((k, "grandchild") for k in kids if k in own)]
         sought = sought[: rng.randint(1, 4)]
         received = day_between(
             rng,
@@ -704,7 +706,7 @@ class FamilyBuilder:
             dt.date(2023, 12, 31),
         )
         request = RequestPlan(
-            inquirer=self._inquirer(hh, asker),
+            inquirer=self._inquirer(hh, asker, family),
             received_on=received,
             sought=sought,
             consent_share=rng.random() < 0.7,
@@ -716,10 +718,11 @@ class FamilyBuilder:
         _settle(request, rng)
         plan.requests.append(request)
 
-    def _inquirer(self, hh: Household, relationship: str) -> InquirerPlan:
+    def _inquirer(self, hh: Household, relationship: str, family: str) -> InquirerPlan:
+        """The mother who asks: she bears her child's family name, in its feminine form."""
         rng = self.rng
         culture = hh.culture
-        family = nm.feminine_family(rng.choice(culture.families))
+        family = nm.feminine_family(nm.Word(family, (), "")).cyrl
         patro, _ = nm.patronymic(rng.choice(culture.men), female=True, style=culture.style)
         given = rng.choice(culture.women)
         phone = {
@@ -729,7 +732,7 @@ class FamilyBuilder:
         }.get(hh.region.iso2, "+000 00 000 {:02d} {:02d}")
         language = {"TJ": "tg", "KZ": "kk"}.get(hh.region.iso2, "ru")
         return InquirerPlan(
-            name=f"{given.cyrl} {patro} {family.cyrl}",
+            name=f"{given.cyrl} {patro} {family}",
             relationship=relationship,
             phone=phone.format(rng.randint(0, 99), rng.randint(0, 99)),
             email=f"inquirer.{rng.randint(1, 999_999):06d}@example.org"
