@@ -142,11 +142,30 @@ def test_person_picker_finds_own_agency_only(
     factories.person(caseworker, given="Khadizhat")
     factories.person(other_agency_user, given="Khadizhat", family="Foreign")
     response = client_for(caseworker).get(
-        reverse("tracing:person_picker"), {"field": "sought", "sought_q": "khadiz", "relation": "1"}
+        reverse("tracing:person_picker"),
+        {"field": "sought", "sought_q": "khadiz", "relation": "1", "target": "id_sought-picked"},
     )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Khadizhat Testova" in body
     assert "Foreign" not in body
-    assert 'name="sought"' in body
-    assert "relation-" in body
+    assert 'hx-target="#id_sought-picked"' in body
+    odd_target = client_for(caseworker).get(
+        reverse("tracing:person_picker"), {"q": "khadiz", "target": "x' onclick='y"}
+    )
+    assert 'hx-target="#id_persons-picked"' in odd_target.content.decode()
+
+
+def test_person_picker_returns_a_picked_person_as_a_ticked_box(
+    caseworker: User, other_agency_user: User, client_for: Login
+) -> None:
+    mine = factories.person(caseworker, given="Khadizhat")
+    foreign = factories.person(other_agency_user, given="Foreign")
+    url = reverse("tracing:person_picker")
+    response = client_for(caseworker).get(
+        url, {"field": "sought", "pick": str(mine.uuid), "relation": "1"}
+    )
+    body = response.content.decode()
+    assert f'name="sought" value="{mine.uuid}" checked' in body
+    assert f'name="relation-{mine.uuid}"' in body
+    assert_not_found(client_for(caseworker), f"{url}?pick={foreign.uuid}")

@@ -7,6 +7,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -153,19 +154,40 @@ def report_edit(request: HttpRequest, report_uuid: str) -> HttpResponse:
     return render(request, "tracing/report_form.html", {"form": form, "report": report})
 
 
+def _element_id(value: str, default: str) -> str:
+    """An element id from the query string, or the default if it is anything else."""
+    return value if re.fullmatch(r"[\w-]{1,80}", value) else default
+
+
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def person_picker(request: HttpRequest) -> HttpResponse:
-    """A few matching persons as checkboxes, for the picker's search box (htmx)."""
+    """The person picker's two answers (htmx): matching persons, or one picked person.
+
+    A pick comes back as a ticked checkbox that is appended to the picked list, so further
+    searches never lose what was already chosen.
+    """
+    user = _user(request)
     field = request.GET.get("field", "persons")
+    with_relation = request.GET.get("relation") == "1"
+    if "pick" in request.GET:
+        person = person_get(user, request.GET["pick"])
+        context: dict[str, Any] = {
+            "field": field,
+            "value": str(person.uuid),
+            "label": person.display_name,
+            "with_relation": with_relation,
+        }
+        return render(request, "tracing/_picked.html", context)
     q = request.GET.get(f"{field}_q") or request.GET.get("q", "")
     return render(
         request,
         "tracing/_picker_results.html",
         {
-            "persons": persons_matching(_user(request), q, limit=15),
+            "persons": persons_matching(user, q, limit=15),
             "field": field,
-            "with_relation": request.GET.get("relation") == "1",
+            "target": _element_id(request.GET.get("target", ""), f"id_{field}-picked"),
+            "with_relation": with_relation,
         },
     )
 
