@@ -155,6 +155,9 @@ def test_pages_are_50_by_name_and_counts_stop_at_the_cap(
     assert not last.has_next
     monkeypatch.setattr(sel, "COUNT_CAP", 20)
     capped = sel.person_page(caseworker, PersonFilters())
+    monkeypatch.setattr(sel, "MAX_PAGE", 1)
+    assert sel.person_page(caseworker, PersonFilters(), 9).number == 1  # no deep OFFSET
+    assert not sel.person_page(caseworker, PersonFilters()).has_next
     assert (capped.total, capped.total_is_capped) == (20, True)
 
 

@@ -38,6 +38,9 @@ PAGE_SIZE = 50
 # Counting every match of a broad search over a million rows costs more than the page
 # itself; past this many the list says "more than".
 COUNT_CAP = 10_000
+# Deep OFFSETs cost a walk over every row before them; past 10,000 matches the
+# caseworker narrows the search instead of paging on.
+MAX_PAGE = COUNT_CAP // PAGE_SIZE
 # Below this length a contains search cannot use the trigram index: match name starts.
 MIN_CONTAINS = 3
 
@@ -179,7 +182,7 @@ def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
     """One page of 50 by name, with its related rows loaded and a capped count."""
     qs = persons_filtered(user, f)
     total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    number = max(number, 1)
+    number = min(max(number, 1), MAX_PAGE)
     start = (number - 1) * PAGE_SIZE
     rows = list(
         qs.select_related("current_facility", "home_region")
@@ -189,7 +192,7 @@ def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
     return PersonPage(
         persons=rows[:PAGE_SIZE],
         number=number,
-        has_next=len(rows) > PAGE_SIZE,
+        has_next=len(rows) > PAGE_SIZE and number < MAX_PAGE,
         total=min(total, COUNT_CAP),
         total_is_capped=total > COUNT_CAP,
     )
