@@ -183,6 +183,7 @@ def test_update_saves_facts_and_refuses_a_future_birth(caseworker: User, client_
     person.refresh_from_db()
     assert str(person.birth) == "1991"
     response = client.post(url, {"sex": "F", "birth_precision": "year", "birth_year": "2190"})
+    assert "in the future" in str(response.context["form"].errors["birth_precision"])
     assert response.status_code == 200
     assert "in the future" in response.content.decode()
     person.refresh_from_db()

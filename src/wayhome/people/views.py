@@ -47,6 +47,8 @@ from wayhome.people.graphs import group_graph, person_graph
 from wayhome.people.models import FamilyGroup, Person, PersonName, Script
 
 GET_POST = require_http_methods(["GET", "POST"])
+# A service's error key → the form field it belongs next to, where the names differ.
+SERVICE_FIELD_ON_FORM = {"birth": "birth_precision"}
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 
 
@@ -61,7 +63,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's error next to its field, or above the form when it has none."""
     if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
+        for key, errors in exc.error_dict.items():
+            field = SERVICE_FIELD_ON_FORM.get(key, key)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
