@@ -53,3 +53,20 @@ def test_pages_with_personal_data_are_not_cached(
 def test_health_answers_without_login(db: None) -> None:
     response = Client().get(reverse("web:health"))
     assert response.json() == {"status": "ok"}
+
+
+def test_figures_link_to_the_matching_persons_for_readers_only(
+    caseworker: User, analyst: User, client_for: Callable[[User], Client]
+) -> None:
+    region = factories.region("Ingushetia")
+    person = factories.person(caseworker, home_region=region)
+    person.current_status = Status.IN_CAMP
+    person.save()
+    page = client_for(caseworker).get(reverse("web:dashboard")).content.decode()
+    assert f'href="{reverse("people:list")}?region={region.uuid}"' in page
+    assert f'href="{reverse("people:list")}?status=in_camp"' in page
+    listed = client_for(caseworker).get(reverse("people:list"), {"region": str(region.uuid)})
+    assert listed.status_code == 200
+    assert person.display_name in listed.content.decode()
+    analyst_page = client_for(analyst).get(reverse("web:dashboard")).content.decode()
+    assert "?region=" not in analyst_page

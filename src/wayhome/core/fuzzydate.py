@@ -22,8 +22,23 @@ class Precision(enum.StrEnum):
     AGE = "age"  # "about N years old on <as_of>"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation catalogues; the Django side translates it."""
+    return message
+
+
 class FuzzyDateError(ValueError):
-    """A date that cannot be true or cannot be read; the message is shown to the user."""
+    """A date that cannot be true or cannot be read; the message is shown to the user.
+
+    ``template`` is an untranslated message with ``%(name)s`` placeholders and ``params``
+    fills them, so the web layer can translate it (``core.forms.error_text``) while this
+    module stays free of Django.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params if params else template)
 
 
 @dataclass(frozen=True)
@@ -38,25 +53,27 @@ class FuzzyDate:
     def __post_init__(self) -> None:
         p = self.precision
         if p is Precision.EXACT and None in (self.year, self.month, self.day):
-            raise FuzzyDateError("An exact date needs a year, a month and a day.")
+            raise FuzzyDateError(gettext_noop("An exact date needs a year, a month and a day."))
         if p is Precision.MONTH and None in (self.year, self.month):
-            raise FuzzyDateError("A month needs a year and a month.")
+            raise FuzzyDateError(gettext_noop("A month needs a year and a month."))
         if p is Precision.YEAR and self.year is None:
-            raise FuzzyDateError("A year is needed.")
+            raise FuzzyDateError(gettext_noop("A year is needed."))
         if p is Precision.AGE and (self.age_years is None or self.as_of is None):
-            raise FuzzyDateError("An age needs the number of years and the date it was given.")
+            raise FuzzyDateError(
+                gettext_noop("An age needs the number of years and the date it was given.")
+            )
         if self.age_years is not None and not 0 <= self.age_years <= 120:
-            raise FuzzyDateError("An age must be between 0 and 120 years.")
+            raise FuzzyDateError(gettext_noop("An age must be between 0 and 120 years."))
         if self.year is not None and not 1880 <= self.year <= 2200:
-            raise FuzzyDateError("The year is out of range.")
+            raise FuzzyDateError(gettext_noop("The year is out of range."))
         if self.month is not None and not 1 <= self.month <= 12:
-            raise FuzzyDateError("The month must be between 1 and 12.")
+            raise FuzzyDateError(gettext_noop("The month must be between 1 and 12."))
         if self.day is not None:
             if self.year is None or self.month is None:
-                raise FuzzyDateError("A day needs a month and a year.")
+                raise FuzzyDateError(gettext_noop("A day needs a month and a year."))
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
-                raise FuzzyDateError("That day does not exist in that month.")
+                raise FuzzyDateError(gettext_noop("That day does not exist in that month."))
 
     @classmethod
     def exact(cls, value: dt.date) -> FuzzyDate:
@@ -79,7 +96,10 @@ class FuzzyDate:
             m = re.fullmatch(r"(?:(\d{1,2})[./])?(\d{1,2})[./](\d{4})", s)
             if not m:
                 raise FuzzyDateError(
-                    f"Cannot read {s!r} as a date; write 2015-03-12, 2015-03 or 2015."
+                    gettext_noop(
+                        "Cannot read “%(text)s” as a date; write 2015-03-12, 2015-03 or 2015."
+                    ),
+                    text=s,
                 )
             d, mo, y = (int(g) if g else None for g in m.groups())
         if d is not None:
@@ -131,9 +151,11 @@ class FuzzyDate:
         """Refuse a date that certainly lies after today."""
         earliest = self.earliest
         if earliest is not None and earliest > today:
-            raise FuzzyDateError(f"{what} is in the future.")
+            raise FuzzyDateError(gettext_noop("%(what)s is in the future."), what=what)
         if self.as_of is not None and self.as_of > today:
-            raise FuzzyDateError(f"{what}: the age was given on a future date.")
+            raise FuzzyDateError(
+                gettext_noop("%(what)s: the age was given on a future date."), what=what
+            )
 
     def certainly_before(self, other: FuzzyDate) -> bool:
         """True only when every reading of self is earlier than every reading of other."""

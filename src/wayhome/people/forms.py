@@ -13,6 +13,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from wayhome.core.forms import error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError, Precision
 from wayhome.people.kinship import KinWord
 from wayhome.people.models import (
@@ -95,7 +96,7 @@ class BirthFieldsMixin(forms.Form):
         try:
             data["birth"] = FuzzyDate(precision, **parts)
         except FuzzyDateError as exc:
-            self.add_error("birth_precision", str(exc))
+            self.add_error("birth_precision", error_text(exc))
         return data
 
     def birth_fields(self) -> list[forms.BoundField]:

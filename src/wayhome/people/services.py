@@ -20,6 +20,7 @@ from PIL import Image as PILImage
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
+from wayhome.core.forms import error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError
 from wayhome.core.text import detect_script, search_fold
 from wayhome.people.kinship import WORD_TO_LINK
@@ -77,7 +78,7 @@ def _check_birth(birth: FuzzyDate) -> None:
     try:
         birth.check_not_future(_today(), _("The birth date"))
     except FuzzyDateError as exc:
-        raise ValidationError({"birth": str(exc)}) from exc
+        raise ValidationError({"birth": error_text(exc)}) from exc
 
 
 def _check_same_agency(actor: User, *objs: Any) -> None:

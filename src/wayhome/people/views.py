@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.core.forms import apply_service_errors
 from wayhome.people import selectors as sel
 from wayhome.people import services
 from wayhome.people.forms import (
@@ -60,16 +61,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's error next to its field, or above the form when it has none."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            field = SERVICE_FIELD_ON_FORM.get(key, key)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _form_page(
     request: HttpRequest,
     form: forms.Form,
@@ -86,7 +77,7 @@ def _form_page(
         try:
             saved = save()
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, SERVICE_FIELD_ON_FORM)
         else:
             messages.success(request, success)
             return redirect(done if isinstance(done, str) else done(saved))
@@ -186,7 +177,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 **form.facts(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, SERVICE_FIELD_ON_FORM)
         else:
             messages.success(request, _("The person is registered."))
             return redirect(_person_url(person))

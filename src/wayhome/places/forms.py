@@ -63,12 +63,3 @@ class AuthorityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Authority.Kind.choices)
     country = _choice(Country.objects.all(), _("Country"), required=False)
-
-
-def add_service_errors(form: forms.Form, exc: Any) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

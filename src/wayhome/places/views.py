@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.core.forms import apply_service_errors
 from wayhome.places import selectors, services
 from wayhome.places.forms import (
     AuthorityForm,
     FacilityFilterForm,
     FacilityForm,
     RegionForm,
-    add_service_errors,
 )
 from wayhome.places.models import Authority, Region
 
@@ -92,7 +92,7 @@ def _form_page(
         try:
             obj = save(form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return done(obj)
     return render(request, "places/form.html", {"form": form, "title": title})

@@ -26,9 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.core.forms import apply_service_errors
 from wayhome.people.models import Person
 from wayhome.people.selectors import family_group_get, person_get, persons_matching
-from wayhome.places.forms import add_service_errors
 from wayhome.tracing import selectors, services
 from wayhome.tracing.forms import (
     InquirerForm,
@@ -60,7 +60,7 @@ def _attempt(form: forms.Form, save: Callable[[], T]) -> T | None:
     try:
         return save()
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        apply_service_errors(form, exc)
         return None
 
 

@@ -29,6 +29,8 @@ class Breakdown:
     label: str
     total: int
     by_status: list[int]
+    # For a link to the matching persons; None for "no region recorded".
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,13 @@ def dashboard_for(user: User, top: int = 15) -> Dashboard:
         .count()
     )
     regions = (
-        persons.values("home_region__name")
+        persons.values("home_region__name", "home_region__uuid")
         .annotate(total=Count("id"), **_status_counts())
         .order_by("-total")[:top]
     )
     facilities = (
         persons.filter(current_facility__isnull=False)
-        .values("current_facility__name")
+        .values("current_facility__name", "current_facility__uuid")
         .annotate(total=Count("id"), **_status_counts())
         .order_by("-total")[:top]
     )
@@ -83,13 +85,19 @@ def dashboard_for(user: User, top: int = 15) -> Dashboard:
         by_status=by_status,
         by_region=[
             Breakdown(
-                r["home_region__name"] or "—", r["total"], [r[s.value] for s in BREAKDOWN_STATUSES]
+                r["home_region__name"] or "—",
+                r["total"],
+                [r[s.value] for s in BREAKDOWN_STATUSES],
+                str(r["home_region__uuid"]) if r["home_region__uuid"] else None,
             )
             for r in regions
         ],
         by_facility=[
             Breakdown(
-                r["current_facility__name"], r["total"], [r[s.value] for s in BREAKDOWN_STATUSES]
+                r["current_facility__name"],
+                r["total"],
+                [r[s.value] for s in BREAKDOWN_STATUSES],
+                str(r["current_facility__uuid"]),
             )
             for r in facilities
         ],
