@@ -1,0 +1,1 @@
+"""Linkage benchmark: ``python -m bench.linkage``."""

@@ -1,0 +1,142 @@
+"""Benchmark the linker against the anyascii + rapidfuzz baseline on linkage-dev.
+
+``python -m bench.linkage [--data DIR] [--sets ru,ar] [--sample N]``. Our linker runs
+with its defaults (no threshold chosen on the answers); the baseline, as documented in
+the data README, gets the best threshold chosen on the answers, which flatters it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from wayhome.linkage.io import Person, read_person_list
+from wayhome.linkage.link import link
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "linkage-dev"
+
+
+@dataclass(frozen=True)
+class Result:
+    """Quality and cost of one method on one set."""
+
+    method: str
+    precision: float
+    recall: float
+    f1: float
+    partner_recall: float | None
+    seconds: float
+
+
+def read_truth(path: Path) -> set[tuple[str, str]]:
+    """The answer pairs (left_id, right_id)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(row["left_id"], row["right_id"]) for row in csv.DictReader(handle)}
+
+
+def scores(
+    matches: set[tuple[str, str]], truth: set[tuple[str, str]]
+) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the decided matches."""
+    hits = len(matches & truth)
+    precision = hits / len(matches) if matches else 0.0
+    recall = hits / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return precision, recall, f1
+
+
+def _name(p: Person) -> str:
+    return " ".join(x for x in (p.given_name, p.family_name) if x) or p.full_name
+
+
+def baseline(
+    left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, str]]
+) -> Result:
+    """anyascii + token_sort_ratio + birth-year agreement, best threshold on the answers."""
+    import numpy as np
+    from anyascii import anyascii
+    from rapidfuzz import fuzz, process
+
+    started = time.monotonic()
+    ln = [anyascii(_name(p)).lower() for p in left]
+    rn = [anyascii(_name(p)).lower() for p in right]
+    sim = process.cdist(ln, rn, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1)
+    sim = sim.astype(np.float32)
+    ly = np.array([p.birth[0] if p.birth else -1 for p in left])
+    ry = np.array([p.birth[0] if p.birth else -1 for p in right])
+    known = (ly[:, None] >= 0) & (ry[None, :] >= 0)
+    sim += np.where(known, np.where(ly[:, None] == ry[None, :], 10.0, -10.0), 0.0)
+    best = sim.argmax(axis=1)
+    best_score = sim[np.arange(len(left)), best]
+    seconds = time.monotonic() - started
+    top = max(
+        (
+            (
+                scores(
+                    {
+                        (left[int(i)].id, right[int(best[i])].id)
+                        for i in np.nonzero(best_score >= t)[0]
+                    },
+                    truth,
+                ),
+                t,
+            )
+            for t in range(50, 111, 2)
+        ),
+        key=lambda st: st[0][2],
+    )
+    (precision, recall, f1), _threshold = top
+    return Result("baseline (anyascii+rapidfuzz, tuned)", precision, recall, f1, None, seconds)
+
+
+def ours(left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, str]]) -> Result:
+    """The linker with its defaults."""
+    started = time.monotonic()
+    pairs, _model = link(left, right, progress=None)
+    seconds = time.monotonic() - started
+    matches = {(p.left_id, p.right_id) for p in pairs if p.decision == "match"}
+    shown = {(p.left_id, p.right_id) for p in pairs}
+    precision, recall, f1 = scores(matches, truth)
+    partner = len(shown & truth) / len(truth) if truth else 0.0
+    return Result("wayhome linker (defaults)", precision, recall, f1, partner, seconds)
+
+
+def run_set(directory: Path, sample: int | None) -> list[Result]:
+    """Both methods on one set."""
+    left = read_person_list(directory / "left.csv")
+    right = read_person_list(directory / "right.csv")
+    truth = read_truth(directory / "truth.csv")
+    if sample:
+        left = left[:sample]
+        ids = {p.id for p in left}
+        truth = {t for t in truth if t[0] in ids}
+    return [ours(left, right, truth), baseline(left, right, truth)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print a table per set."""
+    parser = argparse.ArgumentParser(prog="python -m bench.linkage")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--sets", default="ru,ar")
+    parser.add_argument("--sample", type=int, default=None, help="first N left rows only")
+    args = parser.parse_args(argv)
+    for name in args.sets.split(","):
+        results = run_set(args.data / name, args.sample)
+        base_time = results[-1].seconds
+        print(f"\n== {name}")
+        print(f"{'method':40} {'P':>6} {'R':>6} {'F1':>6} {'partner':>8} {'time':>7} {'x base':>7}")
+        for r in results:
+            partner = f"{r.partner_recall:.3f}" if r.partner_recall is not None else "-"
+            print(
+                f"{r.method:40} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} {partner:>8} "
+                f"{r.seconds:6.1f}s {r.seconds / base_time:6.1f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Reading person lists in the interchange format (CSV or XLSX) and writing pair files.
+
+Columns: id, given_name, family_name, full_name, sex, birth_date; extra columns are
+ignored. CSV may be UTF-8, UTF-8 with BOM or cp1251. Any bad cell raises
+``ListFormatError`` naming the file, the row (as a spreadsheet shows it, header = 1)
+and the column, so the person who sent the list can fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+NAME_COLUMNS = ("given_name", "family_name", "full_name")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_SEX = {"M": "M", "F": "F", "": "", "m": "M", "f": "F", "М": "M", "Ж": "F", "м": "M", "ж": "F"}
+
+
+class ListFormatError(ValueError):
+    """A person list that cannot be read; the message names row and column."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One row of a person list, validated."""
+
+    id: str
+    given_name: str
+    family_name: str
+    full_name: str
+    sex: str
+    birth: tuple[int, int | None, int | None] | None
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1251")
+    except UnicodeDecodeError as exc:  # pragma: no cover - cp1251 decodes nearly anything
+        raise ListFormatError(f"{path}: neither UTF-8 nor cp1251 text") from exc
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    text = _decode(path.read_bytes(), path)
+    yield from csv.reader(io.StringIO(text, newline=""))
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ListFormatError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+    sheet = book.worksheets[0]
+    for values in sheet.iter_rows(values_only=True):
+        yield [_cell_text(v) for v in values]
+    book.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_birth(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) at the precision given; None when blank; ValueError when bad."""
+    text = text.strip()
+    if not text:
+        return None
+    m = _DATE.match(text)
+    if not m:
+        raise ValueError(f"birth date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    dt.date(year, month or 1, day or 1)  # raises ValueError on 2001-02-30
+    return year, month or None, day or None
+
+
+def _person(row: dict[str, str], where: str) -> Person:
+    def fail(column: str, message: str) -> ListFormatError:
+        return ListFormatError(f"{where}, column {column}: {message}")
+
+    pid = row.get("id", "").strip()
+    if not pid:
+        raise fail("id", "the id is blank")
+    names = {c: row.get(c, "").strip() for c in NAME_COLUMNS}
+    if not any(names.values()):
+        raise fail("full_name", "no name at all (given_name, family_name and full_name blank)")
+    sex = row.get("sex", "").strip()
+    if sex not in _SEX:
+        raise fail("sex", f"sex {sex!r} is not M, F or blank")
+    try:
+        birth = parse_birth(row.get("birth_date", ""))
+    except ValueError as exc:
+        raise fail("birth_date", str(exc)) from exc
+    return Person(
+        pid, names["given_name"], names["family_name"], names["full_name"], _SEX[sex], birth
+    )
+
+
+def _persons(rows: Iterable[list[str]], path: Path) -> list[Person]:
+    iterator = iter(rows)
+    header = [h.strip().lower() for h in next(iterator, [])]
+    if "id" not in header or not set(NAME_COLUMNS) & set(header):
+        raise ListFormatError(
+            f"{path}: row 1: the header needs an id column and at least one of "
+            + ", ".join(NAME_COLUMNS)
+        )
+    persons: list[Person] = []
+    seen: set[str] = set()
+    for number, values in enumerate(iterator, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            raise ListFormatError(f"{path}: row {number}: more cells than header columns")
+        person = _person(dict(zip(header, values, strict=False)), f"{path}: row {number}")
+        if person.id in seen:
+            raise ListFormatError(f"{path}: row {number}, column id: duplicate id {person.id!r}")
+        seen.add(person.id)
+        persons.append(person)
+    return persons
+
+
+def read_person_list(path: str | os.PathLike[str]) -> list[Person]:
+    """All persons of a CSV or XLSX list, or ListFormatError naming the bad row and column."""
+    p = Path(path)
+    try:
+        is_xlsx = p.read_bytes()[:4] == b"PK\x03\x04"
+    except OSError as exc:
+        raise ListFormatError(f"{p}: cannot read ({exc.strerror})") from exc
+    return _persons(_xlsx_rows(p) if is_xlsx else _csv_rows(p), p)
+
+
+def write_pairs(
+    path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> None:
+    """Write a CSV atomically: a failure half-way leaves no output file behind."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".pairs-", suffix=".csv", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,184 @@
+"""Link two person lists: block on name keys, score with Fellegi–Sunter, decide.
+
+Decisions per left row: at most one ``match`` (the best pair, when its probability is
+high and clearly above the runner-up) and at most ``MAX_POSSIBLE`` ``possible`` rows
+(the next best pairs worth a human look). The defaults below were set from what the
+probabilities mean, not tuned on any answer key.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+
+from wayhome.linkage.engines import get_engine
+from wayhome.linkage.io import Person
+from wayhome.linkage.model import (
+    BIRTH_LEVELS,
+    MISSING,
+    NAME_LEVELS,
+    SEX_LEVELS,
+    FellegiSunter,
+    comparison_vector,
+)
+from wayhome.names.similarity import (
+    NameComparison,
+    NameFeatures,
+    TokenFeatures,
+    block_keys,
+    close_tokens,
+    compare_features,
+    name_features,
+)
+
+MATCH_PROBABILITY = 0.9
+MATCH_MARGIN = 0.5
+POSSIBLE_PROBABILITY = 0.01
+MAX_POSSIBLE = 5
+MIN_NAME_SCORE = 0.5
+TOKEN_FLOOR = 0.7
+MAX_KEY_SIZE = 2_000
+
+OUTPUT_COLUMNS = (
+    "left_id", "right_id", "score", "decision", "name_score",
+    "name_agreement", "birth_agreement", "sex_agreement", "explanation",
+)  # fmt: skip
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    """One output row: a candidate pair, its probability, decision and why."""
+
+    left_id: str
+    right_id: str
+    score: float
+    decision: str
+    names: NameComparison
+    vector: tuple[int, int, int]
+
+    def row(self) -> tuple[object, ...]:
+        """The CSV row in ``OUTPUT_COLUMNS`` order."""
+        name, birth, sex = self.vector
+        return (
+            self.left_id,
+            self.right_id,
+            f"{self.score:.4f}",
+            self.decision,
+            f"{self.names.score:.3f}",
+            NAME_LEVELS[name],
+            "missing" if birth == MISSING else BIRTH_LEVELS[birth],
+            "missing" if sex == MISSING else SEX_LEVELS[sex],
+            self.names.explain(),
+        )
+
+
+def to_stderr(message: str) -> None:
+    """Progress and errors go to stderr, so stdout stays clean for pipes."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def features_of(persons: Sequence[Person]) -> list[NameFeatures]:
+    """Name features of every person, computed once."""
+    return [name_features(p.given_name, p.family_name, p.full_name) for p in persons]
+
+
+@dataclass
+class _Vocabulary:
+    """Distinct tokens of one side and the records each occurs in."""
+
+    tokens: list[TokenFeatures] = field(default_factory=list)
+    records: list[list[int]] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, features: Sequence[NameFeatures]) -> _Vocabulary:
+        vocab = cls()
+        for rec, name in enumerate(features):
+            for token in name.tokens:
+                n = vocab.index.setdefault(token.text, len(vocab.tokens))
+                if n == len(vocab.tokens):
+                    vocab.tokens.append(token)
+                    vocab.records.append([])
+                vocab.records[n].append(rec)
+        return vocab
+
+    def key_rows(self, spellings: int) -> list[tuple[int, str]]:
+        return [(n, k) for n, t in enumerate(self.tokens) for k in block_keys(t, spellings)]
+
+
+def candidate_pairs(
+    lf: Sequence[NameFeatures], rf: Sequence[NameFeatures], engine: str
+) -> list[tuple[int, int]]:
+    """Record pairs sharing at least one close token: key join, then a token-level cut."""
+    lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
+    token_pairs = get_engine(engine).candidate_pairs(lv.key_rows(2), rv.key_rows(8), MAX_KEY_SIZE)
+    by_left: dict[int, list[int]] = defaultdict(list)
+    for a, b in token_pairs:
+        by_left[a].append(b)
+    pairs: set[tuple[int, int]] = set()
+    for a, bs in by_left.items():
+        for k in close_tokens(lv.tokens[a], [rv.tokens[b] for b in bs], TOKEN_FLOOR):
+            pairs.update((i, j) for i in lv.records[a] for j in rv.records[bs[k]])
+    return sorted(pairs)
+
+
+def _decide(pairs: list[tuple[float, int]]) -> list[tuple[float, int, str]]:
+    """Decisions for one left row's candidates (probability, candidate index)."""
+    pairs.sort(reverse=True)
+    runner_up = pairs[1][0] if len(pairs) > 1 else 0.0
+    decided: list[tuple[float, int, str]] = []
+    possible = 0
+    for rank, (p, n) in enumerate(pairs):
+        if rank == 0 and p >= MATCH_PROBABILITY and p - runner_up >= MATCH_MARGIN:
+            decided.append((p, n, "match"))
+        elif p >= POSSIBLE_PROBABILITY and possible < MAX_POSSIBLE:
+            decided.append((p, n, "possible"))
+            possible += 1
+        else:
+            break
+    return decided
+
+
+def link(
+    left: Sequence[Person],
+    right: Sequence[Person],
+    *,
+    engine: str = "duckdb",
+    confirmed: Collection[tuple[str, str]] = (),
+    progress: Progress | None = to_stderr,
+) -> tuple[list[ScoredPair], FellegiSunter]:
+    """Candidate pairs with their decisions (only match/possible rows), and the model."""
+    say = progress or (lambda _message: None)
+    started = time.monotonic()
+    lf, rf = features_of(left), features_of(right)
+    say(f"name features: {len(left)} + {len(right)} rows in {time.monotonic() - started:.1f}s")
+    candidates = candidate_pairs(lf, rf, engine)
+    say(f"blocking ({engine}): {len(candidates)} candidate pairs")
+    kept: list[tuple[int, int, NameComparison, tuple[int, int, int]]] = []
+    for n, (i, j) in enumerate(candidates, start=1):
+        names = compare_features(lf[i], rf[j])
+        if names.score >= MIN_NAME_SCORE:
+            kept.append((i, j, names, comparison_vector(left[i], right[j], names)))
+        if n % 200_000 == 0:
+            say(f"compared {n}/{len(candidates)} pairs")
+    say(f"{len(kept)} pairs with some name agreement")
+    ids = {(left[i].id, right[j].id): n for n, (i, j, _, _) in enumerate(kept)}
+    model = FellegiSunter().fit([v for *_, v in kept], [ids[c] for c in confirmed if c in ids])
+    say("model:\n" + model.describe())
+    by_left: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for n, (i, _, _, vector) in enumerate(kept):
+        by_left[i].append((model.probability(vector), n))
+    result: list[ScoredPair] = []
+    for i in sorted(by_left):
+        for p, n, decision in _decide(by_left[i]):
+            _, j, names, vector = kept[n]
+            result.append(ScoredPair(left[i].id, right[j].id, p, decision, names, vector))
+    matches = sum(r.decision == "match" for r in result)
+    say(f"done in {time.monotonic() - started:.1f}s: {matches} matches")
+    return result, model

@@ -1,0 +1,158 @@
+"""Fellegi–Sunter scoring: comparison levels, m/u learnt by EM without labels.
+
+Each candidate pair gets a comparison vector (name level, birth-date level, sex level).
+EM estimates, for each level, how often it occurs among true matches (m) and among
+non-matches (u), plus the share of matches (lambda); the posterior probability of a
+match is the pair's score. Missing values (blank sex or birth date) carry no evidence.
+Confirmed pairs, when given, are held at probability 1 during EM.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from wayhome.linkage.io import Person
+from wayhome.names.similarity import NameComparison
+
+Birth = tuple[int, int | None, int | None] | None
+MISSING = -1
+
+NAME_LEVELS = (
+    "no agreement", "one token close", "one token same", "both close", "one same, one close",
+    "both same",
+)  # fmt: skip
+BIRTH_LEVELS = (
+    "disagree", "year off by one", "same year only", "same year at given precision",
+    "same month", "same day",
+)  # fmt: skip
+SEX_LEVELS = ("disagree", "agree")
+FIELDS = (("name", NAME_LEVELS), ("birth", BIRTH_LEVELS), ("sex", SEX_LEVELS))
+
+
+def name_level(comparison: NameComparison) -> int:
+    """Level from the aligned token scores: how many tokens agree, and how well."""
+    scores = sorted((m.score for m in comparison.matches), reverse=True)
+    if not scores:
+        return 0
+    top = scores[0]
+    low = scores[-1] if len(scores) > 1 else top
+    if top >= 0.92 and low >= 0.92:
+        return 5
+    if top >= 0.92 and low >= 0.7:
+        return 4
+    if top >= 0.8 and low >= 0.6:
+        return 3
+    if top >= 0.92:
+        return 2
+    if top >= 0.75:
+        return 1
+    return 0
+
+
+def birth_level(left: Birth, right: Birth) -> int:
+    """Agreement of two birth dates of any precision; MISSING when either is blank."""
+    if left is None or right is None:
+        return MISSING
+    (ly, lm, ld), (ry, rm, rd) = left, right
+    if ly != ry:
+        return 1 if abs(ly - ry) == 1 else 0
+    if lm is None or rm is None:
+        return 3
+    if lm != rm:
+        return 2
+    if ld is None or rd is None:
+        return 3
+    return 5 if ld == rd else 4
+
+
+def sex_level(left: str, right: str) -> int:
+    """1 agree, 0 disagree, MISSING when either is blank."""
+    if not left or not right:
+        return MISSING
+    return int(left == right)
+
+
+def comparison_vector(left: Person, right: Person, names: NameComparison) -> tuple[int, int, int]:
+    """(name level, birth level, sex level) of one candidate pair."""
+    return (
+        name_level(names),
+        birth_level(left.birth, right.birth),
+        sex_level(left.sex, right.sex),
+    )
+
+
+def _initial(levels: int, matches: bool) -> list[float]:
+    """Starting m (rising with the level) or u (falling with it) probabilities."""
+    weights = [2.0**i if matches else 2.0 ** (levels - i) for i in range(levels)]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+@dataclass
+class FellegiSunter:
+    """m/u probabilities per field level and the match share, fitted by EM."""
+
+    m: list[list[float]] = field(
+        default_factory=lambda: [_initial(len(levels), True) for _, levels in FIELDS]
+    )
+    u: list[list[float]] = field(
+        default_factory=lambda: [_initial(len(levels), False) for _, levels in FIELDS]
+    )
+    prior: float = 0.05
+
+    def weight(self, vector: Sequence[int]) -> float:
+        """Log2 Bayes factor of the pair: the sum of each field's match weight."""
+        return sum(
+            math.log2(self.m[k][level] / self.u[k][level])
+            for k, level in enumerate(vector)
+            if level != MISSING
+        )
+
+    def probability(self, vector: Sequence[int]) -> float:
+        """Posterior probability that the pair is a match."""
+        odds: float = self.prior / (1 - self.prior) * 2.0 ** self.weight(vector)
+        return odds / (1 + odds)
+
+    def fit(
+        self,
+        vectors: Sequence[tuple[int, int, int]],
+        confirmed: Collection[int] = (),
+        iterations: int = 30,
+    ) -> FellegiSunter:
+        """Run EM on the comparison vectors; ``confirmed`` indexes pairs known to match."""
+        counts: dict[tuple[int, int, int], int] = {}
+        for v in vectors:
+            counts[v] = counts.get(v, 0) + 1
+        fixed: dict[tuple[int, int, int], int] = {}
+        for i in confirmed:
+            fixed[vectors[i]] = fixed.get(vectors[i], 0) + 1
+        for _ in range(iterations):
+            m_acc = [[1e-3] * len(levels) for _, levels in FIELDS]
+            u_acc = [[1e-3] * len(levels) for _, levels in FIELDS]
+            total_match = 0.0
+            for vector, n in counts.items():
+                sure = fixed.get(vector, 0)
+                p = self.probability(vector)
+                as_match = sure + (n - sure) * p
+                total_match += as_match
+                for k, level in enumerate(vector):
+                    if level != MISSING:
+                        m_acc[k][level] += as_match
+                        u_acc[k][level] += n - as_match
+            self.m = [[c / sum(acc) for c in acc] for acc in m_acc]
+            self.u = [[c / sum(acc) for c in acc] for acc in u_acc]
+            self.prior = min(max(total_match / max(len(vectors), 1), 1e-6), 0.5)
+        return self
+
+    def describe(self) -> str:
+        """The learnt match weights, one field per line (for logs and reports)."""
+        lines = []
+        for k, (name, levels) in enumerate(FIELDS):
+            weights = ", ".join(
+                f"{label}: {math.log2(self.m[k][i] / self.u[k][i]):+.1f}"
+                for i, label in enumerate(levels)
+            )
+            lines.append(f"{name}: {weights}")
+        return "\n".join(lines)

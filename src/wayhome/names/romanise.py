@@ -1,0 +1,146 @@
+"""Romanisation of name tokens into a set of plausible Latin spellings, and Latin keys.
+
+Cyrillic gets every common scheme's spelling (``tables.py``) and ICU's; both Cyrillic and
+Arabic get the k best spellings of the learned channel (``data/channel.json``). Every
+spelling is then reduced to a *Latin key* that forgets distinctions spellers disagree on
+(c/k/q, w/v, y/i, sch/sh, doubled letters ...), so comparing keys compares sounds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from functools import cache, lru_cache
+
+import icu
+
+from wayhome.names.normalise import fold_latin, normalise_token
+from wayhome.names.tables import fallback_spelling, romanise_cyrillic_schemes
+from wayhome.names.train import CHANNEL_PATH, bare, units
+
+BEAM = 14
+OPTIONS_PER_SEGMENT = 6
+
+_KEY_RULES = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"sch|sh|ch(?=[^aeiouy]|$)|x(?=h)", "S"),
+        (r"tsch|tch|ch|dzh|dj", "C"),
+        (r"ph", "f"),
+        (r"kh|gh(?=[aeiou])", "H"),
+        (r"x", "ks"),
+        (r"ck|c(?=[^eiy]|$)|q", "k"),
+        (r"c", "s"),
+        (r"tz|ts", "z"),
+        (r"[wv]", "f"),
+        (r"ou|oo", "u"),
+        (r"ee|ie(?=[^aeiou]|$)", "i"),
+        (r"j(?=[aeiou])", "y"),
+        (r"y", "i"),
+        (r"th", "t"),
+        (r"dh", "d"),
+        (r"(.)\1+", r"\1"),
+        (r"(?<=[a-zA-Z])h(?=[^aeiou]|$)", ""),
+    )
+]
+_VOWELS = re.compile(r"(?<=.)[aeiou]+")
+
+
+@lru_cache(maxsize=500_000)
+def latin_key(latin: str) -> str:
+    """Sound-alike key of a folded Latin spelling: "Mahomedov" and "Magomedow" stay close."""
+    key = latin
+    for pattern, repl in _KEY_RULES:
+        key = pattern.sub(repl, key)
+    return key.lower()
+
+
+@lru_cache(maxsize=500_000)
+def consonant_skeleton(key: str) -> str:
+    """The key without its non-initial vowels (Arabic script rarely writes short vowels)."""
+    return _VOWELS.sub("", key)
+
+
+@cache
+def _icu_transliterators() -> dict[str, icu.Transliterator]:
+    """ICU's BGN/PCGN and ISO 9 style Cyrillic transliterators (they know Ukrainian too)."""
+    return {
+        f"icu {name}": icu.Transliterator.createInstance(name)
+        for name in ("Russian-Latin/BGN", "Cyrillic-Latin")
+    }
+
+
+@cache
+def _channel() -> dict[str, list[tuple[str, list[tuple[str, float]]]]]:
+    """Per script: segment → its cheapest Latin spellings with their costs."""
+    raw: dict[str, dict[str, dict[str, float]]] = json.loads(
+        CHANNEL_PATH.read_text(encoding="utf-8")
+    )
+    return {
+        script: {
+            seg: sorted(options.items(), key=lambda kv: kv[1])[:OPTIONS_PER_SEGMENT]
+            for seg, options in table.items()
+        }  # type: ignore[misc]
+        for script, table in raw.items()
+    }
+
+
+def learned_spellings(folded: str, script: str, k: int = BEAM) -> list[tuple[str, float]]:
+    """The k cheapest Latin spellings of a folded token under the learned channel."""
+    table: dict[str, list[tuple[str, float]]] = _channel().get(script, {})  # type: ignore[assignment]
+    letters = units(folded)
+    beams: list[list[tuple[float, str]]] = [[(0.0, "")]] + [[] for _ in letters]
+    for i in range(1, len(letters) + 1):
+        pool: dict[str, float] = {}
+        for width in (1, 2):
+            if width > i:
+                continue
+            segment = "".join(letters[i - width : i])
+            options = table.get(segment) or table.get(bare(segment))
+            if options is None:
+                if width == 1:
+                    options = [(fallback_spelling(bare(segment)), 6.0)]
+                else:
+                    continue
+            for cost, text in beams[i - width]:
+                for latin, c in options:
+                    new_text, new_cost = text + latin, cost + c
+                    if new_cost < pool.get(new_text, 1e9):
+                        pool[new_text] = new_cost
+        beams[i] = heapq.nsmallest(k, ((c, t) for t, c in pool.items()))
+    return [(text, cost) for cost, text in beams[-1] if text]
+
+
+@lru_cache(maxsize=200_000)
+def spellings(token: str) -> tuple[tuple[str, str], ...]:
+    """Plausible Latin spellings of one token as (spelling, source) pairs, best first.
+
+    The source says which rule produced it ("as written", a scheme name, or "learned"),
+    so an explanation can say how two spellings were bridged.
+    """
+    script, folded = normalise_token(token)
+    if not folded:
+        return ()
+    if script == "Latn":
+        return ((folded, "as written"),)
+    found: dict[str, str] = {}
+    if script == "Cyrl":
+        for scheme, latin in romanise_cyrillic_schemes(folded).items():
+            found.setdefault(latin, scheme)
+        for scheme, transliterator in _icu_transliterators().items():
+            found.setdefault(fold_latin(transliterator.transliterate(folded)), scheme)
+    for latin, _cost in learned_spellings(folded, script):
+        found.setdefault(latin, "learned")
+    return tuple(found.items())
+
+
+@lru_cache(maxsize=200_000)
+def token_keys(token: str) -> tuple[tuple[str, str, str], ...]:
+    """Distinct Latin keys of a token's spellings: (key, spelling, source), best first."""
+    seen: dict[str, tuple[str, str, str]] = {}
+    for latin, source in spellings(token):
+        key = latin_key(latin)
+        if key and key not in seen:
+            seen[key] = (key, latin, source)
+    return tuple(seen.values())

@@ -1,0 +1,99 @@
+"""Name structure: split a name into tokens and say what each token is.
+
+Roles matter for matching: a patronymic or a nisba may be missing on one side, a kunya
+("Abu Muhammad") is a by-name rather than a legal one, and particles (al-, bin, ibn)
+carry no identity of their own. Order is never trusted: lists write family names first
+or last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wayhome.names.normalise import normalise_token
+
+GIVEN, FAMILY, PATRONYMIC, PARTICLE, KUNYA, NISBA, NAME = (
+    "given",
+    "family",
+    "patronymic",
+    "particle",
+    "kunya",
+    "nisba",
+    "name",
+)
+
+_PARTICLES = {"al", "el", "ul", "ibn", "bin", "bint", "ben", "binti", "ال", "بن", "ابن", "بنت"}
+_KUNYA_HEADS = {"abu", "abou", "abo", "umm", "um", "oum", "ابو", "ام", "абу", "умм"}
+_PATRONYMIC = re.compile(
+    r"(ovich|evich|ich|ovna|evna|ichna|inichna|kyzy|kizi|qizi|uly|ugli|ogly|oglu|ogli"
+    r"|ович|евич|ич|овна|евна|ична|инична|кызы|қызы|улы|ұлы|оглы|угли)$"
+)
+_FAMILY = re.compile(
+    r"(ov|ova|ev|eva|yov|yova|in|ina|yn|yna|zoda|zade|zada|yan|ian|enko|sky|skaya|ski|skiy"
+    r"|ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|зода|заде|ян|енко|ский|ская)$"
+)
+_NISBA = re.compile(r"^(al|el|ال)[\w]{3,}(i|iy|ee|ي)$")
+_SPLIT = re.compile(r"[\s,;/()]+")
+_HYPHEN_PARTICLE = re.compile(r"^(al|el|ul|ال)[-‐ـ]", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NameToken:
+    """One written token and its role in the name."""
+
+    text: str
+    role: str
+
+
+def split_tokens(text: str) -> list[str]:
+    """Tokens of free text; "al-Shishani" stays one token, "Abu-Muhammad" becomes two."""
+    tokens: list[str] = []
+    for raw in _SPLIT.split(text.strip()):
+        if not raw:
+            continue
+        if _HYPHEN_PARTICLE.match(raw):
+            tokens.append(raw)
+        else:
+            tokens.extend(part for part in raw.split("-") if part)
+    return tokens
+
+
+def _role(token: str, previous: str | None) -> str:
+    folded = normalise_token(token)[1]
+    low = token.casefold().replace("-", "")
+    if folded in _PARTICLES or low in _PARTICLES:
+        return PARTICLE
+    if folded in _KUNYA_HEADS:
+        return KUNYA
+    if previous is not None and normalise_token(previous)[1] in _KUNYA_HEADS:
+        return KUNYA
+    if _NISBA.match(low) and low.startswith(("al-", "el-", "ال")):
+        return NISBA
+    if len(folded) > 5 and _PATRONYMIC.search(folded):
+        return PATRONYMIC
+    if len(folded) > 4 and _FAMILY.search(folded):
+        return FAMILY
+    return NAME
+
+
+def parse_name(given: str = "", family: str = "", full: str = "") -> tuple[NameToken, ...]:
+    """Tokens with roles from structured parts, or from free text when the parts are blank.
+
+    Structured parts keep their declared role unless a token is plainly something else
+    (a patronymic typed in the given-name field, a particle).
+    """
+    result: list[NameToken] = []
+    if given.strip() or family.strip():
+        for field, default in ((given, GIVEN), (family, FAMILY)):
+            previous: str | None = None
+            for token in split_tokens(field):
+                role = _role(token, previous)
+                result.append(NameToken(token, default if role == NAME else role))
+                previous = token
+        return tuple(result)
+    previous = None
+    for token in split_tokens(full):
+        result.append(NameToken(token, _role(token, previous)))
+        previous = token
+    return tuple(result)
