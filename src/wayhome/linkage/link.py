@@ -34,9 +34,8 @@ from wayhome.names.similarity import (
     name_features,
 )
 
-MATCH_PROBABILITY = 0.9
-MATCH_MARGIN = 0.5
-POSSIBLE_PROBABILITY = 0.01
+MATCH_PROBABILITY = 0.5
+POSSIBLE_PROBABILITY = 0.0001
 MAX_POSSIBLE = 5
 MIN_NAME_SCORE = 0.5
 TOKEN_FLOOR = 0.7
@@ -129,19 +128,24 @@ def candidate_pairs(
 
 
 def _decide(pairs: list[tuple[float, int]]) -> list[tuple[float, int, str]]:
-    """Decisions for one left row's candidates (probability, candidate index)."""
-    pairs.sort(reverse=True)
-    runner_up = pairs[1][0] if len(pairs) > 1 else 0.0
+    """Decisions for one left row's candidates (pair probability, candidate index).
+
+    A left row has at most one partner, so the pairs compete: each pair's probability
+    becomes its odds over (1 + the sum of all the row's odds), the chance that it, and
+    not another candidate nor nobody, is the partner. ``match`` needs that chance to be
+    the more likely outcome (MATCH_PROBABILITY).
+    """
+    odds = [(min(p, 1 - 1e-12) / (1 - min(p, 1 - 1e-12)), n) for p, n in pairs]
+    total = 1.0 + sum(o for o, _ in odds)
+    ranked = sorted(((o / total, n) for o, n in odds), reverse=True)
     decided: list[tuple[float, int, str]] = []
-    possible = 0
-    for rank, (p, n) in enumerate(pairs):
-        if rank == 0 and p >= MATCH_PROBABILITY and p - runner_up >= MATCH_MARGIN:
+    for rank, (p, n) in enumerate(ranked[: MAX_POSSIBLE + 1]):
+        if rank == 0 and p >= MATCH_PROBABILITY:
             decided.append((p, n, "match"))
-        elif p >= POSSIBLE_PROBABILITY and possible < MAX_POSSIBLE:
+        elif p >= POSSIBLE_PROBABILITY and len(decided) < MAX_POSSIBLE + (
+            rank > 0 and decided[0][2] == "match"
+        ):
             decided.append((p, n, "possible"))
-            possible += 1
-        else:
-            break
     return decided
 
 

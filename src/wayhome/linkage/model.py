@@ -20,9 +20,12 @@ Birth = tuple[int, int | None, int | None] | None
 MISSING = -1
 
 NAME_LEVELS = (
-    "no agreement", "one token close", "one token same", "both close", "one same, one close",
-    "both same",
+    "no agreement", "one token similar", "one token close", "one token same", "both close",
+    "one same, one similar", "one same, one close", "both same",
 )  # fmt: skip
+# (level, lowest best-token score, lowest second-token score), best level first.
+_NAME_RULES = ((7, 0.92, 0.92), (6, 0.92, 0.8), (5, 0.92, 0.65), (4, 0.8, 0.65), (3, 0.92, 0.0),
+               (2, 0.8, 0.0), (1, 0.65, 0.0))  # fmt: skip
 BIRTH_LEVELS = (
     "disagree", "year off by one", "same year only", "same year at given precision",
     "same month", "same day",
@@ -37,17 +40,10 @@ def name_level(comparison: NameComparison) -> int:
     if not scores:
         return 0
     top = scores[0]
-    low = scores[-1] if len(scores) > 1 else top
-    if top >= 0.92 and low >= 0.92:
-        return 5
-    if top >= 0.92 and low >= 0.7:
-        return 4
-    if top >= 0.8 and low >= 0.6:
-        return 3
-    if top >= 0.92:
-        return 2
-    if top >= 0.75:
-        return 1
+    second = scores[1] if len(scores) > 1 else top
+    for level, top_floor, second_floor in _NAME_RULES:
+        if top >= top_floor and second >= second_floor:
+            return level
     return 0
 
 

@@ -12,6 +12,7 @@ import heapq
 import json
 import re
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import icu
 
@@ -20,6 +21,8 @@ from wayhome.names.tables import fallback_spelling, romanise_cyrillic_schemes
 from wayhome.names.train import CHANNEL_PATH, bare, units
 
 BEAM = 14
+PENALTY_PER_COST = 0.02
+MAX_PENALTY = 0.1
 OPTIONS_PER_SEGMENT = 6
 
 _KEY_RULES = [
@@ -112,35 +115,50 @@ def learned_spellings(folded: str, script: str, k: int = BEAM) -> list[tuple[str
     return [(text, cost) for cost, text in beams[-1] if text]
 
 
-@lru_cache(maxsize=200_000)
-def spellings(token: str) -> tuple[tuple[str, str], ...]:
-    """Plausible Latin spellings of one token as (spelling, source) pairs, best first.
+class Spelling(NamedTuple):
+    """One plausible Latin spelling of a token, its key, where it came from, and its doubt.
 
-    The source says which rule produced it ("as written", a scheme name, or "learned"),
-    so an explanation can say how two spellings were bridged.
+    ``penalty`` (0 for the standard schemes) grows with how much less likely a learned
+    spelling is than the token's best one, so far-fetched spellings need closer matches.
+    """
+
+    key: str
+    latin: str
+    source: str
+    penalty: float
+
+
+@lru_cache(maxsize=200_000)
+def token_keys(token: str) -> tuple[Spelling, ...]:
+    """Distinct Latin keys of a token's plausible spellings, best first.
+
+    Latin tokens have one (as written); Cyrillic ones every scheme's and ICU's spelling;
+    Cyrillic and Arabic ones the learned channel's k best spellings.
     """
     script, folded = normalise_token(token)
     if not folded:
         return ()
+    found: list[tuple[str, str, float]] = []
     if script == "Latn":
-        return ((folded, "as written"),)
-    found: dict[str, str] = {}
+        found.append((folded, "as written", 0.0))
     if script == "Cyrl":
-        for scheme, latin in romanise_cyrillic_schemes(folded).items():
-            found.setdefault(latin, scheme)
-        for scheme, transliterator in _icu_transliterators().items():
-            found.setdefault(fold_latin(transliterator.transliterate(folded)), scheme)
-    for latin, _cost in learned_spellings(folded, script):
-        found.setdefault(latin, "learned")
-    return tuple(found.items())
-
-
-@lru_cache(maxsize=200_000)
-def token_keys(token: str) -> tuple[tuple[str, str, str], ...]:
-    """Distinct Latin keys of a token's spellings: (key, spelling, source), best first."""
-    seen: dict[str, tuple[str, str, str]] = {}
-    for latin, source in spellings(token):
+        found += [
+            (latin, scheme, 0.0) for scheme, latin in romanise_cyrillic_schemes(folded).items()
+        ]
+        found += [
+            (fold_latin(tr.transliterate(folded)), scheme, 0.0)
+            for scheme, tr in _icu_transliterators().items()
+        ]
+    learned = learned_spellings(folded, script) if script != "Latn" else []
+    if learned:
+        best = learned[0][1]
+        found += [
+            (latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
+            for latin, cost in learned
+        ]
+    seen: dict[str, Spelling] = {}
+    for latin, source, penalty in found:
         key = latin_key(latin)
         if key and key not in seen:
-            seen[key] = (key, latin, source)
+            seen[key] = Spelling(key, latin, source, round(penalty, 3))
     return tuple(seen.values())

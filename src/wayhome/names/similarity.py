@@ -15,7 +15,7 @@ from itertools import permutations
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from wayhome.names.romanise import consonant_skeleton, token_keys
+from wayhome.names.romanise import Spelling, consonant_skeleton, token_keys
 from wayhome.names.structure import PARTICLE, NameToken, parse_name
 
 
@@ -25,7 +25,7 @@ class TokenFeatures:
 
     text: str
     role: str
-    keys: tuple[tuple[str, str, str], ...]
+    keys: tuple[Spelling, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,7 @@ def block_keys(token: TokenFeatures, spellings: int = 8) -> set[str]:
     A typo rarely hits both ends of a token, so a partner shares at least one of them.
     """
     keys: set[str] = set()
-    for key, _spelling, _source in token.keys[:spellings]:
+    for key, *_ in token.keys[:spellings]:
         keys.add("p" + key[:3])
         keys.add("s" + key[-3:])
         keys.add("c" + consonant_skeleton(key)[:3])
@@ -108,17 +108,17 @@ def block_keys(token: TokenFeatures, spellings: int = 8) -> set[str]:
 
 @lru_cache(maxsize=1_000_000)
 def _token_match(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
-    best = (-1.0, 0, 0)
-    for i, (lkey, _, _) in enumerate(left.keys):
-        for j, (rkey, _, _) in enumerate(right.keys):
-            score = Levenshtein.normalized_similarity(lkey, rkey, score_cutoff=max(best[0], 0.0))
+    best = (-1.0, left.keys[0], right.keys[0])
+    for ls in left.keys:
+        for rs in right.keys:
+            doubt = ls.penalty + rs.penalty
+            floor = min(max(best[0] + doubt, 0.0), 1.0)
+            score = Levenshtein.normalized_similarity(ls.key, rs.key, score_cutoff=floor) - doubt
             if score > best[0]:
-                best = (score, i, j)
-    score, i, j = best
-    _, lspell, lsource = left.keys[i]
-    _, rspell, rsource = right.keys[j]
-    via = rsource if lsource == "as written" else lsource
-    return TokenMatch(left.text, right.text, max(score, 0.0), lspell, rspell, via)
+                best = (score, ls, rs)
+    score, ls, rs = best
+    via = rs.source if ls.source == "as written" else ls.source
+    return TokenMatch(left.text, right.text, round(max(score, 0.0), 4), ls.latin, rs.latin, via)
 
 
 def close_tokens(
@@ -128,10 +128,10 @@ def close_tokens(
 
     One C++ scan over all candidate keys: the fast first cut before full name comparison.
     """
-    flat = [key for c in candidates for key, _, _ in c.keys]
+    flat = [s.key for c in candidates for s in c.keys]
     owners = [n for n, c in enumerate(candidates) for _ in c.keys]
     found: set[int] = set()
-    for key, _, _ in token.keys:
+    for key, *_ in token.keys:
         for _choice, _score, index in process.extract(
             key, flat, scorer=Levenshtein.normalized_similarity, score_cutoff=floor, limit=None
         ):
