@@ -54,8 +54,8 @@ bench: install
 
 ## messages: extract and compile translations (needs GNU gettext)
 messages: install
-	cd src/wayhome && ../../$(BIN)/wayhome makemessages -l ru -l ar --no-obsolete --no-location
-	cd src/wayhome && ../../$(BIN)/wayhome compilemessages
+	cd src/wayhome && DJANGO_SETTINGS_MODULE=wayhome.config.settings.test ../../$(BIN)/wayhome makemessages -l ru -l ar --no-obsolete --no-location --ignore "names/*" --ignore "linkage/*"
+	cd src/wayhome && DJANGO_SETTINGS_MODULE=wayhome.config.settings.test ../../$(BIN)/wayhome compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage
