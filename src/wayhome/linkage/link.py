@@ -37,8 +37,8 @@ from wayhome.names.similarity import (
 MATCH_PROBABILITY = 0.5
 POSSIBLE_PROBABILITY = 0.0001
 MAX_POSSIBLE = 5
-MIN_NAME_SCORE = 0.5
-TOKEN_FLOOR = 0.7
+MIN_NAME_SCORE = 0.4
+TOKEN_FLOOR = 0.6
 MAX_KEY_SIZE = 2_000
 
 OUTPUT_COLUMNS = (
@@ -133,19 +133,22 @@ def _decide(pairs: list[tuple[float, int]]) -> list[tuple[float, int, str]]:
     A left row has at most one partner, so the pairs compete: each pair's probability
     becomes its odds over (1 + the sum of all the row's odds), the chance that it, and
     not another candidate nor nobody, is the partner. ``match`` needs that chance to be
-    the more likely outcome (MATCH_PROBABILITY).
+    the more likely outcome (MATCH_PROBABILITY). ``possible`` rows are the next best that
+    either keep some of that chance or are likely on their own evidence (a duplicate in
+    the right list, say).
     """
-    odds = [(min(p, 1 - 1e-12) / (1 - min(p, 1 - 1e-12)), n) for p, n in pairs]
-    total = 1.0 + sum(o for o, _ in odds)
-    ranked = sorted(((o / total, n) for o, n in odds), reverse=True)
+    clipped = [(min(p, 1 - 1e-12), n) for p, n in pairs]
+    odds = [(p / (1 - p), p, n) for p, n in clipped]
+    total = 1.0 + sum(o for o, _, _ in odds)
+    ranked = sorted(((o / total, p, n) for o, p, n in odds), reverse=True)
     decided: list[tuple[float, int, str]] = []
-    for rank, (p, n) in enumerate(ranked[: MAX_POSSIBLE + 1]):
-        if rank == 0 and p >= MATCH_PROBABILITY:
-            decided.append((p, n, "match"))
-        elif p >= POSSIBLE_PROBABILITY and len(decided) < MAX_POSSIBLE + (
-            rank > 0 and decided[0][2] == "match"
-        ):
-            decided.append((p, n, "possible"))
+    for rank, (share, p, n) in enumerate(ranked):
+        if rank == 0 and share >= MATCH_PROBABILITY:
+            decided.append((share, n, "match"))
+        elif share >= POSSIBLE_PROBABILITY or p >= MATCH_PROBABILITY:
+            decided.append((share, n, "possible"))
+        if sum(d == "possible" for _, _, d in decided) >= MAX_POSSIBLE:
+            break
     return decided
 
 

@@ -23,13 +23,16 @@ from wayhome.names.train import CHANNEL_PATH, bare, units
 BEAM = 14
 PENALTY_PER_COST = 0.02
 MAX_PENALTY = 0.1
+ARTICLE_PENALTY = 0.02
+_LATIN_ARTICLE = re.compile(r"^(al|el|ul)[-‐ ]", re.IGNORECASE)
 OPTIONS_PER_SEGMENT = 6
 
 _KEY_RULES = [
     (re.compile(p), r)
     for p, r in (
-        (r"sch|sh|ch(?=[^aeiouy]|$)|x(?=h)", "S"),
-        (r"tsch|tch|ch|dzh|dj", "C"),
+        (r"tsch|tch|dsch|dzh|dj", "C"),
+        (r"sch|sh", "S"),
+        (r"ch", "C"),
         (r"ph", "f"),
         (r"kh|gh(?=[aeiou])", "H"),
         (r"x", "ks"),
@@ -138,6 +141,30 @@ def token_keys(token: str) -> tuple[Spelling, ...]:
     script, folded = normalise_token(token)
     if not folded:
         return ()
+    found = _spellings(script, folded)
+    bare_name = _without_article(token, script, folded)
+    if bare_name:
+        found += [(latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
+                  for latin, source, penalty in _spellings(script, bare_name)]  # fmt: skip
+    seen: dict[str, Spelling] = {}
+    for latin, source, penalty in found:
+        key = latin_key(latin)
+        if key and key not in seen:
+            seen[key] = Spelling(key, latin, source, round(penalty, 3))
+    return tuple(seen.values())
+
+
+def _without_article(token: str, script: str, folded: str) -> str:
+    """The folded token without a leading al-/el-/ال ("al-Shishani" → "shishani"), or ""."""
+    if script == "Arab" and folded.startswith("ال") and len(folded) > 4:
+        return folded[2:]
+    if script == "Latn" and _LATIN_ARTICLE.match(token):
+        return fold_latin(token[3:])
+    return ""
+
+
+def _spellings(script: str, folded: str) -> list[tuple[str, str, float]]:
+    """(latin, source, penalty) for every way of spelling the folded token."""
     found: list[tuple[str, str, float]] = []
     if script == "Latn":
         found.append((folded, "as written", 0.0))
@@ -156,9 +183,4 @@ def token_keys(token: str) -> tuple[Spelling, ...]:
             (latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
             for latin, cost in learned
         ]
-    seen: dict[str, Spelling] = {}
-    for latin, source, penalty in found:
-        key = latin_key(latin)
-        if key and key not in seen:
-            seen[key] = Spelling(key, latin, source, round(penalty, 3))
-    return tuple(seen.values())
+    return found

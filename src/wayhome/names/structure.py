@@ -24,6 +24,11 @@ GIVEN, FAMILY, PATRONYMIC, PARTICLE, KUNYA, NISBA, NAME = (
 )
 
 _PARTICLES = {"al", "el", "ul", "ibn", "bin", "bint", "ben", "binti", "ال", "بن", "ابن", "بنت"}
+# Turkic "son of"/"daughter of" written as a word after the father's name.
+_PATRONYMIC_WORDS = {
+    "kyzy", "kizi", "qizi", "gizi", "uly", "ugli", "ogly", "oglu", "ogli",
+    "кызы", "қызы", "улы", "ұлы", "оглы", "угли",
+}  # fmt: skip
 _KUNYA_HEADS = {"abu", "abou", "abo", "umm", "um", "oum", "ابو", "ام", "абу", "умм"}
 _PATRONYMIC = re.compile(
     r"(ovich|evich|ich|ovna|evna|ichna|inichna|kyzy|kizi|qizi|uly|ugli|ogly|oglu|ogli"
@@ -33,7 +38,8 @@ _FAMILY = re.compile(
     r"(ov|ova|ev|eva|yov|yova|in|ina|yn|yna|zoda|zade|zada|yan|ian|enko|sky|skaya|ski|skiy"
     r"|ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|зода|заде|ян|енко|ский|ская)$"
 )
-_NISBA = re.compile(r"^(al|el|ال)[\w]{3,}(i|iy|ee|ي)$")
+_NISBA = re.compile(r"^(al-|el-|ال)?\w{3,}(i|iy|ee|y|ي)$")
+_ARTICLES = {"al", "el", "ال"}
 _SPLIT = re.compile(r"[\s,;/()]+")
 _HYPHEN_PARTICLE = re.compile(r"^(al|el|ul|ال)[-‐ـ]", re.IGNORECASE)
 
@@ -61,14 +67,19 @@ def split_tokens(text: str) -> list[str]:
 
 def _role(token: str, previous: str | None) -> str:
     folded = normalise_token(token)[1]
-    low = token.casefold().replace("-", "")
+    low = token.casefold()
     if folded in _PARTICLES or low in _PARTICLES:
         return PARTICLE
+    if folded in _PATRONYMIC_WORDS:
+        return PATRONYMIC
     if folded in _KUNYA_HEADS:
         return KUNYA
     if previous is not None and normalise_token(previous)[1] in _KUNYA_HEADS:
         return KUNYA
-    if _NISBA.match(low) and low.startswith(("al-", "el-", "ال")):
+    prev_article = previous is not None and normalise_token(previous)[1] in _ARTICLES
+    if _NISBA.match(token.casefold()) and (
+        prev_article or token.casefold().startswith(("al-", "el-", "ال"))
+    ):
         return NISBA
     if len(folded) > 5 and _PATRONYMIC.search(folded):
         return PATRONYMIC

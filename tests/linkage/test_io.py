@@ -1,0 +1,67 @@
+"""Reading person lists: encodings, XLSX, and errors that name the row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.linkage.factories import CP1251_ROWS, RIGHT_ROWS, write_csv, write_xlsx
+from wayhome.linkage.io import ListFormatError, parse_birth, read_person_list
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251"])
+def test_csv_encodings_are_detected(tmp_path: Path, encoding: str) -> None:
+    persons = read_person_list(write_csv(tmp_path / "r.csv", CP1251_ROWS, encoding))
+    assert [p.family_name for p in persons][:2] == ["Налоева", "Магомедов"]
+    assert persons[0].id == "R1"  # no BOM glued to the first header
+
+
+def test_xlsx_reads_like_csv(tmp_path: Path) -> None:
+    persons = read_person_list(write_xlsx(tmp_path / "r.xlsx", RIGHT_ROWS))
+    assert persons[1].given_name == "Рустам"
+    assert persons[1].birth == (1988, 3, 2)
+
+
+def test_extra_columns_are_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("id,full_name,camp\nA,Aisha Naloyeva,Hol\n", encoding="utf-8")
+    assert read_person_list(path)[0].full_name == "Aisha Naloyeva"
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("R9,Аиша,Налоева,,F,1995-13-01", "birth_date", "month must be in 1..12"),
+        ("R9,Аиша,Налоева,,F,about 1995", "birth_date", "is not YYYY"),
+        ("R9,Аиша,Налоева,,X,1995", "sex", "not M, F or blank"),
+        ("R9,,,,F,1995", "full_name", "no name at all"),
+        (",Аиша,Налоева,,F,1995", "id", "blank"),
+        ("R1,Аиша,Налоева,,F,1995", "id", "duplicate"),
+    ],
+)
+def test_bad_cell_is_named_by_row_and_column(
+    tmp_path: Path, row: str, column: str, message: str
+) -> None:
+    path = write_csv(tmp_path / "bad.csv", [RIGHT_ROWS[0], row])
+    with pytest.raises(ListFormatError) as excinfo:
+        read_person_list(path)
+    text = str(excinfo.value)
+    assert "row 3" in text
+    assert f"column {column}" in text
+    assert message in text
+
+
+def test_header_without_id_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("name,sex\nAisha,F\n", encoding="utf-8")
+    with pytest.raises(ListFormatError, match="row 1"):
+        read_person_list(path)
+
+
+def test_birth_dates_of_any_precision() -> None:
+    assert parse_birth("1995") == (1995, None, None)
+    assert parse_birth("1995-06") == (1995, 6, None)
+    assert parse_birth(" ") is None
+    with pytest.raises(ValueError, match="day is out of range"):
+        parse_birth("2001-02-30")

@@ -1,0 +1,106 @@
+"""The linker: decisions per left row, explanations, engines, and the command line."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.linkage.factories import CP1251_ROWS, LEFT_ROWS, RIGHT_ROWS, write_csv, write_xlsx
+from wayhome import cli
+from wayhome.linkage.engines import get_engine
+from wayhome.linkage.io import read_person_list
+from wayhome.linkage.link import MAX_POSSIBLE, OUTPUT_COLUMNS, _decide, link
+
+
+@pytest.fixture
+def lists(tmp_path: Path) -> tuple[Path, Path]:
+    return write_csv(tmp_path / "left.csv", LEFT_ROWS), write_csv(
+        tmp_path / "right.csv", RIGHT_ROWS
+    )
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_link_finds_the_partners_across_scripts(lists: tuple[Path, Path], engine: str) -> None:
+    left, right = (read_person_list(p) for p in lists)
+    pairs, _model = link(left, right, engine=engine, progress=None)
+    matches = {(p.left_id, p.right_id) for p in pairs if p.decision == "match"}
+    # The birth year tells the two Aishas and the two Rustams apart.
+    assert ("L1", "R1") in matches
+    assert ("L2", "R2") in matches
+    assert not any(left_id == "L4" for left_id, _ in matches)
+    for pair in pairs:
+        assert 0.0 <= pair.score <= 1.0
+        assert pair.row()[-1], "every row explains itself"
+
+
+def test_engines_agree_on_candidates() -> None:
+    left = [(0, "pmag"), (0, "snov"), (1, "pzzz")]
+    right = [(0, "pmag"), (1, "snov"), (2, "snov"), (3, "pxyz")]
+    expected = [(0, 0), (0, 1), (0, 2)]
+    assert get_engine("duckdb").candidate_pairs(left, right, 10) == expected
+    assert get_engine("python").candidate_pairs(left, right, 10) == expected
+    assert get_engine("python").candidate_pairs(left, right, 1) == [(0, 0)]
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="not implemented"):
+        get_engine("spark")
+    with pytest.raises(ValueError, match="unknown engine"):
+        get_engine("oracle")
+
+
+def test_decide_gives_at_most_one_match_and_five_possible() -> None:
+    crowded = [(0.9999, 0)] + [(0.999, n) for n in range(1, 12)]
+    decided = _decide(crowded)
+    assert [d for _, _, d in decided].count("match") <= 1
+    assert [d for _, _, d in decided].count("possible") <= MAX_POSSIBLE
+    # Eleven strong rivals: nobody is sure enough to be "the" partner.
+    assert all(d == "possible" for _, _, d in decided)
+    # A likely duplicate stays visible beside a sure match; a weak rival does not.
+    sure = _decide([(0.9999999, 0), (0.8, 1), (0.01, 2)])
+    assert [(n, d) for _, n, d in sure] == [(0, "match"), (1, "possible")]
+
+
+def _run(*args: str) -> int:
+    with pytest.raises(SystemExit) as excinfo:
+        cli.main(["link", *args, "--quiet"])
+    return int(excinfo.value.code or 0)
+
+
+def test_cli_writes_pairs_with_explanations(lists: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "pairs.csv"
+    assert _run(str(lists[0]), str(lists[1]), "--out", str(out)) == 0
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == OUTPUT_COLUMNS
+    per_left: dict[str, list[str]] = {}
+    for row in rows:
+        per_left.setdefault(row["left_id"], []).append(row["decision"])
+    for decisions in per_left.values():
+        assert decisions.count("match") <= 1
+        assert decisions.count("possible") <= MAX_POSSIBLE
+    explained = next(r for r in rows if (r["left_id"], r["right_id"]) == ("L1", "R1"))
+    assert "Naloyeva~Налоева" in explained["explanation"]
+
+
+def test_cli_reads_xlsx_and_cp1251(tmp_path: Path) -> None:
+    left = write_xlsx(tmp_path / "left.xlsx", LEFT_ROWS)
+    right = write_csv(tmp_path / "right.csv", CP1251_ROWS, "cp1251")
+    out = tmp_path / "pairs.csv"
+    assert _run(str(left), str(right), "--out", str(out), "--engine", "python") == 0
+    assert "L2,R2," in out.read_text(encoding="utf-8")
+
+
+def test_cli_bad_file_names_row_and_column_and_writes_nothing(
+    lists: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write_csv(tmp_path / "bad.csv", [*RIGHT_ROWS, "R7,Аиша,Налоева,,F,1995-02-31"])
+    out = tmp_path / "pairs.csv"
+    assert _run(str(lists[0]), str(bad), "--out", str(out)) == 2
+    error = capsys.readouterr().err
+    assert "row 8" in error
+    assert "column birth_date" in error
+    assert not out.exists()
+    assert list(tmp_path.glob(".pairs-*")) == []

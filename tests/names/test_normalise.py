@@ -1,0 +1,52 @@
+"""Normalisation: what never distinguishes two people is folded away, per script."""
+
+from __future__ import annotations
+
+import pytest
+
+from wayhome.names.normalise import fold_arabic, fold_cyrillic, fold_latin, normalise_token
+
+
+@pytest.mark.parametrize(
+    ("written", "folded"),
+    [
+        ("أَحْمَد", "احمد"),  # alef with hamza and vowel marks
+        ("إبراهيم", "ابراهيم"),  # alef with hamza below
+        ("فاطمة", "فاطمه"),  # ta marbuta
+        ("مصطفى", "مصطفي"),  # alef maqsura
+        ("محـــمد", "محمد"),  # tatweel
+        ("مسؤول", "مسوول"),  # hamza on waw
+        ("عائشة", "عايشه"),  # hamza on ya
+    ],
+)
+def test_arabic_letter_variants_fold(written: str, folded: str) -> None:
+    assert fold_arabic(written) == folded
+
+
+@pytest.mark.parametrize(
+    ("written", "folded"),
+    [
+        ("Ёлкина", "елкина"),
+        ("Йосиф", "йосиф"),  # й is a letter of its own, not и
+        ("Ӏумар", "ӏумар"),  # palochka
+        ("Iумар", "ӏумар"),  # Latin capital I typed for palochka
+        ("Махма1ев", "махмаӏев"),  # digit one typed for palochka
+        ("Раҳмонзода", "раҳмонзода"),  # Tajik letters are kept for romanisation
+    ],
+)
+def test_cyrillic_folds_case_yo_and_palochka(written: str, folded: str) -> None:
+    assert fold_cyrillic(written) == folded
+
+
+def test_latin_folds_case_diacritics_and_special_letters() -> None:
+    assert fold_latin("Muñoz") == "munoz"
+    assert fold_latin("Szarłowski") == "szarlowski"
+    assert fold_latin("O'Neill-Weiß") == "oneillweiss"
+
+
+@pytest.mark.parametrize(
+    ("token", "script"),
+    [("Aisha", "Latn"), ("Аиша", "Cyrl"), ("عائشة", "Arab"), ("Iумар", "Cyrl"), ("1990", "Zyyy")],
+)
+def test_script_is_detected(token: str, script: str) -> None:
+    assert normalise_token(token)[0] == script
