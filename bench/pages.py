@@ -90,10 +90,16 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[-1]
 
 
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def prepare(persons: int, seed: int, batch_size: int) -> str:
     """Migrate, create the demo accounts, seed up to ``persons``; say what was done."""
     from django.core.management import call_command
-    from django.db import connection
 
     from wayhome.accounts.models import Agency
     from wayhome.demo.accounts import DEMO_AGENCIES, ensure_demo_accounts
@@ -105,6 +111,7 @@ def prepare(persons: int, seed: int, batch_size: int) -> str:
     agency = Agency.objects.get(name=DEMO_AGENCIES[0].name)
     have = Person.objects.filter(agency=agency).count()
     if have >= persons:
+        analyze()  # a migration may have added an index since; plans need fresh statistics
         return f"reused: {have:,} persons already there"
     missing = persons - have
     start = time.monotonic()
@@ -120,8 +127,7 @@ def prepare(persons: int, seed: int, batch_size: int) -> str:
         ),
     )
     seconds = time.monotonic() - start
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
     return f"seeded {missing:,} persons in {seconds:,.0f} s ({missing / seconds:,.0f}/s)"
 
 
