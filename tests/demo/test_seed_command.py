@@ -6,6 +6,7 @@ These run on SQLite (executemany) and, with DATABASE_URL, on PostgreSQL (COPY).
 from __future__ import annotations
 
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -146,3 +147,15 @@ def test_demo_seeds_both_agencies_and_the_showcase_families() -> None:
     open_entries = disputed.whereabouts.filter(end_date__isnull=True)
     assert {w.status for w in open_entries} == {"deceased", "in_camp"}
     assert disputed.current_status == "in_camp"
+
+
+def test_demo_command_sets_up_once_without_serving() -> None:
+    out = StringIO()
+    call_command("demo", no_serve=True, persons=100, stdout=out, stderr=StringIO())
+    first = Agency.objects.get(name=DEMO_AGENCIES[0].name)
+    loaded = Person.objects.filter(agency=first).count()
+    assert loaded > 100
+    assert "ngo-caseworker" in out.getvalue()
+    assert "synthetic" in out.getvalue()
+    call_command("demo", no_serve=True, persons=100, stdout=StringIO(), stderr=StringIO())
+    assert Person.objects.filter(agency=first).count() == loaded, "loads data on the first run only"

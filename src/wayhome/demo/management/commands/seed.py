@@ -6,7 +6,6 @@ audit event, and for what running it twice does (it adds a second population).
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -77,7 +76,6 @@ class Command(BaseCommand):
 
     def _progress(self, done: int, total: int, seconds: float) -> None:
         rate = done / seconds if seconds else 0.0
-        sys.stderr.write(
-            f"  seeded {done:,}/{total:,} persons in {seconds:,.0f} s ({rate:,.0f}/s)\n"
-        )
-        sys.stderr.flush()
+        line = f"  seeded {done:,}/{total:,} persons in {seconds:,.0f} s ({rate:,.0f}/s)"
+        self.stderr.write(line, style_func=str)  # progress, not an error: no red
+        self.stderr.flush()
