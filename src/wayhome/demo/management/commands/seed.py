@@ -20,11 +20,14 @@ SECOND_AGENCY_SHARE = 10
 
 
 class Command(BaseCommand):
-    help = "Load a reproducible synthetic population (same --persons and --seed, same people)."
+    help = (
+        "Load a reproducible synthetic population (same --persons and --seed, same people). "
+        "Running it again adds a second population with new uuids."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--persons", type=int, default=1000)
-        parser.add_argument("--seed", type=int, default=2019)
+        parser.add_argument("--persons", type=int, default=1000, help="how many persons")
+        parser.add_argument("--seed", type=int, default=2019, help="random seed")
         parser.add_argument(
             "--agency", default="", help="agency name (default: the first demo agency)"
         )
