@@ -3,11 +3,12 @@ agency B whose only job is to be refused."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
 from tests.assertions import login
@@ -70,3 +71,11 @@ def client_for() -> Callable[[User], Client]:
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """Each test starts in English: a request in Arabic must not leak into the next test."""
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -270,7 +270,7 @@ class FamilyGroupForm(forms.Form):
     label = forms.CharField(
         label=_("Label"),
         max_length=200,
-        help_text=_("For example: the mother's name and \u201cand children\u201d."),
+        help_text=_("For example: the mother's name and “and children”."),
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False)
 

@@ -17,7 +17,11 @@ def _choice(
     queryset: Any, label: str | _StrPromise, required: bool = True
 ) -> forms.ModelChoiceField[Any]:
     return forms.ModelChoiceField(
-        queryset=queryset, to_field_name="uuid", label=label, required=required
+        queryset=queryset,
+        to_field_name="uuid",
+        label=label,
+        required=required,
+        empty_label=_("Any") if not required else "---------",
     )
 
 

@@ -7,9 +7,16 @@ list; what is sensitive is who is there, which lives in tracing.Whereabouts.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.core.models import BaseModel
+
+
+def _localised(name: str, name_ru: str = "", name_ar: str = "") -> str:
+    """The name in the page's language when it is recorded, else the English one."""
+    lang = (get_language() or "en")[:2]
+    return {"ru": name_ru, "ar": name_ar}.get(lang) or name
 
 
 class Country(BaseModel):
@@ -24,7 +31,7 @@ class Country(BaseModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return _localised(self.name, self.name_ru, self.name_ar)
 
 
 class Region(BaseModel):
@@ -43,7 +50,7 @@ class Region(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return _localised(self.name, self.name_ru)
 
 
 class Authority(BaseModel):

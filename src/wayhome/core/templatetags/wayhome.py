@@ -28,3 +28,9 @@ def fuzzydate(value: FuzzyDate) -> str:
             "date": value.as_of.isoformat(),
         }
     return str(value)
+
+
+@register.filter
+def index(sequence: list[Any], position: int) -> Any:
+    """``{{ statuses|index:forloop.counter0 }}``: the item at a position, for parallel lists."""
+    return sequence[position]
