@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from wayhome.linkage.engines import get_engine
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import (
@@ -27,11 +29,12 @@ from wayhome.linkage.model import (
 from wayhome.names.similarity import (
     NameComparison,
     NameFeatures,
+    TokenBank,
     TokenFeatures,
     block_keys,
-    close_tokens,
     compare_features,
     name_features,
+    score_features,
 )
 
 MATCH_PROBABILITY = 0.5
@@ -93,14 +96,14 @@ class _Vocabulary:
 
     tokens: list[TokenFeatures] = field(default_factory=list)
     records: list[list[int]] = field(default_factory=list)
-    index: dict[str, int] = field(default_factory=dict)
+    index: dict[TokenFeatures, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, features: Sequence[NameFeatures]) -> _Vocabulary:
         vocab = cls()
         for rec, name in enumerate(features):
             for token in name.tokens:
-                n = vocab.index.setdefault(token.text, len(vocab.tokens))
+                n = vocab.index.setdefault(token, len(vocab.tokens))
                 if n == len(vocab.tokens):
                     vocab.tokens.append(token)
                     vocab.records.append([])
@@ -113,18 +116,35 @@ class _Vocabulary:
 
 def candidate_pairs(
     lf: Sequence[NameFeatures], rf: Sequence[NameFeatures], engine: str
-) -> list[tuple[int, int]]:
-    """Record pairs sharing at least one close token: key join, then a token-level cut."""
+) -> tuple[list[tuple[int, int]], dict[tuple[TokenFeatures, TokenFeatures], float]]:
+    """Record pairs sharing at least one close token, and the token scores they need.
+
+    The engine joins token blocking keys; the bank scores each left token against the
+    right tokens it met and keeps those at TOKEN_FLOOR or better; their records pair up.
+    Then every token pair of those record pairs is scored in bulk for the name comparison.
+    """
     lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
+    bank = TokenBank(rv.tokens)
     token_pairs = get_engine(engine).candidate_pairs(lv.key_rows(2), rv.key_rows(8), MAX_KEY_SIZE)
     by_left: dict[int, list[int]] = defaultdict(list)
     for a, b in token_pairs:
         by_left[a].append(b)
     pairs: set[tuple[int, int]] = set()
     for a, bs in by_left.items():
-        for k in close_tokens(lv.tokens[a], [rv.tokens[b] for b in bs], TOKEN_FLOOR):
+        close = np.nonzero(bank.scores(lv.tokens[a], bs) >= TOKEN_FLOOR)[0]
+        for k in close:
             pairs.update((i, j) for i in lv.records[a] for j in rv.records[bs[k]])
-    return sorted(pairs)
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for i, j in pairs:
+        right_tokens = [rv.index[t] for t in rf[j].tokens]
+        for t in lf[i].tokens:
+            wanted[lv.index[t]].update(right_tokens)
+    table: dict[tuple[TokenFeatures, TokenFeatures], float] = {}
+    for a, members in wanted.items():
+        others = sorted(members)
+        scores = bank.scores(lv.tokens[a], others).tolist()
+        table.update(((lv.tokens[a], rv.tokens[b]), s) for b, s in zip(others, scores, strict=True))
+    return sorted(pairs), table
 
 
 def _decide(pairs: list[tuple[float, int]]) -> list[tuple[float, int, str]]:
@@ -165,27 +185,28 @@ def link(
     started = time.monotonic()
     lf, rf = features_of(left), features_of(right)
     say(f"name features: {len(left)} + {len(right)} rows in {time.monotonic() - started:.1f}s")
-    candidates = candidate_pairs(lf, rf, engine)
-    say(f"blocking ({engine}): {len(candidates)} candidate pairs")
-    kept: list[tuple[int, int, NameComparison, tuple[int, int, int]]] = []
+    candidates, table = candidate_pairs(lf, rf, engine)
+    say(f"blocking ({engine}): {len(candidates)} candidate pairs, {len(table)} token pairs")
+    kept: list[tuple[int, int, tuple[int, int, int]]] = []
     for n, (i, j) in enumerate(candidates, start=1):
-        names = compare_features(lf[i], rf[j])
+        names = score_features(lf[i], rf[j], lambda a, b: table[a, b])
         if names.score >= MIN_NAME_SCORE:
-            kept.append((i, j, names, comparison_vector(left[i], right[j], names)))
+            kept.append((i, j, comparison_vector(left[i], right[j], names)))
         if n % 200_000 == 0:
             say(f"compared {n}/{len(candidates)} pairs")
     say(f"{len(kept)} pairs with some name agreement")
-    ids = {(left[i].id, right[j].id): n for n, (i, j, _, _) in enumerate(kept)}
+    ids = {(left[i].id, right[j].id): n for n, (i, j, _) in enumerate(kept)}
     model = FellegiSunter().fit([v for *_, v in kept], [ids[c] for c in confirmed if c in ids])
     say("model:\n" + model.describe())
     by_left: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for n, (i, _, _, vector) in enumerate(kept):
+    for n, (i, _, vector) in enumerate(kept):
         by_left[i].append((model.probability(vector), n))
     result: list[ScoredPair] = []
     for i in sorted(by_left):
         for p, n, decision in _decide(by_left[i]):
-            _, j, names, vector = kept[n]
-            result.append(ScoredPair(left[i].id, right[j].id, p, decision, names, vector))
+            _, j, vector = kept[n]
+            explained = compare_features(lf[i], rf[j])
+            result.append(ScoredPair(left[i].id, right[j].id, p, decision, explained, vector))
     matches = sum(r.decision == "match" for r in result)
     say(f"done in {time.monotonic() - started:.1f}s: {matches} matches")
     return result, model

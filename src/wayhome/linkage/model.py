@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from wayhome.linkage.io import Person
-from wayhome.names.similarity import NameComparison
+from wayhome.names.similarity import NameScore
 
 Birth = tuple[int, int | None, int | None] | None
 MISSING = -1
@@ -34,9 +34,8 @@ SEX_LEVELS = ("disagree", "agree")
 FIELDS = (("name", NAME_LEVELS), ("birth", BIRTH_LEVELS), ("sex", SEX_LEVELS))
 
 
-def name_level(comparison: NameComparison) -> int:
-    """Level from the aligned token scores: how many tokens agree, and how well."""
-    scores = sorted((m.score for m in comparison.matches), reverse=True)
+def name_level(scores: Sequence[float]) -> int:
+    """Level from the aligned token scores (best first): how many tokens agree, how well."""
     if not scores:
         return 0
     top = scores[0]
@@ -70,10 +69,10 @@ def sex_level(left: str, right: str) -> int:
     return int(left == right)
 
 
-def comparison_vector(left: Person, right: Person, names: NameComparison) -> tuple[int, int, int]:
+def comparison_vector(left: Person, right: Person, names: NameScore) -> tuple[int, int, int]:
     """(name level, birth level, sex level) of one candidate pair."""
     return (
-        name_level(names),
+        name_level(names.token_scores),
         birth_level(left.birth, right.birth),
         sex_level(left.sex, right.sex),
     )

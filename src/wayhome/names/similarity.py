@@ -7,11 +7,12 @@ score the best one-to-one alignment of their tokens in any order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -19,9 +20,13 @@ from wayhome.names.romanise import Spelling, consonant_skeleton, token_keys
 from wayhome.names.structure import PARTICLE, NameToken, parse_name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TokenFeatures:
-    """A token with its role and its Latin keys (key, spelling, source), best first."""
+    """A token with its role and its Latin spellings, best first.
+
+    Built once per distinct (text, role) by ``token_features`` and compared by identity,
+    so caches keyed on tokens hash in constant time.
+    """
 
     text: str
     role: str
@@ -81,8 +86,9 @@ class NameComparison:
         return "; ".join(parts)
 
 
+@lru_cache(maxsize=500_000)
 def token_features(token: NameToken) -> TokenFeatures:
-    """Features of one token (keys are cached per written token)."""
+    """Features of one token, shared by every name that contains it."""
     return TokenFeatures(token.text, token.role, token_keys(token.text))
 
 
@@ -106,37 +112,19 @@ def block_keys(token: TokenFeatures, spellings: int = 8) -> set[str]:
     return keys
 
 
+_SIMILARITY = Levenshtein.normalized_similarity
+
+
 @lru_cache(maxsize=1_000_000)
 def _token_match(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
-    best = (-1.0, left.keys[0], right.keys[0])
-    for ls in left.keys:
-        for rs in right.keys:
-            doubt = ls.penalty + rs.penalty
-            floor = min(max(best[0] + doubt, 0.0), 1.0)
-            score = Levenshtein.normalized_similarity(ls.key, rs.key, score_cutoff=floor) - doubt
-            if score > best[0]:
-                best = (score, ls, rs)
-    score, ls, rs = best
+    score, ls, rs = -1.0, left.keys[0], right.keys[0]
+    for lk in left.keys:
+        scores = [_SIMILARITY(lk.key, rk.key) - rk.penalty for rk in right.keys]
+        j = max(range(len(scores)), key=scores.__getitem__)
+        if scores[j] - lk.penalty > score:
+            score, ls, rs = scores[j] - lk.penalty, lk, right.keys[j]
     via = rs.source if ls.source == "as written" else ls.source
     return TokenMatch(left.text, right.text, round(max(score, 0.0), 4), ls.latin, rs.latin, via)
-
-
-def close_tokens(
-    token: TokenFeatures, candidates: Sequence[TokenFeatures], floor: float
-) -> list[int]:
-    """Indexes of the candidates with some key at least ``floor`` similar to the token's.
-
-    One C++ scan over all candidate keys: the fast first cut before full name comparison.
-    """
-    flat = [s.key for c in candidates for s in c.keys]
-    owners = [n for n, c in enumerate(candidates) for _ in c.keys]
-    found: set[int] = set()
-    for key, *_ in token.keys:
-        for _choice, _score, index in process.extract(
-            key, flat, scorer=Levenshtein.normalized_similarity, score_cutoff=floor, limit=None
-        ):
-            found.add(owners[index])
-    return sorted(found)
 
 
 def token_similarity(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
@@ -144,30 +132,96 @@ def token_similarity(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
     return _token_match(left, right)
 
 
-def compare_features(left: NameFeatures, right: NameFeatures) -> NameComparison:
-    """Best one-to-one token alignment in any order; score averages over the shorter name.
+TokenScore = Callable[[TokenFeatures, TokenFeatures], float]
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    """The numbers of a name comparison without the explanation (the fast path)."""
+
+    score: float
+    token_scores: tuple[float, ...]  # of the aligned token pairs, best first
+
+
+def _align(
+    a: Sequence[TokenFeatures], b: Sequence[TokenFeatures], score: TokenScore
+) -> tuple[float, list[tuple[int, int, float]]]:
+    """Best one-to-one alignment (index in a, index in b, score); name score over the shorter.
 
     Extra tokens (a patronymic, a second family name) cost a little, not a whole token.
     """
-    a, b = left.tokens, right.tokens
     if not a or not b:
-        return NameComparison(0.0, (), tuple(t.text for t in a), tuple(t.text for t in b))
+        return 0.0, []
     swap = len(a) > len(b)
     short, long_ = (b, a) if swap else (a, b)
-    grid = [[token_similarity(s, t) if not swap else token_similarity(t, s) for t in long_]
-            for s in short]  # fmt: skip
-    best: tuple[float, tuple[int, ...]] = (-1.0, ())
+    grid = [[score(t, s) if swap else score(s, t) for t in long_] for s in short]
+    best_total = -1.0
+    best_perm: tuple[int, ...] = ()
     for perm in permutations(range(len(long_)), len(short)):
-        total = sum(grid[i][j].score for i, j in enumerate(perm))
-        if total > best[0]:
-            best = (total, perm)
-    total, perm = best
-    matches = tuple(grid[i][j] for i, j in enumerate(perm))
-    leftover = tuple(long_[j].text for j in range(len(long_)) if j not in perm)
-    extra = len(long_) - len(short)
-    score = total / len(short) * (0.97**extra)
-    unmatched_left, unmatched_right = (leftover, ()) if swap else ((), leftover)
-    return NameComparison(round(score, 4), matches, unmatched_left, unmatched_right)
+        total = sum(grid[i][j] for i, j in enumerate(perm))
+        if total > best_total:
+            best_total, best_perm = total, perm
+    aligned = [(j, i, grid[i][j]) if swap else (i, j, grid[i][j]) for i, j in enumerate(best_perm)]
+    name_score = best_total / len(short) * (0.97 ** (len(long_) - len(short)))
+    return round(name_score, 4), aligned
+
+
+def _default_score(left: TokenFeatures, right: TokenFeatures) -> float:
+    return _token_match(left, right).score
+
+
+def score_features(
+    left: NameFeatures, right: NameFeatures, token_score: TokenScore = _default_score
+) -> NameScore:
+    """Name score and aligned token scores, with token scores from ``token_score``."""
+    name_score, aligned = _align(left.tokens, right.tokens, token_score)
+    return NameScore(name_score, tuple(sorted((s for _, _, s in aligned), reverse=True)))
+
+
+def compare_features(left: NameFeatures, right: NameFeatures) -> NameComparison:
+    """Best token alignment in any order, with the explanation of each aligned pair."""
+    name_score, aligned = _align(left.tokens, right.tokens, _default_score)
+    used_left = {i for i, _, _ in aligned}
+    used_right = {j for _, j, _ in aligned}
+    return NameComparison(
+        name_score,
+        tuple(token_similarity(left.tokens[i], right.tokens[j]) for i, j, _ in aligned),
+        tuple(t.text for n, t in enumerate(left.tokens) if n not in used_left),
+        tuple(t.text for n, t in enumerate(right.tokens) if n not in used_right),
+    )
+
+
+class TokenBank:
+    """Many tokens' keys in flat arrays, to score one token against any subset in bulk.
+
+    This is the linker's hot path: one C++ call over every key pair, then the best
+    score per candidate token, exactly as ``token_similarity`` computes it one by one.
+    """
+
+    def __init__(self, tokens: Sequence[TokenFeatures]) -> None:
+        self.tokens = list(tokens)
+        lengths = np.array([len(t.keys) for t in self.tokens], dtype=np.int64)
+        self._starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        self._lengths = lengths
+        self._keys = np.array([k.key for t in self.tokens for k in t.keys], dtype=object)
+        self._doubt = np.array([k.penalty for t in self.tokens for k in t.keys], dtype=np.float32)
+
+    def scores(self, token: TokenFeatures, members: Sequence[int]) -> np.ndarray:
+        """Scores in [0, 1] of ``token`` against the bank's tokens at ``members``."""
+        if not len(members):
+            return np.zeros(0, dtype=np.float32)
+        idx = np.asarray(members, dtype=np.int64)
+        lengths = self._lengths[idx]
+        flat = np.repeat(self._starts[idx] - np.cumsum(lengths) + lengths, lengths)
+        flat += np.arange(int(lengths.sum()), dtype=np.int64)
+        raw = process.cdist(
+            [k.key for k in token.keys], self._keys[flat], scorer=_SIMILARITY, dtype=np.float32
+        )
+        own = np.array([k.penalty for k in token.keys], dtype=np.float32)[:, None]
+        best_per_key = (raw - own - self._doubt[flat][None, :]).max(axis=0)
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        result: np.ndarray = np.clip(np.maximum.reduceat(best_per_key, offsets), 0.0, 1.0)
+        return result
 
 
 def compare_names(left: str, right: str) -> NameComparison:
