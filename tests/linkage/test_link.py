@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,30 @@ def test_cli_bad_file_names_row_and_column_and_writes_nothing(
     assert "column birth_date" in error
     assert not out.exists()
     assert list(tmp_path.glob(".pairs-*")) == []
+
+
+def test_cli_learns_from_confirmed_pairs(lists: tuple[Path, Path], tmp_path: Path) -> None:
+    confirmed = tmp_path / "confirmed.csv"
+    confirmed.write_text("left_id,right_id\nL3,R3\n", encoding="utf-8")
+    out = tmp_path / "pairs.csv"
+    args = [str(lists[0]), str(lists[1]), "--out", str(out), "--confirmed", str(confirmed)]
+    assert _run(*args) == 0
+    assert "L3,R3," in out.read_text(encoding="utf-8")
+
+
+def test_cli_refuses_a_confirmed_file_without_ids(lists: tuple[Path, Path], tmp_path: Path) -> None:
+    confirmed = tmp_path / "confirmed.csv"
+    confirmed.write_text("left_id,right_id\nL3,\n", encoding="utf-8")
+    out = tmp_path / "pairs.csv"
+    args = [str(lists[0]), str(lists[1]), "--out", str(out), "--confirmed", str(confirmed)]
+    assert _run(*args) == 2
+    assert not out.exists()
+
+
+def test_names_and_linkage_never_import_django() -> None:
+    code = (
+        "import sys, wayhome.names.similarity, wayhome.linkage.cli; "
+        "sys.exit('django' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], check=False)  # noqa: S603 - our own code
+    assert result.returncode == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from wayhome.linkage.engines import ENGINES
-from wayhome.linkage.io import ListFormatError, read_person_list, write_pairs
+from wayhome.linkage.io import ListFormatError, read_pairs, read_person_list, write_pairs
 from wayhome.linkage.link import OUTPUT_COLUMNS, link, to_stderr
 
 
@@ -18,6 +18,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("right", help="person list (CSV or XLSX) to search in")
     parser.add_argument("--out", required=True, help="where to write the pairs (CSV)")
     parser.add_argument("--engine", default="duckdb", choices=[*ENGINES, "spark"])
+    parser.add_argument(
+        "--confirmed",
+        help="CSV of pairs a person confirmed (left_id,right_id): they teach the model",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -28,8 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         left = read_person_list(args.left)
         right = read_person_list(args.right)
+        confirmed = read_pairs(args.confirmed) if args.confirmed else set()
         pairs, _model = link(
-            left, right, engine=args.engine, progress=None if args.quiet else to_stderr
+            left,
+            right,
+            engine=args.engine,
+            confirmed=confirmed,
+            progress=None if args.quiet else to_stderr,
         )
     except (ListFormatError, ValueError) as exc:
         to_stderr(f"wayhome link: error: {exc}")

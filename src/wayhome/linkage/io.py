@@ -148,6 +148,26 @@ def read_person_list(path: str | os.PathLike[str]) -> list[Person]:
     return _persons(_xlsx_rows(p) if is_xlsx else _csv_rows(p), p)
 
 
+def read_pairs(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
+    """(left_id, right_id) pairs from a CSV with those two columns (confirmed matches)."""
+    p = Path(path)
+    try:
+        text = _decode(p.read_bytes(), p)
+    except OSError as exc:
+        raise ListFormatError(f"{p}: cannot read ({exc.strerror})") from exc
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    if not {"left_id", "right_id"} <= set(rows.fieldnames or ()):
+        raise ListFormatError(f"{p}: row 1: the header needs left_id and right_id columns")
+    pairs: set[tuple[str, str]] = set()
+    for number, row in enumerate(rows, start=2):
+        left_id = (row.get("left_id") or "").strip()
+        right_id = (row.get("right_id") or "").strip()
+        if not left_id or not right_id:
+            raise ListFormatError(f"{p}: row {number}: left_id and right_id are both needed")
+        pairs.add((left_id, right_id))
+    return pairs
+
+
 def write_pairs(
     path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> None:
