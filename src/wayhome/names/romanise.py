@@ -24,6 +24,11 @@ BEAM = 14
 PENALTY_PER_COST = 0.02
 MAX_PENALTY = 0.1
 ARTICLE_PENALTY = 0.02
+# Scripts whose tokens also get a consonant-only key ("~" + skeleton): Arabic, and Latin
+# so that it can meet Arabic there. Cyrillic writes its vowels and never needs it.
+VOWELLESS_PEERS = {"Arab", "Latn"}
+SKELETONS = 4
+SKELETON_PENALTY = 0.06
 _LATIN_ARTICLE = re.compile(r"^(al|el|ul)[-‐ ]", re.IGNORECASE)
 OPTIONS_PER_SEGMENT = 6
 
@@ -34,7 +39,8 @@ _KEY_RULES = [
         (r"sch|sh", "S"),
         (r"ch", "C"),
         (r"ph", "f"),
-        (r"kh|gh(?=[aeiou])", "H"),
+        (r"kh", "H"),
+        (r"gh", "g"),
         (r"x", "ks"),
         (r"ck|c(?=[^eiy]|$)|q", "k"),
         (r"c", "s"),
@@ -151,6 +157,17 @@ def token_keys(token: str) -> tuple[Spelling, ...]:
         key = latin_key(latin)
         if key and key not in seen:
             seen[key] = Spelling(key, latin, source, round(penalty, 3))
+    if script in VOWELLESS_PEERS:
+        # Arabic script leaves short vowels unwritten: also compare consonants only.
+        for spelling in list(seen.values())[:SKELETONS]:
+            key = "~" + consonant_skeleton(spelling.key)
+            if key not in seen:
+                seen[key] = Spelling(
+                    key,
+                    spelling.latin,
+                    "consonants only",
+                    round(spelling.penalty + SKELETON_PENALTY, 3),
+                )
     return tuple(seen.values())
 
 

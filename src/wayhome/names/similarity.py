@@ -106,6 +106,8 @@ def block_keys(token: TokenFeatures, spellings: int = 8) -> set[str]:
     """
     keys: set[str] = set()
     for key, *_ in token.keys[:spellings]:
+        if key.startswith("~"):
+            continue
         keys.add("p" + key[:3])
         keys.add("s" + key[-3:])
         keys.add("c" + consonant_skeleton(key)[:3])
