@@ -118,13 +118,41 @@ def run_set(directory: Path, sample: int | None) -> list[Result]:
     return [ours(left, right, truth), baseline(left, right, truth)]
 
 
+def held_out_tokens(path: Path) -> None:
+    """Token-level check on names the channel never saw (ar2en-eval, not used in training).
+
+    Share of true pairs scoring "same" (>= 0.92) or "close" (>= 0.8), against anyascii +
+    rapidfuzz ratio, and the share of random wrong pairings scoring "close".
+    """
+    from anyascii import anyascii
+    from rapidfuzz import fuzz
+
+    from wayhome.names.similarity import compare_names
+
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    pairs = [(ar, en) for ar, en in (r for r in rows if len(r) == 2)]
+    ours = [compare_names(en, ar).score for ar, en in pairs]
+    base = [fuzz.ratio(anyascii(ar).lower(), en.lower()) / 100 for ar, en in pairs]
+    shifted = [
+        compare_names(en, pairs[(n + 7) % len(pairs)][0]).score for n, (_, en) in enumerate(pairs)
+    ]
+    print(f"\n== held-out name tokens ({path.name}, {len(pairs)} pairs)")
+    for label, scores in (("wayhome.names", ours), ("anyascii+ratio", base)):
+        same = sum(s >= 0.92 for s in scores) / len(scores)
+        close = sum(s >= 0.8 for s in scores) / len(scores)
+        print(f"{label:20} same {same:.3f}  close {close:.3f}")
+    print(f"{'wrong pairs close':20} {sum(s >= 0.8 for s in shifted) / len(shifted):.3f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print a table per set."""
     parser = argparse.ArgumentParser(prog="python -m bench.linkage")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sets", default="ru,ar")
     parser.add_argument("--sample", type=int, default=None, help="first N left rows only")
+    parser.add_argument("--names", type=Path, default=DEFAULT_DATA.parent / "names")
     args = parser.parse_args(argv)
+    held_out_tokens(args.names / "ar2en-eval.txt")
     for name in args.sets.split(","):
         results = run_set(args.data / name, args.sample)
         base_time = results[-1].seconds
