@@ -1,9 +1,13 @@
 """Link two person lists: block on name keys, score with Fellegi–Sunter, decide.
 
-Decisions per left row: at most one ``match`` (the best pair, when its probability is
-high and clearly above the runner-up) and at most ``MAX_POSSIBLE`` ``possible`` rows
-(the next best pairs worth a human look). The defaults below were set from what the
-probabilities mean, not tuned on any answer key.
+Decisions per left row: at most one ``match`` (the best pair, when it is more likely
+than every rival and than "no partner" together) and at most ``MAX_POSSIBLE``
+``possible`` rows (the next best pairs worth a human look). The defaults below were set
+from what the probabilities mean, not tuned on any answer key.
+
+Division of labour: the engine (DuckDB by default) joins token blocking keys; numpy and
+rapidfuzz score token pairs in bulk; Python scores record pairs and runs EM on the
+distinct comparison vectors (a few hundred), so EM costs nothing whatever the list size.
 """
 
 from __future__ import annotations
@@ -37,12 +41,12 @@ from wayhome.names.similarity import (
     score_features,
 )
 
-MATCH_PROBABILITY = 0.5
-POSSIBLE_PROBABILITY = 0.0001
+MATCH_PROBABILITY = 0.5  # more likely than not: the Bayes decision
+POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
 MAX_POSSIBLE = 5
-MIN_NAME_SCORE = 0.4
-TOKEN_FLOOR = 0.6
-MAX_KEY_SIZE = 2_000
+MIN_NAME_SCORE = 0.4  # pairs with less name agreement are not even scored
+TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar
+MAX_KEY_SIZE = 2_000  # blocking keys held by more right tokens are too common to use
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
