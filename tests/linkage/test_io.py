@@ -30,26 +30,28 @@ def test_extra_columns_are_allowed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("row", "column", "message"),
+    ("row", "where", "message"),
     [
-        ("R9,Аиша,Налоева,,F,1995-13-01", "birth_date", "month must be in 1..12"),
-        ("R9,Аиша,Налоева,,F,about 1995", "birth_date", "is not YYYY"),
-        ("R9,Аиша,Налоева,,X,1995", "sex", "not M, F or blank"),
-        ("R9,,,,F,1995", "full_name", "no name at all"),
-        (",Аиша,Налоева,,F,1995", "id", "blank"),
-        ("R1,Аиша,Налоева,,F,1995", "id", "duplicate"),
+        ("R9,Аиша,Налоева,,F,1995-13-01", "column birth_date", "month must be in 1..12"),
+        ("R9,Аиша,Налоева,,F,about 1995", "column birth_date", "is not YYYY"),
+        ("R9,Аиша,Налоева,,X,1995", "column sex", "not M, F or blank"),
+        ("R9,Аиша,Налоева,,F,1995,Hol", "row 3:", "more cells than header"),
+        ("R9,,,,F,1995", "column full_name", "no name at all"),
+        (",Аиша,Налоева,,F,1995", "column id", "blank"),
+        ("R1,Аиша,Налоева,,F,1995", "column id", "duplicate"),
     ],
 )
 def test_bad_cell_is_named_by_row_and_column(
-    tmp_path: Path, row: str, column: str, message: str
+    tmp_path: Path, row: str, where: str, message: str
 ) -> None:
     path = write_csv(tmp_path / "bad.csv", [RIGHT_ROWS[0], row])
     with pytest.raises(ListFormatError) as excinfo:
         read_person_list(path)
     text = str(excinfo.value)
     assert "row 3" in text
-    assert f"column {column}" in text
+    assert where in text
     assert message in text
+    assert "Аиша" not in text, "the message must not repeat personal data"
 
 
 def test_header_without_id_is_refused(tmp_path: Path) -> None:

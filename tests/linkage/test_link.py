@@ -108,6 +108,14 @@ def test_cli_bad_file_names_row_and_column_and_writes_nothing(
     assert list(tmp_path.glob(".pairs-*")) == []
 
 
+def test_cli_unwritable_output_is_a_clear_error(
+    lists: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "missing-dir" / "pairs.csv"
+    assert _run(str(lists[0]), str(lists[1]), "--out", str(out)) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
 def test_cli_learns_from_confirmed_pairs(lists: tuple[Path, Path], tmp_path: Path) -> None:
     confirmed = tmp_path / "confirmed.csv"
     confirmed.write_text("left_id,right_id\nL3,R3\n", encoding="utf-8")

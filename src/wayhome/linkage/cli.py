@@ -43,5 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ListFormatError, ValueError) as exc:
         to_stderr(f"wayhome link: error: {exc}")
         return 2
-    write_pairs(args.out, OUTPUT_COLUMNS, (p.row() for p in pairs))
+    try:
+        write_pairs(args.out, OUTPUT_COLUMNS, (p.row() for p in pairs))
+    except OSError as exc:
+        to_stderr(f"wayhome link: error: cannot write {args.out}: {exc.strerror}")
+        return 2
     return 0

@@ -3,7 +3,8 @@
 Columns: id, given_name, family_name, full_name, sex, birth_date; extra columns are
 ignored. CSV may be UTF-8, UTF-8 with BOM or cp1251. Any bad cell raises
 ``ListFormatError`` naming the file, the row (as a spreadsheet shows it, header = 1)
-and the column, so the person who sent the list can fix it.
+and the column, so the person who sent the list can fix it. Messages never repeat the
+cell's content: these are lists of people, and stderr ends up in logs.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def parse_birth(text: str) -> tuple[int, int | None, int | None] | None:
         return None
     m = _DATE.match(text)
     if not m:
-        raise ValueError(f"birth date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError("the birth date is not YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
     dt.date(year, month or 1, day or 1)  # raises ValueError on 2001-02-30
     return year, month or None, day or None
@@ -105,7 +106,7 @@ def _person(row: dict[str, str], where: str) -> Person:
         raise fail("full_name", "no name at all (given_name, family_name and full_name blank)")
     sex = row.get("sex", "").strip()
     if sex not in _SEX:
-        raise fail("sex", f"sex {sex!r} is not M, F or blank")
+        raise fail("sex", "sex is not M, F or blank")
     try:
         birth = parse_birth(row.get("birth_date", ""))
     except ValueError as exc:
