@@ -185,10 +185,14 @@ def link(
     progress: Progress | None = to_stderr,
 ) -> tuple[list[ScoredPair], FellegiSunter]:
     """Candidate pairs with their decisions (only match/possible rows), and the model."""
-    say = progress or (lambda _message: None)
     started = time.monotonic()
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(f"[{time.monotonic() - started:6.1f}s] {message}")
+
     lf, rf = features_of(left), features_of(right)
-    say(f"name features: {len(left)} + {len(right)} rows in {time.monotonic() - started:.1f}s")
+    say(f"name features of {len(left)} + {len(right)} rows")
     candidates, table = candidate_pairs(lf, rf, engine)
     say(f"blocking ({engine}): {len(candidates)} candidate pairs, {len(table)} token pairs")
     kept: list[tuple[int, int, tuple[int, int, int]]] = []
@@ -212,5 +216,5 @@ def link(
             explained = compare_features(lf[i], rf[j])
             result.append(ScoredPair(left[i].id, right[j].id, p, decision, explained, vector))
     matches = sum(r.decision == "match" for r in result)
-    say(f"done in {time.monotonic() - started:.1f}s: {matches} matches")
+    say(f"done: {matches} matches, {len(result) - matches} possible")
     return result, model
