@@ -223,9 +223,10 @@ def test_persons_matching_is_scoped(caseworker: User, other_agency_user: User) -
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_contains_search_has_its_trigram_index_on_postgresql() -> None:
+@pytest.mark.parametrize("index", ["personname_search_trgm", "person_search_names_trgm"])
+def test_contains_search_has_its_trigram_index_on_postgresql(index: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'personname_search_trgm'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
         row = cursor.fetchone()
     assert row is not None
     assert "gin_trgm_ops" in row[0]

@@ -346,3 +346,21 @@ def test_family_groups(caseworker: User) -> None:
     services.family_group_update(actor=caseworker, group=group, label="Adam", notes="")
     assert last_event(group, A.UPDATE).changes == {"label": ["Testova family", "Adam"]}
     assert FamilyGroup.objects.get().label == "Adam"
+
+
+def test_search_names_follow_every_name_change(caseworker: User) -> None:
+    """Name search reads Person.search_names: it must never lag behind the names."""
+    from wayhome.people import selectors as sel
+
+    person = factories.person(caseworker, "Хадижат", "Алиева")
+    added = services.name_add(
+        actor=caseworker, person=person, data=services.NameData(full="Umm Ali")
+    )
+    person.refresh_from_db()
+    assert person.search_names.splitlines() == ["хадижат алиева", "umm ali"]
+    services.name_update(actor=caseworker, name=added, data=services.NameData(full="Umm Yusuf"))
+    assert [p.pk for p in sel.persons_matching(caseworker, "yusuf")] == [person.pk]
+    assert sel.persons_matching(caseworker, "umm ali") == []
+    services.name_remove(actor=caseworker, name=added)
+    person.refresh_from_db()
+    assert person.search_names == "хадижат алиева"

@@ -32,6 +32,7 @@ from wayhome.people.models import (
     Person,
     PersonName,
     Relationship,
+    joined_search_names,
 )
 from wayhome.tracing.models import (
     InformationReport,
@@ -258,6 +259,10 @@ class BatchWriter:
         latest = p.latest()
         countries, regions = self.ref.countries, self.ref.regions
         b = p.birth
+        texts = [
+            " ".join(x for x in (n.given, n.patronymic, n.family, n.full) if x) for n in p.names
+        ]
+        folded = [search_fold(t) for t in texts]
         self.person.add(
             {
                 "id": p.db_id,
@@ -276,14 +281,14 @@ class BatchWriter:
                 "home_region_id": regions.get(p.home_region or ""),
                 "notes": p.notes,
                 "display_name": p.display_name,
+                "search_names": joined_search_names(folded),
                 "current_status": p.current_status,
                 "current_facility_id": self._facility(latest.facility) if latest else None,
                 "current_since": latest.start_date if latest else None,
             },
             now,
         )
-        for n in p.names:
-            text = " ".join(x for x in (n.given, n.patronymic, n.family, n.full) if x)
+        for n, text, search_text in zip(p.names, texts, folded, strict=True):
             self.name.add(
                 {
                     "person_id": p.db_id,
@@ -294,7 +299,7 @@ class BatchWriter:
                     "family": n.family,
                     "full": n.full,
                     "is_primary": n.is_primary,
-                    "search_text": search_fold(text),
+                    "search_text": search_text,
                 },
                 now,
             )

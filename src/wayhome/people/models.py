@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +73,10 @@ class Person(AgencyOwned):
     # Denormalised for lists, search and dashboards over a million rows; written only by
     # people.services (names) and tracing.services (whereabouts), never by hand.
     display_name = models.CharField(max_length=300, blank=True, db_index=True)
+    # Every name's search_text, one per line: name search over a million persons is one
+    # trigram-indexed column on this table, not a join through the names (see
+    # people/migrations/0003); the line breaks keep a match from spanning two names.
+    search_names = models.TextField(blank=True, editable=False)
     current_status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.UNKNOWN, db_index=True
     )
@@ -106,6 +112,11 @@ class Person(AgencyOwned):
         self.birth_year, self.birth_month, self.birth_day = value.year, value.month, value.day
         self.birth_age_years, self.birth_age_as_of = value.age_years, value.as_of
         self.birth_earliest, self.birth_latest = value.earliest, value.latest
+
+
+def joined_search_names(texts: Iterable[str]) -> str:
+    """``Person.search_names`` from the folded texts of a person's names."""
+    return "\n".join(t for t in texts if t)
 
 
 class Script(models.TextChoices):

@@ -142,13 +142,12 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _names_matching(q: str) -> QuerySet[PersonName]:
-    """Names containing the folded query (PostgreSQL: trigram index); a query too short
-    for trigrams matches name starts (B-tree index)."""
-    folded = search_fold(q)
-    if len(folded) < MIN_CONTAINS:
-        return PersonName.objects.filter(search_text__startswith=folded)
-    return PersonName.objects.filter(search_text__contains=folded)
+def _names_starting(folded: str) -> QuerySet[PersonName]:
+    """Names starting with a query too short for trigrams (B-tree index on search_text).
+
+    Longer queries match anywhere in ``Person.search_names`` (PostgreSQL: trigram index).
+    """
+    return PersonName.objects.filter(search_text__startswith=folded)
 
 
 def persons_filtered(
@@ -161,8 +160,11 @@ def persons_filtered(
     """
     today = today or timezone.localdate()
     qs = persons_visible_to(user)
-    if f.q.strip():
-        qs = qs.filter(id__in=_names_matching(f.q).values("person_id"))
+    folded = search_fold(f.q)
+    if len(folded) >= MIN_CONTAINS:
+        qs = qs.filter(search_names__contains=folded)
+    elif folded:
+        qs = qs.filter(id__in=_names_starting(folded).values("person_id"))
     if f.status:
         qs = qs.filter(current_status=f.status)
     if f.home_region is not None:

@@ -33,6 +33,7 @@ from wayhome.people.models import (
     Photo,
     Relationship,
     Sex,
+    joined_search_names,
 )
 from wayhome.places.models import Country, Region
 
@@ -108,7 +109,8 @@ def _name_from(data: NameData, person: Person) -> PersonName:
 
 def _refresh_display_name(person: Person) -> None:
     """Keep exactly one primary name and show it: the primary, else the first legal name,
-    else any (which then becomes primary, so that removing the primary never leaves none)."""
+    else any (which then becomes primary, so that removing the primary never leaves none).
+    Also rewrites ``search_names``, which name search reads."""
     names = list(person.names.all())
     chosen = next((n for n in names if n.is_primary), None) or next(
         (n for n in names if n.kind == PersonName.Kind.LEGAL), None
@@ -117,7 +119,8 @@ def _refresh_display_name(person: Person) -> None:
     if chosen is not None and not chosen.is_primary:
         PersonName.objects.filter(pk=chosen.pk).update(is_primary=True)
     person.display_name = chosen.text[:300] if chosen else ""
-    person.save(update_fields=["display_name", "updated_at"])
+    person.search_names = joined_search_names(n.search_text for n in names)
+    person.save(update_fields=["display_name", "search_names", "updated_at"])
 
 
 def _one_primary(names: Sequence[NameData]) -> list[NameData]:
