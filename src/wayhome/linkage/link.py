@@ -120,7 +120,7 @@ class _Vocabulary:
 
 def candidate_pairs(
     lf: Sequence[NameFeatures], rf: Sequence[NameFeatures], engine: str
-) -> tuple[list[tuple[int, int]], dict[tuple[TokenFeatures, TokenFeatures], float]]:
+) -> tuple[list[tuple[int, int]], dict[TokenFeatures, dict[TokenFeatures, float]]]:
     """Record pairs sharing at least one close token, and the token scores they need.
 
     The engine joins token blocking keys; the bank scores each left token against the
@@ -143,11 +143,11 @@ def candidate_pairs(
         right_tokens = [rv.index[t] for t in rf[j].tokens]
         for t in lf[i].tokens:
             wanted[lv.index[t]].update(right_tokens)
-    table: dict[tuple[TokenFeatures, TokenFeatures], float] = {}
+    table: dict[TokenFeatures, dict[TokenFeatures, float]] = {}
     for a, members in wanted.items():
         others = sorted(members)
         scores = bank.scores(lv.tokens[a], others).tolist()
-        table.update(((lv.tokens[a], rv.tokens[b]), s) for b, s in zip(others, scores, strict=True))
+        table[lv.tokens[a]] = dict(zip([rv.tokens[b] for b in others], scores, strict=True))
     return sorted(pairs), table
 
 
@@ -194,10 +194,11 @@ def link(
     lf, rf = features_of(left), features_of(right)
     say(f"name features of {len(left)} + {len(right)} rows")
     candidates, table = candidate_pairs(lf, rf, engine)
-    say(f"blocking ({engine}): {len(candidates)} candidate pairs, {len(table)} token pairs")
+    scored = sum(len(row) for row in table.values())
+    say(f"blocking ({engine}): {len(candidates)} candidate pairs, {scored} token pairs")
     kept: list[tuple[int, int, tuple[int, int, int]]] = []
     for n, (i, j) in enumerate(candidates, start=1):
-        names = score_features(lf[i], rf[j], lambda a, b: table[a, b])
+        names = score_features(lf[i], rf[j], lambda a, b: table[a][b])
         if names.score >= MIN_NAME_SCORE:
             kept.append((i, j, comparison_vector(left[i], right[j], names)))
         if n % 200_000 == 0:
