@@ -84,6 +84,12 @@ class Person(AgencyOwned):
         "places.Facility", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     current_since = models.DateField(null=True, blank=True)
+    # Set when a review merged this record into another one (review.services): the row
+    # stays, empty and hidden from lists, so that the merge can be undone and old links
+    # still lead to the surviving record.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed"
+    )
 
     class Meta:
         verbose_name = _("person")

@@ -43,15 +43,24 @@ COUNT_CAP = 10_000
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
 # Below this length a contains search cannot use the trigram index: match name starts.
 MIN_CONTAINS = 3
+# How many merges deep person_get follows a merged record to the surviving one.
+MAX_MERGE_HOPS = 20
 
 M = TypeVar("M", bound=Model)
 
 
-def persons_visible_to(user: User) -> QuerySet[Person]:
-    """Every person the user may read: their agency's, if their role reads persons."""
+def persons_on_record(user: User) -> QuerySet[Person]:
+    """Every person row the user may read, records merged into another one included
+    (merge history and undo need them; lists and search do not)."""
     if not user.has_cap(Cap.PERSON_VIEW):
         return Person.objects.none()
     return Person.objects.filter(agency_id=user.agency_key)
+
+
+def persons_visible_to(user: User) -> QuerySet[Person]:
+    """Every person the user may read: their agency's, if their role reads persons, less
+    the records merged into another one (they would show the same person twice)."""
+    return persons_on_record(user).filter(merged_into__isnull=True)
 
 
 def _one(qs: QuerySet[M], key: uuid.UUID | str) -> M:
@@ -62,11 +71,23 @@ def _one(qs: QuerySet[M], key: uuid.UUID | str) -> M:
 
 
 def person_get(user: User, person_uuid: uuid.UUID | str) -> Person:
-    """One visible person, or 404."""
-    return _one(
-        persons_visible_to(user).select_related("home_region", "birth_country", "current_facility"),
-        person_uuid,
+    """One visible person, or 404.
+
+    A record merged into another one answers with the surviving record, so that an old
+    link or a form left open in another tab lands on (and writes to) the one person they
+    both were; an unknown or foreign id is still 404.
+    """
+    rows = persons_on_record(user).select_related(
+        "home_region", "birth_country", "current_facility"
     )
+    person = _one(rows, person_uuid)
+    # Merges never chain into a cycle (a merged record can be neither kept nor absorbed
+    # again), so this walk ends; the bound only guards against a hand-edited database.
+    for _hop in range(MAX_MERGE_HOPS):
+        if person.merged_into_id is None:
+            return person
+        person = rows.get(pk=person.merged_into_id)
+    raise Http404
 
 
 def person_read(user: User, person_uuid: uuid.UUID | str) -> Person:

@@ -123,6 +123,12 @@ def _refresh_display_name(person: Person) -> None:
     person.save(update_fields=["display_name", "search_names", "updated_at"])
 
 
+def person_names_refresh(person: Person) -> None:
+    """Recompute ``display_name`` and ``search_names`` after names moved between records
+    (review.services merges and undoes them)."""
+    _refresh_display_name(person)
+
+
 def _one_primary(names: Sequence[NameData]) -> list[NameData]:
     """The first name flagged primary stays primary (the first name if none is)."""
     first = next((i for i, n in enumerate(names) if n.is_primary), 0)

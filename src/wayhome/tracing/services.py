@@ -316,6 +316,12 @@ def _refresh_current(actor: User, person: Person) -> None:
     audit_record(actor=actor, action=A.UPDATE, obj=fresh, person_uuid=person.uuid, changes=changes)
 
 
+def person_current_refresh(*, actor: User, person: Person) -> None:
+    """Recompute the current status after whereabouts moved between records
+    (review.services merges and undoes them); audited when it changes."""
+    _refresh_current(actor, person)
+
+
 @transaction.atomic
 def whereabouts_add(
     *,
