@@ -31,6 +31,10 @@ class Command(BaseCommand):
         url = f"http://127.0.0.1:{opts['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nwayhome demo at {url}  (synthetic people only)"))
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Second factor: the demo users are enrolled already; in the demo only, the code "
+            "page shows the current code."
+        )
         self.stdout.write("Users (username — role — agency):")
         for username, role, agency in rows:
             self.stdout.write(f"  {username:28} {role:24} {agency}")
