@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("persons/", include("wayhome.people.urls")),
     path("places/", include("wayhome.places.urls")),
+    path("review/", include("wayhome.review.urls")),
     path("tracing/", include("wayhome.tracing.urls")),
     path("", include("wayhome.web.urls")),
 ]
