@@ -1,8 +1,10 @@
 """Every URL in the configuration, checked for every kind of visitor.
 
-A new view that forgets its permission check fails here without anyone writing a test for
-it: anonymous visitors must be sent to log in, and a user of another agency must never
-get a page (200) for a record of this agency.
+Each view declares who may reach it (``cap_required`` or ``staff_required`` set
+``ACCESS_RULE``); this module reads that declaration from the resolved view and checks
+it for the anonymous user, for every role of agency A, and for a user of agency B with
+ids that belong to nobody. A new view without a declaration, or whose behaviour does not
+match it, fails here without anyone writing a test for it.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from wayhome.accounts.models import User
+from wayhome.accounts.permissions import ACCESS_RULE
+from wayhome.accounts.roles import Role, caps_for
 
 # Pages anyone may reach without logging in, and why.
 PUBLIC = {
@@ -29,13 +34,13 @@ PUBLIC = {
 
 def _walk(
     patterns: list[URLPattern | URLResolver], prefix: str = "", ns: str = ""
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str, Any]]:
     for p in patterns:
         if isinstance(p, URLResolver):
             sub_ns = f"{ns}{p.namespace}:" if p.namespace else ns
             yield from _walk(p.url_patterns, prefix + str(p.pattern), sub_ns)
         elif p.name:
-            yield f"{ns}{p.name}", prefix + str(p.pattern)
+            yield f"{ns}{p.name}", prefix + str(p.pattern), p.callback
 
 
 def concrete_path(route: str) -> str:
@@ -43,25 +48,67 @@ def concrete_path(route: str) -> str:
     return "/" + re.sub(r"<(?:\w+:)?\w+>", lambda _: str(uuid.uuid4()), route)
 
 
-ROUTES = sorted(set(_walk(get_resolver().url_patterns)))
-PROTECTED = [r for r in ROUTES if r[0] not in PUBLIC]
-WITH_IDS = [r for r in PROTECTED if "<" in r[1]]
+def rule_of(view: Any) -> frozenset[str] | None:
+    """The capabilities a view declares it needs (empty: any staff user), or None."""
+    rule: frozenset[str] | None = getattr(view, ACCESS_RULE, None)
+    if rule is None and hasattr(view, "view_class"):
+        cap = getattr(view.view_class, "required_cap", None)
+        rule = frozenset({cap.value}) if cap is not None else None
+    return rule
+
+
+ROUTES = sorted(_walk(get_resolver().url_patterns), key=lambda r: r[0])
+PROTECTED = [(n, r, rule_of(v)) for n, r, v in ROUTES if n not in PUBLIC]
+WITH_IDS = [(n, r) for n, r, _ in PROTECTED if "<" in r]
+ROLE_CASES = [(n, r, rule, role.value) for n, r, rule in PROTECTED for role in Role]
 
 
 def test_the_matrix_sees_the_whole_configuration() -> None:
-    names = {name for name, _ in ROUTES}
-    assert {"web:dashboard", "people:list", "tracing:request_list"} <= names
+    names = {name for name, _, _ in ROUTES}
+    assert {"web:dashboard", "people:list", "tracing:request_list", "audit:event_list"} <= names
     assert names >= PUBLIC, "a public route was renamed: update PUBLIC"
 
 
-@pytest.mark.parametrize(("name", "route"), PROTECTED, ids=[r[0] for r in PROTECTED])
+@pytest.mark.parametrize(("name", "route", "rule"), PROTECTED, ids=[p[0] for p in PROTECTED])
+def test_every_protected_view_declares_its_rule(
+    name: str, route: str, rule: frozenset[str] | None
+) -> None:
+    assert rule is not None, f"{name} declares no access rule: use cap_required or staff_required"
+
+
+@pytest.mark.parametrize(("name", "route", "_rule"), PROTECTED, ids=[p[0] for p in PROTECTED])
 @pytest.mark.django_db
-def test_anonymous_is_sent_to_login(name: str, route: str) -> None:
+def test_anonymous_is_sent_to_login(name: str, route: str, _rule: frozenset[str] | None) -> None:
     for method in ("get", "post"):
         response = getattr(Client(), method)(concrete_path(route))
         assert response.status_code in (302, 405), f"{method} {name}: {response.status_code}"
         if response.status_code == 302:
             assert "/accounts/login/" in response["Location"], f"{method} {name}"
+
+
+@pytest.mark.parametrize(
+    ("name", "route", "rule", "role"), ROLE_CASES, ids=[f"{c[0]}-{c[3]}" for c in ROLE_CASES]
+)
+def test_each_role_meets_the_declared_rule(
+    name: str,
+    route: str,
+    rule: frozenset[str] | None,
+    role: str,
+    users: dict[str, User],
+    client_for: Callable[[User], Client],
+) -> None:
+    """A role without the capability gets 403 (405 for a method the view does not take);
+    with it, never 403 and never a crash."""
+    assert rule is not None
+    allowed = rule <= {c.value for c in caps_for(role)}
+    client = client_for(users[role])
+    statuses = {m: getattr(client, m)(concrete_path(route)).status_code for m in ("get", "post")}
+    if allowed:
+        assert 403 not in statuses.values(), f"{role} {name}: {statuses}"
+        assert max(statuses.values()) < 500, f"{role} {name}: {statuses}"
+    else:
+        assert set(statuses.values()) <= {403, 405}, f"{role} {name}: {statuses}"
+        assert 403 in statuses.values(), f"{role} {name}: {statuses}"
 
 
 @pytest.mark.parametrize(("name", "route"), WITH_IDS, ids=[r[0] for r in WITH_IDS])

@@ -39,6 +39,14 @@ def _deny(request: HttpRequest, cap: Cap) -> None:
     raise PermissionDenied
 
 
+# Every view declares who may reach it in this attribute: the capabilities it needs, all
+# of them (stacked cap_required decorators add up), or none for staff_required views.
+# functools.wraps carries it up through require_GET and friends, and
+# tests/test_url_matrix.py checks every URL against it.
+ACCESS_RULE = "wayhome_access_rule"
+LOGGED_IN: frozenset[str] = frozenset()  # any active staff user: reference data, the way in
+
+
 def cap_required(cap: Cap) -> Callable[[V], V]:
     """Decorate a view so that only users whose role grants ``cap`` reach it."""
 
@@ -51,9 +59,23 @@ def cap_required(cap: Cap) -> Callable[[V], V]:
                 _deny(request, cap)
             return view(request, *args, **kwargs)
 
+        setattr(wrapped, ACCESS_RULE, frozenset(getattr(view, ACCESS_RULE, ())) | {cap.value})
         return cast(V, wrapped)
 
     return decorator
+
+
+def staff_required(view: V) -> V:
+    """Any logged-in staff user, whatever the role: for shared reference data only."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    setattr(wrapped, ACCESS_RULE, LOGGED_IN)
+    return cast(V, wrapped)
 
 
 class CapRequiredMixin(AccessMixin):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +16,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wayhome.accounts.permissions import AuthedRequest
+from wayhome.accounts.permissions import AuthedRequest, staff_required
 from wayhome.accounts.services import totp_confirm, totp_pending_device
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
@@ -30,7 +29,7 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request: AuthedRequest) -> HttpResponse:
     """First login: scan the code into an authenticator app, confirm with one code."""
@@ -66,7 +65,7 @@ def _spaced(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request: AuthedRequest) -> HttpResponse:
     """Every login: a code from the authenticator, or one recovery code."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wayhome.accounts.models import User
-from wayhome.accounts.permissions import cap_required
+from wayhome.accounts.permissions import cap_required, staff_required
 from wayhome.accounts.roles import Cap
 from wayhome.core.forms import apply_service_errors
 from wayhome.places import selectors, services
@@ -32,7 +31,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @require_GET
-@login_required
+@staff_required
 def facility_list(request: HttpRequest) -> HttpResponse:
     """Facilities are public reference data: every logged-in user may read them."""
     filters = FacilityFilterForm(request.GET or None)
@@ -58,7 +57,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@staff_required
 def facility_detail(request: HttpRequest, facility_uuid: str) -> HttpResponse:
     """The place, and who of the user's agency is there, as far as the role may know."""
     user = _user(request)
@@ -126,7 +125,7 @@ def facility_edit(request: HttpRequest, facility_uuid: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@staff_required
 def reference_list(request: HttpRequest) -> HttpResponse:
     """Regions and authorities, the smaller reference lists."""
     return render(
