@@ -65,6 +65,9 @@ HANDLED_RELATIONS = frozenset(
         "sought_in",
         "merges_kept",
         "merges_absorbed",
+        # wayhome.matching's blocking keys: derived from the names and rebuilt by
+        # people.services.person_names_refresh, which the merge and the undo call.
+        "name_keys",
     }
 )
 DESCENT = (Relationship.Kind.PARENT, Relationship.Kind.GRANDPARENT)
