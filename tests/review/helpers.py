@@ -139,5 +139,21 @@ def candidate(
     )
 
 
+def family(actor: User) -> dict[str, Any]:
+    """The mother twice, each with the same two children registered once per list."""
+    fam: dict[str, Any] = {}
+    for side, family_name in (("l", "Naloyeva"), ("r", "Налоева")):
+        mother = factories.person(actor, "Aisha", family_name, Sex.FEMALE)
+        son = factories.person(actor, "Adam", family_name[:-1], Sex.MALE)
+        daughter = factories.person(actor, "Amina", family_name, Sex.FEMALE)
+        for child in (son, daughter):
+            link(actor, mother, child, K.PARENT)
+        fam[side] = (mother, son, daughter)
+    fam["mother"] = candidate(actor, fam["l"][0], fam["r"][0])
+    fam["son"] = candidate(actor, fam["l"][1], fam["r"][1])
+    fam["daughter"] = candidate(actor, fam["r"][2], fam["l"][2])
+    return fam
+
+
 def events(action: str, **filters: Any) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action, **filters).order_by("id"))

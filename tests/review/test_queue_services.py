@@ -9,8 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests import factories
-from tests.people.helpers import link
-from tests.review.helpers import K, candidate, events, person_state
+from tests.review.helpers import candidate, events, family, person_state
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.people.models import Person, Sex
@@ -127,22 +126,6 @@ def test_undoing_a_confirmed_merge_puts_the_pair_back_in_the_queue(caseworker: U
     services.persons_unmerge(actor=caseworker, merge=merge, reason="wrong")
     c.refresh_from_db()
     assert (c.status, c.decided_by, c.decided_at) == (D.PENDING, None, None)
-
-
-def family(actor: User) -> dict[str, Any]:
-    """The mother twice, each with the same two children registered once per list."""
-    fam: dict[str, Any] = {}
-    for side, family_name in (("l", "Naloyeva"), ("r", "Налоева")):
-        mother = factories.person(actor, "Aisha", family_name, Sex.FEMALE)
-        son = factories.person(actor, "Adam", family_name[:-1], Sex.MALE)
-        daughter = factories.person(actor, "Amina", family_name, Sex.FEMALE)
-        for child in (son, daughter):
-            link(actor, mother, child, K.PARENT)
-        fam[side] = (mother, son, daughter)
-    fam["mother"] = candidate(actor, fam["l"][0], fam["r"][0])
-    fam["son"] = candidate(actor, fam["l"][1], fam["r"][1])
-    fam["daughter"] = candidate(actor, fam["r"][2], fam["l"][2])
-    return fam
 
 
 def test_a_whole_family_is_confirmed_at_once(caseworker: User) -> None:
