@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint typecheck migrations-check test-sqlite test-postgres bench messages clean
+.PHONY: install demo test lint typecheck migrations-check test-sqlite test-postgres bench messages security clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("wayhome needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -51,6 +51,10 @@ test-postgres: install
 ## bench: the benchmarks in bench/ (see bench/README.md)
 bench: install
 	$(BIN)/python -m bench
+
+## security: ruff's security rules, Django's deployment checklist, a dependency audit
+security: install
+	scripts/security-check
 
 ## messages: extract and compile translations (needs GNU gettext)
 messages: install

@@ -14,4 +14,9 @@ CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("WAYHOME_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preload only once the domain is committed to HTTPS for good: it cannot be undone quickly.
+SECURE_HSTS_PRELOAD = env_bool("WAYHOME_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Not preloading is a decision the operator makes knowingly (docs/security.md).
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
