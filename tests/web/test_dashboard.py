@@ -31,7 +31,7 @@ def test_analyst_sees_figures_but_no_names(
     factories.person(caseworker, given="Zulfiya")
     response = client_for(analyst).get(reverse("web:dashboard"))
     assert response.status_code == 200
-    assert response.context["d"].total == 1
+    assert response.context["d"].total == "<5"  # one person: too few to show to an analyst
     assert "Zulfiya" not in response.content.decode()
     assert_forbidden(client_for(analyst), reverse("people:list"))
 
@@ -70,3 +70,21 @@ def test_figures_link_to_the_matching_persons_for_readers_only(
     assert person.display_name in listed.content.decode()
     analyst_page = client_for(analyst).get(reverse("web:dashboard")).content.decode()
     assert "?region=" not in analyst_page
+
+
+def test_small_counts_are_suppressed_for_aggregate_roles_only(
+    caseworker: User, analyst: User, client_for: Callable[[User], Client]
+) -> None:
+    region = factories.region("Tatarstan")
+    for i in range(6):
+        p = factories.person(caseworker, given=f"Synthetic{i}", home_region=region)
+        p.current_status = Status.IN_CAMP if i < 5 else Status.DETAINED
+        p.save()
+    seen_by_analyst = client_for(analyst).get(reverse("web:dashboard")).context["d"]
+    assert seen_by_analyst.by_status == {Status.IN_CAMP: 5, Status.DETAINED: "<5"}
+    row = seen_by_analyst.by_region[0]
+    assert (row.total, row.by_status[1], row.by_status[2]) == (6, "<5", 5)
+    page = client_for(analyst).get(reverse("web:dashboard")).content.decode()
+    assert "&lt;5" in page
+    seen_by_caseworker = client_for(caseworker).get(reverse("web:dashboard")).context["d"]
+    assert seen_by_caseworker.by_status == {Status.IN_CAMP: 5, Status.DETAINED: 1}

@@ -24,21 +24,37 @@ BREAKDOWN_STATUSES = [
 ]
 
 
+# Fewer than this many people in a cell could identify them to a reader who knows the
+# region or the facility: roles that see aggregates only get "<5" instead.
+SMALL_COUNT = 5
+
+Figure = int | str
+
+
+def suppress_small(n: int) -> Figure:
+    """A count safe to show to someone who may not see names: 1 to 4 become "<5"."""
+    return f"<{SMALL_COUNT}" if 0 < n < SMALL_COUNT else n
+
+
+def _exact(n: int) -> Figure:
+    return n
+
+
 @dataclass(frozen=True)
 class Breakdown:
     label: str
-    total: int
-    by_status: list[int]
+    total: Figure
+    by_status: list[Figure]
     # For a link to the matching persons; None for "no region recorded".
     key: str | None = None
 
 
 @dataclass(frozen=True)
 class Dashboard:
-    total: int
-    sought: int
-    located: int
-    by_status: dict[str, int]
+    total: Figure
+    sought: Figure
+    located: Figure
+    by_status: dict[str, Figure]
     by_region: list[Breakdown]
     by_facility: list[Breakdown]
 
@@ -78,16 +94,19 @@ def dashboard_for(user: User, top: int = 15) -> Dashboard:
         .annotate(total=Count("id"), **_status_counts())
         .order_by("-total")[:top]
     )
+    # Aggregates-only roles (no names) get small counts suppressed; readers of persons
+    # can see the persons anyway.
+    f = _exact if user.has_cap(Cap.PERSON_VIEW) else suppress_small
     return Dashboard(
-        total=sum(by_status.values()),
-        sought=sought,
-        located=located,
-        by_status=by_status,
+        total=f(sum(by_status.values())),
+        sought=f(sought),
+        located=f(located),
+        by_status={k: f(v) for k, v in by_status.items()},
         by_region=[
             Breakdown(
                 r["home_region__name"] or "—",
-                r["total"],
-                [r[s.value] for s in BREAKDOWN_STATUSES],
+                f(r["total"]),
+                [f(r[s.value]) for s in BREAKDOWN_STATUSES],
                 str(r["home_region__uuid"]) if r["home_region__uuid"] else None,
             )
             for r in regions
@@ -95,8 +114,8 @@ def dashboard_for(user: User, top: int = 15) -> Dashboard:
         by_facility=[
             Breakdown(
                 r["current_facility__name"],
-                r["total"],
-                [r[s.value] for s in BREAKDOWN_STATUSES],
+                f(r["total"]),
+                [f(r[s.value]) for s in BREAKDOWN_STATUSES],
                 str(r["current_facility__uuid"]),
             )
             for r in facilities
