@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("places/", include("wayhome.places.urls")),
     path("review/", include("wayhome.review.urls")),
     path("tracing/", include("wayhome.tracing.urls")),
+    path("matching/", include("wayhome.matching.urls")),
     path("", include("wayhome.web.urls")),
 ]
 

@@ -23,6 +23,7 @@ from wayhome.audit.services import audit_record, diff, snapshot
 from wayhome.core.forms import error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError
 from wayhome.core.text import detect_script, search_fold
+from wayhome.matching.services import person_keys_refresh
 from wayhome.people.kinship import WORD_TO_LINK
 from wayhome.people.models import (
     Citizenship,
@@ -121,6 +122,7 @@ def _refresh_display_name(person: Person) -> None:
     person.display_name = chosen.text[:300] if chosen else ""
     person.search_names = joined_search_names(n.search_text for n in names)
     person.save(update_fields=["display_name", "search_names", "updated_at"])
+    person_keys_refresh(person)
 
 
 def person_names_refresh(person: Person) -> None:

@@ -25,6 +25,7 @@ from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.core.forms import apply_service_errors
+from wayhome.matching.step import StepGroup, StepQuery, candidate_step
 from wayhome.people import selectors as sel
 from wayhome.people import services
 from wayhome.people.forms import (
@@ -169,19 +170,21 @@ def person_create(request: HttpRequest) -> HttpResponse:
     """Register a person: facts and several names, all written or none."""
     form = PersonFactsForm(request.POST or None)
     names = NameFormSet(request.POST or None, prefix="names")
+    groups: list[StepGroup] = []
     if request.method == "POST" and form.is_valid() and names.is_valid():
-        try:
-            person = services.person_create(
-                actor=_user(request),
-                names=[f.name_data() for f in names.forms if f.has_changed()],
-                **form.facts(),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, SERVICE_FIELD_ON_FORM)
-        else:
-            messages.success(request, _("The person is registered."))
-            return redirect(_person_url(person))
-    return render(request, "people/person_form.html", {"form": form, "names": names})
+        entered = [f.name_data() for f in names.forms if f.has_changed()]
+        facts = form.facts()
+        groups = candidate_step(request, [StepQuery("", entered, facts["sex"], facts["birth"])])
+        if not groups:
+            try:
+                person = services.person_create(actor=_user(request), names=entered, **facts)
+            except ValidationError as exc:
+                apply_service_errors(form, exc, SERVICE_FIELD_ON_FORM)
+            else:
+                messages.success(request, _("The person is registered."))
+                return redirect(_person_url(person))
+    context = {"form": form, "names": names, "candidate_groups": groups}
+    return render(request, "people/person_form.html", context)
 
 
 @GET_POST

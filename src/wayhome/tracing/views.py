@@ -27,6 +27,7 @@ from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.core.forms import apply_service_errors
+from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
 from wayhome.people.models import Person
 from wayhome.people.selectors import family_group_get, person_get, persons_matching
 from wayhome.tracing import selectors, services
@@ -339,6 +340,11 @@ def _new_sought(formset: Any) -> list[services.NewSought]:
     return [s for f in formset.forms if (s := f.new_sought()) is not None]
 
 
+def _sought_queries(formset: Any) -> list[StepQuery]:
+    """The new sought persons as candidate searches ("is this one of these?")."""
+    return [new_sought_query(s.given, s.family, s.sex, s.birth_year) for s in _new_sought(formset)]
+
+
 @GET_POST
 @cap_required(Cap.TRACING_EDIT)
 def request_create(request: HttpRequest) -> HttpResponse:
@@ -349,7 +355,12 @@ def request_create(request: HttpRequest) -> HttpResponse:
     inquirer = InquirerForm(data, optional=True)
     sought = NewSoughtFormSet(data, prefix="new_sought")
     valid = _all_valid(form, choice, inquirer, sought)
-    if request.method == "POST" and valid:
+    groups = (
+        candidate_step(request, _sought_queries(sought))
+        if request.method == "POST" and valid
+        else []
+    )
+    if request.method == "POST" and valid and not groups:
         created = _attempt(
             form,
             lambda: services.request_create(
@@ -369,7 +380,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracing/request_form.html",
-        {"form": form, "choice": choice, "inquirer": inquirer, "sought": sought, "obj": None},
+        {
+            "form": form,
+            "choice": choice,
+            "inquirer": inquirer,
+            "sought": sought,
+            "obj": None,
+            "candidate_groups": groups,
+        },
     )
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wayhome.places",
     "wayhome.people",
     "wayhome.tracing",
+    "wayhome.matching",
     "wayhome.review",
     "wayhome.web",
     "wayhome.demo",

@@ -1,0 +1,71 @@
+"""Rebuilding the blocking index for persons written without it (``wayhome seed``, an
+import, a change of keys): batches in id order, each its own transaction, so an
+interrupted run keeps what it wrote and the next run carries on where it stopped."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from wayhome.demo.writer import Table
+from wayhome.matching.keys import stored_keys
+from wayhome.matching.models import NameKey
+from wayhome.matching.services import NAME_PARTS, name_row_features
+from wayhome.people.models import Person, PersonName
+
+Progress = Callable[[int, int, float], None]  # (persons done, persons to do, seconds)
+
+
+def persons_to_index(agency_id: int | None, *, rebuild: bool) -> QuerySet[Person]:
+    """Every person (rebuild), or only those without any key yet (resume)."""
+    qs = Person.objects.all() if agency_id is None else Person.objects.filter(agency_id=agency_id)
+    if not rebuild:
+        qs = qs.filter(~Exists(NameKey.objects.filter(person_id=OuterRef("pk"))))
+    return qs
+
+
+def _write_batch(ids: list[int], agencies: dict[int, int], table: Table, rebuild: bool) -> int:
+    names: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for person_id, *parts in PersonName.objects.filter(person_id__in=ids).values_list(
+        "person_id", *NAME_PARTS
+    ):
+        names[person_id].append((parts[0], parts[1], parts[2], parts[3]))
+    if rebuild:
+        NameKey.objects.filter(person_id__in=ids).delete()
+    now = timezone.now()
+    for person_id in ids:
+        for key in sorted(stored_keys(name_row_features(names[person_id]))):
+            table.add({"agency_id": agencies[person_id], "person_id": person_id, "key": key}, now)
+    return table.flush()
+
+
+def reindex(
+    *,
+    agency_id: int | None = None,
+    rebuild: bool = False,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+) -> int:
+    """Key every person still without keys (or every person, ``rebuild``); return the
+    number of key rows written."""
+    todo = persons_to_index(agency_id, rebuild=rebuild)
+    total = todo.count()
+    table = Table(NameKey, with_id=False)
+    started, done, written, after = time.monotonic(), 0, 0, 0
+    while True:
+        rows = list(
+            todo.filter(pk__gt=after).order_by("pk").values_list("pk", "agency_id")[:batch_size]
+        )
+        if not rows:
+            break
+        with transaction.atomic():
+            written += _write_batch([r[0] for r in rows], dict(rows), table, rebuild)
+        after, done = rows[-1][0], done + len(rows)
+        if progress is not None:
+            progress(done, total, time.monotonic() - started)
+    return written

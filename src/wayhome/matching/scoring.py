@@ -1,0 +1,116 @@
+"""Scoring a candidate with the linkage Fellegi–Sunter model, and saying why.
+
+The weights are the shipped defaults (data/default_model.json, see ``weights``) unless
+the agency has fitted its own from confirmed pairs (``MatchModel``, newest first).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from wayhome.core.fuzzydate import FuzzyDate, Precision
+from wayhome.linkage.model import MISSING, FellegiSunter
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "default_model.json"
+Birth = tuple[int, int | None, int | None] | None
+
+# The linkage levels (linkage.model.NAME_LEVELS, ...) in words a caseworker reads,
+# in the same order.
+NAME_LABELS = (
+    _("no agreement"), _("one name part similar"), _("one name part close"),
+    _("one name part the same"), _("two name parts close"),
+    _("one name part the same, another similar"), _("one name part the same, another close"),
+    _("two name parts the same"),
+)  # fmt: skip
+BIRTH_LABELS = (
+    _("different years"), _("a year apart"), _("same year, different month"),
+    _("same year as far as known"), _("same month"), _("same day"),
+)  # fmt: skip
+SEX_LABELS = (_("different"), _("same"))
+FIELD_LABELS = ((_("Name"), NAME_LABELS), (_("Birth"), BIRTH_LABELS), (_("Sex"), SEX_LABELS))
+
+
+def params_of(model: FellegiSunter) -> dict[str, Any]:
+    """The model as JSON-ready parameters (what ``MatchModel.params`` holds)."""
+    return {"m": model.m, "u": model.u, "prior": model.prior}
+
+
+def model_from(params: dict[str, Any]) -> FellegiSunter:
+    return FellegiSunter(m=params["m"], u=params["u"], prior=float(params["prior"]))
+
+
+@lru_cache(maxsize=1)
+def default_params() -> dict[str, Any]:
+    params: dict[str, Any] = json.loads(DEFAULT_MODEL_PATH.read_text(encoding="utf-8"))
+    return params
+
+
+def model_for(agency_id: int | None) -> FellegiSunter:
+    """The agency's newest fitted model, else the shipped default."""
+    from wayhome.matching.models import MatchModel
+
+    if agency_id is None:
+        return model_from(default_params())
+    fitted = MatchModel.objects.filter(agency_id=agency_id).values_list("params", flat=True)
+    params = fitted.first()
+    return model_from(params if params else default_params())
+
+
+def birth_of(date: FuzzyDate) -> Birth:
+    """A fuzzy date as the linkage model's (year, month, day) at its precision; an age
+    "on a date" gives the year it implies."""
+    p = date.precision
+    if p is Precision.EXACT or p is Precision.MONTH or p is Precision.YEAR:
+        assert date.year is not None  # noqa: S101  (FuzzyDate checks this)
+        return date.year, date.month, date.day
+    if p is Precision.AGE and date.age_years is not None and date.as_of is not None:
+        return date.as_of.year - date.age_years, None, None
+    return None
+
+
+def sex_of(sex: str) -> str:
+    """'' for unknown: no evidence either way."""
+    return sex if sex in ("F", "M") else ""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldAgreement:
+    """How one field compares and how much it moved the score (log2 Bayes factor)."""
+
+    field: Promise
+    agreement: Promise | str
+    weight: float | None
+
+    @property
+    def direction(self) -> str:
+        """'for', 'against' or 'none': the CSS hint of the explanation row."""
+        if self.weight is None or abs(self.weight) < 0.5:
+            return "none"
+        return "for" if self.weight > 0 else "against"
+
+
+def agreements(model: FellegiSunter, vector: tuple[int, ...]) -> list[FieldAgreement]:
+    """Each field's agreement in words and its weight; a blank field carries none."""
+    out = []
+    for k, (field, labels) in enumerate(FIELD_LABELS):
+        level = vector[k]
+        if level == MISSING:
+            out.append(FieldAgreement(field, _("not known on both sides"), None))
+        else:
+            weight = math.log2(model.m[k][level] / model.u[k][level])
+            out.append(FieldAgreement(field, labels[level], round(weight, 1)))
+    return out
+
+
+def probability(model: FellegiSunter, weight: float) -> float:
+    """The posterior of a total weight, the way ``FellegiSunter.probability`` computes it."""
+    odds: float = model.prior / (1 - model.prior) * 2.0 ** min(weight, 60.0)
+    return odds / (1 + odds)

@@ -1,0 +1,449 @@
+"""Candidate search: who in the agency's registry may be the person being described.
+
+Keys of the query's names (``keys.query_keys``) are looked up in the agency's blocking
+index: each key reads at most ``KEY_CAP + 1`` rows, a key that fills them is too common
+to tell anyone apart and is dropped, and the persons sharing the most remaining keys
+make a shortlist. The shortlist's names come in one query and are scored with the
+linkage Fellegi–Sunter model (the agency's fitted weights, else the shipped ones).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from wayhome.accounts.models import User
+from wayhome.accounts.roles import Cap
+from wayhome.core.fuzzydate import FuzzyDate
+from wayhome.linkage.io import Person as ListPerson
+from wayhome.linkage.link import MIN_NAME_SCORE
+from wayhome.linkage.model import FellegiSunter, comparison_vector
+from wayhome.matching.keys import features_of, query_keys
+from wayhome.matching.models import NameKey
+from wayhome.matching.scoring import (
+    FieldAgreement,
+    agreements,
+    birth_of,
+    model_for,
+    probability,
+    sex_of,
+)
+from wayhome.names.similarity import NameFeatures, NameScore, compare_features, score_features
+from wayhome.people.models import Person, PersonName, Relationship
+from wayhome.people.selectors import persons_visible_to
+from wayhome.people.services import NameData
+from wayhome.tracing.models import SoughtPerson, TracingRequest
+from wayhome.tracing.selectors import sought_of
+
+KEY_CAP = 1000  # a key held by more persons of the agency is skipped
+SHORTLIST = 80  # persons sharing the most keys that are scored
+NAME_PARTS = ("given", "patronymic", "family", "full")
+
+Vector = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Described:
+    """What is known of the person searched for: names, sex, birth."""
+
+    names: tuple[NameFeatures, ...]
+    texts: tuple[str, ...]
+    sex: str
+    birth: FuzzyDate
+
+    @property
+    def birth_year(self) -> int | None:
+        birth = birth_of(self.birth)
+        return birth[0] if birth else None
+
+    def as_list_person(self) -> ListPerson:
+        return ListPerson("query", "", "", "", sex_of(self.sex), birth_of(self.birth))
+
+
+def described(
+    names: Iterable[NameData | str], sex: str = "", birth: FuzzyDate | None = None
+) -> Described:
+    """The query from names as entered (NameData) or as written (str)."""
+    feats: list[NameFeatures] = []
+    texts: list[str] = []
+    for n in names:
+        data = NameData(full=n) if isinstance(n, str) else n
+        f = features_of(data.given, data.patronymic, data.family, data.full)
+        if f.tokens:
+            feats.append(f)
+            texts.append(data.text())
+    return Described(tuple(feats), tuple(texts), sex, birth or FuzzyDate())
+
+
+@dataclass
+class Candidate:
+    """A person who may be the one described, with the score and why."""
+
+    person: Person
+    score: float
+    weight: float
+    vector: Vector
+    names: list[str]
+    alignment: str = ""
+    fields: list[FieldAgreement] = field(default_factory=list)
+    family: list[ChildMatch] = field(default_factory=list)
+    children: list[Person] = field(default_factory=list)
+
+    @property
+    def other_names(self) -> list[str]:
+        return [n for n in self.names if n != self.person.display_name]
+
+
+@dataclass(frozen=True)
+class ChildMatch:
+    """A sought child found among a candidate's registered children."""
+
+    sought: Person
+    child: Person
+    score: float
+    weight: float
+
+
+# Keys found too common, per agency, with when to look again: a key that fills its cap
+# today (a common family name) is not going to be rare tomorrow, and skipping it saves
+# reading KEY_CAP + 1 index rows on every search.
+_COMMON: dict[int, dict[str, float]] = defaultdict(dict)
+COMMON_TTL = 3600.0
+
+
+def _known_common(agency_id: int, keys: Sequence[str]) -> set[str]:
+    now = time.monotonic()
+    seen = _COMMON[agency_id]
+    return {k for k in keys if seen.get(k, 0.0) > now}
+
+
+def _remember_common(agency_id: int, keys: Iterable[str]) -> None:
+    until = time.monotonic() + COMMON_TTL
+    _COMMON[agency_id].update(dict.fromkeys(keys, until))
+
+
+def _usable_shortlist(
+    agency_id: int, keys: Sequence[str], exclude: Collection[int], birth_year: int | None
+) -> list[int]:
+    """Person ids sharing the most rare-enough keys, best first (a compound key, which
+    covers two name parts, counts twice; then the nearest birth year).
+
+    One statement, each key an index range scan of at most KEY_CAP + 1 rows; the same
+    SQL on SQLite and PostgreSQL. Keys that fill their cap are remembered as common.
+    """
+    keys = [k for k in keys if k not in _known_common(agency_id, keys)]
+    if not keys:
+        return []
+    table = connection.ops.quote_name(NameKey._meta.db_table)
+    persons = connection.ops.quote_name(Person._meta.db_table)
+    branch = (
+        f"SELECT * FROM (SELECT %s AS k, person_id FROM {table} "  # noqa: S608
+        "WHERE agency_id = %s AND key = %s LIMIT %s) AS b{n}"
+    )
+    hits = " UNION ALL ".join(branch.format(n=n) for n in range(len(keys)))
+    params: list[str | int] = []
+    for key in keys:
+        params += [key, agency_id, key, KEY_CAP + 1]
+    nearest = "ABS(COALESCE(p.birth_year, 0) - %s)" if birth_year else "0"
+    sql = (
+        f"WITH hits AS ({hits}), "  # noqa: S608
+        "sizes AS (SELECT k, COUNT(*) AS n FROM hits GROUP BY k), "
+        "ranked AS (SELECT person_id, SUM(CASE WHEN substr(hits.k, 1, 1) = '=' THEN 2 ELSE 1 END)"
+        " AS shared FROM hits JOIN sizes ON hits.k = sizes.k WHERE sizes.n <= %s"
+        " GROUP BY person_id), "
+        f"best AS (SELECT r.person_id, r.shared, {nearest} AS apart FROM ranked r "
+        f"JOIN {persons} p ON p.id = r.person_id "
+        f"ORDER BY r.shared DESC, apart, r.person_id LIMIT %s) "
+        "SELECT k, NULL, NULL, NULL FROM sizes WHERE n > %s "
+        "UNION ALL SELECT NULL, person_id, shared, apart FROM best"
+    )
+    limit = SHORTLIST + len(exclude)
+    tail = [KEY_CAP, *([birth_year] if birth_year else []), limit, KEY_CAP]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *tail])
+        rows = cursor.fetchall()
+    _remember_common(agency_id, [r[0] for r in rows if r[0] is not None])
+    best = sorted((r for r in rows if r[0] is None), key=lambda r: (-r[2], r[3], r[1]))
+    return [r[1] for r in best if r[1] not in exclude][:SHORTLIST]
+
+
+def names_of(ids: Collection[int]) -> dict[int, list[tuple[str, NameFeatures]]]:
+    """Every name of these persons (text and features), in one query, primary first."""
+    out: dict[int, list[tuple[str, NameFeatures]]] = defaultdict(list)
+    rows = (
+        PersonName.objects.filter(person_id__in=ids)
+        .order_by("person_id", "-is_primary", "id")
+        .values_list("person_id", *NAME_PARTS)
+    )
+    for person_id, given, patronymic, family, full in rows:
+        text = " ".join(p for p in (given, patronymic, family) if p) or full
+        out[person_id].append((text, features_of(given, patronymic, family, full)))
+    return out
+
+
+def _best_names(
+    query: Described, theirs: list[tuple[str, NameFeatures]]
+) -> tuple[float, tuple[float, ...], int, int]:
+    """The best-aligned pair of names: (score, token scores, query index, their index)."""
+    best: tuple[float, tuple[float, ...], int, int] = (-1.0, (), 0, 0)
+    for i, mine in enumerate(query.names):
+        for j, (_, feats) in enumerate(theirs):
+            s = score_features(mine, feats)
+            if s.score > best[0]:
+                best = (s.score, s.token_scores, i, j)
+    return best
+
+
+def _list_person(person: Person) -> ListPerson:
+    return ListPerson(str(person.pk), "", "", "", sex_of(person.sex), birth_of(person.birth))
+
+
+@dataclass
+class _Scored:
+    candidate: Candidate
+    mine: NameFeatures
+    theirs: NameFeatures
+
+
+def _score(
+    query: Described,
+    person: Person,
+    theirs: list[tuple[str, NameFeatures]],
+    model: FellegiSunter,
+    floor: float = MIN_NAME_SCORE,
+) -> _Scored | None:
+    """The candidate, unless the names agree less than ``floor`` (the linker's own)."""
+    if not theirs or not query.names:
+        return None
+    score, tokens, i, j = _best_names(query, theirs)
+    if score < floor:
+        return None
+    names = NameScore(score, tokens)
+    vector = comparison_vector(query.as_list_person(), _list_person(person), names)
+    candidate = Candidate(
+        person=person,
+        score=model.probability(vector),
+        weight=model.weight(vector),
+        vector=vector,
+        names=[text for text, _ in theirs],
+    )
+    return _Scored(candidate, query.names[i], theirs[j][1])
+
+
+def score_persons(
+    query: Described, persons: Sequence[Person], model: FellegiSunter, limit: int
+) -> list[Candidate]:
+    """The best ``limit`` candidates among ``persons`` (names loaded in one query), each
+    explained: the name alignment and every field's agreement."""
+    theirs = names_of([p.pk for p in persons])
+    scored = [s for p in persons if (s := _score(query, p, theirs[p.pk], model)) is not None]
+    scored.sort(key=lambda s: (-s.candidate.score, -s.candidate.weight, s.candidate.person.pk))
+    best = scored[:limit]
+    for s in best:
+        s.candidate.alignment = compare_features(s.mine, s.theirs).explain()
+        s.candidate.fields = agreements(model, s.candidate.vector)
+    return [s.candidate for s in best]
+
+
+def _shortlisted(user: User, query: Described, exclude: Collection[Person | int]) -> list[Person]:
+    """The visible persons sharing the most usable keys with the query."""
+    assert user.agency_key is not None  # noqa: S101  (checked by the callers)
+    keys = sorted(query_keys(query.names))
+    if not keys:
+        return []
+    excluded = {p.pk if isinstance(p, Person) else p for p in exclude}
+    ids = _usable_shortlist(user.agency_key, keys, excluded, query.birth_year)
+    return list(persons_visible_to(user).filter(pk__in=ids).select_related("current_facility"))
+
+
+def _may_search(user: User) -> bool:
+    return user.has_cap(Cap.PERSON_VIEW) and user.agency_key is not None
+
+
+def candidates_for(
+    user: User,
+    *,
+    names: Iterable[NameData | str],
+    sex: str = "",
+    birth: FuzzyDate | None = None,
+    exclude: Collection[Person | int] = (),
+    limit: int = 10,
+) -> list[Candidate]:
+    """The persons of the user's agency who may be the one described, best first, each
+    with a score in [0, 1] and the agreement of every field. Empty for a user who may
+    not read persons; never a person of another agency, nor a merged record."""
+    if not _may_search(user):
+        return []
+    query = described(names, sex, birth)
+    persons = _shortlisted(user, query, exclude)
+    return score_persons(query, persons, model_for(user.agency_key), limit)
+
+
+def name_data_of(person: Person) -> list[NameData]:
+    """A registered person's names as a query."""
+    rows = PersonName.objects.filter(person=person).values_list(*NAME_PARTS)
+    return [NameData(given=g, patronymic=p, family=f, full=w) for g, p, f, w in rows]
+
+
+def candidates_for_person(
+    user: User, person: Person, *, exclude: Collection[Person | int] = (), limit: int = 10
+) -> list[Candidate]:
+    """Who else in the registry may be this registered person (never the person)."""
+    return candidates_for(
+        user,
+        names=name_data_of(person),
+        sex=person.sex,
+        birth=person.birth,
+        exclude={person.pk, *(p.pk if isinstance(p, Person) else p for p in exclude)},
+        limit=limit,
+    )
+
+
+def comparison_vectors(
+    user: User, pairs: Sequence[tuple[Person, Person]]
+) -> tuple[list[Vector], list[int]]:
+    """Comparison vectors for refitting: every candidate of each pair's first person
+    (mostly non-matches), and the indexes of the confirmed partners among them."""
+    model = model_for(user.agency_key)
+    vectors: list[Vector] = []
+    confirmed: list[int] = []
+    for a, b in pairs:
+        query = described(name_data_of(a), a.sex, a.birth)
+        persons = {p.pk: p for p in _shortlisted(user, query, {a.pk})} | {b.pk: b}
+        theirs = names_of(list(persons))
+        for person in persons.values():
+            floor = 0.0 if person.pk == b.pk else MIN_NAME_SCORE  # the partner always counts
+            scored = _score(query, person, theirs[person.pk], model, floor)
+            if scored is None:
+                continue
+            if person.pk == b.pk:
+                confirmed.append(len(vectors))
+            vectors.append(scored.candidate.vector)
+    return vectors, confirmed
+
+
+# --- a tracing request's candidates, families together --------------------------------
+
+ADULT_GAP_YEARS = 14  # a sought person this much younger than another may be their child
+FAMILY_POOL = 3  # candidates re-ranked by family evidence, per candidate shown
+
+
+@dataclass
+class SoughtCandidates:
+    """One sought person of a request, the sought children counted with them, and the
+    registered persons who may be them, best first."""
+
+    sought: SoughtPerson
+    children: list[Person]
+    candidates: list[Candidate]
+
+
+def _sought_children(persons: Sequence[Person]) -> dict[int, list[Person]]:
+    """For each sought person, the other sought persons who are their children: linked
+    as such, or, when the request links none of them, born long enough after them."""
+    ids = [p.pk for p in persons]
+    links = Relationship.objects.filter(
+        kind=Relationship.Kind.PARENT, from_person_id__in=ids, to_person_id__in=ids
+    ).values_list("from_person_id", "to_person_id")
+    by_id = {p.pk: p for p in persons}
+    children: dict[int, list[Person]] = defaultdict(list)
+    for parent_id, child_id in links:
+        children[parent_id].append(by_id[child_id])
+    if children:
+        return children
+    for parent in persons:
+        for child in persons:
+            latest, earliest = parent.birth_latest, child.birth_earliest
+            if latest and earliest and (earliest - latest).days >= ADULT_GAP_YEARS * 365:
+                children[parent.pk].append(child)
+    return children
+
+
+def _registered_children(agency_id: int, parents: Collection[int]) -> dict[int, list[Person]]:
+    """The children recorded for each of these persons (one query)."""
+    out: dict[int, list[Person]] = defaultdict(list)
+    links = Relationship.objects.filter(
+        agency_id=agency_id, kind=Relationship.Kind.PARENT, from_person_id__in=parents
+    ).select_related("to_person")
+    for link in links.order_by("to_person__birth_earliest", "to_person_id"):
+        out[link.from_person_id].append(link.to_person)
+    return out
+
+
+def _child_matches(
+    sought: Sequence[tuple[Person, Described]],
+    theirs: Sequence[Person],
+    names: dict[int, list[tuple[str, NameFeatures]]],
+    model: FellegiSunter,
+) -> list[ChildMatch]:
+    """Each sought child paired with the registered child that fits best, if any fits
+    (more likely the same than not on its own evidence); no child is used twice."""
+    options = []
+    for child, query in sought:
+        for other in theirs:
+            scored = _score(query, other, names[other.pk], model)
+            if scored is not None and scored.candidate.weight > 0:
+                options.append(
+                    ChildMatch(child, other, scored.candidate.score, scored.candidate.weight)
+                )
+    used_sought: set[int] = set()
+    used_theirs: set[int] = set()
+    matches = []
+    for m in sorted(options, key=lambda m: -m.weight):
+        if m.sought.pk not in used_sought and m.child.pk not in used_theirs:
+            matches.append(m)
+            used_sought.add(m.sought.pk)
+            used_theirs.add(m.child.pk)
+    return matches
+
+
+def _with_family(
+    agency_id: int,
+    candidates: list[Candidate],
+    sought_children: Sequence[tuple[Person, Described]],
+    model: FellegiSunter,
+) -> None:
+    """Show each candidate's registered children; when the request seeks children, each
+    child of the candidate who matches a sought child adds its own evidence (its match
+    weight) to the candidate's, so a mother whose children also match ranks higher."""
+    children = _registered_children(agency_id, [c.person.pk for c in candidates])
+    names = names_of([p.pk for kids in children.values() for p in kids])
+    for c in candidates:
+        c.children = children.get(c.person.pk, [])
+        if sought_children and c.children:
+            c.family = _child_matches(sought_children, c.children, names, model)
+            c.weight += sum(m.weight for m in c.family)
+            c.score = probability(model, c.weight)
+
+
+def request_candidates(
+    user: User, request: TracingRequest, *, limit: int = 5
+) -> list[SoughtCandidates]:
+    """For each person a request seeks, who in the registry may be them (never one of
+    the request's own sought persons), with their families, ranked."""
+    links = list(sought_of(request))
+    if not _may_search(user) or not links:
+        return []
+    assert user.agency_key is not None  # noqa: S101  (checked by _may_search)
+    persons = [link.person for link in links]
+    model = model_for(user.agency_key)
+    queries = {p.pk: described(name_data_of(p), p.sex, p.birth) for p in persons}
+    kids_of = _sought_children(persons)
+    out = []
+    for link in links:
+        p = link.person
+        pool = score_persons(
+            queries[p.pk],
+            _shortlisted(user, queries[p.pk], [q.pk for q in persons]),
+            model,
+            limit * FAMILY_POOL,
+        )
+        kids = [(k, queries[k.pk]) for k in kids_of.get(p.pk, [])]
+        _with_family(user.agency_key, pool, kids, model)
+        pool.sort(key=lambda c: (-c.score, -c.weight, c.person.pk))
+        out.append(SoughtCandidates(link, [k for k, _ in kids], pool[:limit]))
+    return out

@@ -1,0 +1,84 @@
+"""Writes of the matching app: a person's blocking keys, and an agency's refitted model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wayhome.accounts.models import User
+from wayhome.audit.models import AuditEvent
+from wayhome.audit.services import audit_record
+from wayhome.linkage.model import FellegiSunter
+from wayhome.matching.keys import features_of, stored_keys
+from wayhome.matching.models import MatchModel, NameKey
+from wayhome.matching.scoring import model_for, params_of
+from wayhome.names.similarity import NameFeatures
+from wayhome.people.models import Person, PersonName
+
+NAME_PARTS = ("given", "patronymic", "family", "full")
+
+
+def name_row_features(rows: Iterable[tuple[str, str, str, str]]) -> list[NameFeatures]:
+    """Features of names read as (given, patronymic, family, full) rows."""
+    return [features_of(*row) for row in rows]
+
+
+def keys_of(person: Person) -> set[str]:
+    """The blocking keys of a person's current names."""
+    rows = PersonName.objects.filter(person=person).values_list(*NAME_PARTS)
+    return stored_keys(name_row_features(rows))
+
+
+def person_keys_refresh(person: Person) -> None:
+    """File the person under the keys of their current names (called whenever names
+    change, inside the caller's transaction; derived data, so not audited)."""
+    NameKey.objects.filter(person=person).delete()
+    NameKey.objects.bulk_create(
+        NameKey(agency_id=person.agency_id, person=person, key=k) for k in sorted(keys_of(person))
+    )
+
+
+ConfirmedPair = tuple[Person, Person]
+
+
+def _check_pairs(actor: User, pairs: Sequence[ConfirmedPair]) -> None:
+    if not pairs:
+        raise ValidationError(_("Refitting needs at least one confirmed pair."))
+    for a, b in pairs:
+        if a.agency_id != actor.agency_key or b.agency_id != actor.agency_key:
+            raise ValidationError(_("A confirmed pair belongs to another agency."))
+        if a.pk == b.pk:
+            raise ValidationError(_("A person cannot be confirmed as a match of themselves."))
+
+
+@transaction.atomic
+def model_refit(*, actor: User, confirmed_pairs: Sequence[ConfirmedPair]) -> MatchModel:
+    """Refit the agency's weights by EM, holding its confirmed pairs as matches.
+
+    EM also needs the pairs nobody confirmed: each pair's first person is searched for
+    again, and every candidate found (the partner among them) is a comparison vector.
+    The new model is used for the agency's scores from now on; older ones stay as history.
+    """
+    from wayhome.matching.selectors import comparison_vectors
+
+    _check_pairs(actor, confirmed_pairs)
+    vectors, confirmed = comparison_vectors(actor, confirmed_pairs)
+    start = model_for(actor.agency_key)
+    model = FellegiSunter(m=start.m, u=start.u, prior=start.prior).fit(vectors, confirmed)
+    fitted = MatchModel.objects.create(
+        agency_id=actor.agency_key,
+        params=params_of(model),
+        fitted_at=timezone.now(),
+        pairs_used=len(confirmed_pairs),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=fitted,
+        changes={"pairs_used": len(confirmed_pairs), "vectors": len(vectors)},
+    )
+    return fitted
