@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.test import Client
 
 from wayhome.accounts.models import User
@@ -29,6 +31,8 @@ def login(user: User) -> Client:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from wayhome.accounts.permissions import AUTH_AT
+
     client = Client()
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -36,6 +40,7 @@ def login(user: User) -> Client:
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[AUTH_AT] = int(time.time())
     session.save()
     return client
 

@@ -6,14 +6,19 @@ the refusal is audited.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
@@ -90,3 +95,26 @@ class CapRequiredMixin(AccessMixin):
         if not request.user.has_cap(self.required_cap):
             _deny(request, self.required_cap)
         return cast(HttpResponse, super().dispatch(request, *args, **kwargs))  # type: ignore[misc]
+
+
+AUTH_AT = "wayhome_auth_at"
+
+
+def mark_authenticated(request: HttpRequest) -> None:
+    """Record that the user has just proved who they are (password and second factor)."""
+    request.session[AUTH_AT] = int(time.time())
+
+
+def reauth_required(view: V) -> V:
+    """Before exports and disclosures: send the user to prove it is them again unless they
+    did so in the last REAUTH_SECONDS. Put it inside ``cap_required``."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        last = int(request.session.get(AUTH_AT, 0))
+        if time.time() - last > settings.REAUTH_SECONDS:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:reauth')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return cast(V, wrapped)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +17,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wayhome.accounts.permissions import AuthedRequest, staff_required
+from wayhome.accounts.permissions import AuthedRequest, mark_authenticated, staff_required
 from wayhome.accounts.services import totp_confirm, totp_pending_device
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
@@ -43,6 +44,7 @@ def mfa_setup(request: AuthedRequest) -> HttpResponse:
         )
         if codes is not None:
             otp_login(request, device)
+            mark_authenticated(request)
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -80,6 +82,7 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
         device = next((d for d in candidates if verify_token(user, d.persistent_id, token)), None)
         if device is not None:
             otp_login(request, device)
+            mark_authenticated(request)
             kind = "recovery_code" if isinstance(device, StaticDevice) else "totp"
             audit_record(
                 actor=user, action=AuditEvent.Action.LOGIN, changes={"step": "mfa", "factor": kind}
@@ -115,3 +118,30 @@ def _demo_hint(device: TOTPDevice) -> tuple[str, int]:
     if totp.t() <= device.last_t:
         return "", int(device.step - (totp.time - device.t0) % device.step) + 1
     return f"{totp.token():0{device.digits}d}", 0
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def reauth(request: AuthedRequest) -> HttpResponse:
+    """Prove it is still you (password and code) before an export or a disclosure."""
+    error = ""
+    if request.method == "POST":
+        user = authenticate(
+            request, username=request.user.get_username(), password=request.POST.get("password", "")
+        )
+        token = request.POST.get("token", "").replace(" ", "").strip()
+        devices = [*TOTPDevice.objects.filter(user=request.user, confirmed=True)]
+        device = next(
+            (d for d in devices if verify_token(request.user, d.persistent_id, token)), None
+        )
+        if user is not None and user.pk == request.user.pk and device is not None:
+            mark_authenticated(request)
+            audit_record(
+                actor=request.user, action=AuditEvent.Action.LOGIN, changes={"step": "reauth"}
+            )
+            return redirect(_next_url(request))
+        audit_record(
+            actor=request.user, action=AuditEvent.Action.LOGIN_FAILED, changes={"step": "reauth"}
+        )
+        error = _("The password or the code is not right.")
+    return render(request, "accounts/reauth.html", {"error": error, "next": _next_url(request)})
