@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.matching.helpers import person
+from wayhome.accounts.models import User
+from wayhome.matching.models import NameKey
+from wayhome.matching.services import keys_of
+
+
+def _run(*args: str) -> str:
+    err = io.StringIO()
+    call_command("matching", "reindex", *args, stdout=io.StringIO(), stderr=err)
+    return err.getvalue()
+
+
+def test_reindex_keys_persons_without_keys_and_resumes(
+    caseworker: User, other_agency_user: User
+) -> None:
+    a = person(caseworker, "Aminat Aliyeva")
+    b = person(caseworker, "Rustam Eldarov")
+    c = person(other_agency_user, "Хадижат Магомедова")
+    NameKey.objects.filter(person__in=[a, c]).delete()  # as after ``wayhome seed``
+    b_rows = set(NameKey.objects.filter(person=b).values_list("pk", flat=True))
+    progress = _run("--batch-size", "1")
+    assert "keyed 2/2 persons" in progress
+    for p in (a, b, c):
+        assert set(NameKey.objects.filter(person=p).values_list("key", flat=True)) == keys_of(p)
+    assert set(NameKey.objects.filter(person=b).values_list("pk", flat=True)) == b_rows
+    assert "keyed" not in _run()  # nothing left to do
+
+
+def test_reindex_all_of_one_agency(caseworker: User, other_agency_user: User) -> None:
+    a = person(caseworker, "Aminat Aliyeva")
+    c = person(other_agency_user, "Хадижат Магомедова")
+    NameKey.objects.filter(person=c).delete()
+    NameKey.objects.filter(person=a).update(key="stale")
+    assert caseworker.agency is not None
+    assert "keyed 1/1" in _run("--all", "--agency", caseworker.agency.name)
+    assert set(NameKey.objects.filter(person=a).values_list("key", flat=True)) == keys_of(a)
+    assert not NameKey.objects.filter(person=c).exists()
+
+
+def test_reindex_refusals(db: None) -> None:
+    with pytest.raises(CommandError, match="No agency"):
+        _run("--agency", "Nobody")
+    with pytest.raises(CommandError, match="batch-size"):
+        _run("--batch-size", "0")

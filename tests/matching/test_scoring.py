@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from wayhome.core.fuzzydate import FuzzyDate, Precision
+from wayhome.linkage.model import FIELDS, MISSING
+from wayhome.matching.scoring import (
+    FIELD_LABELS,
+    agreements,
+    birth_of,
+    default_params,
+    model_from,
+    probability,
+    sex_of,
+)
+
+
+def test_every_linkage_level_has_words() -> None:
+    assert [len(labels) for _, labels in FIELD_LABELS] == [len(levels) for _, levels in FIELDS]
+
+
+def test_the_shipped_model_has_a_probability_for_every_level() -> None:
+    params = default_params()
+    for k, (_, levels) in enumerate(FIELDS):
+        assert len(params["m"][k]) == len(params["u"][k]) == len(levels)
+        assert all(0 < x < 1 for x in params["m"][k] + params["u"][k])
+    model = model_from(params)
+    assert model.weight((7, 5, 1)) > 20 > 0 > model.weight((0, 0, 0))
+
+
+def test_births_at_every_precision() -> None:
+    assert birth_of(FuzzyDate.exact(dt.date(2014, 5, 2))) == (2014, 5, 2)
+    assert birth_of(FuzzyDate(Precision.MONTH, 2014, 5)) == (2014, 5, None)
+    assert birth_of(FuzzyDate(Precision.YEAR, 2014)) == (2014, None, None)
+    about = FuzzyDate(Precision.AGE, age_years=4, as_of=dt.date(2019, 3, 1))
+    assert birth_of(about) == (2015, None, None)
+    assert birth_of(FuzzyDate()) is None
+    assert (sex_of("F"), sex_of("U"), sex_of("")) == ("F", "", "")
+
+
+def test_agreements_say_each_field_and_its_weight() -> None:
+    model = model_from(default_params())
+    name, birth, sex = agreements(model, (7, MISSING, 0))
+    assert (str(name.agreement), name.direction) == ("two name parts the same", "for")
+    assert (birth.weight, birth.direction) == (None, "none")
+    assert (str(sex.agreement), sex.direction) == ("different", "against")
+    assert 0 < probability(model, 0.0) < probability(model, 10.0) <= 1.0

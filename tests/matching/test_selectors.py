@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.matching.helpers import mother_of, person, year
+from tests.tracing import helpers as tracing
+from wayhome.accounts.models import User
+from wayhome.matching import selectors
+from wayhome.matching.selectors import candidates_for, candidates_for_person, request_candidates
+from wayhome.people.models import Sex
+from wayhome.people.services import NameData
+from wayhome.tracing import services as tracing_services
+from wayhome.tracing.models import TracingRequest
+
+
+def test_finds_the_same_person_across_scripts_and_explains(caseworker: User) -> None:
+    same = person(caseworker, "Аминат Алиева", born=1990)
+    person(caseworker, "Рустам Эльдаров", sex=Sex.MALE, born=1974)
+    found = candidates_for(caseworker, names=["Aminat Aliyeva"], sex="F", birth=year(1990))
+    assert [c.person for c in found] == [same]
+    best = found[0]
+    assert 0.9 < best.score <= 1.0
+    assert "Aminat~Аминат" in best.alignment
+    assert [str(f.field) for f in best.fields] == ["Name", "Birth", "Sex"]
+    assert [f.direction for f in best.fields] == ["for", "for", "for"]
+
+
+def test_ranks_by_birth_and_sex_as_well_as_names(caseworker: User) -> None:
+    wrong_year = person(caseworker, "Aminat Aliyeva", born=1970)
+    right = person(caseworker, "Aminat Aliyeva", born=1990)
+    brother = person(caseworker, "Aminat Aliyeva", sex=Sex.MALE, born=1990)
+    found = candidates_for(
+        caseworker, names=[NameData(given="Аминат", family="Алиева")], sex="F", birth=year(1990)
+    )
+    assert [c.person for c in found][:1] == [right]
+    assert {c.person for c in found} == {right, wrong_year, brother}
+    assert all(0.0 <= c.score <= 1.0 for c in found)
+    assert found[0].score > max(c.score for c in found[1:])
+
+
+def test_never_another_agencys_person(caseworker: User, other_agency_user: User) -> None:
+    theirs = person(other_agency_user, "Aminat Aliyeva", born=1990)
+    mine = person(caseworker, "Aminat Aliyeva", born=1990)
+    assert [c.person for c in candidates_for(caseworker, names=["Aminat Aliyeva"])] == [mine]
+    assert [c.person for c in candidates_for(other_agency_user, names=["Aminat Aliyeva"])] == [
+        theirs
+    ]
+
+
+def test_nothing_for_a_role_that_does_not_read_persons(
+    caseworker: User, analyst: User, users: dict[str, User]
+) -> None:
+    person(caseworker, "Aminat Aliyeva")
+    assert candidates_for(analyst, names=["Aminat Aliyeva"]) == []
+    assert candidates_for(users["system_admin"], names=["Aminat Aliyeva"]) == []
+
+
+def test_excludes_and_limits(caseworker: User) -> None:
+    a = person(caseworker, "Aminat Aliyeva", born=1990)
+    b = person(caseworker, "Aminat Aliyeva", born=1991)
+    person(caseworker, "Aminat Aliyeva", born=1992)
+    assert b not in [
+        c.person for c in candidates_for(caseworker, names=["Aminat Aliyeva"], exclude=[b])
+    ]
+    assert len(candidates_for(caseworker, names=["Aminat Aliyeva"], limit=2)) == 2
+    assert a not in [c.person for c in candidates_for_person(caseworker, a)]
+    assert candidates_for(caseworker, names=["   "]) == []
+
+
+def test_unrelated_names_are_not_candidates(caseworker: User) -> None:
+    person(caseworker, "Rustam Eldarov", sex=Sex.MALE)
+    assert candidates_for(caseworker, names=["Aminat Aliyeva"]) == []
+
+
+def test_a_common_key_is_skipped_and_remembered(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a tiny cap every single-part key of 'Aliyeva' is too common; the compound key
+    of both parts still finds the namesake, and the common keys are not read again."""
+    monkeypatch.setattr(selectors, "KEY_CAP", 2)
+    for given in ("Fatima", "Khadija", "Maryam"):
+        person(caseworker, f"{given} Aliyeva")
+    aminat = person(caseworker, "Aminat Aliyeva")
+    found = candidates_for(caseworker, names=["Aminat Aliyeva"])
+    assert [c.person for c in found] == [aminat]
+    common = set(selectors._COMMON[caseworker.agency_key])
+    assert common
+    assert not any(k.startswith("=") for k in common)
+
+
+def _family_request(caseworker: User) -> TracingRequest:
+    return tracing_services.request_create(
+        actor=caseworker,
+        data=tracing_services.RequestData(received_on=tracing.DAY),
+        new_inquirer=tracing_services.InquirerData(name="Zarema Synthetic"),
+        new_sought=[
+            tracing_services.NewSought("Aminat", "Aliyeva", "daughter", Sex.FEMALE, 1990),
+            tracing_services.NewSought("Umar", "Aliyev", "grandson", Sex.MALE, 2014),
+        ],
+    )
+
+
+def test_a_mother_whose_children_match_ranks_higher(caseworker: User) -> None:
+    lone = person(caseworker, "Аминат Алиева", born=1990)
+    mother = person(caseworker, "Аминат Алиева", born=1990)
+    son = person(caseworker, "Умар Алиев", sex=Sex.MALE, born=2014)
+    other_child = person(caseworker, "Марьям Алиева", born=2016)
+    mother_of(caseworker, mother, son, other_child)
+    request = _family_request(caseworker)
+    groups = {g.sought.person.display_name: g for g in request_candidates(caseworker, request)}
+    sought_mother = groups["Aminat Aliyeva"]
+    assert [k.display_name for k in sought_mother.children] == ["Umar Aliyev"]
+    ranked = [c.person for c in sought_mother.candidates]
+    assert ranked[:2] == [mother, lone]
+    top = sought_mother.candidates[0]
+    assert [(m.sought.display_name, m.child) for m in top.family] == [("Umar Aliyev", son)]
+    assert set(top.children) == {son, other_child}
+    assert top.weight > sought_mother.candidates[1].weight
+    sought_son = groups["Umar Aliyev"]
+    assert sought_son.candidates[0].person == son
+    sought = {g.sought.person for g in groups.values()}
+    assert not sought & {c.person for g in groups.values() for c in g.candidates}
+
+
+def test_request_candidates_stay_in_the_agency(caseworker: User, other_agency_user: User) -> None:
+    person(other_agency_user, "Аминат Алиева", born=1990)
+    request = _family_request(caseworker)
+    groups = request_candidates(caseworker, request)
+    assert len(groups) == 2
+    assert all(g.candidates == [] for g in groups)
