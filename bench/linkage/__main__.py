@@ -3,17 +3,27 @@
 ``python -m bench.linkage [--data DIR] [--sets ru,ar] [--sample N]``. Our linker runs
 with its defaults (no threshold chosen on the answers); the baseline, as documented in
 the data README, gets the best threshold chosen on the answers, which flatters it.
+
+``python -m bench.linkage scale --left 100000 --right 1000000`` generates synthetic lists
+of that size in a temporary folder (``synthetic.py``), runs ``wayhome link`` on them as a
+child process and reports its wall time, peak memory and quality, then both methods on a
+small sample generated the same way.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.linkage.synthetic import write_lists
 from wayhome.linkage.io import Person, read_person_list
 from wayhome.linkage.link import link
 
@@ -94,16 +104,27 @@ def baseline(
     return Result("baseline (anyascii+rapidfuzz, tuned)", precision, recall, f1, None, seconds)
 
 
+def judged(
+    method: str,
+    decided: Sequence[tuple[str, str, str]],
+    truth: set[tuple[str, str]],
+    seconds: float,
+) -> Result:
+    """Quality of (left_id, right_id, decision) rows against the answers."""
+    matches = {(a, b) for a, b, d in decided if d == "match"}
+    shown = {(a, b) for a, b, _ in decided}
+    precision, recall, f1 = scores(matches, truth)
+    partner = len(shown & truth) / len(truth) if truth else 0.0
+    return Result(method, precision, recall, f1, partner, seconds)
+
+
 def ours(left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, str]]) -> Result:
     """The linker with its defaults."""
     started = time.monotonic()
     pairs, _model = link(left, right, progress=None)
     seconds = time.monotonic() - started
-    matches = {(p.left_id, p.right_id) for p in pairs if p.decision == "match"}
-    shown = {(p.left_id, p.right_id) for p in pairs}
-    precision, recall, f1 = scores(matches, truth)
-    partner = len(shown & truth) / len(truth) if truth else 0.0
-    return Result("wayhome linker (defaults)", precision, recall, f1, partner, seconds)
+    decided = [(p.left_id, p.right_id, p.decision) for p in pairs]
+    return judged("wayhome linker (defaults)", decided, truth, seconds)
 
 
 def run_set(directory: Path, sample: int | None) -> list[Result]:
@@ -144,8 +165,68 @@ def held_out_tokens(path: Path) -> None:
     print(f"{'wrong pairs close':20} {sum(s >= 0.8 for s in shifted) / len(shifted):.3f}")
 
 
+def print_table(title: str, results: Sequence[Result]) -> None:
+    """One line per method, times relative to the last (the baseline)."""
+    base_time = results[-1].seconds
+    print(f"\n== {title}")
+    print(f"{'method':40} {'P':>6} {'R':>6} {'F1':>6} {'partner':>8} {'time':>7} {'x base':>7}")
+    for r in results:
+        partner = f"{r.partner_recall:.3f}" if r.partner_recall is not None else "-"
+        print(
+            f"{r.method:40} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} {partner:>8} "
+            f"{r.seconds:6.1f}s {r.seconds / base_time:6.1f}x"
+        )
+
+
+def link_child(folder: Path, engine: str) -> tuple[float, float]:
+    """Run ``wayhome link`` on folder's lists in a child process: (seconds, peak RSS MiB)."""
+    files = [str(folder / name) for name in ("left.csv", "right.csv")]
+    out = str(folder / "pairs.csv")
+    command = [str(Path(sys.executable).with_name("wayhome")), "link", *files, "--out", out]
+    command += ["--engine", engine]
+    started = time.monotonic()
+    subprocess.run(command, check=True)
+    seconds = time.monotonic() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kib / 1024
+
+
+def scale(argv: list[str]) -> None:
+    """Generate lists of the asked size, link them, and print time, memory and quality."""
+    parser = argparse.ArgumentParser(prog="python -m bench.linkage scale")
+    parser.add_argument("--left", type=int, default=100_000)
+    parser.add_argument("--right", type=int, default=1_000_000)
+    parser.add_argument("--engine", default="duckdb")
+    parser.add_argument("--sample-left", type=int, default=3_000)
+    parser.add_argument("--sample-right", type=int, default=20_000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="wayhome-scale-") as tmp:
+        sample = Path(tmp) / "sample"
+        write_lists(sample, args.sample_left, args.sample_right, seed=8)
+        run = [ours, baseline]
+        left, right = (read_person_list(sample / f) for f in ("left.csv", "right.csv"))
+        truth = read_truth(sample / "truth.csv")
+        title = f"synthetic sample {args.sample_left} x {args.sample_right}"
+        print_table(title, [method(left, right, truth) for method in run])
+        big = Path(tmp) / "big"
+        write_lists(big, args.left, args.right)
+        seconds, peak = link_child(big, args.engine)
+        with (big / "pairs.csv").open(encoding="utf-8", newline="") as handle:
+            decided = [(r["left_id"], r["right_id"], r["decision"]) for r in csv.DictReader(handle)]
+        result = judged(f"wayhome link --engine {args.engine}", decided,
+                        read_truth(big / "truth.csv"), seconds)  # fmt: skip
+        print(
+            f"\n== scale {args.left} x {args.right}: {seconds:.1f}s wall, peak RSS {peak:.0f} MiB"
+        )
+        print_table(f"scale {args.left} x {args.right}", [result])
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Print a table per set."""
+    """Print a table per set (or run the scale mode)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["scale"]:
+        scale(argv[1:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bench.linkage")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sets", default="ru,ar")
@@ -154,16 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     held_out_tokens(args.names / "ar2en-eval.txt")
     for name in args.sets.split(","):
-        results = run_set(args.data / name, args.sample)
-        base_time = results[-1].seconds
-        print(f"\n== {name}")
-        print(f"{'method':40} {'P':>6} {'R':>6} {'F1':>6} {'partner':>8} {'time':>7} {'x base':>7}")
-        for r in results:
-            partner = f"{r.partner_recall:.3f}" if r.partner_recall is not None else "-"
-            print(
-                f"{r.method:40} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} {partner:>8} "
-                f"{r.seconds:6.1f}s {r.seconds / base_time:6.1f}x"
-            )
+        print_table(name, run_set(args.data / name, args.sample))
 
 
 if __name__ == "__main__":

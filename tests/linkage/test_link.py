@@ -47,10 +47,27 @@ def test_engines_agree_on_candidates() -> None:
 
 
 def test_unknown_engine_is_refused() -> None:
-    with pytest.raises(ValueError, match="not implemented"):
-        get_engine("spark")
     with pytest.raises(ValueError, match="unknown engine"):
         get_engine("oracle")
+
+
+# Right records 0-2 hold the common token 10 (rare limit 2); 0 and 1 also hold common 11.
+RIGHT_TOKENS = [(0, 10), (0, 11), (1, 10), (1, 11), (2, 10), (2, 12), (3, 13), (4, 11)]
+# Left 0 has tokens 1 (close to 10) and 2 (close to 11); left 1 only token 1; left 2
+# token 3, close to the rare token 13.
+LEFT_TOKENS = [(0, 1), (0, 2), (1, 1), (2, 3)]
+CLOSE = [(1, 10), (2, 11), (3, 13)]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_common_tokens_pair_records_only_with_a_second_token(engine: str) -> None:
+    pairs = get_engine(engine).record_pairs(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, 2)
+    # Left 1 shares only the common token 10: no pair. Left 0 pairs with the records
+    # holding both common tokens; left 2 with the holder of its rare token.
+    assert pairs == [(0, 0), (0, 1), (2, 3)]
+    assert get_engine(engine).record_pairs(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, 10) == [
+        (0, 0), (0, 1), (0, 2), (0, 4), (1, 0), (1, 1), (1, 2), (2, 3),
+    ]  # fmt: skip
 
 
 def test_decide_gives_at_most_one_match_and_five_possible() -> None:

@@ -17,7 +17,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("left", help="person list (CSV or XLSX) to look up")
     parser.add_argument("right", help="person list (CSV or XLSX) to search in")
     parser.add_argument("--out", required=True, help="where to write the pairs (CSV)")
-    parser.add_argument("--engine", default="duckdb", choices=[*ENGINES, "spark"])
+    parser.add_argument("--engine", default="duckdb", choices=ENGINES)
+    parser.add_argument(
+        "--spark-master",
+        help="Spark master URL for --engine spark (default: $SPARK_MASTER, else local[2])",
+    )
     parser.add_argument(
         "--confirmed",
         help="CSV of pairs a person confirmed (left_id,right_id): they teach the model",
@@ -39,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             engine=args.engine,
             confirmed=confirmed,
             progress=None if args.quiet else to_stderr,
+            spark_master=args.spark_master,
         )
     except (ListFormatError, ValueError) as exc:
         to_stderr(f"wayhome link: error: {exc}")

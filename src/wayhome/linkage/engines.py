@@ -1,84 +1,153 @@
-"""Blocking engines: turn per-record blocking keys into candidate pairs.
+"""Blocking engines: turn blocking keys and close tokens into candidate record pairs.
 
-The engine only does the set-oriented work (the key join, deduplication); scoring is
-the same Python everywhere. DuckDB is the default; a Spark engine would implement the
-same one method over a cluster (not written yet).
+An engine does only the set-oriented work, in two joins (the same SQL for DuckDB and
+Spark, so both give the same answers by construction):
+
+1. ``candidate_pairs``: left and right *tokens* sharing a blocking key (vocabulary-sized).
+2. ``record_pairs``: left and right *records* holding close tokens. A close token held by
+   at most ``rare`` right records pairs its records directly; a common one ("Muhammad"
+   in a registry of millions) pairs records only when a second left token is close to
+   another common token of the same right record, so common names never flood the
+   scorer with pairs that agree on one frequent word.
+
+Scoring stays in Python/numpy everywhere. DuckDB is the default; Spark (local or a
+cluster) is loaded only when asked for, so its start-up never slows the default path.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+from typing import Any, Protocol
 
 KeyRows = Iterable[tuple[int, str]]
+TokenRows = Sequence[tuple[int, int]]  # (record, token)
+Pairs = list[tuple[int, int]]
+
+KEY_JOIN_SQL = """
+WITH sizes AS (SELECT key, count(DISTINCT rec) AS n FROM rk GROUP BY key),
+     usable AS (SELECT key FROM sizes WHERE n <= {max_key_size})
+SELECT DISTINCT lk.rec AS l, rk.rec AS r
+FROM lk JOIN usable ON lk.key = usable.key JOIN rk ON rk.key = usable.key
+ORDER BY l, r
+"""
+
+RECORD_JOIN_SQL = """
+WITH rsize AS (SELECT tok, count(DISTINCT rec) AS n FROM rtok GROUP BY tok),
+single AS (
+    SELECT ltok.rec AS l, rtok.rec AS r
+    FROM ltok JOIN close ON close.lt = ltok.tok
+    JOIN rsize ON rsize.tok = close.rt AND rsize.n <= {rare}
+    JOIN rtok ON rtok.tok = close.rt
+),
+common AS (
+    SELECT close.lt, close.rt FROM close
+    JOIN rsize ON rsize.tok = close.rt AND rsize.n > {rare}
+),
+rcommon AS (SELECT DISTINCT rtok.rec, rtok.tok FROM rtok JOIN (SELECT DISTINCT rt FROM common) c
+            ON c.rt = rtok.tok),
+rpairs AS (SELECT a.rec, a.tok AS t1, b.tok AS t2 FROM rcommon a JOIN rcommon b
+           ON a.rec = b.rec AND a.tok <> b.tok),
+lpairs AS (SELECT DISTINCT a.rec, a.tok AS t1, b.tok AS t2 FROM ltok a JOIN ltok b
+           ON a.rec = b.rec AND a.tok < b.tok),
+double AS (
+    SELECT lpairs.rec AS l, rpairs.rec AS r
+    FROM lpairs JOIN common c1 ON c1.lt = lpairs.t1 JOIN common c2 ON c2.lt = lpairs.t2
+    JOIN rpairs ON rpairs.t1 = c1.rt AND rpairs.t2 = c2.rt
+)
+SELECT DISTINCT l, r FROM (SELECT l, r FROM single UNION ALL SELECT l, r FROM double) u
+ORDER BY l, r
+"""
+
+
+# table name → (first column, second column, type of the second, rows)
+Tables = dict[str, tuple[str, str, str, Iterable[tuple[int, Any]]]]
+_DUCKDB_TYPES = {"string": "VARCHAR", "int": "INTEGER"}
+
+
+def _token_pairs_sql(max_key_size: int) -> str:
+    return KEY_JOIN_SQL.format(max_key_size=int(max_key_size))
+
+
+def _key_tables(left: KeyRows, right: KeyRows) -> Tables:
+    return {"lk": ("rec", "key", "string", left), "rk": ("rec", "key", "string", right)}
+
+
+def _token_tables(left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]]) -> Tables:
+    return {
+        "ltok": ("rec", "tok", "int", left),
+        "rtok": ("rec", "tok", "int", right),
+        "close": ("lt", "rt", "int", close),
+    }
 
 
 class BlockingEngine(Protocol):
-    """Something that joins left and right blocking keys into distinct record pairs."""
+    """Something that runs the two blocking joins."""
 
     name: str
 
-    def candidate_pairs(
-        self, left: KeyRows, right: KeyRows, max_key_size: int
-    ) -> list[tuple[int, int]]:
-        """Distinct (left index, right index) sharing a key held by at most max_key_size rights."""
+    def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
+        """Distinct (left token, right token) sharing a key held by at most max_key_size rights."""
+        ...
+
+    def record_pairs(
+        self, left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]], rare: int
+    ) -> Pairs:
+        """Distinct (left record, right record) as the module docstring says."""
         ...
 
 
-def _columns(rows: KeyRows) -> tuple[list[int], list[str]]:
+def _columns(rows: Iterable[tuple[int, Any]]) -> tuple[list[int], list[Any]]:
     """Rows as two columns, the shape DuckDB takes as list parameters."""
-    recs: list[int] = []
-    keys: list[str] = []
-    for rec, key in rows:
-        recs.append(rec)
-        keys.append(key)
-    return recs, keys
+    first: list[int] = []
+    second: list[Any] = []
+    for a, b in rows:
+        first.append(a)
+        second.append(b)
+    return first, second
 
 
 class DuckDBEngine:
-    """Key join in an in-memory DuckDB database (fast, columnar, no server)."""
+    """Both joins in an in-memory DuckDB database (fast, columnar, no server)."""
 
     name = "duckdb"
 
-    def candidate_pairs(
-        self, left: KeyRows, right: KeyRows, max_key_size: int
-    ) -> list[tuple[int, int]]:
-        """See ``BlockingEngine.candidate_pairs``."""
+    def _run(self, sql: str, tables: Tables) -> Pairs:
         import duckdb
 
         con = duckdb.connect(":memory:")
         try:
-            for table, rows in (("lk", left), ("rk", right)):
-                recs, keys = _columns(rows)
+            for table, (a, b, kind, rows) in tables.items():
+                first, second = _columns(rows)
                 con.execute(
-                    f"CREATE TABLE {table} AS SELECT unnest($1::INTEGER[]) AS rec, "
-                    "unnest($2::VARCHAR[]) AS key",
-                    [recs, keys],
+                    f"CREATE TABLE {table} AS SELECT unnest($1::INTEGER[]) AS {a}, "
+                    f"unnest($2::{_DUCKDB_TYPES[kind]}[]) AS {b}",
+                    [first, second],
                 )
-            rows = con.execute(
-                """
-                WITH sizes AS (SELECT key, count(DISTINCT rec) AS n FROM rk GROUP BY key),
-                     usable AS (SELECT key FROM sizes WHERE n <= ?)
-                SELECT DISTINCT lk.rec, rk.rec
-                FROM lk JOIN usable USING (key) JOIN rk USING (key)
-                ORDER BY 1, 2
-                """,
-                [max_key_size],
-            ).fetchall()
+            found = con.execute(sql).fetchall()
         finally:
             con.close()
-        return [(int(a), int(b)) for a, b in rows]
+        return [(int(a), int(b)) for a, b in found]
+
+    def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
+        """See ``BlockingEngine.candidate_pairs``."""
+        return self._run(_token_pairs_sql(max_key_size), _key_tables(left, right))
+
+    def record_pairs(
+        self, left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]], rare: int
+    ) -> Pairs:
+        """See ``BlockingEngine.record_pairs``."""
+        return self._run(RECORD_JOIN_SQL.format(rare=int(rare)), _token_tables(left, right, close))
 
 
 class PythonEngine:
-    """The same join with dictionaries: no dependency, fine for small lists and tests."""
+    """The same joins with dictionaries: no dependency, fine for small lists and tests."""
 
     name = "python"
 
-    def candidate_pairs(
-        self, left: KeyRows, right: KeyRows, max_key_size: int
-    ) -> list[tuple[int, int]]:
+    def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
         """See ``BlockingEngine.candidate_pairs``."""
         index: dict[str, set[int]] = defaultdict(set)
         for rec, key in right:
@@ -90,18 +159,91 @@ class PythonEngine:
                 pairs.update((rec, other) for other in recs)
         return sorted(pairs)
 
+    def record_pairs(
+        self, left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]], rare: int
+    ) -> Pairs:
+        """See ``BlockingEngine.record_pairs``."""
+        holders: dict[int, set[int]] = defaultdict(set)
+        right_tokens: dict[int, set[int]] = defaultdict(set)
+        for rec, tok in right:
+            holders[tok].add(rec)
+            right_tokens[rec].add(tok)
+        left_tokens: dict[int, set[int]] = defaultdict(set)
+        for rec, tok in left:
+            left_tokens[rec].add(tok)
+        single: dict[int, set[int]] = defaultdict(set)
+        common: dict[int, set[int]] = defaultdict(set)
+        for lt, rt in close:
+            (single if len(holders[rt]) <= rare else common)[lt].add(rt)
+        pairs: set[tuple[int, int]] = set()
+        for rec, toks in left_tokens.items():
+            for lt in toks:
+                for rt in single.get(lt, ()):
+                    pairs.update((rec, r) for r in holders[rt])
+            for a, b in combinations(sorted(toks), 2):
+                for ra in common.get(a, ()):
+                    for rb in common.get(b, ()):
+                        if ra != rb:
+                            pairs.update((rec, r) for r in holders[ra] & holders[rb])
+        return sorted(pairs)
 
-ENGINES: dict[str, type[DuckDBEngine] | type[PythonEngine]] = {
-    "duckdb": DuckDBEngine,
-    "python": PythonEngine,
-}
+
+class SparkEngine:
+    """Both joins as Spark SQL: ``local[2]`` by default, a cluster via ``master``.
+
+    The master is the ``master`` argument, else the SPARK_MASTER environment variable,
+    else ``local[2]``. The session is created on first use and reused by later joins.
+    """
+
+    name = "spark"
+
+    def __init__(self, master: str | None = None) -> None:
+        self.master = master or os.environ.get("SPARK_MASTER") or "local[2]"
+        self._session: Any = None
+
+    def _spark(self) -> Any:
+        if self._session is None:
+            try:
+                from pyspark.sql import SparkSession
+            except ImportError as exc:
+                raise ValueError("the spark engine needs pyspark (pip install pyspark)") from exc
+            self._session = (
+                SparkSession.builder.master(self.master)
+                .appName("wayhome-link")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate()
+            )
+            self._session.sparkContext.setLogLevel("ERROR")
+        return self._session
+
+    def _run(self, sql: str, tables: Tables) -> Pairs:
+        spark = self._spark()
+        for table, (a, b, kind, rows) in tables.items():
+            frame = spark.createDataFrame(list(rows), schema=f"{a} int, {b} {kind}")
+            frame.createOrReplaceTempView(table)
+        return [(int(row[0]), int(row[1])) for row in spark.sql(sql).collect()]
+
+    def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
+        """See ``BlockingEngine.candidate_pairs``."""
+        return self._run(_token_pairs_sql(max_key_size), _key_tables(left, right))
+
+    def record_pairs(
+        self, left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]], rare: int
+    ) -> Pairs:
+        """See ``BlockingEngine.record_pairs``."""
+        return self._run(RECORD_JOIN_SQL.format(rare=int(rare)), _token_tables(left, right, close))
 
 
-def get_engine(name: str) -> BlockingEngine:
+ENGINES = ("duckdb", "python", "spark")
+
+
+def get_engine(name: str, master: str | None = None) -> BlockingEngine:
     """The engine called ``name``; ValueError lists the available ones."""
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "python":
+        return PythonEngine()
     if name == "spark":
-        raise ValueError("the spark engine is not implemented yet; use --engine duckdb")
-    try:
-        return ENGINES[name]()
-    except KeyError:
-        raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}") from None
+        return SparkEngine(master)
+    raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}")

@@ -5,31 +5,29 @@ than every rival and than "no partner" together) and at most ``MAX_POSSIBLE``
 ``possible`` rows (the next best pairs worth a human look). The defaults below were set
 from what the probabilities mean, not tuned on any answer key.
 
-Division of labour: the engine (DuckDB by default) joins token blocking keys; numpy and
-rapidfuzz score token pairs in bulk; Python scores record pairs and runs EM on the
-distinct comparison vectors (a few hundred), so EM costs nothing whatever the list size.
+Division of labour: token spellings are computed once per distinct token, on every
+core; the engine (DuckDB by default, Spark on request) joins token blocking keys and
+then pairs records holding close tokens; rapidfuzz scores each token pair once; numpy
+aligns the tokens of all record pairs and builds their comparison vectors; EM runs on
+the distinct comparison vectors (a few hundred), so it costs nothing whatever the size.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
-from wayhome.linkage.engines import get_engine
+from wayhome.linkage.engines import BlockingEngine, get_engine
 from wayhome.linkage.io import Person
-from wayhome.linkage.model import (
-    BIRTH_LEVELS,
-    MISSING,
-    NAME_LEVELS,
-    SEX_LEVELS,
-    FellegiSunter,
-    comparison_vector,
-)
+from wayhome.linkage.model import BIRTH_LEVELS, MISSING, NAME_LEVELS, SEX_LEVELS, FellegiSunter
+from wayhome.linkage.scoring import PairScorer, TokenScores
+from wayhome.names.romanise import prime_token_keys
 from wayhome.names.similarity import (
     NameComparison,
     NameFeatures,
@@ -38,8 +36,8 @@ from wayhome.names.similarity import (
     block_keys,
     compare_features,
     name_features,
-    score_features,
 )
+from wayhome.names.structure import parse_name
 
 MATCH_PROBABILITY = 0.5  # more likely than not: the Bayes decision
 POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
@@ -47,6 +45,7 @@ MAX_POSSIBLE = 5
 MIN_NAME_SCORE = 0.4  # pairs with less name agreement are not even scored
 TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar
 MAX_KEY_SIZE = 2_000  # blocking keys held by more right tokens are too common to use
+RARE_TOKEN = 100  # a token held by more right records identifies nobody on its own
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
@@ -89,66 +88,88 @@ def to_stderr(message: str) -> None:
     sys.stderr.flush()
 
 
-def features_of(persons: Sequence[Person]) -> list[NameFeatures]:
-    """Name features of every person, computed once."""
+def features_of(persons: Sequence[Person], workers: int = 1) -> list[NameFeatures]:
+    """Name features of every person, computed once per distinct name and token.
+
+    With ``workers`` > 1 the spellings of the distinct tokens are computed in parallel
+    first (the beam search dominates reading a list).
+    """
+    parsed = [parse_name(p.given_name, p.family_name, p.full_name) for p in persons]
+    prime_token_keys((t.text for tokens in parsed for t in tokens), workers)
     return [name_features(p.given_name, p.family_name, p.full_name) for p in persons]
 
 
 @dataclass
 class _Vocabulary:
-    """Distinct tokens of one side and the records each occurs in."""
+    """Distinct tokens of one side and, per record, the ids of its tokens."""
 
     tokens: list[TokenFeatures] = field(default_factory=list)
     records: list[list[int]] = field(default_factory=list)
-    index: dict[TokenFeatures, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, features: Sequence[NameFeatures]) -> _Vocabulary:
         vocab = cls()
-        for rec, name in enumerate(features):
+        index: dict[TokenFeatures, int] = {}
+        for name in features:
+            ids = []
             for token in name.tokens:
-                n = vocab.index.setdefault(token, len(vocab.tokens))
+                n = index.setdefault(token, len(vocab.tokens))
                 if n == len(vocab.tokens):
                     vocab.tokens.append(token)
-                    vocab.records.append([])
-                vocab.records[n].append(rec)
+                ids.append(n)
+            vocab.records.append(ids)
         return vocab
 
     def key_rows(self, spellings: int) -> list[tuple[int, str]]:
+        """(token id, blocking key) for the engine's token join."""
         return [(n, k) for n, t in enumerate(self.tokens) for k in block_keys(t, spellings)]
+
+    def token_rows(self) -> list[tuple[int, int]]:
+        """(record, token id) for the engine's record join."""
+        return [(rec, t) for rec, ids in enumerate(self.records) for t in set(ids)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    """Candidate record pairs with their name scores and comparison vectors."""
+
+    left: np.ndarray
+    right: np.ndarray
+    names: np.ndarray
+    vectors: np.ndarray
 
 
 def candidate_pairs(
-    lf: Sequence[NameFeatures], rf: Sequence[NameFeatures], engine: str
-) -> tuple[list[tuple[int, int]], dict[TokenFeatures, dict[TokenFeatures, float]]]:
-    """Record pairs sharing at least one close token, and the token scores they need.
+    left: Sequence[Person],
+    right: Sequence[Person],
+    lf: Sequence[NameFeatures],
+    rf: Sequence[NameFeatures],
+    engine: BlockingEngine,
+    say: Progress,
+) -> _Candidates:
+    """Record pairs holding close tokens, scored.
 
     The engine joins token blocking keys; the bank scores each left token against the
-    right tokens it met and keeps those at TOKEN_FLOOR or better; their records pair up.
-    Then every token pair of those record pairs is scored in bulk for the name comparison.
+    right tokens it met (once: the scores are kept for the record comparison); the
+    engine then pairs the records of close tokens (see ``engines``), and the scorer
+    aligns each pair's tokens in bulk.
     """
     lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
-    bank = TokenBank(rv.tokens)
-    token_pairs = get_engine(engine).candidate_pairs(lv.key_rows(2), rv.key_rows(8), MAX_KEY_SIZE)
-    by_left: dict[int, list[int]] = defaultdict(list)
-    for a, b in token_pairs:
-        by_left[a].append(b)
-    pairs: set[tuple[int, int]] = set()
-    for a, bs in by_left.items():
-        close = np.nonzero(bank.scores(lv.tokens[a], bs) >= TOKEN_FLOOR)[0]
-        for k in close:
-            pairs.update((i, j) for i in lv.records[a] for j in rv.records[bs[k]])
-    wanted: dict[int, set[int]] = defaultdict(set)
-    for i, j in pairs:
-        right_tokens = [rv.index[t] for t in rf[j].tokens]
-        for t in lf[i].tokens:
-            wanted[lv.index[t]].update(right_tokens)
-    table: dict[TokenFeatures, dict[TokenFeatures, float]] = {}
-    for a, members in wanted.items():
-        others = sorted(members)
-        scores = bank.scores(lv.tokens[a], others).tolist()
-        table[lv.tokens[a]] = dict(zip([rv.tokens[b] for b in others], scores, strict=True))
-    return sorted(pairs), table
+    table = TokenScores(lv.tokens, TokenBank(rv.tokens))
+    token_pairs = np.array(
+        engine.candidate_pairs(lv.key_rows(2), rv.key_rows(8), MAX_KEY_SIZE), dtype=np.int64
+    ).reshape(-1, 2)
+    scores = table.add(token_pairs[:, 0], token_pairs[:, 1])
+    close = token_pairs[scores >= TOKEN_FLOOR]
+    say(f"tokens: {len(token_pairs)} token pairs met on keys, {len(close)} close")
+    records = np.array(
+        engine.record_pairs(lv.token_rows(), rv.token_rows(), close.tolist(), RARE_TOKEN),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    say(f"blocking ({engine.name}): {len(records)} candidate pairs")
+    scorer = PairScorer(left, right, lv.records, rv.records, table)
+    names, vectors = scorer.score(records[:, 0], records[:, 1])
+    return _Candidates(records[:, 0], records[:, 1], names, vectors)
 
 
 def _decide(pairs: list[tuple[float, int]]) -> list[tuple[float, int, str]]:
@@ -183,39 +204,63 @@ def link(
     engine: str = "duckdb",
     confirmed: Collection[tuple[str, str]] = (),
     progress: Progress | None = to_stderr,
+    spark_master: str | None = None,
+    workers: int | None = None,
 ) -> tuple[list[ScoredPair], FellegiSunter]:
-    """Candidate pairs with their decisions (only match/possible rows), and the model."""
+    """Candidate pairs with their decisions (only match/possible rows), and the model.
+
+    ``workers``: processes for the token spellings (default: the usable cores).
+    """
     started = time.monotonic()
 
     def say(message: str) -> None:
         if progress is not None:
             progress(f"[{time.monotonic() - started:6.1f}s] {message}")
 
-    lf, rf = features_of(left), features_of(right)
+    blocker = get_engine(engine, spark_master)
+    cores = workers if workers is not None else len(os.sched_getaffinity(0))
+    lf, rf = features_of(left, cores), features_of(right, cores)
     say(f"name features of {len(left)} + {len(right)} rows")
-    candidates, table = candidate_pairs(lf, rf, engine)
-    scored = sum(len(row) for row in table.values())
-    say(f"blocking ({engine}): {len(candidates)} candidate pairs, {scored} token pairs")
-    kept: list[tuple[int, int, tuple[int, int, int]]] = []
-    for n, (i, j) in enumerate(candidates, start=1):
-        names = score_features(lf[i], rf[j], lambda a, b: table[a][b])
-        if names.score >= MIN_NAME_SCORE:
-            kept.append((i, j, comparison_vector(left[i], right[j], names)))
-        if n % 200_000 == 0:
-            say(f"compared {n}/{len(candidates)} pairs")
-    say(f"{len(kept)} pairs with some name agreement")
-    ids = {(left[i].id, right[j].id): n for n, (i, j, _) in enumerate(kept)}
-    model = FellegiSunter().fit([v for *_, v in kept], [ids[c] for c in confirmed if c in ids])
+    found = candidate_pairs(left, right, lf, rf, blocker, say)
+    keep = np.flatnonzero(found.names >= MIN_NAME_SCORE)
+    li, rj, vectors = found.left[keep], found.right[keep], found.vectors[keep]
+    say(f"{len(keep)} pairs with some name agreement")
+    model, probabilities = _fit(left, right, li, rj, vectors, confirmed)
     say("model:\n" + model.describe())
-    by_left: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for n, (i, _, vector) in enumerate(kept):
-        by_left[i].append((model.probability(vector), n))
     result: list[ScoredPair] = []
-    for i in sorted(by_left):
-        for p, n, decision in _decide(by_left[i]):
-            _, j, vector = kept[n]
+    bounds: list[int] = np.flatnonzero(np.r_[True, li[1:] != li[:-1], True]).tolist()
+    for start, end in pairwise(bounds if len(li) else []):
+        row = list(zip(probabilities[start:end].tolist(), range(start, end), strict=True))
+        for p, n, decision in _decide(row):
+            i, j = int(li[n]), int(rj[n])
             explained = compare_features(lf[i], rf[j])
+            vector = (int(vectors[n, 0]), int(vectors[n, 1]), int(vectors[n, 2]))
             result.append(ScoredPair(left[i].id, right[j].id, p, decision, explained, vector))
     matches = sum(r.decision == "match" for r in result)
     say(f"done: {matches} matches, {len(result) - matches} possible")
     return result, model
+
+
+def _fit(
+    left: Sequence[Person],
+    right: Sequence[Person],
+    li: np.ndarray,
+    rj: np.ndarray,
+    vectors: np.ndarray,
+    confirmed: Collection[tuple[str, str]],
+) -> tuple[FellegiSunter, np.ndarray]:
+    """The model fitted on the distinct comparison vectors, and each pair's probability."""
+    distinct, inverse, counts = np.unique(
+        vectors.reshape(-1, 3), axis=0, return_inverse=True, return_counts=True
+    )
+    keys = [(int(a), int(b), int(c)) for a, b, c in distinct]
+    fixed: dict[tuple[int, int, int], int] = {}
+    if confirmed:
+        wanted = set(confirmed)
+        for n, (i, j) in enumerate(zip(li.tolist(), rj.tolist(), strict=True)):
+            if (left[i].id, right[j].id) in wanted:
+                key = keys[int(inverse.reshape(-1)[n])]
+                fixed[key] = fixed.get(key, 0) + 1
+    model = FellegiSunter().fit_counts(dict(zip(keys, counts.tolist(), strict=True)), fixed)
+    per_vector = np.array([model.probability(k) for k in keys], dtype=np.float64)
+    return model, per_vector[inverse.reshape(-1)] if len(keys) else np.zeros(0)

@@ -10,8 +10,10 @@ Confirmed pairs, when given, are held at probability 1 during EM.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from wayhome.linkage.io import Person
 from wayhome.names.similarity import NameScore
@@ -78,6 +80,32 @@ def comparison_vector(left: Person, right: Person, names: NameScore) -> tuple[in
     )
 
 
+def name_levels(top: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``name_level`` of many pairs at once, from their best and second aligned scores."""
+    levels = np.zeros(len(top), dtype=np.int64)
+    for level, top_floor, second_floor in reversed(_NAME_RULES):
+        levels = np.where((top >= top_floor) & (second >= second_floor), level, levels)
+    return levels
+
+
+def birth_levels(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``birth_level`` of many pairs: rows of (year, month, day), MISSING where unknown."""
+    (ly, lm, ld), (ry, rm, rd) = left.T, right.T
+    same_day = np.where((ld == MISSING) | (rd == MISSING), 3, np.where(ld == rd, 5, 4))
+    same_year = np.where((lm == MISSING) | (rm == MISSING), 3, np.where(lm != rm, 2, same_day))
+    levels = np.where(ly != ry, (np.abs(ly - ry) == 1).astype(np.int64), same_year)
+    result: np.ndarray = np.where((ly == MISSING) | (ry == MISSING), MISSING, levels)
+    return result
+
+
+def sex_levels(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``sex_level`` of many pairs: codes per person, MISSING where blank."""
+    result: np.ndarray = np.where(
+        (left == MISSING) | (right == MISSING), MISSING, (left == right).astype(np.int64)
+    )
+    return result
+
+
 def _initial(levels: int, matches: bool) -> list[float]:
     """Starting m (rising with the level) or u (falling with it) probabilities."""
     weights = [2.0**i if matches else 2.0 ** (levels - i) for i in range(levels)]
@@ -123,6 +151,16 @@ class FellegiSunter:
         fixed: dict[tuple[int, int, int], int] = {}
         for i in confirmed:
             fixed[vectors[i]] = fixed.get(vectors[i], 0) + 1
+        return self.fit_counts(counts, fixed, iterations)
+
+    def fit_counts(
+        self,
+        counts: Mapping[tuple[int, int, int], int],
+        fixed: Mapping[tuple[int, int, int], int],
+        iterations: int = 30,
+    ) -> FellegiSunter:
+        """EM on distinct vectors with their counts (``fixed``: how many are confirmed)."""
+        pairs = sum(counts.values())
         for _ in range(iterations):
             m_acc = [[1e-3] * len(levels) for _, levels in FIELDS]
             u_acc = [[1e-3] * len(levels) for _, levels in FIELDS]
@@ -138,7 +176,7 @@ class FellegiSunter:
                         u_acc[k][level] += n - as_match
             self.m = [[c / sum(acc) for c in acc] for acc in m_acc]
             self.u = [[c / sum(acc) for c in acc] for acc in u_acc]
-            self.prior = min(max(total_match / max(len(vectors), 1), 1e-6), 0.5)
+            self.prior = min(max(total_match / max(pairs, 1), 1e-6), 0.5)
         return self
 
     def describe(self) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import heapq
 import json
+import multiprocessing
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -137,13 +139,41 @@ class Spelling(NamedTuple):
     penalty: float
 
 
-@lru_cache(maxsize=200_000)
+# Keys computed in bulk by ``prime_token_keys``; ``token_keys`` looks here first.
+_PRIMED: dict[str, tuple[Spelling, ...]] = {}
+PARALLEL_MIN = 4_000  # fewer new tokens than this are not worth starting processes for
+
+
 def token_keys(token: str) -> tuple[Spelling, ...]:
     """Distinct Latin keys of a token's plausible spellings, best first.
 
     Latin tokens have one (as written); Cyrillic ones every scheme's and ICU's spelling;
     Cyrillic and Arabic ones the learned channel's k best spellings.
     """
+    found = _PRIMED.get(token)
+    return found if found is not None else _token_keys(token)
+
+
+def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
+    """Compute the keys of many distinct tokens on ``workers`` processes, once.
+
+    The learned channel's beam search is the costliest step of reading a list; it
+    depends on the token alone, so a registry's distinct tokens are spread over the
+    cores (forked, so nothing is re-imported) and kept for every later lookup.
+    """
+    missing = [t for t in dict.fromkeys(tokens) if t not in _PRIMED]
+    if workers < 2 or len(missing) < PARALLEL_MIN:
+        return
+    chunk = max(200, len(missing) // (workers * 8))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for token, keys in zip(
+            missing, pool.imap(_token_keys, missing, chunksize=chunk), strict=True
+        ):
+            _PRIMED[token] = keys
+
+
+@lru_cache(maxsize=200_000)
+def _token_keys(token: str) -> tuple[Spelling, ...]:
     script, folded = normalise_token(token)
     if not folded:
         return ()

@@ -1,0 +1,49 @@
+"""The Spark engine gives the same answers as DuckDB (runs wherever pyspark and Java are)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+from bench.linkage.synthetic import write_lists
+
+from tests.linkage.test_link import CLOSE, LEFT_TOKENS, RIGHT_TOKENS
+from wayhome import cli
+from wayhome.linkage import link as linker
+from wayhome.linkage.engines import get_engine
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
+    reason="the spark engine needs pyspark (requirements.txt) and a Java runtime on PATH",
+)
+
+
+def test_spark_joins_like_duckdb() -> None:
+    spark, duckdb = get_engine("spark"), get_engine("duckdb")
+    assert spark.record_pairs(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, 2) == duckdb.record_pairs(
+        LEFT_TOKENS, RIGHT_TOKENS, CLOSE, 2
+    )
+    keys = [(0, "pmag"), (0, "snov"), (1, "pzzz")], [(0, "pmag"), (1, "snov"), (2, "snov")]
+    assert spark.candidate_pairs(*keys, 1) == duckdb.candidate_pairs(*keys, 1) == [(0, 0)]
+
+
+def test_spark_and_duckdb_write_identical_pair_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    left, right, _truth = write_lists(tmp_path, 150, 1500)
+    # A low rarity limit so that both ways of pairing records (rare and common) are used.
+    monkeypatch.setattr(linker, "RARE_TOKEN", 3)
+    outputs = []
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / f"{engine}.csv"
+        args = ["link", str(left), str(right), "--out", str(out), "--engine", engine, "--quiet"]
+        if engine == "spark":
+            args += ["--spark-master", "local[2]"]
+        with pytest.raises(SystemExit) as excinfo:
+            cli.main(args)
+        assert excinfo.value.code in (0, None)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b",match,") > 50
