@@ -107,7 +107,9 @@ def test_confirm_merges_and_goes_to_the_kept_person(
     caseworker: User, pair: MatchCandidate, client_for: ClientFor
 ) -> None:
     url = reverse("review:confirm", args=[pair.uuid])
-    response = client_for(caseworker).post(url, {"keep": "right", "reason": "same photo"})
+    response = client_for(caseworker).post(
+        url, {"confirm-keep": "right", "confirm-reason": "same photo"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("people:detail", args=[pair.right.uuid])
     merge = PersonMerge.objects.get()
@@ -122,7 +124,7 @@ def test_confirm_shows_a_refusal_and_writes_nothing(
     link(caseworker, mother, daughter, K.PARENT)
     c = candidate(caseworker, mother, daughter)
     response = client_for(caseworker).post(
-        reverse("review:confirm", args=[c.uuid]), {"keep": "left"}
+        reverse("review:confirm", args=[c.uuid]), {"confirm-keep": "left"}
     )
     assert response.status_code == 400
     assert "own parent" in response.content.decode()
@@ -142,12 +144,12 @@ def test_reject_needs_a_reason(
     caseworker: User, pair: MatchCandidate, client_for: ClientFor
 ) -> None:
     url = reverse("review:reject", args=[pair.uuid])
-    response = client_for(caseworker).post(url, {"reason": ""})
+    response = client_for(caseworker).post(url, {"reject-reason": ""})
     assert response.status_code == 400
     assert "Say why these are not the same person." in response.content.decode()
     pair.refresh_from_db()
     assert pair.status == D.PENDING
-    response = client_for(caseworker).post(url, {"reason": "different birth years"})
+    response = client_for(caseworker).post(url, {"reject-reason": "different birth years"})
     assert response.status_code == 302
     pair.refresh_from_db()
     assert (pair.status, pair.reason) == (D.REJECTED, "different birth years")
@@ -171,7 +173,10 @@ def test_a_mothers_page_offers_her_children_and_confirms_them_at_once(
     assert "Confirm the mother and these children" in page.content.decode()
     response = client_for(caseworker).post(
         reverse("review:family_confirm", args=[fam["mother"].uuid]),
-        {"keep": "left", "children": [str(fam["son"].uuid), str(fam["daughter"].uuid)]},
+        {
+            "family-keep": "left",
+            "family-children": [str(fam["son"].uuid), str(fam["daughter"].uuid)],
+        },
     )
     assert response.status_code == 302
     assert PersonMerge.objects.count() == 3
@@ -183,7 +188,7 @@ def test_family_confirm_refusals(
     fam = family(caseworker)
     url = reverse("review:family_confirm", args=[fam["mother"].uuid])
     _denied(url, "post", analyst, other_agency_user, client_for)
-    response = client_for(caseworker).post(url, {"keep": "left", "children": []})
+    response = client_for(caseworker).post(url, {"family-keep": "left", "family-children": []})
     assert response.status_code == 400
     assert not PersonMerge.objects.exists()
 

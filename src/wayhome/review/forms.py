@@ -14,9 +14,11 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 
-def _reason(required: bool, message: str | _StrPromise = "") -> forms.CharField:
+def _reason(
+    required: bool, message: str | _StrPromise = "", label: str | _StrPromise = ""
+) -> forms.CharField:
     return forms.CharField(
-        label=_("Reason"),
+        label=label or _("Reason"),
         max_length=REASON_MAX,
         required=required,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -25,15 +27,22 @@ def _reason(required: bool, message: str | _StrPromise = "") -> forms.CharField:
 
 
 class ConfirmForm(forms.Form):
+    prefix = "confirm"
     keep = forms.ChoiceField(label=_("Keep"), choices=SIDES)
-    reason = _reason(required=False)
+    reason = _reason(required=False, label=_("Why they are the same person (optional)"))
 
 
 class RejectForm(forms.Form):
-    reason = _reason(required=True, message=_("Say why these are not the same person."))
+    prefix = "reject"
+    reason = _reason(
+        required=True,
+        message=_("Say why these are not the same person."),
+        label=_("Why they are not the same person"),
+    )
 
 
 class FamilyForm(forms.Form):
+    prefix = "family"
     keep = forms.ChoiceField(label=_("Keep, for the mother"), choices=SIDES)
     children = forms.MultipleChoiceField(
         label=_("Children confirmed with her"),

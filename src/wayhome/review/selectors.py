@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.core.templatetags.wayhome import fuzzydate
 from wayhome.core.text import search_fold
 from wayhome.people.models import Person, PersonName, Relationship, Script, Sex
 from wayhome.people.selectors import Kin, kin_of, persons_on_record
@@ -216,41 +217,48 @@ def _docs(person: Person) -> frozenset[tuple[str, str]]:
     )
 
 
+def _listed(items: Iterable[object]) -> str:
+    return ", ".join(str(i) for i in items) or "—"
+
+
 def side_by_side(candidate: MatchCandidate) -> SideBySide:
     """Every field of both persons with agreement marked, for one pair."""
     a, b = candidate.left, candidate.right
     cits = [frozenset(p.citizenships.values_list("country_id", flat=True)) for p in (a, b)]
+    births = [fuzzydate(p.birth) if p.birth.is_known else "—" for p in (a, b)]
     rows = [
         Row(_("Sex"), a.get_sex_display(), b.get_sex_display(), _agreement(a.sex, b.sex)),
         Row(
             _("Birth"),
-            a.birth,
-            b.birth,
+            births[0],
+            births[1],
             UNKNOWN
             if not (a.birth.is_known and b.birth.is_known)
             else (AGREE if _births_overlap(a, b) else DIFFER),
         ),
         Row(
             _("Place of birth"),
-            a.birth_place,
-            b.birth_place,
+            a.birth_place or "—",
+            b.birth_place or "—",
             _agreement(search_fold(a.birth_place), search_fold(b.birth_place)),
         ),
-        Row(_("Citizenships"), "", "", _agreement(cits[0], cits[1], lambda x, y: bool(x & y))),
+        Row(
+            _("Citizenships"),
+            _listed(c.country for c in a.citizenships.select_related("country")),
+            _listed(c.country for c in b.citizenships.select_related("country")),
+            _agreement(cits[0], cits[1], lambda x, y: bool(x & y)),
+        ),
         Row(
             _("Identity documents"),
-            "",
-            "",
+            _listed(d.number for d in a.documents.all() if d.number),
+            _listed(d.number for d in b.documents.all() if d.number),
             _agreement(_docs(a), _docs(b), lambda x, y: bool(x & y)),
         ),
         Row(
             _("Current whereabouts"),
-            a.get_current_status_display(),
-            b.get_current_status_display(),
-            _agreement(
-                a.current_facility_id or None,
-                b.current_facility_id or None,
-            ),
+            _listed([a.get_current_status_display(), *filter(None, [a.current_facility])]),
+            _listed([b.get_current_status_display(), *filter(None, [b.current_facility])]),
+            _agreement(a.current_facility_id, b.current_facility_id),
         ),
     ]
     return SideBySide(
