@@ -9,6 +9,7 @@ from tests.matching.helpers import person
 from wayhome.accounts.models import User
 from wayhome.matching.models import NameKey
 from wayhome.matching.services import keys_of
+from wayhome.people.models import Person
 
 
 def _run(*args: str) -> str:
@@ -49,3 +50,9 @@ def test_reindex_refusals(db: None) -> None:
         _run("--agency", "Nobody")
     with pytest.raises(CommandError, match="batch-size"):
         _run("--batch-size", "0")
+
+
+def test_the_demo_keys_what_it_seeds(db: None) -> None:
+    call_command("demo", no_serve=True, persons=60, stdout=io.StringIO(), stderr=io.StringIO())
+    assert NameKey.objects.exists()
+    assert not Person.objects.filter(name_keys__isnull=True).exists()

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         if not Person.objects.exists():
             self.stdout.write(f"Loading {opts['persons']} synthetic persons (first run only)...")
             call_command("seed", persons=opts["persons"], seed=opts["seed"], demo=True)
+            call_command("matching", "reindex")  # the seed writes no blocking keys
         url = f"http://127.0.0.1:{opts['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nwayhome demo at {url}  (synthetic people only)"))
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")

@@ -1,0 +1,182 @@
+"""Candidate search over a registry of 1,000,000 synthetic persons in PostgreSQL.
+
+``python -m bench candidates [--database-url postgres://.../bench_wayhome_1000000]
+[--queries 200] [--requests 100] [--reindex]``
+
+The database must hold the blocking index (``wayhome matching reindex``; ``--reindex``
+runs it first, so point it at a copy: ``CREATE DATABASE x TEMPLATE bench_wayhome_1000000``).
+Logged in as ``ngo-caseworker`` it times, each beside baselines measured in the same run
+(a ``SELECT 1`` round trip and the person list page):
+
+- ``candidates_for`` for a noisy report of a registered person: another of their names
+  (another script, when they have one) with one letter changed in the family name, the
+  birth cut to the year, a fresh random person each time (so the first pass is cold for
+  every name); how often that person is among the ten returned is printed as "found";
+- the same queries again (warm caches);
+- a tracing request's ranked candidates (``request_candidates``, all its sought persons
+  and the family ranking), for requests of the seeded population.
+
+Medians and 95th percentiles are in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from bench.pages import p95, setup_django, timed
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_wayhome_1000000"
+LETTERS = "abdeghiklmnorstuyz"
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench candidates", description=__doc__)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--queries", type=int, default=200, help="persons searched for")
+    parser.add_argument("--requests", type=int, default=100, help="tracing requests ranked")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reindex", action="store_true", help="build the blocking index first")
+    return parser.parse_args(argv)
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """One letter replaced, as a hurried list writer would."""
+    if len(text) < 3:
+        return text
+    i = rng.randrange(1, len(text) - 1)
+    return text[:i] + rng.choice(LETTERS) + text[i + 1 :]
+
+
+def sample_ids(agency_id: int, count: int, rng: random.Random) -> list[int]:
+    from wayhome.people.models import Person
+
+    bounds = Person.objects.filter(agency_id=agency_id).order_by("pk").values_list("pk", flat=True)
+    low, high = bounds.first() or 0, bounds.last() or 0
+    return rng.sample(range(low, high + 1), min(count, high - low + 1))
+
+
+def queries(agency_id: int, count: int, rng: random.Random) -> list[tuple[int, object]]:
+    """(person id, keyword arguments of ``candidates_for``) for ``count`` random persons."""
+    from wayhome.core.fuzzydate import FuzzyDate, Precision
+    from wayhome.people.models import Person, PersonName
+    from wayhome.people.services import NameData
+
+    out: list[tuple[int, object]] = []
+    ids = sample_ids(agency_id, count * 2, rng)
+    persons = Person.objects.filter(pk__in=ids).in_bulk()
+    names: dict[int, list[PersonName]] = {}
+    for n in PersonName.objects.filter(person_id__in=persons).order_by("is_primary", "id"):
+        names.setdefault(n.person_id, []).append(n)
+    for pk in ids:
+        if pk not in persons or pk not in names or len(out) >= count:
+            continue
+        p, name = persons[pk], names[pk][0]  # a non-primary name when there is one
+        birth = FuzzyDate(Precision.YEAR, p.birth_year) if p.birth_year else FuzzyDate()
+        data = NameData(given=name.given, family=typo(name.family, rng), full=name.full)
+        out.append((pk, {"names": [data], "sex": p.sex, "birth": birth}))
+    return out
+
+
+def measure(args: argparse.Namespace) -> list[tuple[str, list[float]]]:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from wayhome.accounts.models import User
+    from wayhome.matching.selectors import candidates_for, request_candidates
+    from wayhome.tracing.models import TracingRequest
+
+    rng = random.Random(args.seed)
+    user = User.objects.get(username="ngo-caseworker")
+    assert user.agency_key is not None
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+
+    def select_one() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()
+
+    def person_list() -> object:
+        return client.get(reverse("people:list"))
+
+    work = queries(user.agency_key, args.queries, rng)
+    found = 0
+
+    def search_all() -> list[float]:
+        nonlocal found
+        found, out = 0, []
+        for pk, kwargs in work:
+            start = time.perf_counter()
+            result = candidates_for(user, **kwargs)  # type: ignore[arg-type]
+            out.append((time.perf_counter() - start) * 1000)
+            found += any(c.person.pk == pk for c in result)
+        return out
+
+    cold = search_all()
+    warm = search_all()
+    requests = list(
+        TracingRequest.objects.filter(agency_id=user.agency_key).order_by("?")[: args.requests]
+    )
+
+    def rank_requests() -> list[float]:
+        out = []
+        for r in requests:
+            start = time.perf_counter()
+            request_candidates(user, r)
+            out.append((time.perf_counter() - start) * 1000)
+        return out
+
+    return [
+        ("SELECT 1 (baseline)", timed(select_one, 30)),
+        ("person list page (baseline)", timed(person_list, 30)),
+        (f"candidates_for, first pass (found {found}/{len(work)})", cold),
+        ("candidates_for, same queries again", warm),
+        (f"request candidates ({len(requests)} requests)", rank_requests()),
+        ("request candidates, again", rank_requests()),
+    ]
+
+
+def report(rows: list[tuple[str, list[float]]], total: int, keys: int) -> None:
+    print(f"\n== candidates over {total:,} persons, {keys:,} name keys")
+    print(f"{'what':52} {'median ms':>10} {'p95 ms':>10}")
+    for label, samples in rows:
+        print(f"{label:52} {statistics.median(samples):10.2f} {p95(samples):10.2f}")
+
+
+def prepare(reindex: bool, say: Callable[[str], None]) -> tuple[int, int]:
+    from django.core.management import call_command
+
+    from wayhome.matching.models import NameKey
+    from wayhome.people.models import Person
+
+    call_command("migrate", "matching", interactive=False, verbosity=0)
+    if reindex:
+        call_command("matching", "reindex", batch_size=10_000)
+    keys = NameKey.objects.count()
+    if not keys:
+        raise SystemExit("no name keys: run `wayhome matching reindex` on this database first")
+    say("analyze")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE matching_namekey")
+    return Person.objects.count(), keys
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    setup_django(args.database_url)
+    total, keys = prepare(args.reindex, lambda m: print(m, file=sys.stderr))
+    report(measure(args), total, keys)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
