@@ -25,7 +25,7 @@ def test_refit_runs_as_a_supervisor_and_is_audited(
     def fake_refit(**kwargs: Any) -> str:
         return f"fitted on {len(kwargs['confirmed_pairs'])}"
 
-    monkeypatch.setattr(services, "matching_refit", lambda: fake_refit)
+    monkeypatch.setattr(services, "model_refit", fake_refit)
     out = StringIO()
     call_command("review", "refit", "--user", supervisor.username, stdout=out)
     assert "fitted on 1" in out.getvalue()
@@ -34,13 +34,10 @@ def test_refit_runs_as_a_supervisor_and_is_audited(
     ]
 
 
-def test_refit_refuses_non_supervisors_and_missing_model(
-    users: dict[str, User], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_refit_refuses_non_supervisors_and_an_empty_queue(users: dict[str, User]) -> None:
     with pytest.raises(CommandError, match="supervisor"):
         call_command("review", "refit", "--user", users["caseworker"].username)
     with pytest.raises(CommandError, match="supervisor"):
         call_command("review", "refit", "--user", "nobody")
-    monkeypatch.setattr(services, "matching_refit", lambda: None)
-    with pytest.raises(CommandError, match="not installed"):
+    with pytest.raises(CommandError, match="No confirmed pair"):
         call_command("review", "refit", "--user", users["supervisor"].username)

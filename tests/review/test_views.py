@@ -277,9 +277,15 @@ def test_refit_button_for_supervisors_only(
     assert_login_required(url, "post")
     assert_forbidden(client_for(caseworker), url, "post")
     assert_forbidden(client_for(analyst), url, "post")
-    monkeypatch.setattr(services, "matching_refit", lambda: None)
     response = client_for(supervisor).post(url, follow=True)
-    assert "not installed" in response.content.decode()
+    assert "No confirmed pair yet" in response.content.decode()
+    monkeypatch.setattr(services, "model_refit", lambda **kwargs: "fitted")
+    services.candidate_confirm(
+        actor=caseworker,
+        candidate=candidate(caseworker, factories.person(caseworker), factories.person(caseworker)),
+    )
+    response = client_for(supervisor).post(url, follow=True)
+    assert "The matching model is refitted" in response.content.decode()
 
 
 def test_menu_links_the_queue_for_those_who_decide(

@@ -7,8 +7,7 @@ kept person's trail) and one on the absorbed person's trail (its ``merged_into``
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +19,9 @@ from django.utils.translation import gettext as _
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
+from wayhome.matching.scoring import model_for
+from wayhome.matching.selectors import described, name_data_of, score_persons
+from wayhome.matching.services import model_refit
 from wayhome.names.similarity import compare_names
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, Sex
@@ -187,11 +189,8 @@ def persons_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMe
 
 
 def names_explanation(left: Person, right: Person) -> dict[str, Any]:
-    """How the best pair of names of the two persons aligned, for reviewers.
-
-    The seam for wayhome.matching: until its scorer explains candidates, manual proposals
-    and the side-by-side page explain names with the name core's ``compare_names``.
-    """
+    """How the best pair of names of the two persons aligned (the name core's
+    ``compare_names``), for the side-by-side page."""
     best: dict[str, Any] = {"score": 0.0, "left": "", "right": "", "explain": ""}
     for a in left.names.all():
         for b in right.names.all():
@@ -204,6 +203,22 @@ def names_explanation(left: Person, right: Person) -> dict[str, Any]:
                     "explain": cmp.explain(),
                 }
     return best
+
+
+def pair_score(left: Person, right: Person) -> tuple[float, dict[str, Any]]:
+    """The matching model's score of one pair and its reasons (each field's agreement and
+    weight); a pair whose names agree too little for the model scores its names only."""
+    query = described(name_data_of(left), left.sex, left.birth)
+    names = names_explanation(left, right)
+    found = score_persons(query, [right], model_for(left.agency_id), 1)
+    if not found:
+        return round(names["score"], 4), {"names": names, "reasons": []}
+    c = found[0]
+    reasons = [
+        f"{f.field}: {f.agreement}" + ("" if f.weight is None else f" ({f.weight:+.1f})")
+        for f in c.fields
+    ]
+    return round(c.score, 4), {"names": names, "alignment": c.alignment, "reasons": reasons}
 
 
 def pair_of(left: Person, right: Person) -> MatchCandidate | None:
@@ -287,13 +302,13 @@ def candidate_propose_manual(
     *, actor: User, person: Person, other: Person, reason: str = ""
 ) -> MatchCandidate:
     """A caseworker's own proposal, scored by names for the reviewer."""
-    names = names_explanation(person, other)
+    score, explanation = pair_score(person, other)
     candidate = candidate_propose(
         actor=actor,
         left=person,
         right=other,
-        score=round(names["score"], 4),
-        explanation={"names": names, "note": reason.strip()},
+        score=score,
+        explanation={**explanation, "note": reason.strip()},
         source=MatchCandidate.Source.MANUAL,
     )
     if candidate.status == C.REJECTED:
@@ -387,16 +402,6 @@ def family_confirm(
 # --- retraining ------------------------------------------------------------------------------
 
 
-def matching_refit() -> Callable[..., Any] | None:
-    """``wayhome.matching.services.model_refit`` once that app exists (the seam)."""
-    try:
-        module = importlib.import_module("wayhome.matching.services")
-    except ImportError:
-        return None
-    refit = getattr(module, "model_refit", None)
-    return refit if callable(refit) else None
-
-
 def confirmed_pairs(actor: User) -> list[tuple[Person, Person]]:
     rows = MatchCandidate.objects.filter(agency_id=actor.agency_key, status=C.CONFIRMED)
     return [(c.left, c.right) for c in rows.select_related("left", "right").order_by("pk")]
@@ -404,15 +409,12 @@ def confirmed_pairs(actor: User) -> list[tuple[Person, Person]]:
 
 @transaction.atomic
 def model_refit_from_confirmed(*, actor: User) -> Any:
-    """Refit the matching model on the agency's confirmed pairs; the audit event lists
-    which pairs were used."""
-    refit = matching_refit()
-    if refit is None:
-        raise ValidationError(_("The matching model is not installed: nothing to refit."))
+    """Refit the matching model (wayhome.matching) on the agency's confirmed pairs; the
+    audit event lists which pairs were used."""
     pairs = confirmed_pairs(actor)
     if not pairs:
         raise ValidationError(_("No confirmed pair yet: confirm some matches first."))
-    result = refit(actor=actor, confirmed_pairs=pairs)
+    result = model_refit(actor=actor, confirmed_pairs=pairs)
     audit_record(
         actor=actor,
         action=A.SYSTEM,
