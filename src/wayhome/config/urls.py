@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("persons/", include("wayhome.people.urls")),
     path("places/", include("wayhome.places.urls")),
     path("review/", include("wayhome.review.urls")),
+    path("protection/", include("wayhome.protection.urls")),
     path("tracing/", include("wayhome.tracing.urls")),
     path("matching/", include("wayhome.matching.urls")),
     path("", include("wayhome.web.urls")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wayhome.tracing",
     "wayhome.matching",
     "wayhome.review",
+    "wayhome.protection",
     "wayhome.web",
     "wayhome.demo",
 ]
