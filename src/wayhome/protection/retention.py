@@ -84,7 +84,10 @@ def requests_due(today: dt.date) -> QuerySet[TracingRequest]:
 def persons_due(today: dt.date) -> QuerySet[Person]:
     """Sought only in requests closed past the schedule, in no pending disclosure."""
     cutoff = years_before(today, schedule()["closed_request_years"])
-    not_yet = TracingRequest.objects.filter(~Q(status=CLOSED) | Q(closed_on__gt=cutoff))
+    live = _unfinished()
+    not_yet = TracingRequest.objects.filter(
+        ~Q(status=CLOSED) | Q(closed_on__gt=cutoff) | Q(inquirer__in=live.values("inquirer"))
+    )
     pending = Disclosure.objects.filter(
         status__in=[Disclosure.Status.PROPOSED, Disclosure.Status.APPROVED]
     )
@@ -98,10 +101,13 @@ def persons_due(today: dt.date) -> QuerySet[Person]:
 
 
 def inquirers_due(today: dt.date) -> QuerySet[Inquirer]:
-    """Every request closed, the last one closed past the schedule."""
+    """Every request closed, the last one closed past the schedule, and nobody they
+    asked about still sought in an unfinished request (the family may be needed)."""
     cutoff = years_before(today, schedule()["inquirer_contact_years"])
+    live = _unfinished()
     return (
-        Inquirer.objects.exclude(requests__in=_unfinished())
+        Inquirer.objects.exclude(requests__in=live)
+        .exclude(requests__sought_links__person__in=live.values("sought_links__person"))
         .annotate(last_closed=Max("requests__closed_on"))
         .filter(last_closed__lte=cutoff)
         .exclude(uuid__in=_done(Anonymisation.Kind.INQUIRER).values("object_uuid"))
@@ -128,6 +134,6 @@ def retention_run(*, today: dt.date, dry_run: bool = False) -> RetentionReport:
     audit_record(
         actor=None,
         action=AuditEvent.Action.SYSTEM,
-        changes={"retention_run": {**asdict(report), "today": today, "schedule": schedule()}},
+        changes={"retention_run": {**asdict(report), "today": str(today), "schedule": schedule()}},
     )
     return report

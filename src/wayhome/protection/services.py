@@ -85,15 +85,17 @@ def processing_record_set(
     record = sel.processing_of(person=person, request=request) or ProcessingRecord(
         agency_id=actor.agency_key, created_by=actor, person=person, request=request
     )
-    before = snapshot(record, PROCESSING_FIELDS) if record.pk else {}
+    created = record.pk is None
+    before = {} if created else snapshot(record, PROCESSING_FIELDS)
     record.purpose, record.legal_basis, record.notes = purpose, legal_basis, notes.strip()
     record.recorded_by = actor
     record.save()
-    changes = diff(before, snapshot(record, PROCESSING_FIELDS))
+    after = snapshot(record, PROCESSING_FIELDS)
+    changes: dict[str, Any] = after if created else diff(before, after)
     if changes:
         audit_record(
             actor=actor,
-            action=A.UPDATE if before else A.CREATE,
+            action=A.CREATE if created else A.UPDATE,
             obj=record,
             person_uuid=person.uuid if person is not None else None,
             changes={"subject": str(subject.uuid), **changes},
