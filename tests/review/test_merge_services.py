@@ -198,3 +198,18 @@ def test_person_get_of_another_agencys_merged_record_is_404(
     services.persons_merge(actor=caseworker, keep=a, absorb=b)
     with pytest.raises(Http404):
         people_sel.person_get(other_agency_user, b.uuid)
+
+
+def test_refuses_records_it_does_not_know_how_to_move(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reverse relation no one taught the merge about (a new app's rows) stops it."""
+    from wayhome.people.models import IdentityDocument
+    from wayhome.review import merging
+
+    keep, absorb = factories.person(caseworker, given="Aminat"), factories.person(caseworker)
+    people_services.document_add(
+        actor=caseworker, person=absorb, kind=IdentityDocument.Kind.PASSPORT, number="SYN-2"
+    )
+    monkeypatch.setattr(merging, "HANDLED_RELATIONS", merging.HANDLED_RELATIONS - {"documents"})
+    _refused(caseworker, keep, absorb, "cannot move yet: identity documents")
