@@ -59,7 +59,8 @@ def test_dry_run_counts_and_changes_nothing(closed_case: TracingRequest) -> None
     assert AuditEvent.objects.count() == events
     assert not Anonymisation.objects.exists()
     person = _sought(closed_case)
-    assert person.display_name == "Aisha Retainova" and person.notes == "told us a lot"
+    assert person.display_name == "Aisha Retainova"
+    assert person.notes == "told us a lot"
     assert Inquirer.objects.get(pk=closed_case.inquirer_id).phone
 
 
@@ -75,17 +76,22 @@ def test_run_anonymises_what_is_due_keeping_what_counts(closed_case: TracingRequ
     report = retention_run(today=LATER)
     assert (report.requests, report.persons, report.inquirers) == (1, 1, 1)
     person.refresh_from_db()
-    assert person.display_name == "" and person.search_names == "" and person.notes == ""
+    assert person.display_name == ""
+    assert person.search_names == ""
+    assert person.notes == ""
     assert not PersonName.objects.filter(person=person).exists()
     assert not IdentityDocument.objects.filter(person=person).exists()
     assert person.sex == "F"
-    assert person.whereabouts.get().location == "" and person.whereabouts.get().status == "in_camp"
+    assert person.whereabouts.get().location == ""
+    assert person.whereabouts.get().status == "in_camp"
     inquirer = Inquirer.objects.get(pk=closed_case.inquirer_id)
     assert (inquirer.name, inquirer.phone) == (NO_NAME, "")
     assert ConsentEvent.objects.filter(inquirer=inquirer).count() == 1  # the record stays
     request = TracingRequest.objects.get(pk=closed_case.pk)
-    assert request.last_known == "" and request.closed_on == CLOSED_ON
-    assert request.closure_reason == "reunited" and request.reference == closed_case.reference
+    assert request.last_known == ""
+    assert request.closed_on == CLOSED_ON
+    assert request.closure_reason == "reunited"
+    assert request.reference == closed_case.reference
     event = AuditEvent.objects.filter(action="system").get()
     assert event.changes["retention_run"]["persons"] == 1
     assert "Aisha" not in str(event.changes)
@@ -145,5 +151,6 @@ def test_the_command_prints_counts_not_names(
     out = StringIO()
     call_command("retention", "run", stdout=out)
     text = out.getvalue()
-    assert "closed tracing requests anonymised: 1" in text and "Aisha" not in text
+    assert "closed tracing requests anonymised: 1" in text
+    assert "Aisha" not in text
     assert _sought(closed_case).display_name == ""

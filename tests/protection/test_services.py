@@ -55,7 +55,10 @@ def test_processing_record_is_created_then_changed_with_audit(caseworker: User) 
 def test_processing_record_for_a_request(caseworker: User) -> None:
     request = tracing_request(caseworker)
     services.processing_record_set(
-        actor=caseworker, request=request, purpose=Purpose.FAMILY_TRACING, legal_basis="vital_interest"
+        actor=caseworker,
+        request=request,
+        purpose=Purpose.FAMILY_TRACING,
+        legal_basis="vital_interest",
     )
     assert sel.processing_of(request=request) is not None
 
@@ -100,12 +103,20 @@ def test_latest_consent_event_stands(caseworker: User) -> None:
     person = factories.person(caseworker)
     assert sel.current_consent(Scope.PHOTOGRAPHS, person=person) is None
     consent(caseworker, person=person, scope=Scope.PHOTOGRAPHS, on=DAY)
-    consent(caseworker, person=person, scope=Scope.PHOTOGRAPHS, given=False, on=DAY + dt.timedelta(days=3))
+    consent(
+        caseworker,
+        person=person,
+        scope=Scope.PHOTOGRAPHS,
+        given=False,
+        on=DAY + dt.timedelta(days=3),
+    )
     # A late-recorded, older decision does not override the newer one.
     consent(caseworker, person=person, scope=Scope.PHOTOGRAPHS, on=DAY + dt.timedelta(days=1))
     assert sel.current_consent(Scope.PHOTOGRAPHS, person=person) is False
     now = {c.scope: c.latest for c in sel.consents_now(person=person)}
-    assert now[Scope.PHOTOGRAPHS] is not None and not now[Scope.PHOTOGRAPHS].given
+    photographs = now[Scope.PHOTOGRAPHS]
+    assert photographs is not None
+    assert not photographs.given
     assert now[Scope.CONTACT] is None
 
 
@@ -116,14 +127,22 @@ def test_consent_keeps_the_tracing_flags_current_and_audits_them(caseworker: Use
     consent(caseworker, inquirer=inquirer, scope=Scope.SHARE_AUTHORITIES)
     inquirer.refresh_from_db()
     request.refresh_from_db()
-    assert inquirer.consent_contact and request.consent_share
-    consent(caseworker, inquirer=inquirer, scope=Scope.SHARE_AUTHORITIES, given=False, on=DAY + dt.timedelta(days=1))
+    assert inquirer.consent_contact
+    assert request.consent_share
+    consent(
+        caseworker,
+        inquirer=inquirer,
+        scope=Scope.SHARE_AUTHORITIES,
+        given=False,
+        on=DAY + dt.timedelta(days=1),
+    )
     assert not TracingRequest.objects.get(pk=request.pk).consent_share
     flag_events = [e.changes for e in _events(inquirer, "update")]
     assert {"consent_contact": [False, True]} in flag_events
     assert {"consent_share": [True, False], "requests": [str(request.uuid)]} in flag_events
     event = ConsentEvent.objects.filter(inquirer=inquirer).first()
-    assert event is not None and _events(event, "create")[0].changes["scope"] == Scope.SHARE_AUTHORITIES
+    assert event is not None
+    assert _events(event, "create")[0].changes["scope"] == Scope.SHARE_AUTHORITIES
 
 
 # --- disclosures -------------------------------------------------------------------------
@@ -179,7 +198,9 @@ def test_a_caseworker_cannot_approve(caseworker: User, supervisor: User) -> None
         services.disclosure_approve(actor=caseworker, disclosure=d)
 
 
-def test_withdrawn_consent_blocks_disclosure_to_an_authority(caseworker: User, supervisor: User) -> None:
+def test_withdrawn_consent_blocks_disclosure_to_an_authority(
+    caseworker: User, supervisor: User
+) -> None:
     person = factories.person(caseworker, given="Madina", family="Synthetova")
     request = tracing_request(caseworker, sought=[person])
     basis(caseworker, person)
@@ -188,9 +209,11 @@ def test_withdrawn_consent_blocks_disclosure_to_an_authority(caseworker: User, s
     d = propose(caseworker, [person])
     with pytest.raises(ValidationError) as exc:
         services.disclosure_approve(actor=supervisor, disclosure=d)
-    assert "Madina" in exc.value.messages[0] and "withdrawn" in exc.value.messages[0]
+    assert "Madina" in exc.value.messages[0]
+    assert "withdrawn" in exc.value.messages[0]
     d.refresh_from_db()
-    assert d.status == Disclosure.Status.PROPOSED and d.decided_by is None
+    assert d.status == Disclosure.Status.PROPOSED
+    assert d.decided_by is None
     assert not _events(d, "update")
 
 
@@ -203,7 +226,8 @@ def test_absent_consent_blocks_and_given_consent_allows(caseworker: User, superv
         services.disclosure_approve(actor=supervisor, disclosure=d)
     consent(caseworker, inquirer=request.inquirer)
     services.disclosure_approve(actor=supervisor, disclosure=d)
-    assert d.status == Disclosure.Status.APPROVED and d.decided_by == supervisor
+    assert d.status == Disclosure.Status.APPROVED
+    assert d.decided_by == supervisor
 
 
 def test_the_persons_own_decision_comes_first(caseworker: User, supervisor: User) -> None:
@@ -253,11 +277,15 @@ def _approved(caseworker: User, supervisor: User) -> tuple[Disclosure, TracingRe
     return services.disclosure_approve(actor=supervisor, disclosure=d), request
 
 
-def test_sending_is_checked_again_and_audited_as_an_export(caseworker: User, supervisor: User) -> None:
+def test_sending_is_checked_again_and_audited_as_an_export(
+    caseworker: User, supervisor: User
+) -> None:
     d, request = _approved(caseworker, supervisor)
     today = timezone.localdate()
     with pytest.raises(ValidationError):
-        services.disclosure_mark_sent(actor=caseworker, disclosure=d, on=today + dt.timedelta(days=1))
+        services.disclosure_mark_sent(
+            actor=caseworker, disclosure=d, on=today + dt.timedelta(days=1)
+        )
     consent(caseworker, inquirer=request.inquirer, given=False, on=today)
     with pytest.raises(ValidationError, match="withdrawn"):
         services.disclosure_mark_sent(actor=caseworker, disclosure=d, on=today)
@@ -268,7 +296,9 @@ def test_sending_is_checked_again_and_audited_as_an_export(caseworker: User, sup
     assert export.changes["persons"] == [str(p.uuid) for p in d.persons.all()]
 
 
-def test_disclosure_covers_only_its_persons_while_approved(caseworker: User, supervisor: User) -> None:
+def test_disclosure_covers_only_its_persons_while_approved(
+    caseworker: User, supervisor: User
+) -> None:
     d, request = _approved(caseworker, supervisor)
     named = list(d.persons.all())
     stranger = factories.person(caseworker, given="Other")
