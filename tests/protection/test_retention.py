@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests import factories
-from tests.protection.helpers import basis, consent
+from tests.protection.helpers import basis, consent, propose
 from tests.tracing.helpers import entry, tracing_request
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
@@ -154,3 +154,12 @@ def test_the_command_prints_counts_not_names(
     assert "closed tracing requests anonymised: 1" in text
     assert "Aisha" not in text
     assert _sought(closed_case).display_name == ""
+
+
+def test_a_person_in_a_pending_disclosure_is_kept(
+    caseworker: User, closed_case: TracingRequest
+) -> None:
+    propose(caseworker, [_sought(closed_case)])
+    report = retention_run(today=LATER)
+    assert report.persons == 0
+    assert _sought(closed_case).display_name == "Aisha Retainova"
