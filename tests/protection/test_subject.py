@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from tests import factories
+from tests.people.helpers import image_upload
 from tests.protection.helpers import basis, consent, propose
 from tests.tracing.helpers import entry, tracing_request
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
+from wayhome.people import services as people_services
 from wayhome.people.models import IdentityDocument, Person
 from wayhome.protection import services
 from wayhome.protection.models import Anonymisation
@@ -119,3 +123,16 @@ def test_erase_anonymises_and_audits_without_the_erased_values(supervisor: User)
     assert Anonymisation.objects.get(object_uuid=person.uuid).cause == "erasure"
     with pytest.raises(ValidationError, match="already"):
         services.person_erase(actor=supervisor, person=person, reason="again")
+
+
+def test_erase_removes_photo_files_once_committed(
+    supervisor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    person = _closed_person(supervisor)
+    photo = people_services.photo_add(actor=supervisor, person=person, image=image_upload())
+    storage, name = photo.image.storage, photo.image.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_erase(actor=supervisor, person=person, reason="she asked")
+    assert not storage.exists(name)
+    assert not person.photos.exists()
