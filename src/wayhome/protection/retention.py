@@ -20,7 +20,7 @@ from wayhome.audit.services import audit_record
 from wayhome.people.models import Person
 from wayhome.protection.anonymise import inquirer_anonymise, person_anonymise, request_anonymise
 from wayhome.protection.models import Anonymisation, Disclosure
-from wayhome.tracing.models import Inquirer, TracingRequest
+from wayhome.tracing.models import Inquirer, SoughtPerson, TracingRequest
 
 DEFAULTS: dict[str, int] = {
     # An inquirer's name and contact details, counted from the closing of their last request.
@@ -68,6 +68,11 @@ def _unfinished() -> QuerySet[TracingRequest]:
     return TracingRequest.objects.exclude(status=CLOSED)
 
 
+def _live_sought() -> QuerySet[SoughtPerson]:
+    """Links of persons sought in an unfinished request (never NULL, so NOT IN is safe)."""
+    return SoughtPerson.objects.exclude(request__status=CLOSED)
+
+
 def requests_due(today: dt.date) -> QuerySet[TracingRequest]:
     """Closed past the schedule, sharing no sought person and no inquirer with an
     unfinished request."""
@@ -77,7 +82,7 @@ def requests_due(today: dt.date) -> QuerySet[TracingRequest]:
         TracingRequest.objects.filter(status=CLOSED, closed_on__lte=cutoff)
         .exclude(uuid__in=_done(Anonymisation.Kind.REQUEST).values("object_uuid"))
         .exclude(inquirer__in=live.values("inquirer"))
-        .exclude(sought_links__person__in=live.values("sought_links__person"))
+        .exclude(sought_links__person__in=_live_sought().values("person"))
     )
 
 
@@ -107,7 +112,7 @@ def inquirers_due(today: dt.date) -> QuerySet[Inquirer]:
     live = _unfinished()
     return (
         Inquirer.objects.exclude(requests__in=live)
-        .exclude(requests__sought_links__person__in=live.values("sought_links__person"))
+        .exclude(requests__sought_links__person__in=_live_sought().values("person"))
         .annotate(last_closed=Max("requests__closed_on"))
         .filter(last_closed__lte=cutoff)
         .exclude(uuid__in=_done(Anonymisation.Kind.INQUIRER).values("object_uuid"))
