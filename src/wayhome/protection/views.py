@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -55,7 +56,7 @@ def _is_supervisor(user: User) -> bool:
     return user.has_cap(Cap.AUDIT_VIEW)
 
 
-def _saved(form: forms.Form, call: Any) -> bool:
+def _saved(form: forms.Form, call: Callable[[], object]) -> bool:
     """Run a service; on a ValidationError show it on the form and report failure."""
     try:
         call()
