@@ -38,8 +38,8 @@ def test_link_finds_the_partners_across_scripts(lists: tuple[Path, Path], engine
 
 
 def test_engines_agree_on_candidates() -> None:
-    left = [(0, "pmag"), (0, "snov"), (1, "pzzz")]
-    right = [(0, "pmag"), (1, "snov"), (2, "snov"), (3, "pxyz")]
+    left = [(0, 1), (0, 2), (1, 3)]
+    right = [(0, 1), (1, 2), (2, 2), (3, 4)]
     expected = [(0, 0), (0, 1), (0, 2)]
     assert get_engine("duckdb").candidate_pairs(left, right, 10) == expected
     assert get_engine("python").candidate_pairs(left, right, 10) == expected
@@ -51,22 +51,24 @@ def test_unknown_engine_is_refused() -> None:
         get_engine("oracle")
 
 
-# Right records 0-2 hold the common token 10 (rare limit 2); 0 and 1 also hold common 11.
+# Token 10 is held by right records 0-2, token 11 by 0, 1 and 4; 12 and 13 by one each.
 RIGHT_TOKENS = [(0, 10), (0, 11), (1, 10), (1, 11), (2, 10), (2, 12), (3, 13), (4, 11)]
-# Left 0 has tokens 1 (close to 10) and 2 (close to 11); left 1 only token 1; left 2
-# token 3, close to the rare token 13.
+# Left 0 has tokens 1 and 2, left 1 only token 1, left 2 token 3.
 LEFT_TOKENS = [(0, 1), (0, 2), (1, 1), (2, 3)]
 CLOSE = [(1, 10), (2, 11), (3, 13)]
+STRONG = [(1, 10), (3, 13)]
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
-def test_common_tokens_pair_records_only_with_a_second_token(engine: str) -> None:
-    pairs = get_engine(engine).record_pairs(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, 2)
-    # Left 1 shares only the common token 10: no pair. Left 0 pairs with the records
-    # holding both common tokens; left 2 with the holder of its rare token.
-    assert pairs == [(0, 0), (0, 1), (2, 3)]
-    assert get_engine(engine).record_pairs(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, 10) == [
-        (0, 0), (0, 1), (0, 2), (0, 4), (1, 0), (1, 1), (1, 2), (2, 3),
+def test_records_pair_on_two_alike_tokens_or_one_strong_rare_one(engine: str) -> None:
+    join = get_engine(engine).record_pairs
+    # Rarity limit 2: token 10 (three holders) pairs nobody alone, so left 1 gets no
+    # pair; left 0 pairs with the records holding both 10 and 11; left 2 with the one
+    # holder of 13.
+    assert join(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, STRONG, 2) == [(0, 0), (0, 1), (2, 3)]
+    # Limit 10: the strong likeness 1~10 pairs every holder of 10; 2~11 is not strong.
+    assert join(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, STRONG, 10) == [
+        (0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (2, 3),
     ]  # fmt: skip
 
 

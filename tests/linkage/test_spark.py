@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bench.linkage.synthetic import write_lists
 
-from tests.linkage.test_link import CLOSE, LEFT_TOKENS, RIGHT_TOKENS
+from tests.linkage.test_link import CLOSE, LEFT_TOKENS, RIGHT_TOKENS, STRONG
 from wayhome import cli
 from wayhome.linkage import link as linker
 from wayhome.linkage.engines import get_engine
@@ -22,10 +22,10 @@ pytestmark = pytest.mark.skipif(
 
 def test_spark_joins_like_duckdb() -> None:
     spark, duckdb = get_engine("spark"), get_engine("duckdb")
-    assert spark.record_pairs(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, 2) == duckdb.record_pairs(
-        LEFT_TOKENS, RIGHT_TOKENS, CLOSE, 2
-    )
-    keys = [(0, "pmag"), (0, "snov"), (1, "pzzz")], [(0, "pmag"), (1, "snov"), (2, "snov")]
+    for rare in (2, 10):
+        args = LEFT_TOKENS, RIGHT_TOKENS, CLOSE, STRONG, rare
+        assert spark.record_pairs(*args) == duckdb.record_pairs(*args)
+    keys = [(0, 1), (0, 2), (1, 3)], [(0, 1), (1, 2), (2, 2)]
     assert spark.candidate_pairs(*keys, 1) == duckdb.candidate_pairs(*keys, 1) == [(0, 0)]
 
 

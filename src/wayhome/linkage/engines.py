@@ -4,11 +4,11 @@ An engine does only the set-oriented work, in two joins (the same SQL for DuckDB
 Spark, so both give the same answers by construction):
 
 1. ``candidate_pairs``: left and right *tokens* sharing a blocking key (vocabulary-sized).
-2. ``record_pairs``: left and right *records* holding close tokens. A close token held by
-   at most ``rare`` right records pairs its records directly; a common one ("Muhammad"
-   in a registry of millions) pairs records only when a second left token is close to
-   another common token of the same right record, so common names never flood the
-   scorer with pairs that agree on one frequent word.
+2. ``record_pairs``: left and right *records* holding alike tokens. Two left tokens
+   close to two tokens of a right record pair the records; one token alone pairs them
+   only when it is a strong likeness and the right token is rare (held by at most
+   ``rare`` records): a common name ("Muhammad" in a registry of millions) agreeing on
+   one frequent word identifies nobody and would flood the scorer.
 
 Scoring stays in Python/numpy everywhere. DuckDB is the default; Spark (local or a
 cluster) is loaded only when asked for, so its start-up never slows the default path.
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import Any, Protocol
 
-KeyRows = Iterable[tuple[int, str]]
+KeyRows = Iterable[tuple[int, int]]  # (token, blocking key as a number)
 TokenRows = Sequence[tuple[int, int]]  # (record, token)
 Pairs = list[tuple[int, int]]
 
@@ -38,23 +38,17 @@ RECORD_JOIN_SQL = """
 WITH rsize AS (SELECT tok, count(DISTINCT rec) AS n FROM rtok GROUP BY tok),
 single AS (
     SELECT ltok.rec AS l, rtok.rec AS r
-    FROM ltok JOIN close ON close.lt = ltok.tok
-    JOIN rsize ON rsize.tok = close.rt AND rsize.n <= {rare}
-    JOIN rtok ON rtok.tok = close.rt
+    FROM ltok JOIN strong ON strong.lt = ltok.tok
+    JOIN rsize ON rsize.tok = strong.rt AND rsize.n <= {rare}
+    JOIN rtok ON rtok.tok = strong.rt
 ),
-common AS (
-    SELECT close.lt, close.rt FROM close
-    JOIN rsize ON rsize.tok = close.rt AND rsize.n > {rare}
-),
-rcommon AS (SELECT DISTINCT rtok.rec, rtok.tok FROM rtok JOIN (SELECT DISTINCT rt FROM common) c
-            ON c.rt = rtok.tok),
-rpairs AS (SELECT a.rec, a.tok AS t1, b.tok AS t2 FROM rcommon a JOIN rcommon b
+rpairs AS (SELECT a.rec, a.tok AS t1, b.tok AS t2 FROM rtok a JOIN rtok b
            ON a.rec = b.rec AND a.tok <> b.tok),
-lpairs AS (SELECT DISTINCT a.rec, a.tok AS t1, b.tok AS t2 FROM ltok a JOIN ltok b
+lpairs AS (SELECT a.rec, a.tok AS t1, b.tok AS t2 FROM ltok a JOIN ltok b
            ON a.rec = b.rec AND a.tok < b.tok),
 double AS (
     SELECT lpairs.rec AS l, rpairs.rec AS r
-    FROM lpairs JOIN common c1 ON c1.lt = lpairs.t1 JOIN common c2 ON c2.lt = lpairs.t2
+    FROM lpairs JOIN close c1 ON c1.lt = lpairs.t1 JOIN close c2 ON c2.lt = lpairs.t2
     JOIN rpairs ON rpairs.t1 = c1.rt AND rpairs.t2 = c2.rt
 )
 SELECT DISTINCT l, r FROM (SELECT l, r FROM single UNION ALL SELECT l, r FROM double) u
@@ -63,8 +57,8 @@ ORDER BY l, r
 
 
 # table name → (first column, second column, type of the second, rows)
-Tables = dict[str, tuple[str, str, str, Iterable[tuple[int, Any]]]]
-_DUCKDB_TYPES = {"string": "VARCHAR", "int": "INTEGER"}
+Tables = dict[str, tuple[str, str, str, Iterable[tuple[int, int]]]]
+_DUCKDB_TYPES = {"int": "INTEGER"}
 
 
 def _token_pairs_sql(max_key_size: int) -> str:
@@ -72,14 +66,15 @@ def _token_pairs_sql(max_key_size: int) -> str:
 
 
 def _key_tables(left: KeyRows, right: KeyRows) -> Tables:
-    return {"lk": ("rec", "key", "string", left), "rk": ("rec", "key", "string", right)}
+    return {"lk": ("rec", "key", "int", left), "rk": ("rec", "key", "int", right)}
 
 
-def _token_tables(left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]]) -> Tables:
+def _token_tables(left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows) -> Tables:
     return {
-        "ltok": ("rec", "tok", "int", left),
-        "rtok": ("rec", "tok", "int", right),
+        "ltok": ("rec", "tok", "int", set(left)),
+        "rtok": ("rec", "tok", "int", set(right)),
         "close": ("lt", "rt", "int", close),
+        "strong": ("lt", "rt", "int", strong),
     }
 
 
@@ -93,9 +88,14 @@ class BlockingEngine(Protocol):
         ...
 
     def record_pairs(
-        self, left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]], rare: int
+        self, left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows, rare: int
     ) -> Pairs:
-        """Distinct (left record, right record) as the module docstring says."""
+        """Distinct (left record, right record) as the module docstring says.
+
+        ``left``/``right``: (record, token); ``close``: (left token, right token) pairs
+        alike enough to count as a second agreeing token; ``strong``: pairs alike enough
+        to pair records on their own when the right token is held by at most ``rare``.
+        """
         ...
 
 
@@ -136,10 +136,11 @@ class DuckDBEngine:
         return self._run(_token_pairs_sql(max_key_size), _key_tables(left, right))
 
     def record_pairs(
-        self, left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]], rare: int
+        self, left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows, rare: int
     ) -> Pairs:
         """See ``BlockingEngine.record_pairs``."""
-        return self._run(RECORD_JOIN_SQL.format(rare=int(rare)), _token_tables(left, right, close))
+        tables = _token_tables(left, right, close, strong)
+        return self._run(RECORD_JOIN_SQL.format(rare=int(rare)), tables)
 
 
 class PythonEngine:
@@ -149,7 +150,7 @@ class PythonEngine:
 
     def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
         """See ``BlockingEngine.candidate_pairs``."""
-        index: dict[str, set[int]] = defaultdict(set)
+        index: dict[int, set[int]] = defaultdict(set)
         for rec, key in right:
             index[key].add(rec)
         pairs: set[tuple[int, int]] = set()
@@ -160,29 +161,28 @@ class PythonEngine:
         return sorted(pairs)
 
     def record_pairs(
-        self, left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]], rare: int
+        self, left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows, rare: int
     ) -> Pairs:
         """See ``BlockingEngine.record_pairs``."""
         holders: dict[int, set[int]] = defaultdict(set)
-        right_tokens: dict[int, set[int]] = defaultdict(set)
         for rec, tok in right:
             holders[tok].add(rec)
-            right_tokens[rec].add(tok)
         left_tokens: dict[int, set[int]] = defaultdict(set)
+        left_holders: dict[int, set[int]] = defaultdict(set)
         for rec, tok in left:
             left_tokens[rec].add(tok)
-        single: dict[int, set[int]] = defaultdict(set)
-        common: dict[int, set[int]] = defaultdict(set)
+            left_holders[tok].add(rec)
+        alike: dict[int, set[int]] = defaultdict(set)
         for lt, rt in close:
-            (single if len(holders[rt]) <= rare else common)[lt].add(rt)
+            alike[lt].add(rt)
         pairs: set[tuple[int, int]] = set()
+        for lt, rt in strong:
+            if len(holders[rt]) <= rare:
+                pairs.update((rec, r) for rec in left_holders[lt] for r in holders[rt])
         for rec, toks in left_tokens.items():
-            for lt in toks:
-                for rt in single.get(lt, ()):
-                    pairs.update((rec, r) for r in holders[rt])
             for a, b in combinations(sorted(toks), 2):
-                for ra in common.get(a, ()):
-                    for rb in common.get(b, ()):
+                for ra in alike.get(a, ()):
+                    for rb in alike.get(b, ()):
                         if ra != rb:
                             pairs.update((rec, r) for r in holders[ra] & holders[rb])
         return sorted(pairs)
@@ -229,10 +229,11 @@ class SparkEngine:
         return self._run(_token_pairs_sql(max_key_size), _key_tables(left, right))
 
     def record_pairs(
-        self, left: TokenRows, right: TokenRows, close: Sequence[tuple[int, int]], rare: int
+        self, left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows, rare: int
     ) -> Pairs:
         """See ``BlockingEngine.record_pairs``."""
-        return self._run(RECORD_JOIN_SQL.format(rare=int(rare)), _token_tables(left, right, close))
+        tables = _token_tables(left, right, close, strong)
+        return self._run(RECORD_JOIN_SQL.format(rare=int(rare)), tables)
 
 
 ENGINES = ("duckdb", "python", "spark")

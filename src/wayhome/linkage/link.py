@@ -46,6 +46,8 @@ MIN_NAME_SCORE = 0.4  # pairs with less name agreement are not even scored
 TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar
 MAX_KEY_SIZE = 2_000  # blocking keys held by more right tokens are too common to use
 RARE_TOKEN = 100  # a token held by more right records identifies nobody on its own
+STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
+MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
@@ -120,13 +122,38 @@ class _Vocabulary:
             vocab.records.append(ids)
         return vocab
 
-    def key_rows(self, spellings: int) -> list[tuple[int, str]]:
-        """(token id, blocking key) for the engine's token join."""
-        return [(n, k) for n, t in enumerate(self.tokens) for k in block_keys(t, spellings)]
+    def key_rows(self, spellings: int, codes: dict[str, int]) -> list[tuple[int, int]]:
+        """(token id, blocking key) for the engine's token join, keys numbered in ``codes``.
+
+        Numbers, not strings, because the engines take integer columns several times
+        faster than text ones.
+        """
+        return [
+            (n, codes.setdefault(k, len(codes)))
+            for n, t in enumerate(self.tokens)
+            for k in block_keys(t, spellings)
+        ]
 
     def token_rows(self) -> list[tuple[int, int]]:
         """(record, token id) for the engine's record join."""
         return [(rec, t) for rec, ids in enumerate(self.records) for t in set(ids)]
+
+
+def _alike(
+    pairs: np.ndarray, scores: np.ndarray
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(close, strong) token pairs: each left token's MAX_CLOSE best at TOKEN_FLOOR or
+    better, and those of them at STRONG_TOKEN or better."""
+    keep = scores >= TOKEN_FLOOR
+    pairs, scores = pairs[keep], scores[keep]
+    order = np.lexsort((pairs[:, 1], -scores, pairs[:, 0]))  # per left token, best first
+    pairs, scores = pairs[order], scores[order]
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else []
+    rank = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.r_[starts, len(pairs)]))
+    best = rank < MAX_CLOSE
+    close = pairs[best]
+    strong = close[scores[best] >= STRONG_TOKEN]
+    return [(int(a), int(b)) for a, b in close], [(int(a), int(b)) for a, b in strong]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,23 +176,23 @@ def candidate_pairs(
 ) -> _Candidates:
     """Record pairs holding close tokens, scored.
 
-    The engine joins token blocking keys; the bank scores each left token against the
-    right tokens it met (once: the scores are kept for the record comparison); the
-    engine then pairs the records of close tokens (see ``engines``), and the scorer
-    aligns each pair's tokens in bulk.
+    The engine joins token blocking keys; the bank screens each left token against the
+    right tokens it met (only scores at TOKEN_FLOOR or more are exact: the fast path);
+    the engine then pairs the records of alike tokens (see ``engines``), and the scorer
+    scores each token pair of those records once and aligns them in bulk.
     """
     lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
     table = TokenScores(lv.tokens, TokenBank(rv.tokens))
+    codes: dict[str, int] = {}
     token_pairs = np.array(
-        engine.candidate_pairs(lv.key_rows(2), rv.key_rows(8), MAX_KEY_SIZE), dtype=np.int64
-    ).reshape(-1, 2)
-    scores = table.add(token_pairs[:, 0], token_pairs[:, 1])
-    close = token_pairs[scores >= TOKEN_FLOOR]
-    say(f"tokens: {len(token_pairs)} token pairs met on keys, {len(close)} close")
-    records = np.array(
-        engine.record_pairs(lv.token_rows(), rv.token_rows(), close.tolist(), RARE_TOKEN),
+        engine.candidate_pairs(lv.key_rows(2, codes), rv.key_rows(8, codes), MAX_KEY_SIZE),
         dtype=np.int64,
     ).reshape(-1, 2)
+    screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR)
+    close, strong = _alike(token_pairs, screened)
+    say(f"tokens: {len(token_pairs)} token pairs met on keys, {len(close)} close")
+    found = engine.record_pairs(lv.token_rows(), rv.token_rows(), close, strong, RARE_TOKEN)
+    records = np.array(found, dtype=np.int64).reshape(-1, 2)
     say(f"blocking ({engine.name}): {len(records)} candidate pairs")
     scorer = PairScorer(left, right, lv.records, rv.records, table)
     names, vectors = scorer.score(records[:, 0], records[:, 1])

@@ -8,7 +8,6 @@ spelling is then reduced to a *Latin key* that forgets distinctions spellers dis
 
 from __future__ import annotations
 
-import heapq
 import json
 import multiprocessing
 import re
@@ -34,28 +33,30 @@ SKELETON_PENALTY = 0.06
 _LATIN_ARTICLE = re.compile(r"^(al|el|ul)[-‐ ]", re.IGNORECASE)
 OPTIONS_PER_SEGMENT = 6
 
+# (pattern, replacement, letters of which any match holds one): the letters let a rule
+# be skipped without running its regex, which is most of the time.
 _KEY_RULES = [
-    (re.compile(p), r)
-    for p, r in (
-        (r"tsch|tch|dsch|dzh|dj", "C"),
-        (r"sch|sh", "S"),
-        (r"ch", "C"),
-        (r"ph", "f"),
-        (r"kh", "H"),
-        (r"gh", "g"),
-        (r"x", "ks"),
-        (r"ck|c(?=[^eiy]|$)|q", "k"),
-        (r"c", "s"),
-        (r"tz|ts", "z"),
-        (r"[wv]", "f"),
-        (r"ou|oo", "u"),
-        (r"ee|ie(?=[^aeiou]|$)", "i"),
-        (r"j(?=[aeiou])", "y"),
-        (r"y", "i"),
-        (r"th", "t"),
-        (r"dh", "d"),
-        (r"(.)\1+", r"\1"),
-        (r"(?<=[a-zA-Z])h(?=[^aeiou]|$)", ""),
+    (re.compile(p), r, frozenset(trigger))
+    for p, r, trigger in (
+        (r"tsch|tch|dsch|dzh|dj", "C", "td"),
+        (r"sch|sh", "S", "h"),
+        (r"ch", "C", "h"),
+        (r"ph", "f", "h"),
+        (r"kh", "H", "h"),
+        (r"gh", "g", "h"),
+        (r"x", "ks", "x"),
+        (r"ck|c(?=[^eiy]|$)|q", "k", "cq"),
+        (r"c", "s", "c"),
+        (r"tz|ts", "z", "t"),
+        (r"[wv]", "f", "wv"),
+        (r"ou|oo", "u", "o"),
+        (r"ee|ie(?=[^aeiou]|$)", "i", "e"),
+        (r"j(?=[aeiou])", "y", "j"),
+        (r"y", "i", "y"),
+        (r"th", "t", "h"),
+        (r"dh", "d", "h"),
+        (r"(.)\1+", r"\1", ""),
+        (r"(?<=[a-zA-Z])h(?=[^aeiou]|$)", "", "h"),
     )
 ]
 _VOWELS = re.compile(r"(?<=.)[aeiou]+")
@@ -65,8 +66,9 @@ _VOWELS = re.compile(r"(?<=.)[aeiou]+")
 def latin_key(latin: str) -> str:
     """Sound-alike key of a folded Latin spelling: "Mahomedov" and "Magomedow" stay close."""
     key = latin
-    for pattern, repl in _KEY_RULES:
-        key = pattern.sub(repl, key)
+    for pattern, repl, trigger in _KEY_RULES:
+        if not trigger or not trigger.isdisjoint(key):
+            key = pattern.sub(repl, key)
     return key.lower()
 
 
@@ -102,28 +104,36 @@ def _channel() -> dict[str, list[tuple[str, list[tuple[str, float]]]]]:
 
 def learned_spellings(folded: str, script: str, k: int = BEAM) -> list[tuple[str, float]]:
     """The k cheapest Latin spellings of a folded token under the learned channel."""
+    return [(text, cost) for cost, text in _beam(script, units(folded), k) if text]
+
+
+@lru_cache(maxsize=300_000)
+def _beam(script: str, letters: tuple[str, ...], k: int) -> tuple[tuple[float, str], ...]:
+    """The k cheapest (cost, spelling) of the units ``letters``, cheapest first.
+
+    Cached per prefix: tokens of one list share their beginnings (Маго-, Абд-), so the
+    beam of a prefix is computed once for all of them.
+    """
+    if not letters:
+        return ((0.0, ""),)
     table: dict[str, list[tuple[str, float]]] = _channel().get(script, {})  # type: ignore[assignment]
-    letters = units(folded)
-    beams: list[list[tuple[float, str]]] = [[(0.0, "")]] + [[] for _ in letters]
-    for i in range(1, len(letters) + 1):
-        pool: dict[str, float] = {}
-        for width in (1, 2):
-            if width > i:
+    pool: dict[str, float] = {}
+    for width in (1, 2):
+        if width > len(letters):
+            continue
+        segment = "".join(letters[-width:])
+        options = table.get(segment) or table.get(bare(segment))
+        if options is None:
+            if width == 1:
+                options = [(fallback_spelling(bare(segment)), 6.0)]
+            else:
                 continue
-            segment = "".join(letters[i - width : i])
-            options = table.get(segment) or table.get(bare(segment))
-            if options is None:
-                if width == 1:
-                    options = [(fallback_spelling(bare(segment)), 6.0)]
-                else:
-                    continue
-            for cost, text in beams[i - width]:
-                for latin, c in options:
-                    new_text, new_cost = text + latin, cost + c
-                    if new_cost < pool.get(new_text, 1e9):
-                        pool[new_text] = new_cost
-        beams[i] = heapq.nsmallest(k, ((c, t) for t, c in pool.items()))
-    return [(text, cost) for cost, text in beams[-1] if text]
+        for cost, text in _beam(script, letters[:-width], k):
+            for latin, c in options:
+                new_text, new_cost = text + latin, cost + c
+                if new_cost < pool.get(new_text, 1e9):
+                    pool[new_text] = new_cost
+    return tuple(sorted(zip(pool.values(), pool.keys(), strict=True))[:k])
 
 
 class Spelling(NamedTuple):
