@@ -143,6 +143,8 @@ def _names_by_script_and_kind(person: Person) -> NameGroups:
 @cap_required(Cap.PERSON_VIEW)
 def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     p = sel.person_read(_user(request), person)
+    if p.uuid != person:  # a merged record's old link: show the surviving record's URL
+        return redirect("people:detail", p.uuid)
     kin = sel.kin_of(p)
     return render(
         request,

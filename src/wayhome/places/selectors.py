@@ -46,4 +46,6 @@ def count_currently_at(user: User, facility: Facility) -> int | None:
     """How many of the user's agency's persons are there; None without STATS_VIEW."""
     if not user.has_cap(Cap.STATS_VIEW):
         return None
-    return Person.objects.filter(agency_id=user.agency_key, current_facility=facility).count()
+    return Person.objects.filter(
+        agency_id=user.agency_key, current_facility=facility, merged_into__isnull=True
+    ).count()

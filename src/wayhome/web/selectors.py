@@ -67,7 +67,8 @@ def dashboard_for(user: User, top: int = 15) -> Dashboard:
     """The agency's figures; an empty dashboard for a role without statistics."""
     if not user.has_cap(Cap.STATS_VIEW):
         return Dashboard(0, 0, 0, {}, [], [])
-    persons = Person.objects.filter(agency_id=user.agency_key)
+    # Merged records are the same person counted under the record that absorbed them.
+    persons = Person.objects.filter(agency_id=user.agency_key, merged_into__isnull=True)
     status_rows = persons.values("current_status").annotate(n=Count("id")).order_by()
     by_status = {row["current_status"]: row["n"] for row in status_rows}
     sought_links = SoughtPerson.objects.filter(request__agency_id=user.agency_key)
