@@ -27,7 +27,6 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 
 from bench.pages import p95, setup_django, timed
 
@@ -150,30 +149,32 @@ def report(rows: list[tuple[str, list[float]]], total: int, keys: int) -> None:
         print(f"{label:52} {statistics.median(samples):10.2f} {p95(samples):10.2f}")
 
 
-def prepare(reindex: bool, say: Callable[[str], None]) -> tuple[int, int]:
+def prepare(reindex: bool) -> tuple[int, int]:
+    """Persons and keys in the database; with ``reindex``, migrate and key it first (a
+    write: give it a copy). Without, the database is only read."""
     from django.core.management import call_command
+    from django.db import connection
 
     from wayhome.matching.models import NameKey
     from wayhome.people.models import Person
 
-    call_command("migrate", "matching", interactive=False, verbosity=0)
     if reindex:
+        call_command("migrate", interactive=False, verbosity=0)
         call_command("matching", "reindex", batch_size=10_000)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    if NameKey._meta.db_table not in connection.introspection.table_names():
+        raise SystemExit("no blocking index here: run with --reindex on a copy of the database")
     keys = NameKey.objects.count()
     if not keys:
         raise SystemExit("no name keys: run `wayhome matching reindex` on this database first")
-    say("analyze")
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE matching_namekey")
     return Person.objects.count(), keys
 
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
     setup_django(args.database_url)
-    total, keys = prepare(args.reindex, lambda m: print(m, file=sys.stderr))
+    total, keys = prepare(args.reindex)
     report(measure(args), total, keys)
     return 0
 

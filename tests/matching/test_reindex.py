@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 
 from tests.matching.helpers import person
 from wayhome.accounts.models import User
-from wayhome.matching.models import NameKey
+from wayhome.matching import selectors
+from wayhome.matching.models import CommonKey, NameKey
 from wayhome.matching.services import keys_of
 from wayhome.people.models import Person
 
@@ -56,3 +57,16 @@ def test_the_demo_keys_what_it_seeds(db: None) -> None:
     call_command("demo", no_serve=True, persons=60, stdout=io.StringIO(), stderr=io.StringIO())
     assert NameKey.objects.exists()
     assert not Person.objects.filter(name_keys__isnull=True).exists()
+
+
+def test_reindex_counts_the_common_keys_searches_skip(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "KEY_CAP", 2)
+    for given in ("Fatima", "Khadija", "Maryam"):
+        person(caseworker, f"{given} Aliyeva")
+    _run("--all")
+    counted = dict(CommonKey.objects.values_list("key", "persons"))
+    assert counted
+    assert set(counted.values()) == {3}
+    assert selectors._known_common(caseworker.agency_key or 0, list(counted)) == set(counted)

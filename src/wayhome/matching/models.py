@@ -29,6 +29,24 @@ class NameKey(models.Model):
         return self.key
 
 
+class CommonKey(models.Model):
+    """A key held by too many persons of the agency to tell anyone apart, as counted by
+    the last ``wayhome matching reindex``: searches skip it without reading its rows.
+    Keys that become common later are found by the search itself (see selectors)."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    persons = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("common name key")
+        verbose_name_plural = _("common name keys")
+        constraints = [models.UniqueConstraint(fields=["agency", "key"], name="commonkey_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class MatchModel(models.Model):
     """An agency's Fellegi–Sunter weights fitted from its confirmed pairs; the newest is
     used, the older ones are the history of what the scores meant when."""

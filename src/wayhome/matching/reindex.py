@@ -9,12 +9,12 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from wayhome.demo.writer import Table
 from wayhome.matching.keys import stored_keys
-from wayhome.matching.models import NameKey
+from wayhome.matching.models import CommonKey, NameKey
 from wayhome.matching.services import NAME_PARTS, name_row_features
 from wayhome.people.models import Person, PersonName
 
@@ -68,4 +68,22 @@ def reindex(
         after, done = rows[-1][0], done + len(rows)
         if progress is not None:
             progress(done, total, time.monotonic() - started)
+    common_keys_recount(agency_id)
     return written
+
+
+@transaction.atomic
+def common_keys_recount(agency_id: int | None = None) -> int:
+    """Count again which keys are too common to search by (one pass over the index)."""
+    from wayhome.matching.selectors import KEY_CAP
+
+    scope = {} if agency_id is None else {"agency_id": agency_id}
+    CommonKey.objects.filter(**scope).delete()
+    counts = (
+        NameKey.objects.filter(**scope)
+        .values("agency_id", "key")
+        .annotate(persons=Count("id"))
+        .filter(persons__gt=KEY_CAP)
+    )
+    rows = CommonKey.objects.bulk_create(CommonKey(**c) for c in counts.iterator())
+    return len(rows)

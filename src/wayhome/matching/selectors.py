@@ -23,7 +23,7 @@ from wayhome.linkage.io import Person as ListPerson
 from wayhome.linkage.link import MIN_NAME_SCORE
 from wayhome.linkage.model import FellegiSunter, comparison_vector
 from wayhome.matching.keys import features_of, query_keys
-from wayhome.matching.models import NameKey
+from wayhome.matching.models import CommonKey, NameKey
 from wayhome.matching.scoring import (
     FieldAgreement,
     agreements,
@@ -40,7 +40,7 @@ from wayhome.tracing.models import SoughtPerson, TracingRequest
 from wayhome.tracing.selectors import sought_of
 
 KEY_CAP = 1000  # a key held by more persons of the agency is skipped
-SHORTLIST = 80  # persons sharing the most keys that are scored
+SHORTLIST = 60  # persons sharing the most keys that are scored
 NAME_PARTS = ("given", "patronymic", "family", "full")
 
 Vector = tuple[int, int, int]
@@ -108,15 +108,21 @@ class ChildMatch:
     weight: float
 
 
-# Keys found too common, per agency, with when to look again: a key that fills its cap
-# today (a common family name) is not going to be rare tomorrow, and skipping it saves
+# Keys too common to search by, per agency, with until when that is believed: those the
+# last reindex counted (CommonKey, loaded once an hour), and those a search found filling
+# its cap since. A common family name does not become rare again, and skipping it saves
 # reading KEY_CAP + 1 index rows on every search.
 _COMMON: dict[int, dict[str, float]] = defaultdict(dict)
+_COUNTED_LOADED: dict[int, float] = {}
 COMMON_TTL = 3600.0
 
 
 def _known_common(agency_id: int, keys: Sequence[str]) -> set[str]:
     now = time.monotonic()
+    if _COUNTED_LOADED.get(agency_id, 0.0) <= now:
+        counted = CommonKey.objects.filter(agency_id=agency_id, persons__gt=KEY_CAP)
+        _remember_common(agency_id, counted.values_list("key", flat=True))
+        _COUNTED_LOADED[agency_id] = now + COMMON_TTL
     seen = _COMMON[agency_id]
     return {k for k in keys if seen.get(k, 0.0) > now}
 

@@ -1,4 +1,4 @@
-""""Is this one of these?": the likely existing persons, shown before a new one is saved.
+""" "Is this one of these?": the likely existing persons, shown before a new one is saved.
 
 A registration form calls ``candidate_step`` on its first valid POST; when it returns
 groups, the form is shown again with them (template ``matching/_candidate_step.html``,
