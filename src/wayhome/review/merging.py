@@ -31,6 +31,7 @@ from wayhome.people.models import (
     Relationship,
     Sex,
 )
+from wayhome.protection.models import ConsentEvent, Disclosure, ProcessingRecord
 from wayhome.tracing.models import InformationReport, SoughtPerson, Whereabouts
 
 Moved = dict[str, Any]
@@ -41,11 +42,15 @@ OWNED: dict[str, type[models.Model]] = {
     "documents": IdentityDocument,
     "photos": Photo,
     "whereabouts": Whereabouts,
+    # A consent the person gave stays theirs under whichever record survives.
+    "consent_events": ConsentEvent,
 }
 # Many-to-many memberships: key in Moved → the relation's field.
 MEMBERSHIPS: dict[str, Any] = {
     "reports": InformationReport.persons.field,
     "family_groups": FamilyGroup.members.field,
+    # What was disclosed about the absorbed record was disclosed about this person.
+    "disclosures": Disclosure.persons.field,
 }
 # Every reverse relation of Person that move_all handles; any other one holding rows of
 # the absorbed record stops the merge rather than leave those rows behind unnoticed.
@@ -65,6 +70,11 @@ HANDLED_RELATIONS = frozenset(
         "sought_in",
         "merges_kept",
         "merges_absorbed",
+        "consent_events",
+        "disclosures",
+        # The purpose and legal basis: moves when the kept record has none; otherwise
+        # the kept record's stands and the absorbed one's stays with the hidden record.
+        "processing",
         # wayhome.matching's blocking keys: derived from the names and rebuilt by
         # people.services.person_names_refresh, which the merge and the undo call.
         "name_keys",
@@ -308,9 +318,18 @@ def _merge_facts(absorb: Person, keep: Person) -> Moved:
     return {"facts": {"before": before, "after": after}}
 
 
+def _move_processing(absorb: Person, keep: Person) -> Moved:
+    if ProcessingRecord.objects.filter(person=keep).exists():
+        return {"processing": []}
+    ids = _ids(ProcessingRecord.objects.filter(person=absorb))
+    ProcessingRecord.objects.filter(pk__in=ids).update(person=keep)
+    return {"processing": ids}
+
+
 def move_all(absorb: Person, keep: Person) -> Moved:
     """Move every row of ``absorb`` onto ``keep``; returns what moved."""
     moved: Moved = {"keep": keep.pk, "absorbed": absorb.pk}
+    moved.update(_move_processing(absorb, keep))
     moved.update(_move_names(absorb, keep))
     moved.update(_move_citizenships(absorb, keep))
     for key, model in OWNED.items():
@@ -332,9 +351,12 @@ def move_all(absorb: Person, keep: Person) -> Moved:
 def _owned_still_on(keep: Person, moved: Moved) -> list[str]:
     changed = []
     for key, model in OWNED.items():
-        ids = moved[key]
+        ids = moved.get(key, [])
         if model._base_manager.filter(pk__in=ids, person=keep).count() != len(ids):
             changed.append(str(model._meta.verbose_name_plural))
+    processing = moved.get("processing", [])
+    if ProcessingRecord.objects.filter(pk__in=processing, person=keep).count() != len(processing):
+        changed.append(str(ProcessingRecord._meta.verbose_name_plural))
     ids = moved["citizenships"]
     same_cits = Citizenship.objects.filter(pk__in=ids, person=keep).count() == len(ids)
     for twin in moved["citizenships_merged"]:
@@ -362,7 +384,7 @@ def changes_since(keep: Person, moved: Moved) -> list[str]:
         changed.append(_("tracing requests"))
     for key, field in MEMBERSHIPS.items():
         through, owner, person = _through(field)
-        ids = [m["id"] for m in moved[key]]
+        ids = [m["id"] for m in moved.get(key, [])]
         linked = through._base_manager.filter(**{person: keep.pk, f"{owner}__in": ids})
         if linked.count() != len(ids):
             changed.append(str(field.model._meta.verbose_name_plural))
@@ -386,7 +408,10 @@ def restore(absorb: Person, keep: Person, moved: Moved) -> None:
     try:
         with transaction.atomic():
             for key, model in OWNED.items():
-                model._base_manager.filter(pk__in=moved[key]).update(person=absorb)
+                model._base_manager.filter(pk__in=moved.get(key, [])).update(person=absorb)
+            ProcessingRecord.objects.filter(pk__in=moved.get("processing", [])).update(
+                person=absorb
+            )
             PersonName.objects.filter(pk=moved["demoted_primary"]).update(is_primary=True)
             Citizenship.objects.filter(pk__in=moved["citizenships"]).update(person=absorb)
             for twin in moved["citizenships_merged"]:
@@ -399,7 +424,7 @@ def restore(absorb: Person, keep: Person, moved: Moved) -> None:
             SoughtPerson.objects.filter(pk__in=moved["sought"]).update(person=absorb)
             _load(moved["sought_dropped_rows"])
             for key, field in MEMBERSHIPS.items():
-                _restore_memberships(field, absorb, keep, moved[key])
+                _restore_memberships(field, absorb, keep, moved.get(key, []))
             _set_facts(keep, moved["facts"]["before"])
     except IntegrityError as exc:
         raise ValidationError(
