@@ -40,10 +40,10 @@ def test_link_finds_the_partners_across_scripts(lists: tuple[Path, Path], engine
 def test_engines_agree_on_candidates() -> None:
     left = [(0, 1), (0, 2), (1, 3)]
     right = [(0, 1), (1, 2), (2, 2), (3, 4)]
-    expected = [(0, 0), (0, 1), (0, 2)]
-    assert get_engine("duckdb").candidate_pairs(left, right, 10) == expected
-    assert get_engine("python").candidate_pairs(left, right, 10) == expected
-    assert get_engine("python").candidate_pairs(left, right, 1) == [(0, 0)]
+    expected = [[0, 0], [0, 1], [0, 2]]
+    assert get_engine("duckdb").candidate_pairs(left, right, 10).tolist() == expected
+    assert get_engine("python").candidate_pairs(left, right, 10).tolist() == expected
+    assert get_engine("python").candidate_pairs(left, right, 1).tolist() == [[0, 0]]
 
 
 def test_unknown_engine_is_refused() -> None:
@@ -61,13 +61,16 @@ STRONG = [(1, 10), (3, 13)]
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_records_pair_on_two_alike_tokens_or_one_strong_rare_one(engine: str) -> None:
-    join = get_engine(engine).record_pairs
+    def join(rare: int) -> list[tuple[int, int]]:
+        found = get_engine(engine).record_pairs(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, STRONG, rare)
+        return [(a, b) for a, b in found.tolist()]
+
     # Rarity limit 2: token 10 (three holders) pairs nobody alone, so left 1 gets no
     # pair; left 0 pairs with the records holding both 10 and 11; left 2 with the one
     # holder of 13.
-    assert join(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, STRONG, 2) == [(0, 0), (0, 1), (2, 3)]
+    assert join(2) == [(0, 0), (0, 1), (2, 3)]
     # Limit 10: the strong likeness 1~10 pairs every holder of 10; 2~11 is not strong.
-    assert join(LEFT_TOKENS, RIGHT_TOKENS, CLOSE, STRONG, 10) == [
+    assert join(10) == [
         (0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (2, 3),
     ]  # fmt: skip
 

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import combinations
 from typing import Any, Protocol
 
-KeyRows = Iterable[tuple[int, int]]  # (token, blocking key as a number)
-TokenRows = Sequence[tuple[int, int]]  # (record, token)
-Pairs = list[tuple[int, int]]
+import numpy as np
 
 KEY_JOIN_SQL = """
 WITH sizes AS (SELECT key, count(DISTINCT rec) AS n FROM rk GROUP BY key),
@@ -56,88 +54,79 @@ ORDER BY l, r
 """
 
 
-# table name → (first column, second column, type of the second, rows)
-Tables = dict[str, tuple[str, str, str, Iterable[tuple[int, int]]]]
-_DUCKDB_TYPES = {"int": "INTEGER"}
+Rows = np.ndarray  # int64 [n, 2]
+RowsLike = np.ndarray | Sequence[tuple[int, int]]
+# table name → (first column, second column, rows)
+Tables = dict[str, tuple[str, str, Rows]]
 
 
-def _token_pairs_sql(max_key_size: int) -> str:
-    return KEY_JOIN_SQL.format(max_key_size=int(max_key_size))
+def as_rows(rows: RowsLike) -> Rows:
+    """Two integer columns as an int64 array [n, 2] (tuples are accepted for convenience)."""
+    return np.asarray(rows, dtype=np.int64).reshape(-1, 2)
 
 
-def _key_tables(left: KeyRows, right: KeyRows) -> Tables:
-    return {"lk": ("rec", "key", "int", left), "rk": ("rec", "key", "int", right)}
+def _key_tables(left: RowsLike, right: RowsLike) -> Tables:
+    return {"lk": ("rec", "key", as_rows(left)), "rk": ("rec", "key", as_rows(right))}
 
 
-def _token_tables(left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows) -> Tables:
+def _token_tables(left: RowsLike, right: RowsLike, close: RowsLike, strong: RowsLike) -> Tables:
     return {
-        "ltok": ("rec", "tok", "int", set(left)),
-        "rtok": ("rec", "tok", "int", set(right)),
-        "close": ("lt", "rt", "int", close),
-        "strong": ("lt", "rt", "int", strong),
+        "ltok": ("rec", "tok", as_rows(left)),
+        "rtok": ("rec", "tok", as_rows(right)),
+        "close": ("lt", "rt", as_rows(close)),
+        "strong": ("lt", "rt", as_rows(strong)),
     }
 
 
 class BlockingEngine(Protocol):
-    """Something that runs the two blocking joins."""
+    """Something that runs the two blocking joins; rows are int64 arrays [n, 2]."""
 
     name: str
 
-    def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
-        """Distinct (left token, right token) sharing a key held by at most max_key_size rights."""
+    def candidate_pairs(self, left: RowsLike, right: RowsLike, max_key_size: int) -> Rows:
+        """Distinct (left token, right token) sharing a key held by at most max_key_size
+        right tokens, sorted; ``left``/``right`` rows are (token, key number)."""
         ...
 
     def record_pairs(
-        self, left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows, rare: int
-    ) -> Pairs:
-        """Distinct (left record, right record) as the module docstring says.
+        self, left: RowsLike, right: RowsLike, close: RowsLike, strong: RowsLike, rare: int
+    ) -> Rows:
+        """Distinct (left record, right record) as the module docstring says, sorted.
 
-        ``left``/``right``: (record, token); ``close``: (left token, right token) pairs
-        alike enough to count as a second agreeing token; ``strong``: pairs alike enough
-        to pair records on their own when the right token is held by at most ``rare``.
+        ``left``/``right``: distinct (record, token); ``close``: (left token, right token)
+        pairs alike enough to count as a second agreeing token; ``strong``: pairs alike
+        enough to pair records on their own when the right token is held by at most
+        ``rare`` records.
         """
         ...
 
 
-def _columns(rows: Iterable[tuple[int, Any]]) -> tuple[list[int], list[Any]]:
-    """Rows as two columns, the shape DuckDB takes as list parameters."""
-    first: list[int] = []
-    second: list[Any] = []
-    for a, b in rows:
-        first.append(a)
-        second.append(b)
-    return first, second
-
-
 class DuckDBEngine:
-    """Both joins in an in-memory DuckDB database (fast, columnar, no server)."""
+    """Both joins in an in-memory DuckDB database over numpy columns (no copies, no server)."""
 
     name = "duckdb"
 
-    def _run(self, sql: str, tables: Tables) -> Pairs:
+    def _run(self, sql: str, tables: Tables) -> Rows:
         import duckdb
 
         con = duckdb.connect(":memory:")
         try:
-            for table, (a, b, kind, rows) in tables.items():
-                first, second = _columns(rows)
-                con.execute(
-                    f"CREATE TABLE {table} AS SELECT unnest($1::INTEGER[]) AS {a}, "
-                    f"unnest($2::{_DUCKDB_TYPES[kind]}[]) AS {b}",
-                    [first, second],
-                )
-            found = con.execute(sql).fetchall()
+            for table, (a, b, rows) in tables.items():
+                con.register(table, {a: rows[:, 0], b: rows[:, 1]})
+            found = con.execute(sql).fetchnumpy()
         finally:
             con.close()
-        return [(int(a), int(b)) for a, b in found]
+        return as_rows(np.column_stack([found["l"], found["r"]]))
 
-    def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
+    def candidate_pairs(self, left: RowsLike, right: RowsLike, max_key_size: int) -> Rows:
         """See ``BlockingEngine.candidate_pairs``."""
-        return self._run(_token_pairs_sql(max_key_size), _key_tables(left, right))
+        return self._run(
+            KEY_JOIN_SQL.format(max_key_size=int(max_key_size)), _key_tables(left, right)
+        )
 
     def record_pairs(
-        self, left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows, rare: int
-    ) -> Pairs:
+        self, left: RowsLike, right: RowsLike, close: RowsLike, strong: RowsLike, rare: int
+    ) -> Rows:
         """See ``BlockingEngine.record_pairs``."""
         tables = _token_tables(left, right, close, strong)
         return self._run(RECORD_JOIN_SQL.format(rare=int(rare)), tables)
@@ -148,35 +137,35 @@ class PythonEngine:
 
     name = "python"
 
-    def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
+    def candidate_pairs(self, left: RowsLike, right: RowsLike, max_key_size: int) -> Rows:
         """See ``BlockingEngine.candidate_pairs``."""
         index: dict[int, set[int]] = defaultdict(set)
-        for rec, key in right:
+        for rec, key in as_rows(right).tolist():
             index[key].add(rec)
         pairs: set[tuple[int, int]] = set()
-        for rec, key in left:
+        for rec, key in as_rows(left).tolist():
             recs = index.get(key, set())
             if len(recs) <= max_key_size:
                 pairs.update((rec, other) for other in recs)
-        return sorted(pairs)
+        return as_rows(sorted(pairs))
 
     def record_pairs(
-        self, left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows, rare: int
-    ) -> Pairs:
+        self, left: RowsLike, right: RowsLike, close: RowsLike, strong: RowsLike, rare: int
+    ) -> Rows:
         """See ``BlockingEngine.record_pairs``."""
         holders: dict[int, set[int]] = defaultdict(set)
-        for rec, tok in right:
+        for rec, tok in as_rows(right).tolist():
             holders[tok].add(rec)
         left_tokens: dict[int, set[int]] = defaultdict(set)
         left_holders: dict[int, set[int]] = defaultdict(set)
-        for rec, tok in left:
+        for rec, tok in as_rows(left).tolist():
             left_tokens[rec].add(tok)
             left_holders[tok].add(rec)
         alike: dict[int, set[int]] = defaultdict(set)
-        for lt, rt in close:
+        for lt, rt in as_rows(close).tolist():
             alike[lt].add(rt)
         pairs: set[tuple[int, int]] = set()
-        for lt, rt in strong:
+        for lt, rt in as_rows(strong).tolist():
             if len(holders[rt]) <= rare:
                 pairs.update((rec, r) for rec in left_holders[lt] for r in holders[rt])
         for rec, toks in left_tokens.items():
@@ -185,7 +174,7 @@ class PythonEngine:
                     for rb in alike.get(b, ()):
                         if ra != rb:
                             pairs.update((rec, r) for r in holders[ra] & holders[rb])
-        return sorted(pairs)
+        return as_rows(sorted(pairs))
 
 
 class SparkEngine:
@@ -217,20 +206,22 @@ class SparkEngine:
             self._session.sparkContext.setLogLevel("ERROR")
         return self._session
 
-    def _run(self, sql: str, tables: Tables) -> Pairs:
+    def _run(self, sql: str, tables: Tables) -> Rows:
         spark = self._spark()
-        for table, (a, b, kind, rows) in tables.items():
-            frame = spark.createDataFrame(list(rows), schema=f"{a} int, {b} {kind}")
+        for table, (a, b, rows) in tables.items():
+            frame = spark.createDataFrame(rows.tolist(), schema=f"{a} long, {b} long")
             frame.createOrReplaceTempView(table)
-        return [(int(row[0]), int(row[1])) for row in spark.sql(sql).collect()]
+        return as_rows([(row[0], row[1]) for row in spark.sql(sql).collect()])
 
-    def candidate_pairs(self, left: KeyRows, right: KeyRows, max_key_size: int) -> Pairs:
+    def candidate_pairs(self, left: RowsLike, right: RowsLike, max_key_size: int) -> Rows:
         """See ``BlockingEngine.candidate_pairs``."""
-        return self._run(_token_pairs_sql(max_key_size), _key_tables(left, right))
+        return self._run(
+            KEY_JOIN_SQL.format(max_key_size=int(max_key_size)), _key_tables(left, right)
+        )
 
     def record_pairs(
-        self, left: TokenRows, right: TokenRows, close: TokenRows, strong: TokenRows, rare: int
-    ) -> Pairs:
+        self, left: RowsLike, right: RowsLike, close: RowsLike, strong: RowsLike, rare: int
+    ) -> Rows:
         """See ``BlockingEngine.record_pairs``."""
         tables = _token_tables(left, right, close, strong)
         return self._run(RECORD_JOIN_SQL.format(rare=int(rare)), tables)

@@ -23,7 +23,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from wayhome.linkage.engines import BlockingEngine, get_engine
+from wayhome.linkage.engines import BlockingEngine, as_rows, get_engine
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import BIRTH_LEVELS, MISSING, NAME_LEVELS, SEX_LEVELS, FellegiSunter
 from wayhome.linkage.scoring import PairScorer, TokenScores
@@ -35,7 +35,7 @@ from wayhome.names.similarity import (
     TokenFeatures,
     block_keys,
     compare_features,
-    name_features,
+    features_of_tokens,
 )
 from wayhome.names.structure import parse_name
 
@@ -44,7 +44,8 @@ POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
 MAX_POSSIBLE = 5
 MIN_NAME_SCORE = 0.4  # pairs with less name agreement are not even scored
 TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar
-MAX_KEY_SIZE = 2_000  # blocking keys held by more right tokens are too common to use
+MAX_KEY_SIZE = 150  # blocking keys held by more right tokens are too common to use
+KEY_WIDTHS = (3, 4)  # letters per key: where 3-letter keys are too common, 4 take over
 RARE_TOKEN = 100  # a token held by more right records identifies nobody on its own
 STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
 MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
@@ -98,7 +99,7 @@ def features_of(persons: Sequence[Person], workers: int = 1) -> list[NameFeature
     """
     parsed = [parse_name(p.given_name, p.family_name, p.full_name) for p in persons]
     prime_token_keys((t.text for tokens in parsed for t in tokens), workers)
-    return [name_features(p.given_name, p.family_name, p.full_name) for p in persons]
+    return [features_of_tokens(tokens) for tokens in parsed]
 
 
 @dataclass
@@ -122,38 +123,36 @@ class _Vocabulary:
             vocab.records.append(ids)
         return vocab
 
-    def key_rows(self, spellings: int, codes: dict[str, int]) -> list[tuple[int, int]]:
+    def key_rows(self, spellings: int, codes: dict[str, int]) -> np.ndarray:
         """(token id, blocking key) for the engine's token join, keys numbered in ``codes``.
 
-        Numbers, not strings, because the engines take integer columns several times
-        faster than text ones.
+        Numbers, not strings: the engines join integer columns several times faster.
         """
-        return [
-            (n, codes.setdefault(k, len(codes)))
-            for n, t in enumerate(self.tokens)
-            for k in block_keys(t, spellings)
-        ]
+        return as_rows(
+            [
+                (n, codes.setdefault(k, len(codes)))
+                for n, t in enumerate(self.tokens)
+                for width in KEY_WIDTHS
+                for k in block_keys(t, spellings, width)
+            ]
+        )
 
-    def token_rows(self) -> list[tuple[int, int]]:
-        """(record, token id) for the engine's record join."""
-        return [(rec, t) for rec, ids in enumerate(self.records) for t in set(ids)]
+    def token_rows(self) -> np.ndarray:
+        """Distinct (record, token id) for the engine's record join."""
+        return as_rows([(rec, t) for rec, ids in enumerate(self.records) for t in set(ids)])
 
 
-def _alike(
-    pairs: np.ndarray, scores: np.ndarray
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def _alike(pairs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(close, strong) token pairs: each left token's MAX_CLOSE best at TOKEN_FLOOR or
     better, and those of them at STRONG_TOKEN or better."""
     keep = scores >= TOKEN_FLOOR
     pairs, scores = pairs[keep], scores[keep]
     order = np.lexsort((pairs[:, 1], -scores, pairs[:, 0]))  # per left token, best first
     pairs, scores = pairs[order], scores[order]
-    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else []
+    starts = np.flatnonzero(np.r_[len(pairs) > 0, pairs[1:, 0] != pairs[:-1, 0]])
     rank = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.r_[starts, len(pairs)]))
     best = rank < MAX_CLOSE
-    close = pairs[best]
-    strong = close[scores[best] >= STRONG_TOKEN]
-    return [(int(a), int(b)) for a, b in close], [(int(a), int(b)) for a, b in strong]
+    return pairs[best], pairs[best][scores[best] >= STRONG_TOKEN]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,15 +183,11 @@ def candidate_pairs(
     lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
     table = TokenScores(lv.tokens, TokenBank(rv.tokens))
     codes: dict[str, int] = {}
-    token_pairs = np.array(
-        engine.candidate_pairs(lv.key_rows(2, codes), rv.key_rows(8, codes), MAX_KEY_SIZE),
-        dtype=np.int64,
-    ).reshape(-1, 2)
+    token_pairs = engine.candidate_pairs(lv.key_rows(2, codes), rv.key_rows(8, codes), MAX_KEY_SIZE)
     screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR)
     close, strong = _alike(token_pairs, screened)
     say(f"tokens: {len(token_pairs)} token pairs met on keys, {len(close)} close")
-    found = engine.record_pairs(lv.token_rows(), rv.token_rows(), close, strong, RARE_TOKEN)
-    records = np.array(found, dtype=np.int64).reshape(-1, 2)
+    records = engine.record_pairs(lv.token_rows(), rv.token_rows(), close, strong, RARE_TOKEN)
     say(f"blocking ({engine.name}): {len(records)} candidate pairs")
     scorer = PairScorer(left, right, lv.records, rv.records, table)
     names, vectors = scorer.score(records[:, 0], records[:, 1])

@@ -94,23 +94,30 @@ def token_features(token: NameToken) -> TokenFeatures:
 
 def name_features(given: str = "", family: str = "", full: str = "") -> NameFeatures:
     """Precomputed features of a name given as parts or as free text."""
-    tokens = [t for t in parse_name(given, family, full) if t.role != PARTICLE]
-    features = [token_features(t) for t in tokens]
+    return features_of_tokens(parse_name(given, family, full))
+
+
+def features_of_tokens(tokens: Sequence[NameToken]) -> NameFeatures:
+    """Features of a name already parsed by ``parse_name``."""
+    features = [token_features(t) for t in tokens if t.role != PARTICLE]
     return NameFeatures(tuple(f for f in features if f.keys))
 
 
-def block_keys(token: TokenFeatures, spellings: int = 8) -> set[str]:
+def block_keys(token: TokenFeatures, spellings: int = 8, width: int = 3) -> set[str]:
     """Blocking keys of one token: prefix, suffix and consonant-skeleton prefix of its keys.
 
     A typo rarely hits both ends of a token, so a partner shares at least one of them.
+    ``width`` letters per key: wider keys are rarer, for vocabularies where the
+    three-letter ones are held by too many tokens to be of use.
     """
     keys: set[str] = set()
+    tag = "" if width == 3 else str(width)
     for key, *_ in token.keys[:spellings]:
         if key.startswith("~"):
             continue
-        keys.add("p" + key[:3])
-        keys.add("s" + key[-3:])
-        keys.add("c" + consonant_skeleton(key)[:3])
+        keys.add(tag + "p" + key[:width])
+        keys.add(tag + "s" + key[-width:])
+        keys.add(tag + "c" + consonant_skeleton(key)[:width])
     return keys
 
 
