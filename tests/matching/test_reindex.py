@@ -63,6 +63,7 @@ def test_reindex_counts_the_common_keys_searches_skip(
     caseworker: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(selectors, "KEY_CAP", 2)
+    monkeypatch.setattr(selectors, "TOKEN_KEY_CAP", 2)
     for given in ("Fatima", "Khadija", "Maryam"):
         person(caseworker, f"{given} Aliyeva")
     _run("--all")

@@ -78,6 +78,7 @@ def test_a_common_key_is_skipped_and_remembered(
     """With a tiny cap every single-part key of 'Aliyeva' is too common; the compound key
     of both parts still finds the namesake, and the common keys are not read again."""
     monkeypatch.setattr(selectors, "KEY_CAP", 2)
+    monkeypatch.setattr(selectors, "TOKEN_KEY_CAP", 2)
     for given in ("Fatima", "Khadija", "Maryam"):
         person(caseworker, f"{given} Aliyeva")
     aminat = person(caseworker, "Aminat Aliyeva")

@@ -75,7 +75,7 @@ def reindex(
 @transaction.atomic
 def common_keys_recount(agency_id: int | None = None) -> int:
     """Count again which keys are too common to search by (one pass over the index)."""
-    from wayhome.matching.selectors import KEY_CAP
+    from wayhome.matching.selectors import KEY_CAP, TOKEN_KEY_CAP
 
     scope = {} if agency_id is None else {"agency_id": agency_id}
     CommonKey.objects.filter(**scope).delete()
@@ -83,7 +83,7 @@ def common_keys_recount(agency_id: int | None = None) -> int:
         NameKey.objects.filter(**scope)
         .values("agency_id", "key")
         .annotate(persons=Count("id"))
-        .filter(persons__gt=KEY_CAP)
+        .filter(persons__gt=min(KEY_CAP, TOKEN_KEY_CAP))
     )
     rows = CommonKey.objects.bulk_create(CommonKey(**c) for c in counts.iterator())
     return len(rows)

@@ -1,7 +1,7 @@
 """Candidate search: who in the agency's registry may be the person being described.
 
 Keys of the query's names (``keys.query_keys``) are looked up in the agency's blocking
-index: each key reads at most ``KEY_CAP + 1`` rows, a key that fills them is too common
+index: each key reads at most its cap + 1 rows, a key that fills them is too common
 to tell anyone apart and is dropped, and the persons sharing the most remaining keys
 make a shortlist. The shortlist's names come in one query and are scored with the
 linkage Fellegi–Sunter model (the agency's fitted weights, else the shipped ones).
@@ -39,7 +39,8 @@ from wayhome.people.services import NameData
 from wayhome.tracing.models import SoughtPerson, TracingRequest
 from wayhome.tracing.selectors import sought_of
 
-KEY_CAP = 1000  # a key held by more persons of the agency is skipped
+KEY_CAP = 1000  # a compound key (two name parts) held by more persons is skipped
+TOKEN_KEY_CAP = 250  # so is a one-part key held by more: it tells too few apart
 SHORTLIST = 60  # persons sharing the most keys that are scored
 NAME_PARTS = ("given", "patronymic", "family", "full")
 
@@ -111,7 +112,7 @@ class ChildMatch:
 # Keys too common to search by, per agency, with until when that is believed: those the
 # last reindex counted (CommonKey, loaded once an hour), and those a search found filling
 # its cap since. A common family name does not become rare again, and skipping it saves
-# reading KEY_CAP + 1 index rows on every search.
+# reading its cap's worth of index rows on every search.
 _COMMON: dict[int, dict[str, float]] = defaultdict(dict)
 _COUNTED_LOADED: dict[int, float] = {}
 COMMON_TTL = 3600.0
@@ -120,11 +121,16 @@ COMMON_TTL = 3600.0
 def _known_common(agency_id: int, keys: Sequence[str]) -> set[str]:
     now = time.monotonic()
     if _COUNTED_LOADED.get(agency_id, 0.0) <= now:
-        counted = CommonKey.objects.filter(agency_id=agency_id, persons__gt=KEY_CAP)
-        _remember_common(agency_id, counted.values_list("key", flat=True))
+        counted = CommonKey.objects.filter(agency_id=agency_id).values_list("key", "persons")
+        _remember_common(agency_id, [k for k, n in counted if n > cap_of(k)])
         _COUNTED_LOADED[agency_id] = now + COMMON_TTL
     seen = _COMMON[agency_id]
     return {k for k in keys if seen.get(k, 0.0) > now}
+
+
+def cap_of(key: str) -> int:
+    """How many persons may hold a key for it to be worth searching by."""
+    return KEY_CAP if key.startswith("=") else TOKEN_KEY_CAP
 
 
 def _remember_common(agency_id: int, keys: Iterable[str]) -> None:
@@ -138,7 +144,7 @@ def _usable_shortlist(
     """Person ids sharing the most rare-enough keys, best first (a compound key, which
     covers two name parts, counts twice; then the nearest birth year).
 
-    One statement, each key an index range scan of at most KEY_CAP + 1 rows; the same
+    One statement, each key an index range scan of at most its cap + 1 rows; the same
     SQL on SQLite and PostgreSQL. Keys that fill their cap are remembered as common.
     """
     keys = [k for k in keys if k not in _known_common(agency_id, keys)]
@@ -147,28 +153,28 @@ def _usable_shortlist(
     table = connection.ops.quote_name(NameKey._meta.db_table)
     persons = connection.ops.quote_name(Person._meta.db_table)
     branch = (
-        f"SELECT * FROM (SELECT %s AS k, person_id FROM {table} "  # noqa: S608
+        f"SELECT * FROM (SELECT %s AS k, %s AS cap, person_id FROM {table} "  # noqa: S608
         "WHERE agency_id = %s AND key = %s LIMIT %s) AS b{n}"
     )
     hits = " UNION ALL ".join(branch.format(n=n) for n in range(len(keys)))
     params: list[str | int] = []
     for key in keys:
-        params += [key, agency_id, key, KEY_CAP + 1]
+        params += [key, cap_of(key), agency_id, key, cap_of(key) + 1]
     nearest = "ABS(COALESCE(p.birth_year, 0) - %s)" if birth_year else "0"
     sql = (
         f"WITH hits AS ({hits}), "  # noqa: S608
-        "sizes AS (SELECT k, COUNT(*) AS n FROM hits GROUP BY k), "
+        "sizes AS (SELECT k, MAX(cap) AS cap, COUNT(*) AS n FROM hits GROUP BY k), "
         "ranked AS (SELECT person_id, SUM(CASE WHEN substr(hits.k, 1, 1) = '=' THEN 2 ELSE 1 END)"
-        " AS shared FROM hits JOIN sizes ON hits.k = sizes.k WHERE sizes.n <= %s"
+        " AS shared FROM hits JOIN sizes ON hits.k = sizes.k WHERE sizes.n <= sizes.cap"
         " GROUP BY person_id), "
         f"best AS (SELECT r.person_id, r.shared, {nearest} AS apart FROM ranked r "
         f"JOIN {persons} p ON p.id = r.person_id "
         f"ORDER BY r.shared DESC, apart, r.person_id LIMIT %s) "
-        "SELECT k, NULL, NULL, NULL FROM sizes WHERE n > %s "
+        "SELECT k, NULL, NULL, NULL FROM sizes WHERE n > cap "
         "UNION ALL SELECT NULL, person_id, shared, apart FROM best"
     )
     limit = SHORTLIST + len(exclude)
-    tail = [KEY_CAP, *([birth_year] if birth_year else []), limit, KEY_CAP]
+    tail = [*([birth_year] if birth_year else []), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *tail])
         rows = cursor.fetchall()
@@ -241,11 +247,16 @@ def _score(
 
 
 def score_persons(
-    query: Described, persons: Sequence[Person], model: FellegiSunter, limit: int
+    query: Described,
+    persons: Sequence[Person],
+    model: FellegiSunter,
+    limit: int,
+    theirs: dict[int, list[tuple[str, NameFeatures]]] | None = None,
 ) -> list[Candidate]:
-    """The best ``limit`` candidates among ``persons`` (names loaded in one query), each
-    explained: the name alignment and every field's agreement."""
-    theirs = names_of([p.pk for p in persons])
+    """The best ``limit`` candidates among ``persons`` (their names loaded in one query
+    unless given), each explained: the name alignment and every field's agreement."""
+    if theirs is None:
+        theirs = names_of([p.pk for p in persons])
     scored = [s for p in persons if (s := _score(query, p, theirs[p.pk], model)) is not None]
     scored.sort(key=lambda s: (-s.candidate.score, -s.candidate.weight, s.candidate.person.pk))
     best = scored[:limit]
@@ -255,15 +266,27 @@ def score_persons(
     return [s.candidate for s in best]
 
 
-def _shortlisted(user: User, query: Described, exclude: Collection[Person | int]) -> list[Person]:
-    """The visible persons sharing the most usable keys with the query."""
+def _shortlist_ids(user: User, query: Described, exclude: Collection[Person | int]) -> list[int]:
+    """Ids of the persons sharing the most usable keys with the query (not yet scoped)."""
     assert user.agency_key is not None  # noqa: S101  (checked by the callers)
     keys = sorted(query_keys(query.names))
     if not keys:
         return []
     excluded = {p.pk if isinstance(p, Person) else p for p in exclude}
-    ids = _usable_shortlist(user.agency_key, keys, excluded, query.birth_year)
-    return list(persons_visible_to(user).filter(pk__in=ids).select_related("current_facility"))
+    return _usable_shortlist(user.agency_key, keys, excluded, query.birth_year)
+
+
+def _visible(user: User, ids: Collection[int]) -> dict[int, Person]:
+    """The persons among ``ids`` the user may see (the agency's, not merged away)."""
+    rows = persons_visible_to(user).filter(pk__in=ids).select_related("current_facility")
+    return {p.pk: p for p in rows}
+
+
+def _shortlisted(user: User, query: Described, exclude: Collection[Person | int]) -> list[Person]:
+    """The visible persons sharing the most usable keys with the query, best first."""
+    ids = _shortlist_ids(user, query, exclude)
+    visible = _visible(user, ids)
+    return [visible[i] for i in ids if i in visible]
 
 
 def _may_search(user: User) -> bool:
@@ -408,16 +431,15 @@ def _child_matches(
 
 
 def _with_family(
-    agency_id: int,
     candidates: list[Candidate],
     sought_children: Sequence[tuple[Person, Described]],
+    children: dict[int, list[Person]],
+    names: dict[int, list[tuple[str, NameFeatures]]],
     model: FellegiSunter,
 ) -> None:
     """Show each candidate's registered children; when the request seeks children, each
     child of the candidate who matches a sought child adds its own evidence (its match
     weight) to the candidate's, so a mother whose children also match ranks higher."""
-    children = _registered_children(agency_id, [c.person.pk for c in candidates])
-    names = names_of([p.pk for kids in children.values() for p in kids])
     for c in candidates:
         c.children = children.get(c.person.pk, [])
         if sought_children and c.children:
@@ -426,30 +448,51 @@ def _with_family(
             c.score = probability(model, c.weight)
 
 
+def _described_person(person: Person, names: list[tuple[str, NameFeatures]]) -> Described:
+    """A registered person as a query, from names already loaded."""
+    usable = [(t, f) for t, f in names if f.tokens]
+    return Described(
+        tuple(f for _, f in usable), tuple(t for t, _ in usable), person.sex, person.birth
+    )
+
+
 def request_candidates(
     user: User, request: TracingRequest, *, limit: int = 5
 ) -> list[SoughtCandidates]:
     """For each person a request seeks, who in the registry may be them (never one of
-    the request's own sought persons), with their families, ranked."""
+    the request's own sought persons), with their families, ranked.
+
+    A query per sought person finds its shortlist; persons, names, children and the
+    children's names of all the shortlists then come in one query each.
+    """
     links = list(sought_of(request))
     if not _may_search(user) or not links:
         return []
     assert user.agency_key is not None  # noqa: S101  (checked by _may_search)
     persons = [link.person for link in links]
     model = model_for(user.agency_key)
-    queries = {p.pk: described(name_data_of(p), p.sex, p.birth) for p in persons}
+    own = names_of([p.pk for p in persons])
+    queries = {p.pk: _described_person(p, own[p.pk]) for p in persons}
+    ids = {p.pk: _shortlist_ids(user, queries[p.pk], persons) for p in persons}
+    visible = _visible(user, {i for found in ids.values() for i in found})
+    theirs = names_of(list(visible))
+    pools = {
+        pk: score_persons(
+            queries[pk], [visible[i] for i in found if i in visible], model,
+            limit * FAMILY_POOL, theirs,
+        )
+        for pk, found in ids.items()
+    }  # fmt: skip
+    children = _registered_children(
+        user.agency_key, {c.person.pk for p in pools.values() for c in p}
+    )
+    child_names = names_of([k.pk for kids in children.values() for k in kids])
     kids_of = _sought_children(persons)
     out = []
     for link in links:
-        p = link.person
-        pool = score_persons(
-            queries[p.pk],
-            _shortlisted(user, queries[p.pk], [q.pk for q in persons]),
-            model,
-            limit * FAMILY_POOL,
-        )
-        kids = [(k, queries[k.pk]) for k in kids_of.get(p.pk, [])]
-        _with_family(user.agency_key, pool, kids, model)
+        pool = pools[link.person.pk]
+        kids = [(k, queries[k.pk]) for k in kids_of.get(link.person.pk, [])]
+        _with_family(pool, kids, children, child_names, model)
         pool.sort(key=lambda c: (-c.score, -c.weight, c.person.pk))
         out.append(SoughtCandidates(link, [k for k, _ in kids], pool[:limit]))
     return out
