@@ -42,6 +42,7 @@ from wayhome.tracing.selectors import sought_of
 KEY_CAP = 1000  # a compound key (two name parts) held by more persons is skipped
 TOKEN_KEY_CAP = 250  # so is a one-part key held by more: it tells too few apart
 SHORTLIST = 60  # persons sharing the most keys that are scored
+REQUEST_SHORTLIST = 30  # per sought person of a request (its page scores them all)
 NAME_PARTS = ("given", "patronymic", "family", "full")
 
 Vector = tuple[int, int, int]
@@ -139,7 +140,11 @@ def _remember_common(agency_id: int, keys: Iterable[str]) -> None:
 
 
 def _usable_shortlist(
-    agency_id: int, keys: Sequence[str], exclude: Collection[int], birth_year: int | None
+    agency_id: int,
+    keys: Sequence[str],
+    exclude: Collection[int],
+    birth_year: int | None,
+    size: int = SHORTLIST,
 ) -> list[int]:
     """Person ids sharing the most rare-enough keys, best first (a compound key, which
     covers two name parts, counts twice; then the nearest birth year).
@@ -173,14 +178,14 @@ def _usable_shortlist(
         "SELECT k, NULL, NULL, NULL FROM sizes WHERE n > cap "
         "UNION ALL SELECT NULL, person_id, shared, apart FROM best"
     )
-    limit = SHORTLIST + len(exclude)
+    limit = size + len(exclude)
     tail = [*([birth_year] if birth_year else []), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *tail])
         rows = cursor.fetchall()
     _remember_common(agency_id, [r[0] for r in rows if r[0] is not None])
     best = sorted((r for r in rows if r[0] is None), key=lambda r: (-r[2], r[3], r[1]))
-    return [r[1] for r in best if r[1] not in exclude][:SHORTLIST]
+    return [r[1] for r in best if r[1] not in exclude][:size]
 
 
 def names_of(ids: Collection[int]) -> dict[int, list[tuple[str, NameFeatures]]]:
@@ -266,14 +271,16 @@ def score_persons(
     return [s.candidate for s in best]
 
 
-def _shortlist_ids(user: User, query: Described, exclude: Collection[Person | int]) -> list[int]:
+def _shortlist_ids(
+    user: User, query: Described, exclude: Collection[Person | int], size: int = SHORTLIST
+) -> list[int]:
     """Ids of the persons sharing the most usable keys with the query (not yet scoped)."""
     assert user.agency_key is not None  # noqa: S101  (checked by the callers)
     keys = sorted(query_keys(query.names))
     if not keys:
         return []
     excluded = {p.pk if isinstance(p, Person) else p for p in exclude}
-    return _usable_shortlist(user.agency_key, keys, excluded, query.birth_year)
+    return _usable_shortlist(user.agency_key, keys, excluded, query.birth_year, size)
 
 
 def _visible(user: User, ids: Collection[int]) -> dict[int, Person]:
@@ -473,7 +480,7 @@ def request_candidates(
     model = model_for(user.agency_key)
     own = names_of([p.pk for p in persons])
     queries = {p.pk: _described_person(p, own[p.pk]) for p in persons}
-    ids = {p.pk: _shortlist_ids(user, queries[p.pk], persons) for p in persons}
+    ids = {p.pk: _shortlist_ids(user, queries[p.pk], persons, REQUEST_SHORTLIST) for p in persons}
     visible = _visible(user, {i for found in ids.values() for i in found})
     theirs = names_of(list(visible))
     pools = {
