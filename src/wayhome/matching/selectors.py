@@ -13,12 +13,14 @@ import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.core.fuzzydate import FuzzyDate
+from wayhome.core.text import detect_script
 from wayhome.linkage.io import Person as ListPerson
 from wayhome.linkage.link import MIN_NAME_SCORE
 from wayhome.linkage.model import FellegiSunter, comparison_vector
@@ -43,9 +45,18 @@ KEY_CAP = 1000  # a compound key (two name parts) held by more persons is skippe
 TOKEN_KEY_CAP = 250  # so is a one-part key held by more: it tells too few apart
 SHORTLIST = 60  # persons sharing the most keys that are scored
 REQUEST_SHORTLIST = 30  # per sought person of a request (its page scores them all)
+BIRTH_POOL = 4  # the shortlist's size times this, by shared keys, is then ordered by birth
 NAME_PARTS = ("given", "patronymic", "family", "full")
 
 Vector = tuple[int, int, int]
+
+
+class Named(NamedTuple):
+    """One name of a person: as shown, as the name core sees it, and its script."""
+
+    text: str
+    features: NameFeatures
+    script: str
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class Described:
     texts: tuple[str, ...]
     sex: str
     birth: FuzzyDate
+    scripts: tuple[str, ...] = ()
 
     @property
     def birth_year(self) -> int | None:
@@ -70,15 +82,24 @@ def described(
     names: Iterable[NameData | str], sex: str = "", birth: FuzzyDate | None = None
 ) -> Described:
     """The query from names as entered (NameData) or as written (str)."""
-    feats: list[NameFeatures] = []
-    texts: list[str] = []
+    named: list[Named] = []
     for n in names:
         data = NameData(full=n) if isinstance(n, str) else n
         f = features_of(data.given, data.patronymic, data.family, data.full)
-        if f.tokens:
-            feats.append(f)
-            texts.append(data.text())
-    return Described(tuple(feats), tuple(texts), sex, birth or FuzzyDate())
+        text = data.text()
+        named.append(Named(text, f, data.script or detect_script(text)))
+    return _described(named, sex, birth or FuzzyDate())
+
+
+def _described(names: Iterable[Named], sex: str, birth: FuzzyDate) -> Described:
+    usable = [n for n in names if n.features.tokens]
+    return Described(
+        tuple(n.features for n in usable),
+        tuple(n.text for n in usable),
+        sex,
+        birth,
+        tuple(n.script for n in usable),
+    )
 
 
 @dataclass
@@ -147,7 +168,8 @@ def _usable_shortlist(
     size: int = SHORTLIST,
 ) -> list[int]:
     """Person ids sharing the most rare-enough keys, best first (a compound key, which
-    covers two name parts, counts twice; then the nearest birth year).
+    covers two name parts, counts twice; then, among the BIRTH_POOL times as many
+    sharing the most, the nearest birth year first).
 
     One statement, each key an index range scan of at most its cap + 1 rows; the same
     SQL on SQLite and PostgreSQL. Keys that fill their cap are remembered as common.
@@ -172,14 +194,15 @@ def _usable_shortlist(
         "ranked AS (SELECT person_id, SUM(CASE WHEN substr(hits.k, 1, 1) = '=' THEN 2 ELSE 1 END)"
         " AS shared FROM hits JOIN sizes ON hits.k = sizes.k WHERE sizes.n <= sizes.cap"
         " GROUP BY person_id), "
-        f"best AS (SELECT r.person_id, r.shared, {nearest} AS apart FROM ranked r "
+        "top AS (SELECT person_id, shared FROM ranked ORDER BY shared DESC LIMIT %s), "
+        f"best AS (SELECT r.person_id, r.shared, {nearest} AS apart FROM top r "
         f"JOIN {persons} p ON p.id = r.person_id "
         f"ORDER BY r.shared DESC, apart, r.person_id LIMIT %s) "
         "SELECT k, NULL, NULL, NULL FROM sizes WHERE n > cap "
         "UNION ALL SELECT NULL, person_id, shared, apart FROM best"
     )
     limit = size + len(exclude)
-    tail = [*([birth_year] if birth_year else []), limit]
+    tail = [limit * BIRTH_POOL, *([birth_year] if birth_year else []), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *tail])
         rows = cursor.fetchall()
@@ -188,28 +211,34 @@ def _usable_shortlist(
     return [r[1] for r in best if r[1] not in exclude][:size]
 
 
-def names_of(ids: Collection[int]) -> dict[int, list[tuple[str, NameFeatures]]]:
+def names_of(ids: Collection[int]) -> dict[int, list[Named]]:
     """Every name of these persons (text and features), in one query, primary first."""
-    out: dict[int, list[tuple[str, NameFeatures]]] = defaultdict(list)
+    out: dict[int, list[Named]] = defaultdict(list)
     rows = (
         PersonName.objects.filter(person_id__in=ids)
         .order_by("person_id", "-is_primary", "id")
-        .values_list("person_id", *NAME_PARTS)
+        .values_list("person_id", "script", *NAME_PARTS)
     )
-    for person_id, given, patronymic, family, full in rows:
+    for person_id, script, given, patronymic, family, full in rows:
         text = " ".join(p for p in (given, patronymic, family) if p) or full
-        out[person_id].append((text, features_of(given, patronymic, family, full)))
+        out[person_id].append(Named(text, features_of(given, patronymic, family, full), script))
     return out
 
 
-def _best_names(
-    query: Described, theirs: list[tuple[str, NameFeatures]]
-) -> tuple[float, tuple[float, ...], int, int]:
+def _worth_comparing(mine: str, theirs: str, my_scripts: Collection[str]) -> bool:
+    """A name is compared with the query's names in its own script when the query has
+    one (the same script needs no romanising), else with all of them."""
+    return mine == theirs or theirs not in my_scripts
+
+
+def _best_names(query: Described, theirs: list[Named]) -> tuple[float, tuple[float, ...], int, int]:
     """The best-aligned pair of names: (score, token scores, query index, their index)."""
     best: tuple[float, tuple[float, ...], int, int] = (-1.0, (), 0, 0)
     for i, mine in enumerate(query.names):
-        for j, (_, feats) in enumerate(theirs):
-            s = score_features(mine, feats)
+        for j, other in enumerate(theirs):
+            if not _worth_comparing(query.scripts[i], other.script, query.scripts):
+                continue
+            s = score_features(mine, other.features)
             if s.score > best[0]:
                 best = (s.score, s.token_scores, i, j)
     return best
@@ -229,7 +258,7 @@ class _Scored:
 def _score(
     query: Described,
     person: Person,
-    theirs: list[tuple[str, NameFeatures]],
+    theirs: list[Named],
     model: FellegiSunter,
     floor: float = MIN_NAME_SCORE,
 ) -> _Scored | None:
@@ -246,9 +275,9 @@ def _score(
         score=model.probability(vector),
         weight=model.weight(vector),
         vector=vector,
-        names=[text for text, _ in theirs],
+        names=[n.text for n in theirs],
     )
-    return _Scored(candidate, query.names[i], theirs[j][1])
+    return _Scored(candidate, query.names[i], theirs[j].features)
 
 
 def score_persons(
@@ -256,7 +285,7 @@ def score_persons(
     persons: Sequence[Person],
     model: FellegiSunter,
     limit: int,
-    theirs: dict[int, list[tuple[str, NameFeatures]]] | None = None,
+    theirs: dict[int, list[Named]] | None = None,
 ) -> list[Candidate]:
     """The best ``limit`` candidates among ``persons`` (their names loaded in one query
     unless given), each explained: the name alignment and every field's agreement."""
@@ -413,7 +442,7 @@ def _registered_children(agency_id: int, parents: Collection[int]) -> dict[int, 
 def _child_matches(
     sought: Sequence[tuple[Person, Described]],
     theirs: Sequence[Person],
-    names: dict[int, list[tuple[str, NameFeatures]]],
+    names: dict[int, list[Named]],
     model: FellegiSunter,
 ) -> list[ChildMatch]:
     """Each sought child paired with the registered child that fits best, if any fits
@@ -441,7 +470,7 @@ def _with_family(
     candidates: list[Candidate],
     sought_children: Sequence[tuple[Person, Described]],
     children: dict[int, list[Person]],
-    names: dict[int, list[tuple[str, NameFeatures]]],
+    names: dict[int, list[Named]],
     model: FellegiSunter,
 ) -> None:
     """Show each candidate's registered children; when the request seeks children, each
@@ -455,12 +484,9 @@ def _with_family(
             c.score = probability(model, c.weight)
 
 
-def _described_person(person: Person, names: list[tuple[str, NameFeatures]]) -> Described:
+def _described_person(person: Person, names: list[Named]) -> Described:
     """A registered person as a query, from names already loaded."""
-    usable = [(t, f) for t, f in names if f.tokens]
-    return Described(
-        tuple(f for _, f in usable), tuple(t for t, _ in usable), person.sex, person.birth
-    )
+    return _described(names, person.sex, person.birth)
 
 
 def request_candidates(
