@@ -20,8 +20,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_spark_joins_like_duckdb() -> None:
+def test_spark_joins_like_duckdb(request: pytest.FixtureRequest) -> None:
     spark, duckdb = get_engine("spark"), get_engine("duckdb")
+    request.addfinalizer(spark.close)
     for rare in (2, 10):
         args = LEFT_TOKENS, RIGHT_TOKENS, CLOSE, STRONG, rare
         assert spark.record_pairs(*args).tolist() == duckdb.record_pairs(*args).tolist()

@@ -16,6 +16,7 @@ cluster) is loaded only when asked for, so its start-up never slows the default 
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import defaultdict
 from collections.abc import Sequence
@@ -100,11 +101,18 @@ class BlockingEngine(Protocol):
         """
         ...
 
+    def close(self) -> None:
+        """Release what the engine holds (Spark's session and JVM); the others hold nothing."""
+        ...
+
 
 class DuckDBEngine:
     """Both joins in an in-memory DuckDB database over numpy columns (no copies, no server)."""
 
     name = "duckdb"
+
+    def close(self) -> None:
+        """Nothing to release: each join has its own in-memory database."""
 
     def _run(self, sql: str, tables: Tables) -> Rows:
         import duckdb
@@ -136,6 +144,9 @@ class PythonEngine:
     """The same joins with dictionaries: no dependency, fine for small lists and tests."""
 
     name = "python"
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def candidate_pairs(self, left: RowsLike, right: RowsLike, max_key_size: int) -> Rows:
         """See ``BlockingEngine.candidate_pairs``."""
@@ -192,6 +203,8 @@ class SparkEngine:
 
     def _spark(self) -> Any:
         if self._session is None:
+            # py4j logs its shutdown at INFO, into streams that may be closed by then.
+            logging.getLogger("py4j").setLevel(logging.WARNING)
             try:
                 from pyspark.sql import SparkSession
             except ImportError as exc:
@@ -205,6 +218,12 @@ class SparkEngine:
             )
             self._session.sparkContext.setLogLevel("ERROR")
         return self._session
+
+    def close(self) -> None:
+        """Stop the Spark session (and the local JVM with it)."""
+        if self._session is not None:
+            self._session.stop()
+            self._session = None
 
     def _run(self, sql: str, tables: Tables) -> Rows:
         spark = self._spark()

@@ -243,7 +243,10 @@ def link(
     cores = workers if workers is not None else len(os.sched_getaffinity(0))
     lf, rf = features_of(left, cores), features_of(right, cores)
     say(f"name features of {len(left)} + {len(right)} rows")
-    found = candidate_pairs(left, right, lf, rf, blocker, say)
+    try:
+        found = candidate_pairs(left, right, lf, rf, blocker, say)
+    finally:
+        blocker.close()
     keep = np.flatnonzero(found.names >= MIN_NAME_SCORE)
     li, rj, vectors = found.left[keep], found.right[keep], found.vectors[keep]
     say(f"{len(keep)} pairs with some name agreement")
