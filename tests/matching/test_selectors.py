@@ -129,3 +129,20 @@ def test_request_candidates_stay_in_the_agency(caseworker: User, other_agency_us
     groups = request_candidates(caseworker, request)
     assert len(groups) == 2
     assert all(g.candidates == [] for g in groups)
+
+
+def test_a_pair_is_explained_whatever_its_agreement(
+    caseworker: User, other_agency_user: User
+) -> None:
+    a = person(caseworker, "Aminat Aliyeva", born=1990)
+    b = person(caseworker, "Аминат Алиева", born=1990)
+    far = person(caseworker, "Rustam Eldarov", sex=Sex.MALE, born=1960)
+    theirs = person(other_agency_user, "Аминат Алиева", born=1990)
+    close = selectors.pair_explained(caseworker, a, b)
+    apart = selectors.pair_explained(caseworker, a, far)
+    assert close is not None
+    assert apart is not None
+    assert close.score > 0.9 > 0.01 > apart.score
+    assert [f.direction for f in apart.fields] == ["against", "against", "against"]
+    assert selectors.pair_explained(caseworker, a, theirs) is None
+    assert selectors.pair_explained(other_agency_user, a, b) is None

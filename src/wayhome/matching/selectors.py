@@ -293,11 +293,14 @@ def score_persons(
         theirs = names_of([p.pk for p in persons])
     scored = [s for p in persons if (s := _score(query, p, theirs[p.pk], model)) is not None]
     scored.sort(key=lambda s: (-s.candidate.score, -s.candidate.weight, s.candidate.person.pk))
-    best = scored[:limit]
-    for s in best:
-        s.candidate.alignment = compare_features(s.mine, s.theirs).explain()
-        s.candidate.fields = agreements(model, s.candidate.vector)
-    return [s.candidate for s in best]
+    return [_explained(s, model) for s in scored[:limit]]
+
+
+def _explained(scored: _Scored, model: FellegiSunter) -> Candidate:
+    """The candidate with its name alignment and every field's agreement filled in."""
+    scored.candidate.alignment = compare_features(scored.mine, scored.theirs).explain()
+    scored.candidate.fields = agreements(model, scored.candidate.vector)
+    return scored.candidate
 
 
 def _shortlist_ids(
@@ -366,6 +369,22 @@ def candidates_for_person(
         exclude={person.pk, *(p.pk if isinstance(p, Person) else p for p in exclude)},
         limit=limit,
     )
+
+
+def pair_explained(user: User, person: Person, other: Person) -> Candidate | None:
+    """``other`` scored and explained as a candidate for ``person`` whatever their names'
+    agreement (the side-by-side view of a possible match); None when the user may not
+    see both, or either has no usable name."""
+    if not _may_search(user):
+        return None
+    visible = _visible(user, {person.pk, other.pk})
+    if person.pk not in visible or other.pk not in visible:
+        return None
+    names = names_of([person.pk, other.pk])
+    query = _described_person(person, names[person.pk])
+    model = model_for(user.agency_key)
+    scored = _score(query, visible[other.pk], names[other.pk], model, 0.0)
+    return None if scored is None else _explained(scored, model)
 
 
 def comparison_vectors(

@@ -27,13 +27,16 @@ class Command(BaseCommand):
         fit.add_argument(
             "--lists", default="../shared/data/linkage-dev/ru", help="folder of left/right.csv"
         )
+        fit.add_argument("--out", default="", help="where to write (default: the shipped file)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "fit-default":
+            from wayhome.matching.scoring import DEFAULT_MODEL_PATH
             from wayhome.matching.weights import fit_default, write_default
 
-            write_default(fit_default(Path(opts["lists"])))
-            self.stdout.write("default weights written")
+            out = Path(opts["out"]) if opts["out"] else DEFAULT_MODEL_PATH
+            write_default(fit_default(Path(opts["lists"])), out)
+            self.stdout.write(f"default weights written to {out}")
             return
         self._reindex(opts)
 
