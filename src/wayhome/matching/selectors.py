@@ -67,7 +67,7 @@ class Described:
     texts: tuple[str, ...]
     sex: str
     birth: FuzzyDate
-    scripts: tuple[str, ...] = ()
+    scripts: tuple[str, ...]
 
     @property
     def birth_year(self) -> int | None:
