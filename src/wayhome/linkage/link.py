@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -49,6 +49,7 @@ KEY_WIDTHS = (3, 4)  # letters per key: where 3-letter keys are too common, 4 ta
 RARE_TOKEN = 100  # a token held by more right records identifies nobody on its own
 STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
 MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
+MAX_STRONG = 30  # of which may pair records on their own
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
@@ -144,25 +145,15 @@ class _Vocabulary:
 
 def _alike(pairs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(close, strong) token pairs: each left token's MAX_CLOSE best at TOKEN_FLOOR or
-    better, and those of them at STRONG_TOKEN or better."""
+    better, and its MAX_STRONG best at STRONG_TOKEN or better."""
     keep = scores >= TOKEN_FLOOR
     pairs, scores = pairs[keep], scores[keep]
     order = np.lexsort((pairs[:, 1], -scores, pairs[:, 0]))  # per left token, best first
     pairs, scores = pairs[order], scores[order]
     starts = np.flatnonzero(np.r_[len(pairs) > 0, pairs[1:, 0] != pairs[:-1, 0]])
     rank = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.r_[starts, len(pairs)]))
-    best = rank < MAX_CLOSE
-    return pairs[best], pairs[best][scores[best] >= STRONG_TOKEN]
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidates:
-    """Candidate record pairs with their name scores and comparison vectors."""
-
-    left: np.ndarray
-    right: np.ndarray
-    names: np.ndarray
-    vectors: np.ndarray
+    strong = (rank < MAX_STRONG) & (scores >= STRONG_TOKEN)
+    return pairs[rank < MAX_CLOSE], pairs[strong]
 
 
 def candidate_pairs(
@@ -172,8 +163,9 @@ def candidate_pairs(
     rf: Sequence[NameFeatures],
     engine: BlockingEngine,
     say: Progress,
-) -> _Candidates:
-    """Record pairs holding close tokens, scored.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(left, right, comparison vector) of record pairs holding alike tokens, sorted by
+    left record, those with less name agreement than MIN_NAME_SCORE left out.
 
     The engine joins token blocking keys; the bank screens each left token against the
     right tokens it met (only scores at TOKEN_FLOOR or more are exact: the fast path);
@@ -190,11 +182,10 @@ def candidate_pairs(
     records = engine.record_pairs(lv.token_rows(), rv.token_rows(), close, strong, RARE_TOKEN)
     say(f"blocking ({engine.name}): {len(records)} candidate pairs")
     scorer = PairScorer(left, right, lv.records, rv.records, table)
-    names, vectors = scorer.score(records[:, 0], records[:, 1])
-    return _Candidates(records[:, 0], records[:, 1], names, vectors)
+    return scorer.kept(records[:, 0], records[:, 1], MIN_NAME_SCORE)
 
 
-def _decide(pairs: list[tuple[float, int]]) -> list[tuple[float, int, str]]:
+def _decide(pairs: list[tuple[float, int]], hidden: float = 0.0) -> list[tuple[float, int, str]]:
     """Decisions for one left row's candidates (pair probability, candidate index).
 
     A left row has at most one partner, so the pairs compete: each pair's probability
@@ -202,11 +193,11 @@ def _decide(pairs: list[tuple[float, int]]) -> list[tuple[float, int, str]]:
     not another candidate nor nobody, is the partner. ``match`` needs that chance to be
     the more likely outcome (MATCH_PROBABILITY). ``possible`` rows are the next best that
     either keep some of that chance or are likely on their own evidence (a duplicate in
-    the right list, say).
+    the right list, say). ``hidden``: the summed odds of the row's pairs not listed.
     """
     clipped = [(min(p, 1 - 1e-12), n) for p, n in pairs]
     odds = [(p / (1 - p), p, n) for p, n in clipped]
-    total = 1.0 + sum(o for o, _, _ in odds)
+    total = 1.0 + hidden + sum(o for o, _, _ in odds)
     ranked = sorted(((o / total, p, n) for o, p, n in odds), reverse=True)
     decided: list[tuple[float, int, str]] = []
     for rank, (share, p, n) in enumerate(ranked):
@@ -244,19 +235,16 @@ def link(
     lf, rf = features_of(left, cores), features_of(right, cores)
     say(f"name features of {len(left)} + {len(right)} rows")
     try:
-        found = candidate_pairs(left, right, lf, rf, blocker, say)
+        li, rj, vectors = candidate_pairs(left, right, lf, rf, blocker, say)
     finally:
         blocker.close()
-    keep = np.flatnonzero(found.names >= MIN_NAME_SCORE)
-    li, rj, vectors = found.left[keep], found.right[keep], found.vectors[keep]
-    say(f"{len(keep)} pairs with some name agreement")
+    say(f"{len(li)} pairs with some name agreement")
     model, probabilities = _fit(left, right, li, rj, vectors, confirmed)
     say("model:\n" + model.describe())
     result: list[ScoredPair] = []
-    bounds: list[int] = np.flatnonzero(np.r_[True, li[1:] != li[:-1], True]).tolist()
-    for start, end in pairwise(bounds if len(li) else []):
-        row = list(zip(probabilities[start:end].tolist(), range(start, end), strict=True))
-        for p, n, decision in _decide(row):
+    for rows, hidden in _rows(li, probabilities):
+        row = [(float(probabilities[n]), int(n)) for n in rows]
+        for p, n, decision in _decide(row, hidden):
             i, j = int(li[n]), int(rj[n])
             explained = compare_features(lf[i], rf[j])
             vector = (int(vectors[n, 0]), int(vectors[n, 1]), int(vectors[n, 2]))
@@ -264,6 +252,32 @@ def link(
     matches = sum(r.decision == "match" for r in result)
     say(f"done: {matches} matches, {len(result) - matches} possible")
     return result, model
+
+
+def _odds(probabilities: np.ndarray) -> np.ndarray:
+    """Odds of probabilities clipped below 1, as ``_decide`` computes them."""
+    clipped = np.minimum(probabilities, 1 - 1e-12)
+    odds: np.ndarray = clipped / (1 - clipped)
+    return odds
+
+
+def _rows(li: np.ndarray, probabilities: np.ndarray) -> Iterator[tuple[np.ndarray, float]]:
+    """Per left record: its pairs that could be shown, and the odds of the others.
+
+    A pair whose odds are below POSSIBLE_PROBABILITY can be neither ``match`` nor
+    ``possible`` whatever its rivals (its share of the row's chance is smaller still), so
+    only its odds are passed on, summed: the decisions are those on the whole row.
+    """
+    if not len(li):
+        return
+    odds = _odds(probabilities)
+    visible = odds >= POSSIBLE_PROBABILITY
+    bounds = np.flatnonzero(np.r_[True, li[1:] != li[:-1], True])
+    hidden_odds = np.add.reduceat(np.where(visible, 0.0, odds), bounds[:-1])
+    for (start, end), hidden in zip(pairwise(bounds.tolist()), hidden_odds.tolist(), strict=True):
+        shown = start + np.flatnonzero(visible[start:end])
+        if len(shown):
+            yield shown, hidden
 
 
 def _fit(
@@ -278,14 +292,15 @@ def _fit(
     distinct, inverse, counts = np.unique(
         vectors.reshape(-1, 3), axis=0, return_inverse=True, return_counts=True
     )
+    inverse = inverse.reshape(-1)
     keys = [(int(a), int(b), int(c)) for a, b, c in distinct]
     fixed: dict[tuple[int, int, int], int] = {}
     if confirmed:
         wanted = set(confirmed)
         for n, (i, j) in enumerate(zip(li.tolist(), rj.tolist(), strict=True)):
             if (left[i].id, right[j].id) in wanted:
-                key = keys[int(inverse.reshape(-1)[n])]
+                key = keys[int(inverse[n])]
                 fixed[key] = fixed.get(key, 0) + 1
     model = FellegiSunter().fit_counts(dict(zip(keys, counts.tolist(), strict=True)), fixed)
     per_vector = np.array([model.probability(k) for k in keys], dtype=np.float64)
-    return model, per_vector[inverse.reshape(-1)] if len(keys) else np.zeros(0)
+    return model, per_vector[inverse] if len(keys) else np.zeros(0)

@@ -48,6 +48,11 @@ class TokenScores:
         found: np.ndarray = self.values[self._positions(codes)]
         return found
 
+    def forget(self) -> None:
+        """Drop the kept scores (between chunks of a long run, to bound memory)."""
+        self.codes = np.zeros(0, dtype=np.int64)
+        self.values = np.zeros(0, dtype=np.float64)
+
     def screen(self, lt: np.ndarray, rt: np.ndarray, floor: float) -> np.ndarray:
         """Scores of distinct token pairs, exact where ``floor`` or more, else just below.
 
@@ -158,14 +163,33 @@ class PairScorer:
 
     def score(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Name scores [P] and comparison vectors [P, 3] of the pairs (i[k], j[k])."""
-        names = np.zeros(len(i), dtype=np.float64)
         vectors = np.zeros((len(i), 3), dtype=np.int64)
-        for start in range(0, len(i), CHUNK):
-            part = slice(start, start + CHUNK)
-            names[part], vectors[part, 0] = self._names(i[part], j[part])
+        names, vectors[:, 0] = self._names(i, j)
         vectors[:, 1] = birth_levels(self.lb[i], self.rb[j])
         vectors[:, 2] = sex_levels(self.ls[i], self.rs[j])
         return names, vectors
+
+    def kept(
+        self, i: np.ndarray, j: np.ndarray, min_name: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(left, right, vectors) of the pairs whose name score is ``min_name`` or more.
+
+        Scored CHUNK pairs at a time, each chunk with a fresh token table, and kept in
+        small types (int32 indexes, int8 levels): tens of millions of candidates fit in
+        a few hundred megabytes.
+        """
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for start in range(0, len(i), CHUNK):
+            ci, cj = i[start : start + CHUNK], j[start : start + CHUNK]
+            names, vectors = self.score(ci, cj)
+            keep = names >= min_name
+            parts.append((ci[keep].astype(np.int32), cj[keep].astype(np.int32),
+                          vectors[keep].astype(np.int8)))  # fmt: skip
+            self.table.forget()
+        if not parts:
+            return (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros((0, 3), np.int8))
+        li, rj, vectors = (np.concatenate(column) for column in zip(*parts, strict=True))
+        return li, rj, vectors
 
     def _names(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lt, rt = self.lt[i], self.rt[j]
