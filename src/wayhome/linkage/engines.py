@@ -106,6 +106,9 @@ class BlockingEngine(Protocol):
         ...
 
 
+DUCKDB_MEMORY = "1GB"  # beyond this DuckDB spills joins to disk rather than grow
+
+
 class DuckDBEngine:
     """Both joins in an in-memory DuckDB database over numpy columns (no copies, no server)."""
 
@@ -119,8 +122,12 @@ class DuckDBEngine:
 
         con = duckdb.connect(":memory:")
         try:
+            con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
             for table, (a, b, rows) in tables.items():
-                con.register(table, {a: rows[:, 0], b: rows[:, 1]})
+                # Copied into real tables: DuckDB then has the statistics to order joins.
+                con.register("columns", {a: rows[:, 0], b: rows[:, 1]})
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM columns")
+                con.unregister("columns")
             found = con.execute(sql).fetchnumpy()
         finally:
             con.close()
