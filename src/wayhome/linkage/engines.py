@@ -126,7 +126,7 @@ class DuckDBEngine:
             for table, (a, b, rows) in tables.items():
                 # Copied into real tables: DuckDB then has the statistics to order joins.
                 con.register("columns", {a: rows[:, 0], b: rows[:, 1]})
-                con.execute(f"CREATE TABLE {table} AS SELECT * FROM columns")
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM columns")  # noqa: S608 - our names
                 con.unregister("columns")
             found = con.execute(sql).fetchnumpy()
         finally:
