@@ -133,8 +133,7 @@ class _Vocabulary:
             [
                 (n, codes.setdefault(k, len(codes)))
                 for n, t in enumerate(self.tokens)
-                for width in KEY_WIDTHS
-                for k in block_keys(t, spellings, width)
+                for k in block_keys(t, spellings, KEY_WIDTHS)
             ]
         )
 

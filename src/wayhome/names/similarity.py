@@ -103,21 +103,24 @@ def features_of_tokens(tokens: Sequence[NameToken]) -> NameFeatures:
     return NameFeatures(tuple(f for f in features if f.keys))
 
 
-def block_keys(token: TokenFeatures, spellings: int = 8, width: int = 3) -> set[str]:
+def block_keys(
+    token: TokenFeatures, spellings: int = 8, widths: tuple[int, ...] = (3,)
+) -> set[str]:
     """Blocking keys of one token: prefix, suffix and consonant-skeleton prefix of its keys.
 
     A typo rarely hits both ends of a token, so a partner shares at least one of them.
-    ``width`` letters per key: wider keys are rarer, for vocabularies where the
+    ``widths``: letters per key; wider keys are rarer, for vocabularies where the
     three-letter ones are held by too many tokens to be of use.
     """
     keys: set[str] = set()
-    tag = "" if width == 3 else str(width)
     for key, *_ in token.keys[:spellings]:
         if key.startswith("~"):
             continue
-        keys.add(tag + "p" + key[:width])
-        keys.add(tag + "s" + key[-width:])
-        keys.add(tag + "c" + consonant_skeleton(key)[:width])
+        skeleton = consonant_skeleton(key)
+        for width in widths:
+            tag = "" if width == 3 else str(width)
+            keys.update((tag + "p" + key[:width], tag + "s" + key[-width:],
+                         tag + "c" + skeleton[:width]))  # fmt: skip
     return keys
 
 
