@@ -17,6 +17,7 @@ from wayhome.accounts.models import User
 from wayhome.people.models import Person, PrecisionChoice, Sex, Status
 from wayhome.people.selectors import persons_visible_to
 from wayhome.places.models import Country, Facility, Region
+from wayhome.protection.models import ConsentEvent
 from wayhome.tracing import selectors
 from wayhome.tracing.models import InformationReport, Inquirer, TracingRequest
 from wayhome.tracing.services import (
@@ -230,6 +231,16 @@ class InquirerForm(forms.Form):
         label=_("Preferred language"), choices=Inquirer._meta.get_field("language").choices or []
     )
     consent_contact = forms.BooleanField(label=_("Consents to be contacted"), required=False)
+    consent_method = forms.ChoiceField(
+        label=_("How consent was given or withdrawn"),
+        choices=ConsentEvent.Method.choices,
+        initial=ConsentEvent.Method.PHONE,
+        required=False,
+        help_text=_("Changes to consent are kept in the person's consent history."),
+    )
+
+    def clean_consent_method(self) -> str:
+        return str(self.cleaned_data.get("consent_method") or ConsentEvent.Method.OTHER)
 
     def __init__(self, *args: Any, optional: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "inq")
@@ -245,7 +256,8 @@ class InquirerForm(forms.Form):
 
     @staticmethod
     def initial_for(inquirer: Inquirer) -> dict[str, Any]:
-        return {k: getattr(inquirer, k) for k in InquirerData.__dataclass_fields__}
+        fields = set(InquirerData.__dataclass_fields__) - {"consent_method"}
+        return {k: getattr(inquirer, k) for k in fields}
 
 
 class RequestForm(forms.Form):
@@ -253,6 +265,16 @@ class RequestForm(forms.Form):
     consent_share = forms.BooleanField(
         label=_("Consents to sharing with authorities and partners"), required=False
     )
+    consent_method = forms.ChoiceField(
+        label=_("How consent to share was given or withdrawn"),
+        choices=ConsentEvent.Method.choices,
+        initial=ConsentEvent.Method.PHONE,
+        required=False,
+    )
+
+    def clean_consent_method(self) -> str:
+        return str(self.cleaned_data.get("consent_method") or ConsentEvent.Method.OTHER)
+
     last_known = forms.CharField(
         label=_("What was last known"), widget=forms.Textarea, required=False
     )
@@ -298,7 +320,8 @@ class RequestForm(forms.Form):
 
     @staticmethod
     def initial_for(request: TracingRequest, links: Iterable[Any]) -> dict[str, Any]:
-        initial: dict[str, Any] = {k: getattr(request, k) for k in RequestData.__dataclass_fields__}
+        fields = set(RequestData.__dataclass_fields__) - {"consent_method"}
+        initial: dict[str, Any] = {k: getattr(request, k) for k in fields}
         initial["sought"] = [str(link.person.uuid) for link in links]
         return initial
 

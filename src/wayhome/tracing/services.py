@@ -403,13 +403,39 @@ class InquirerData:
     region: Region | None = None
     language: str = "ru"
     consent_contact: bool = False
+    # How the inquirer gave or withdrew consent, for the consent history.
+    consent_method: str = "other"
 
 
 def _apply_inquirer(inquirer: Inquirer, data: InquirerData) -> None:
     if not data.name.strip():
         raise ValidationError({"name": _("The inquirer needs a name.")})
     for key, value in shallow(data).items():
-        setattr(inquirer, key, value.strip() if isinstance(value, str) else value)
+        if key != "consent_method":
+            setattr(inquirer, key, value.strip() if isinstance(value, str) else value)
+
+
+def _standing(inquirer: Inquirer, scope: str) -> bool:
+    from wayhome.protection.selectors import current_consent
+
+    return current_consent(scope, inquirer=inquirer) is True
+
+
+def _follow_consent(actor: User, inquirer: Inquirer, scope: str, given: bool, method: str) -> None:
+    """A consent ticked or cleared on a tracing form becomes an event in the consent
+    history (protection), which keeps the flags; the two can then never disagree."""
+    from wayhome.protection.services import consent_record
+
+    if given != _standing(inquirer, scope):
+        consent_record(
+            actor=actor,
+            inquirer=inquirer,
+            scope=scope,
+            given=given,
+            method=method,
+            on=timezone.localdate(),
+            notes=_("Recorded from the tracing request form."),
+        )
 
 
 @transaction.atomic
@@ -417,10 +443,13 @@ def inquirer_create(*, actor: User, data: InquirerData) -> Inquirer:
     """Register a relative who asks for help."""
     inquirer = Inquirer(agency_id=actor.agency_key, created_by=actor)
     _apply_inquirer(inquirer, data)
+    inquirer.consent_contact = False  # set by the consent history just below
     inquirer.save()
     audit_record(
         actor=actor, action=A.CREATE, obj=inquirer, changes=snapshot(inquirer, INQUIRER_FIELDS)
     )
+    _follow_consent(actor, inquirer, "contact", data.consent_contact, data.consent_method)
+    inquirer.refresh_from_db()
     return inquirer
 
 
@@ -428,11 +457,15 @@ def inquirer_create(*, actor: User, data: InquirerData) -> Inquirer:
 def inquirer_update(*, actor: User, inquirer: Inquirer, data: InquirerData) -> Inquirer:
     _check_own(actor, [inquirer], "inquirer")
     before = snapshot(inquirer, INQUIRER_FIELDS)
+    standing = inquirer.consent_contact
     _apply_inquirer(inquirer, data)
+    inquirer.consent_contact = standing  # changed only through the consent history
     inquirer.save()
     changes = diff(before, snapshot(inquirer, INQUIRER_FIELDS))
     if changes:
         audit_record(actor=actor, action=A.UPDATE, obj=inquirer, changes=changes)
+    _follow_consent(actor, inquirer, "contact", data.consent_contact, data.consent_method)
+    inquirer.refresh_from_db()
     return inquirer
 
 
@@ -442,6 +475,7 @@ class RequestData:
 
     received_on: dt.date
     consent_share: bool = False
+    consent_method: str = "other"
     last_known: str = ""
     last_known_place: str = ""
     last_known_date: dt.date | None = None
@@ -477,7 +511,8 @@ def _check_request_data(actor: User, data: RequestData) -> None:
 
 def _apply_request(request: TracingRequest, data: RequestData) -> None:
     for key, value in shallow(data).items():
-        setattr(request, key, value.strip() if isinstance(value, str) else value)
+        if key not in ("consent_share", "consent_method"):  # consent: through its history
+            setattr(request, key, value.strip() if isinstance(value, str) else value)
     if request.last_known_date is None:
         request.last_known_precision = Precision.UNKNOWN.value
     elif request.last_known_precision == Precision.UNKNOWN.value:
@@ -577,8 +612,11 @@ def request_create(
     links = _resolve_sought(actor, sought, new_sought)
     request = TracingRequest(agency_id=actor.agency_key, created_by=actor, inquirer=inquirer)
     _apply_request(request, data)
+    request.consent_share = _standing(inquirer, "share_authorities")
     _save_with_reference(request, actor.agency or Agency.objects.get(pk=actor.agency_key))
     _set_sought(request, links)
+    _follow_consent(actor, inquirer, "share_authorities", data.consent_share, data.consent_method)
+    request.refresh_from_db()
     audit_record(
         actor=actor,
         action=A.CREATE,
@@ -610,6 +648,10 @@ def request_update(
     _apply_request(request, data)
     request.save()
     _set_sought(request, links)
+    _follow_consent(
+        actor, request.inquirer, "share_authorities", data.consent_share, data.consent_method
+    )
+    request.refresh_from_db()
     changes = diff(
         before, {**snapshot(request, REQUEST_FIELDS), "sought": _sought_snapshot(request)}
     )
