@@ -43,13 +43,12 @@ MATCH_PROBABILITY = 0.5  # more likely than not: the Bayes decision
 POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
 MAX_POSSIBLE = 5
 MIN_NAME_SCORE = 0.4  # pairs with less name agreement are not even scored
-TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar
+TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar (two, if common)
 MAX_KEY_SIZE = 150  # blocking keys held by more right tokens are too common to use
 KEY_WIDTHS = (3, 4)  # letters per key: where 3-letter keys are too common, 4 take over
 RARE_TOKEN = 100  # a token held by more right records identifies nobody on its own
 STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
 MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
-MAX_STRONG = 30  # of which may pair records on their own
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
@@ -144,15 +143,15 @@ class _Vocabulary:
 
 def _alike(pairs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(close, strong) token pairs: each left token's MAX_CLOSE best at TOKEN_FLOOR or
-    better, and its MAX_STRONG best at STRONG_TOKEN or better."""
+    better, and those of them at STRONG_TOKEN or better."""
     keep = scores >= TOKEN_FLOOR
     pairs, scores = pairs[keep], scores[keep]
     order = np.lexsort((pairs[:, 1], -scores, pairs[:, 0]))  # per left token, best first
     pairs, scores = pairs[order], scores[order]
     starts = np.flatnonzero(np.r_[len(pairs) > 0, pairs[1:, 0] != pairs[:-1, 0]])
     rank = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.r_[starts, len(pairs)]))
-    strong = (rank < MAX_STRONG) & (scores >= STRONG_TOKEN)
-    return pairs[rank < MAX_CLOSE], pairs[strong]
+    best = rank < MAX_CLOSE
+    return pairs[best], pairs[best & (scores >= STRONG_TOKEN)]
 
 
 def candidate_pairs(
