@@ -33,30 +33,30 @@ SKELETON_PENALTY = 0.06
 _LATIN_ARTICLE = re.compile(r"^(al|el|ul)[-‐ ]", re.IGNORECASE)
 OPTIONS_PER_SEGMENT = 6
 
-# (pattern, replacement, letters of which any match holds one): the letters let a rule
-# be skipped without running its regex, which is most of the time.
+# (pattern, replacement, substrings of which every match holds one): a rule whose
+# substrings are all absent cannot match, and skipping its regex is what makes keys cheap.
 _KEY_RULES = [
-    (re.compile(p), r, frozenset(trigger))
-    for p, r, trigger in (
-        (r"tsch|tch|dsch|dzh|dj", "C", "td"),
-        (r"sch|sh", "S", "h"),
-        (r"ch", "C", "h"),
-        (r"ph", "f", "h"),
-        (r"kh", "H", "h"),
-        (r"gh", "g", "h"),
-        (r"x", "ks", "x"),
-        (r"ck|c(?=[^eiy]|$)|q", "k", "cq"),
-        (r"c", "s", "c"),
-        (r"tz|ts", "z", "t"),
-        (r"[wv]", "f", "wv"),
-        (r"ou|oo", "u", "o"),
-        (r"ee|ie(?=[^aeiou]|$)", "i", "e"),
-        (r"j(?=[aeiou])", "y", "j"),
-        (r"y", "i", "y"),
-        (r"th", "t", "h"),
-        (r"dh", "d", "h"),
-        (r"(.)\1+", r"\1", ""),
-        (r"(?<=[a-zA-Z])h(?=[^aeiou]|$)", "", "h"),
+    (re.compile(p), r, triggers)
+    for p, r, triggers in (
+        (r"tsch|tch|dsch|dzh|dj", "C", ("sch", "tch", "dzh", "dj")),
+        (r"sch|sh", "S", ("sch", "sh")),
+        (r"ch", "C", ("ch",)),
+        (r"ph", "f", ("ph",)),
+        (r"kh", "H", ("kh",)),
+        (r"gh", "g", ("gh",)),
+        (r"x", "ks", ("x",)),
+        (r"ck|c(?=[^eiy]|$)|q", "k", ("c", "q")),
+        (r"c", "s", ("c",)),
+        (r"tz|ts", "z", ("tz", "ts")),
+        (r"[wv]", "f", ("w", "v")),
+        (r"ou|oo", "u", ("ou", "oo")),
+        (r"ee|ie(?=[^aeiou]|$)", "i", ("ee", "ie")),
+        (r"j(?=[aeiou])", "y", ("j",)),
+        (r"y", "i", ("y",)),
+        (r"th", "t", ("th",)),
+        (r"dh", "d", ("dh",)),
+        (r"(.)\1+", r"\1", ()),
+        (r"(?<=[a-zA-Z])h(?=[^aeiou]|$)", "", ("h",)),
     )
 ]
 _VOWELS = re.compile(r"(?<=.)[aeiou]+")
@@ -66,9 +66,14 @@ _VOWELS = re.compile(r"(?<=.)[aeiou]+")
 def latin_key(latin: str) -> str:
     """Sound-alike key of a folded Latin spelling: "Mahomedov" and "Magomedow" stay close."""
     key = latin
-    for pattern, repl, trigger in _KEY_RULES:
-        if not trigger or not trigger.isdisjoint(key):
-            key = pattern.sub(repl, key)
+    for pattern, repl, triggers in _KEY_RULES:
+        for trigger in triggers:
+            if trigger in key:
+                key = pattern.sub(repl, key)
+                break
+        else:
+            if not triggers:
+                key = pattern.sub(repl, key)
     return key.lower()
 
 
