@@ -9,6 +9,7 @@ spelling is then reduced to a *Latin key* that forgets distinctions spellers dis
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing
 import re
 from collections.abc import Iterable
@@ -123,6 +124,7 @@ def _beam(script: str, letters: tuple[str, ...], k: int) -> tuple[tuple[float, s
         return ((0.0, ""),)
     table: dict[str, list[tuple[str, float]]] = _channel().get(script, {})  # type: ignore[assignment]
     pool: dict[str, float] = {}
+    bound = math.inf  # the k-th cheapest cost so far: anything dearer cannot make the beam
     for width in (1, 2):
         if width > len(letters):
             continue
@@ -133,11 +135,19 @@ def _beam(script: str, letters: tuple[str, ...], k: int) -> tuple[tuple[float, s
                 options = [(fallback_spelling(bare(segment)), 6.0)]
             else:
                 continue
+        # Both the beam and the options are cheapest first, so the loops stop early.
         for cost, text in _beam(script, letters[:-width], k):
+            if cost + options[0][1] > bound:
+                break
             for latin, c in options:
-                new_text, new_cost = text + latin, cost + c
+                new_cost = cost + c
+                if new_cost > bound:
+                    break
+                new_text = text + latin
                 if new_cost < pool.get(new_text, 1e9):
                     pool[new_text] = new_cost
+        if len(pool) >= k:
+            bound = sorted(pool.values())[k - 1]
     return tuple(sorted(zip(pool.values(), pool.keys(), strict=True))[:k])
 
 
