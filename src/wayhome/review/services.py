@@ -20,7 +20,12 @@ from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.matching.scoring import model_for
-from wayhome.matching.selectors import described, name_data_of, score_persons
+from wayhome.matching.selectors import (
+    candidates_for_person,
+    described,
+    name_data_of,
+    score_persons,
+)
 from wayhome.matching.services import model_refit
 from wayhome.names.similarity import compare_names
 from wayhome.people import services as people_services
@@ -28,6 +33,7 @@ from wayhome.people.models import Person, Sex
 from wayhome.review import merging
 from wayhome.review.models import MatchCandidate, PersonMerge
 from wayhome.tracing import services as tracing_services
+from wayhome.tracing.models import TracingRequest
 
 A = AuditEvent.Action
 C = MatchCandidate.Decision
@@ -299,7 +305,12 @@ def _rescore(
 
 @transaction.atomic
 def candidate_propose_manual(
-    *, actor: User, person: Person, other: Person, reason: str = ""
+    *,
+    actor: User,
+    person: Person,
+    other: Person,
+    reason: str = "",
+    source: str = MatchCandidate.Source.MANUAL,
 ) -> MatchCandidate:
     """A caseworker's own proposal, scored by names for the reviewer."""
     score, explanation = pair_score(person, other)
@@ -309,7 +320,7 @@ def candidate_propose_manual(
         right=other,
         score=score,
         explanation={**explanation, "note": reason.strip()},
-        source=MatchCandidate.Source.MANUAL,
+        source=source,
     )
     if candidate.status == C.REJECTED:
         raise ValidationError(
@@ -317,6 +328,36 @@ def candidate_propose_manual(
             % {"reason": candidate.reason}
         )
     return candidate
+
+
+# A candidate at least this likely waits in the queue on its own: "more likely than not",
+# the same line the linker draws for ``match`` (no threshold tuned on any answers).
+QUEUE_AT = 0.5
+
+
+@transaction.atomic
+def candidates_queue_for_request(
+    *, actor: User, request: TracingRequest, per_person: int = 3
+) -> list[MatchCandidate]:
+    """Put each sought person's likely matches in the review queue (a request just
+    opened); a pair rejected before is never proposed again."""
+    queued = []
+    for link in request.sought_links.select_related("person"):
+        for found in candidates_for_person(actor, link.person, limit=per_person):
+            if found.score < QUEUE_AT:
+                continue
+            score, explanation = pair_score(link.person, found.person)
+            candidate = candidate_propose(
+                actor=actor,
+                left=link.person,
+                right=found.person,
+                score=score,
+                explanation=explanation,
+                source=MatchCandidate.Source.TRACING_REQUEST,
+            )
+            if candidate.status == C.PENDING:
+                queued.append(candidate)
+    return queued
 
 
 def _decide(actor: User, candidate: MatchCandidate, status: str, reason: str) -> None:

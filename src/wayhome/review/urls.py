@@ -7,6 +7,7 @@ app_name = "review"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("refit/", views.refit, name="refit"),
+    path("pairs/propose/", views.propose_pair, name="propose_pair"),
     path("pairs/<uuid:key>/", views.candidate_detail, name="candidate"),
     path("pairs/<uuid:key>/confirm/", views.candidate_confirm, name="confirm"),
     path("pairs/<uuid:key>/reject/", views.candidate_reject, name="reject"),

@@ -225,6 +225,24 @@ def propose(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
+def propose_pair(request: HttpRequest) -> HttpResponse:
+    """ "Review this pair", from a tracing request's candidate list."""
+    user = _user(request)
+    left = people_sel.person_get(user, request.POST.get("left", ""))
+    right = people_sel.person_get(user, request.POST.get("right", ""))
+    try:
+        candidate = services.candidate_propose_manual(
+            actor=user, person=left, other=right, source=MatchCandidate.Source.TRACING_REQUEST
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("people:detail", left.uuid)
+    return redirect("review:candidate", candidate.uuid)
+
+
+@require_POST
+@cap_required(Cap.PERSON_EDIT)
 @cap_required(Cap.AUDIT_VIEW)
 def refit(request: HttpRequest) -> HttpResponse:
     try:

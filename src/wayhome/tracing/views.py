@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wayhome.accounts.models import User
@@ -30,6 +31,7 @@ from wayhome.core.forms import apply_service_errors
 from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
 from wayhome.people.models import Person
 from wayhome.people.selectors import family_group_get, person_get, persons_matching
+from wayhome.review.services import candidates_queue_for_request
 from wayhome.tracing import selectors, services
 from wayhome.tracing.forms import (
     InquirerForm,
@@ -376,6 +378,17 @@ def request_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Tracing request %(ref)s opened.") % {"ref": created.reference}
             )
+            queued = candidates_queue_for_request(actor=user, request=created)
+            if queued:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(n)d possible match waits in the review queue.",
+                        "%(n)d possible matches wait in the review queue.",
+                        len(queued),
+                    )
+                    % {"n": len(queued)},
+                )
             return redirect("tracing:request_detail", request_uuid=created.uuid)
     return render(
         request,

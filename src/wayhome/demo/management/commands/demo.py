@@ -21,6 +21,22 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2019)
         parser.add_argument("--no-serve", action="store_true", help="set up, then stop")
 
+    def _queue_open_requests(self, limit: int = 25) -> None:
+        """Give the demo's review queue what a working day would: the likely matches of
+        the first agency's open requests, proposed as opening a request proposes them."""
+        from wayhome.accounts.models import User
+        from wayhome.review.services import candidates_queue_for_request
+        from wayhome.tracing.models import TracingRequest
+
+        actor = User.objects.get(username="ngo-caseworker")
+        open_requests = TracingRequest.objects.filter(
+            agency_id=actor.agency_key, status=TracingRequest.State.OPEN
+        ).order_by("id")[:limit]
+        queued = sum(
+            len(candidates_queue_for_request(actor=actor, request=r)) for r in open_requests
+        )
+        self.stdout.write(f"{queued} possible matches wait in the review queue.")
+
     def handle(self, *args: Any, **opts: Any) -> None:
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
@@ -29,6 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Loading {opts['persons']} synthetic persons (first run only)...")
             call_command("seed", persons=opts["persons"], seed=opts["seed"], demo=True)
             call_command("matching", "reindex")  # the seed writes no blocking keys
+            self._queue_open_requests()
         url = f"http://127.0.0.1:{opts['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nwayhome demo at {url}  (synthetic people only)"))
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
