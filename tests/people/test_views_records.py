@@ -16,6 +16,7 @@ from tests.assertions import assert_forbidden, assert_login_required, assert_not
 from tests.people.helpers import image_upload, link, mother_with_family
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.audit.models import AuditEvent
 from wayhome.people import services
 from wayhome.people.models import (
     Citizenship,
@@ -232,6 +233,8 @@ def test_photo_upload_serve_and_remove(rec: Records, caseworker: User, client_fo
     assert "no-store" in served["Cache-Control"]
     assert served["X-Content-Type-Options"] == "nosniff"
     assert served.content[:2] == b"\xff\xd8"
+    read = AuditEvent.objects.filter(action="view", object_uuid=photo.uuid).get()
+    assert (read.actor, read.person_uuid) == (caseworker, rec.person.uuid)
     detail = client.get(reverse("people:detail", args=[rec.person.uuid])).content.decode()
     assert reverse("people:photo", args=[photo.uuid]) in detail
     assert "/media/" not in detail

@@ -121,6 +121,15 @@ def photo_get(user: User, key: uuid.UUID | str) -> Photo:
     return _owned_by_visible_person(Photo.objects.all(), user, key)
 
 
+def photo_read(user: User, key: uuid.UUID | str) -> Photo:
+    """A photograph whose bytes are about to be sent: a face is a read of the person."""
+    photo = photo_get(user, key)
+    audit_record(
+        actor=user, action=AuditEvent.Action.VIEW, obj=photo, person_uuid=photo.person.uuid
+    )
+    return photo
+
+
 def relationship_get(user: User, key: uuid.UUID | str) -> Relationship:
     if not user.has_cap(Cap.PERSON_VIEW):
         raise Http404

@@ -373,7 +373,7 @@ def photo_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @cap_required(Cap.PERSON_VIEW)
 def photo_file(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """A photograph's bytes, only for a reader who may see the person; never cached."""
-    photo = sel.photo_get(_user(request), key)
+    photo = sel.photo_read(_user(request), key)
     suffix = photo.image.name.rsplit(".", 1)[-1].lower()
     with photo.image.open("rb") as f:  # at most 5 MB, checked on upload
         content = f.read()
