@@ -88,3 +88,9 @@ def test_long_names_are_shortened() -> None:
     svg = render_svg(layout([GraphNode("a", "A" * 40)], []), "t")
     assert "A" * 21 + "…" in svg
     assert "A" * 22 not in svg
+
+
+def test_right_to_left_rows_run_from_the_right() -> None:
+    box = layout(nodes(*ORDER), MOTHER_FAMILY, rtl=True).boxes
+    assert box["sister"].x > box["mother"].x > box["husband1"].x > box["husband2"].x
+    assert box["son"].x > box["daughter"].x > box["baby"].x

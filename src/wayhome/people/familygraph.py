@@ -90,8 +90,10 @@ def generations(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> dict[
     return {key: r - top for key, r in row.items()}
 
 
-def layout(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> Layout:
-    """Place the boxes row by row, each row centred, and route the links between them."""
+def layout(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], rtl: bool = False) -> Layout:
+    """Place the boxes row by row, each row centred, and route the links between them.
+
+    ``rtl`` runs each row from the right, as an Arabic reader reads it."""
     rows = generations(nodes, edges)
     by_row: dict[int, list[GraphNode]] = {}
     for node in nodes:
@@ -103,7 +105,7 @@ def layout(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> Layout:
         row_width = len(row_nodes) * BOX_W + (len(row_nodes) - 1) * GAP_X
         x0 = (width - row_width) // 2
         y = PAD + r * (BOX_H + GAP_Y)
-        for i, node in enumerate(row_nodes):
+        for i, node in enumerate(reversed(row_nodes) if rtl else row_nodes):
             result.boxes[node.key] = Box(node, x0 + i * (BOX_W + GAP_X), y, r)
     result.lines = [_route(result.boxes, e, i) for i, e in enumerate(edges) if _drawable(result, e)]
     return result

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from wayhome.people.familygraph import GraphEdge, GraphNode, layout, render_svg
@@ -44,11 +45,13 @@ def person_graph(person: Person, kin: Sequence[Kin]) -> SafeString:
     edges = [_edge(k.relationship) for k in kin]
     title = _("Family of %(name)s") % {"name": person}
     # The SVG is built from escaped text only (familygraph.render_svg escapes every value).
-    return mark_safe(render_svg(layout(list(nodes.values()), edges), title))  # noqa: S308
+    rtl = get_language_bidi()
+    return mark_safe(render_svg(layout(list(nodes.values()), edges, rtl), title))  # noqa: S308
 
 
 def group_graph(label: str, members: Sequence[Person], links: Sequence[Relationship]) -> SafeString:
     """The members of a family group and the links between them."""
     nodes = [_node(p, p.get_current_status_display()) for p in members]
     title = _("Family group %(label)s") % {"label": label}
-    return mark_safe(render_svg(layout(nodes, [_edge(r) for r in links]), title))  # noqa: S308
+    graph = layout(nodes, [_edge(r) for r in links], get_language_bidi())
+    return mark_safe(render_svg(graph, title))  # noqa: S308
