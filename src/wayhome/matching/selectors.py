@@ -24,7 +24,7 @@ from wayhome.core.text import detect_script
 from wayhome.linkage.io import Person as ListPerson
 from wayhome.linkage.link import MIN_NAME_SCORE
 from wayhome.linkage.model import FellegiSunter, comparison_vector
-from wayhome.matching.keys import features_of, query_keys
+from wayhome.matching.keys import features_of, features_read, query_keys
 from wayhome.matching.models import CommonKey, NameKey
 from wayhome.matching.scoring import (
     FieldAgreement,
@@ -34,7 +34,14 @@ from wayhome.matching.scoring import (
     probability,
     sex_of,
 )
-from wayhome.names.similarity import NameFeatures, NameScore, compare_features, score_features
+from wayhome.matching.token_scores import prefetch, token_score
+from wayhome.names.similarity import (
+    NameFeatures,
+    NameScore,
+    TokenFeatures,
+    compare_features,
+    score_features,
+)
 from wayhome.people.models import Person, PersonName, Relationship
 from wayhome.people.selectors import persons_visible_to
 from wayhome.people.services import NameData
@@ -212,16 +219,23 @@ def _usable_shortlist(
 
 
 def names_of(ids: Collection[int]) -> dict[int, list[Named]]:
-    """Every name of these persons (text and features), in one query, primary first."""
+    """Every name of these persons (text and features), in one query, primary first.
+    The features are the stored ones (``StoredNameFeatures``), computed only for a name
+    written before they were stored."""
     out: dict[int, list[Named]] = defaultdict(list)
     rows = (
         PersonName.objects.filter(person_id__in=ids)
         .order_by("person_id", "-is_primary", "id")
-        .values_list("person_id", "script", *NAME_PARTS)
+        .values_list("person_id", "script", *NAME_PARTS, "matching_features__tokens")
     )
-    for person_id, script, given, patronymic, family, full in rows:
+    for person_id, script, given, patronymic, family, full, stored in rows:
         text = " ".join(p for p in (given, patronymic, family) if p) or full
-        out[person_id].append(Named(text, features_of(given, patronymic, family, full), script))
+        features = (
+            features_of(given, patronymic, family, full)
+            if stored is None
+            else features_read(stored)
+        )
+        out[person_id].append(Named(text, features, script))
     return out
 
 
@@ -238,10 +252,26 @@ def _best_names(query: Described, theirs: list[Named]) -> tuple[float, tuple[flo
         for j, other in enumerate(theirs):
             if not _worth_comparing(query.scripts[i], other.script, query.scripts):
                 continue
-            s = score_features(mine, other.features)
+            s = score_features(mine, other.features, token_score)
             if s.score > best[0]:
                 best = (s.score, s.token_scores, i, j)
     return best
+
+
+def _token_pairs(
+    query: Described, theirs: Iterable[Named]
+) -> Iterable[tuple[TokenFeatures, list[TokenFeatures]]]:
+    """Each token of the query's names with the candidates' tokens it is compared with."""
+    theirs = list(theirs)
+    for mine, script in zip(query.names, query.scripts, strict=True):
+        others = [
+            t
+            for n in theirs
+            if _worth_comparing(script, n.script, query.scripts)
+            for t in n.features.tokens
+        ]
+        for token in mine.tokens:
+            yield token, others
 
 
 def _list_person(person: Person) -> ListPerson:
@@ -280,6 +310,23 @@ def _score(
     return _Scored(candidate, query.names[i], theirs[j].features)
 
 
+def _ranked(
+    query: Described,
+    persons: Sequence[Person],
+    model: FellegiSunter,
+    theirs: dict[int, list[Named]],
+) -> list[_Scored]:
+    """The candidates among ``persons``, best first, not yet explained."""
+    prefetch(_token_pairs(query, [n for p in persons for n in theirs[p.pk]]))
+    scored = [s for p in persons if (s := _score(query, p, theirs[p.pk], model)) is not None]
+    scored.sort(key=lambda s: _rank(s.candidate))
+    return scored
+
+
+def _rank(c: Candidate) -> tuple[float, float, int]:
+    return -c.score, -c.weight, c.person.pk
+
+
 def score_persons(
     query: Described,
     persons: Sequence[Person],
@@ -291,9 +338,7 @@ def score_persons(
     unless given), each explained: the name alignment and every field's agreement."""
     if theirs is None:
         theirs = names_of([p.pk for p in persons])
-    scored = [s for p in persons if (s := _score(query, p, theirs[p.pk], model)) is not None]
-    scored.sort(key=lambda s: (-s.candidate.score, -s.candidate.weight, s.candidate.person.pk))
-    return [_explained(s, model) for s in scored[:limit]]
+    return [_explained(s, model) for s in _ranked(query, persons, model, theirs)[:limit]]
 
 
 def _explained(scored: _Scored, model: FellegiSunter) -> Candidate:
@@ -529,14 +574,13 @@ def request_candidates(
     visible = _visible(user, {i for found in ids.values() for i in found})
     theirs = names_of(list(visible))
     pools = {
-        pk: score_persons(
-            queries[pk], [visible[i] for i in found if i in visible], model,
-            limit * FAMILY_POOL, theirs,
-        )
+        pk: _ranked(queries[pk], [visible[i] for i in found if i in visible], model, theirs)[
+            : limit * FAMILY_POOL
+        ]
         for pk, found in ids.items()
-    }  # fmt: skip
+    }
     children = _registered_children(
-        user.agency_key, {c.person.pk for p in pools.values() for c in p}
+        user.agency_key, {s.candidate.person.pk for p in pools.values() for s in p}
     )
     child_names = names_of([k.pk for kids in children.values() for k in kids])
     kids_of = _sought_children(persons)
@@ -544,7 +588,8 @@ def request_candidates(
     for link in links:
         pool = pools[link.person.pk]
         kids = [(k, queries[k.pk]) for k in kids_of.get(link.person.pk, [])]
-        _with_family(pool, kids, children, child_names, model)
-        pool.sort(key=lambda c: (-c.score, -c.weight, c.person.pk))
-        out.append(SoughtCandidates(link, [k for k, _ in kids], pool[:limit]))
+        _with_family([s.candidate for s in pool], kids, children, child_names, model)
+        pool.sort(key=lambda s: _rank(s.candidate))
+        shown = [_explained(s, model) for s in pool[:limit]]
+        out.append(SoughtCandidates(link, [k for k, _ in kids], shown))
     return out
