@@ -50,6 +50,7 @@ test-postgres: install
 
 ## bench: the benchmarks in bench/ (see bench/README.md)
 bench: install
+	$(BIN)/pip install -q -r requirements-bench.txt
 	$(BIN)/python -m bench
 
 ## security: ruff's security rules, Django's deployment checklist, a dependency audit

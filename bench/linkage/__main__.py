@@ -1,8 +1,12 @@
-"""Benchmark the linker against the anyascii + rapidfuzz baseline on linkage-dev.
+"""Benchmark the linker against two baselines on linkage-dev.
 
 ``python -m bench.linkage [--data DIR] [--sets ru,ar] [--sample N]``. Our linker runs
-with its defaults (no threshold chosen on the answers); the baseline, as documented in
-the data README, gets the best threshold chosen on the answers, which flatters it.
+with its defaults (no threshold chosen on the answers). The baselines, measured in the
+same run: anyascii + rapidfuzz, which as documented in the data README gets the best
+threshold chosen on the answers (that flatters it), and Splink's standard recipe on
+anyascii-romanised names (``splink_baseline.py``; skipped with a note when Splink, a
+benchmark-only dependency from requirements-bench.txt, is not installed). Times are
+also given as a ratio to the anyascii baseline's.
 
 ``python -m bench.linkage scale --left 100000 --right 1000000`` generates synthetic lists
 of that size in a temporary folder (``synthetic.py``), runs ``wayhome link`` on them as a
@@ -118,6 +122,20 @@ def judged(
     return Result(method, precision, recall, f1, partner, seconds)
 
 
+def splink(
+    left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, str]]
+) -> Result | None:
+    """Splink's standard recipe, or None (with a note) when Splink is not installed."""
+    try:
+        from bench.linkage.splink_baseline import splink_decisions
+    except ImportError:
+        print("splink baseline skipped: pip install -r requirements-bench.txt", flush=True)
+        return None
+    started = time.monotonic()
+    decided = splink_decisions(left, right)
+    return judged("splink (standard recipe)", decided, truth, time.monotonic() - started)
+
+
 def ours(left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, str]]) -> Result:
     """The linker with its defaults."""
     started = time.monotonic()
@@ -128,7 +146,7 @@ def ours(left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, 
 
 
 def run_set(directory: Path, sample: int | None) -> list[Result]:
-    """Both methods on one set."""
+    """Our linker, then the baselines (anyascii + rapidfuzz last: times are relative to it)."""
     left = read_person_list(directory / "left.csv")
     right = read_person_list(directory / "right.csv")
     truth = read_truth(directory / "truth.csv")
@@ -136,7 +154,8 @@ def run_set(directory: Path, sample: int | None) -> list[Result]:
         left = left[:sample]
         ids = {p.id for p in left}
         truth = {t for t in truth if t[0] in ids}
-    return [ours(left, right, truth), baseline(left, right, truth)]
+    runs = (ours(left, right, truth), splink(left, right, truth), baseline(left, right, truth))
+    return [r for r in runs if r is not None]
 
 
 def held_out_tokens(path: Path) -> None:
@@ -242,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     held_out_tokens(args.names / "ar2en-eval.txt")
     for name in args.sets.split(","):
-        print_table(name, run_set(args.data / name, args.sample))
+        print_table(f"linkage-dev {name}", run_set(args.data / name, args.sample))
 
 
 if __name__ == "__main__":
