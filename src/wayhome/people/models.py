@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wayhome.core.crypto import EncryptedTextField
 from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.core.models import AgencyOwned, BaseModel
 
@@ -69,7 +70,7 @@ class Person(AgencyOwned):
         related_name="persons",
         verbose_name=_("home region"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     # Denormalised for lists, search and dashboards over a million rows; written only by
     # people.services (names) and tracing.services (whereabouts), never by hand.
     display_name = models.CharField(max_length=300, blank=True, db_index=True)

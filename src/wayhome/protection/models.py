@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wayhome.core.crypto import EncryptedTextField
 from wayhome.core.models import AgencyOwned, BaseModel
 from wayhome.people.models import Person
 from wayhome.tracing.models import Inquirer, TracingRequest
@@ -93,7 +94,7 @@ class ConsentEvent(AgencyOwned):
     given = models.BooleanField(_("given"), help_text=_("Clear to record a withdrawal."))
     method = models.CharField(_("how"), max_length=20, choices=Method.choices)
     on = models.DateField(_("when"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wayhome.core.crypto import EncryptedTextField
 from wayhome.core.models import AgencyOwned, BaseModel
 from wayhome.people.models import Person, PrecisionChoice, Status
 
@@ -45,7 +46,7 @@ class InformationReport(AgencyOwned):
     reliability = models.CharField(
         _("reliability"), max_length=20, choices=Reliability.choices, default=Reliability.UNKNOWN
     )
-    summary = models.TextField(_("summary"))
+    summary = EncryptedTextField(_("summary"))
     persons = models.ManyToManyField(
         Person, related_name="reports", blank=True, verbose_name=_("persons concerned")
     )
@@ -81,7 +82,7 @@ class Whereabouts(AgencyOwned):
         _("precision"), max_length=10, choices=PrecisionChoice.choices, default="exact"
     )
     end_date = models.DateField(_("until"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     reports = models.ManyToManyField(
         InformationReport, related_name="whereabouts", verbose_name=_("sources")
     )
@@ -112,9 +113,9 @@ class Inquirer(AgencyOwned):
     relationship = models.CharField(
         _("relationship to the sought"), max_length=100, blank=True, help_text=_("e.g. mother")
     )
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    address = models.TextField(_("address"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    email = EncryptedTextField(_("email"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
     region = models.ForeignKey(
         "places.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
