@@ -49,3 +49,24 @@ def test_person_create_writes_its_event_in_the_same_transaction(caseworker: User
     assert event.person_uuid == person.uuid
     assert event.object_type == "people.Person"
     assert event.changes["sex"] == "F"
+
+
+def test_encrypted_fields_reach_the_trail_only_as_fingerprints(caseworker: User) -> None:
+    """The trail is append-only: text there could never be encrypted or erased later."""
+    from wayhome.people import services as people_services
+
+    person = factories.person(caseworker, notes="met her sister in the camp market")
+    created = AuditEvent.objects.get(action="create", object_uuid=person.uuid)
+    assert "sister" not in str(created.changes)
+    assert created.changes["notes"].startswith("[encrypted text ")
+    people_services.person_update(
+        actor=caseworker,
+        person=person,
+        sex=person.sex,
+        birth=person.birth,
+        notes="moved to another tent",
+    )
+    updated = AuditEvent.objects.get(action="update", object_uuid=person.uuid)
+    old, new = updated.changes["notes"]
+    assert old != new
+    assert "tent" not in str(updated.changes)

@@ -11,10 +11,12 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from wayhome.accounts.models import Agency, User
 from wayhome.audit import chain, context
 from wayhome.audit.models import AuditEvent
+from wayhome.core.crypto import EncryptedTextField
 
 Changes = dict[str, list[Any]]
 
@@ -42,8 +44,19 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         if isinstance(field, models.ForeignKey) and value is not None:
             related = getattr(instance, name)
             value = related
+        if isinstance(field, EncryptedTextField):
+            value = _fingerprint(value)
         out[name] = _plain(value)
     return out
+
+
+def _fingerprint(value: str | None) -> str:
+    """What the append-only trail keeps of an encrypted field: never the text (it could
+    not be re-encrypted or erased there), a keyed hash that shows whether it changed."""
+    if not value:
+        return ""
+    digest = salted_hmac("wayhome.audit.encrypted-field", value, algorithm="sha256")
+    return f"[encrypted text {digest.hexdigest()[:12]}]"
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
