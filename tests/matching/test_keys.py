@@ -1,15 +1,6 @@
 from __future__ import annotations
 
-import json
-
-from wayhome.matching.keys import (
-    features_json,
-    features_of,
-    features_read,
-    query_keys,
-    stored_keys,
-)
-from wayhome.names.similarity import NameFeatures, score_features
+from wayhome.matching.keys import features_of, query_keys, stored_keys
 
 
 def test_the_same_name_in_two_scripts_shares_keys() -> None:
@@ -40,16 +31,3 @@ def test_different_names_share_no_compound_key() -> None:
 
 def test_a_name_without_letters_has_no_keys() -> None:
     assert stored_keys([features_of(full="123")]) == set()
-
-
-def _as_tuples(name: NameFeatures) -> list[tuple[str, str, tuple[object, ...]]]:
-    return [(t.text, t.role, t.keys) for t in name.tokens]
-
-
-def test_stored_features_read_back_as_computed() -> None:
-    name = features_of(given="Хадижат", patronymic="Руслановна", family="Магомедова")
-    stored = json.loads(json.dumps(features_json(name)))  # as the JSON column returns it
-    read = features_read(stored)
-    assert _as_tuples(read) == _as_tuples(name)
-    assert score_features(read, name).score == 1.0
-    assert features_read(stored).tokens[0] is read.tokens[0]  # one object per token

@@ -8,9 +8,8 @@ from django.core.management import CommandError, call_command
 from tests.matching.helpers import person
 from wayhome.accounts.models import User
 from wayhome.matching import selectors
-from wayhome.matching.keys import features_json
-from wayhome.matching.models import CommonKey, NameKey, StoredNameFeatures
-from wayhome.matching.services import features_by_name, keys_of
+from wayhome.matching.models import CommonKey, NameKey
+from wayhome.matching.services import keys_of
 from wayhome.people.models import Person
 
 
@@ -27,26 +26,13 @@ def test_reindex_keys_persons_without_keys_and_resumes(
     b = person(caseworker, "Rustam Eldarov")
     c = person(other_agency_user, "Хадижат Магомедова")
     NameKey.objects.filter(person__in=[a, c]).delete()  # as after ``wayhome seed``
-    StoredNameFeatures.objects.filter(name__person__in=[a, c]).delete()
     b_rows = set(NameKey.objects.filter(person=b).values_list("pk", flat=True))
     progress = _run("--batch-size", "1")
     assert "keyed 2/2 persons" in progress
     for p in (a, b, c):
         assert set(NameKey.objects.filter(person=p).values_list("key", flat=True)) == keys_of(p)
-        stored = StoredNameFeatures.objects.filter(name__person=p).values_list("name_id", "tokens")
-        assert dict(stored) == {pk: features_json(f) for pk, f in features_by_name(p).items()}
     assert set(NameKey.objects.filter(person=b).values_list("pk", flat=True)) == b_rows
     assert "keyed" not in _run()  # nothing left to do
-
-
-def test_reindex_stores_features_missing_beside_kept_keys(caseworker: User) -> None:
-    a = person(caseworker, "Aminat Aliyeva")
-    StoredNameFeatures.objects.filter(name__person=a).delete()  # as before they were stored
-    key_rows = set(NameKey.objects.filter(person=a).values_list("pk", flat=True))
-    assert "keyed 1/1 persons" in _run()
-    assert set(NameKey.objects.filter(person=a).values_list("pk", flat=True)) == key_rows
-    stored = StoredNameFeatures.objects.filter(name__person=a).values_list("name_id", "tokens")
-    assert dict(stored) == {pk: features_json(f) for pk, f in features_by_name(a).items()}
 
 
 def test_reindex_all_of_one_agency(caseworker: User, other_agency_user: User) -> None:

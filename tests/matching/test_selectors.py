@@ -6,8 +6,6 @@ from tests.matching.helpers import mother_of, person, year
 from tests.tracing import helpers as tracing
 from wayhome.accounts.models import User
 from wayhome.matching import selectors
-from wayhome.matching.keys import features_json, features_of
-from wayhome.matching.models import StoredNameFeatures
 from wayhome.matching.selectors import candidates_for, candidates_for_person, request_candidates
 from wayhome.people.models import Sex
 from wayhome.people.services import NameData
@@ -150,13 +148,17 @@ def test_a_pair_is_explained_whatever_its_agreement(
     assert selectors.pair_explained(other_agency_user, a, b) is None
 
 
-def test_names_are_scored_from_their_stored_features(caseworker: User) -> None:
+def test_a_name_met_again_is_not_parsed_again(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "_NAMES", {})
     p = person(caseworker, "Aminat Aliyeva")
-    stored = StoredNameFeatures.objects.filter(name__person=p)
-    stored.update(tokens=features_json(features_of(full="Rustam Eldarov")))
-    (named,) = selectors.names_of([p.pk])[p.pk]
-    assert named.text == "Aminat Aliyeva"
-    assert [t.text for t in named.features.tokens] == ["Rustam", "Eldarov"]
-    stored.delete()  # a name written before features were stored: computed instead
-    (named,) = selectors.names_of([p.pk])[p.pk]
-    assert [t.text for t in named.features.tokens] == ["Aminat", "Aliyeva"]
+    (first,) = selectors.names_of([p.pk])[p.pk]
+    assert first.text == "Aminat Aliyeva"
+    assert [t.text for t in first.features.tokens] == ["Aminat", "Aliyeva"]
+    (again,) = selectors.names_of([p.pk])[p.pk]
+    assert again.features is first.features
+    monkeypatch.setattr(selectors, "NAMES_MAX", 0)  # full: the names met are forgotten
+    (fresh,) = selectors.names_of([p.pk])[p.pk]
+    assert fresh.features is not first.features
+    assert fresh.features == first.features

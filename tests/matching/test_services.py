@@ -7,8 +7,7 @@ from tests.matching.helpers import person
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.matching import services
-from wayhome.matching.keys import features_json
-from wayhome.matching.models import MatchModel, NameKey, StoredNameFeatures
+from wayhome.matching.models import MatchModel, NameKey
 from wayhome.matching.scoring import default_params, model_for
 from wayhome.people import services as people
 from wayhome.people.models import Person
@@ -30,19 +29,6 @@ def test_keys_follow_the_names(caseworker: User) -> None:
     assert _keys(p) > first
     people.name_remove(actor=caseworker, name=alias)
     assert _keys(p) == first
-
-
-def test_each_names_features_are_stored_with_the_keys(caseworker: User) -> None:
-    p = person(caseworker, "Aminat Aliyeva")
-    alias = people.name_add(actor=caseworker, person=p, data=NameData(full="Umm Umar"))
-    stored = dict(
-        StoredNameFeatures.objects.filter(name__person=p).values_list("name_id", "tokens")
-    )
-    assert stored == {pk: features_json(f) for pk, f in services.features_by_name(p).items()}
-    assert [t[0] for t in stored[alias.pk]] == ["Umm", "Umar"]
-    people.name_remove(actor=caseworker, name=alias)
-    assert not StoredNameFeatures.objects.filter(name_id=alias.pk).exists()
-    assert StoredNameFeatures.objects.filter(name__person=p).count() == 1
 
 
 def test_refit_needs_pairs_of_the_agency(caseworker: User, other_agency_user: User) -> None:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import combinations
-from typing import Any
 
-from wayhome.names.romanise import Spelling
 from wayhome.names.similarity import NameFeatures, TokenFeatures, block_keys, name_features
 
 STORED_SPELLINGS = 2
@@ -30,36 +28,6 @@ def features_of(
     """Name features of a name given in parts (the patronymic travels with the given name,
     where the name core recognises it by its ending) or as written."""
     return name_features(" ".join(p for p in (given, patronymic) if p), family, full)
-
-
-# Stored features as JSON: [[text, role, [[key, latin, source, penalty], ...]], ...]
-FeaturesJson = list[list[Any]]
-
-
-def features_json(name: NameFeatures) -> FeaturesJson:
-    """A name's features as stored (``StoredNameFeatures.tokens``)."""
-    return [[t.text, t.role, [list(k) for k in t.keys]] for t in name.tokens]
-
-
-# Tokens read back from storage, one object per (text, role) while the process lives, so
-# the name core's token-pair cache (keyed on token identity) serves every later search.
-_READ_TOKENS: dict[tuple[str, str], TokenFeatures] = {}
-READ_TOKENS_MAX = 500_000
-
-
-def _token_read(text: str, role: str, keys: list[list[Any]]) -> TokenFeatures:
-    found = _READ_TOKENS.get((text, role))
-    if found is None:
-        if len(_READ_TOKENS) >= READ_TOKENS_MAX:
-            _READ_TOKENS.clear()
-        found = TokenFeatures(text, role, tuple(Spelling(k[0], k[1], k[2], k[3]) for k in keys))
-        _READ_TOKENS[(text, role)] = found
-    return found
-
-
-def features_read(stored: FeaturesJson) -> NameFeatures:
-    """Features as ``features_json`` stored them, without romanising anything again."""
-    return NameFeatures(tuple(_token_read(text, role, keys) for text, role, keys in stored))
 
 
 def _spellings(token: TokenFeatures, count: int) -> list[str]:

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wayhome.people.models import Person, PersonName
+from wayhome.people.models import Person
 
 
 class NameKey(models.Model):
@@ -27,24 +27,6 @@ class NameKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-class StoredNameFeatures(models.Model):
-    """The name core's features of one name (its tokens and their Latin spellings, as
-    ``keys.features_json`` writes them), kept beside the person's keys so that scoring a
-    candidate reads them instead of romanising the candidate's names on every search."""
-
-    name = models.OneToOneField(
-        PersonName, on_delete=models.CASCADE, primary_key=True, related_name="matching_features"
-    )
-    tokens = models.JSONField()
-
-    class Meta:
-        verbose_name = _("stored name features")
-        verbose_name_plural = _("stored name features")
-
-    def __str__(self) -> str:
-        return str(self.pk)
 
 
 class CommonKey(models.Model):

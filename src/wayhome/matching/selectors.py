@@ -24,7 +24,7 @@ from wayhome.core.text import detect_script
 from wayhome.linkage.io import Person as ListPerson
 from wayhome.linkage.link import MIN_NAME_SCORE
 from wayhome.linkage.model import FellegiSunter, comparison_vector
-from wayhome.matching.keys import features_of, features_read, query_keys
+from wayhome.matching.keys import features_of, query_keys
 from wayhome.matching.models import CommonKey, NameKey
 from wayhome.matching.scoring import (
     FieldAgreement,
@@ -218,24 +218,35 @@ def _usable_shortlist(
     return [r[1] for r in best if r[1] not in exclude][:size]
 
 
+# Features of names already met, by their parts: most registered names recur (a family
+# name, a common given name), so a search parses and looks up only the others.
+_NAMES: dict[tuple[str, str, str, str], NameFeatures] = {}
+NAMES_MAX = 200_000
+
+
+def _features_met(rows: Sequence[tuple[str, str, str, str]]) -> None:
+    """Learn the features of the names among ``rows`` (their parts) not met yet."""
+    missing = [parts for parts in rows if parts not in _NAMES]
+    if len(_NAMES) + len(missing) > NAMES_MAX:
+        _NAMES.clear()
+        missing = list(rows)
+    for parts in missing:
+        _NAMES[parts] = features_of(*parts)
+
+
 def names_of(ids: Collection[int]) -> dict[int, list[Named]]:
-    """Every name of these persons (text and features), in one query, primary first.
-    The features are the stored ones (``StoredNameFeatures``), computed only for a name
-    written before they were stored."""
-    out: dict[int, list[Named]] = defaultdict(list)
-    rows = (
+    """Every name of these persons (text and features), in one query, primary first."""
+    rows = list(
         PersonName.objects.filter(person_id__in=ids)
         .order_by("person_id", "-is_primary", "id")
-        .values_list("person_id", "script", *NAME_PARTS, "matching_features__tokens")
+        .values_list("person_id", "script", *NAME_PARTS)
     )
-    for person_id, script, given, patronymic, family, full, stored in rows:
+    parts = [(r[2], r[3], r[4], r[5]) for r in rows]
+    _features_met(parts)
+    out: dict[int, list[Named]] = defaultdict(list)
+    for (person_id, script, given, patronymic, family, full), key in zip(rows, parts, strict=True):
         text = " ".join(p for p in (given, patronymic, family) if p) or full
-        features = (
-            features_of(given, patronymic, family, full)
-            if stored is None
-            else features_read(stored)
-        )
-        out[person_id].append(Named(text, features, script))
+        out[person_id].append(Named(text, _NAMES[key], script))
     return out
 
 
@@ -573,10 +584,9 @@ def request_candidates(
     ids = {p.pk: _shortlist_ids(user, queries[p.pk], persons, REQUEST_SHORTLIST) for p in persons}
     visible = _visible(user, {i for found in ids.values() for i in found})
     theirs = names_of(list(visible))
+    size = limit * FAMILY_POOL
     pools = {
-        pk: _ranked(queries[pk], [visible[i] for i in found if i in visible], model, theirs)[
-            : limit * FAMILY_POOL
-        ]
+        pk: _ranked(queries[pk], [visible[i] for i in found if i in visible], model, theirs)[:size]
         for pk, found in ids.items()
     }
     children = _registered_children(

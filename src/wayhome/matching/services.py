@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,8 +13,8 @@ from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.linkage.model import FellegiSunter
-from wayhome.matching.keys import features_json, features_of, stored_keys
-from wayhome.matching.models import MatchModel, NameKey, StoredNameFeatures
+from wayhome.matching.keys import features_of, stored_keys
+from wayhome.matching.models import MatchModel, NameKey
 from wayhome.matching.scoring import model_for, params_of
 from wayhome.names.similarity import NameFeatures
 from wayhome.people.models import Person, PersonName
@@ -22,30 +22,23 @@ from wayhome.people.models import Person, PersonName
 NAME_PARTS = ("given", "patronymic", "family", "full")
 
 
-def features_by_name(person: Person) -> dict[int, NameFeatures]:
-    """The features of each of a person's current names, by name id."""
-    rows = PersonName.objects.filter(person=person).values_list("pk", *NAME_PARTS)
-    return {pk: features_of(*parts) for pk, *parts in rows}
+def name_row_features(rows: Iterable[tuple[str, str, str, str]]) -> list[NameFeatures]:
+    """Features of names read as (given, patronymic, family, full) rows."""
+    return [features_of(*row) for row in rows]
 
 
 def keys_of(person: Person) -> set[str]:
     """The blocking keys of a person's current names."""
-    return stored_keys(features_by_name(person).values())
+    rows = PersonName.objects.filter(person=person).values_list(*NAME_PARTS)
+    return stored_keys(name_row_features(rows))
 
 
 def person_keys_refresh(person: Person) -> None:
-    """File the person under the keys of their current names and store each name's
-    features (called whenever names change, inside the caller's transaction; derived
-    data, so not audited)."""
-    features = features_by_name(person)
+    """File the person under the keys of their current names (called whenever names
+    change, inside the caller's transaction; derived data, so not audited)."""
     NameKey.objects.filter(person=person).delete()
     NameKey.objects.bulk_create(
-        NameKey(agency_id=person.agency_id, person=person, key=k)
-        for k in sorted(stored_keys(features.values()))
-    )
-    StoredNameFeatures.objects.filter(name__person=person).delete()
-    StoredNameFeatures.objects.bulk_create(
-        StoredNameFeatures(name_id=pk, tokens=features_json(f)) for pk, f in features.items()
+        NameKey(agency_id=person.agency_id, person=person, key=k) for k in sorted(keys_of(person))
     )
 
 
