@@ -32,22 +32,86 @@ class Cap(enum.StrEnum):
     STATS_VIEW = "stats.view"
     AUDIT_VIEW = "audit.view"
     USER_ADMIN = "user.admin"
+    # Bringing people home (legal cases, repatriation, operations, aftercare).
+    LEGAL_VIEW = "legal.view"
+    LEGAL_EDIT = "legal.edit"
+    CASE_VIEW = "case.view"
+    CASE_EDIT = "case.edit"
+    CASE_APPROVE = "case.approve"
+    OPERATION_VIEW = "operation.view"
+    OPERATION_EDIT = "operation.edit"
+    AFTERCARE_VIEW = "aftercare.view"
+    AFTERCARE_EDIT = "aftercare.edit"
+    RULES_ADMIN = "rules.admin"
+    # Lists in and out, talking with families, figures, the API.
+    IMPORT_RUN = "import.run"
+    EXPORT_RUN = "export.run"
+    COMMS_VIEW = "comms.view"
+    COMMS_EDIT = "comms.edit"
+    ESTIMATE_EDIT = "estimate.edit"
+    FIGURES_PUBLISH = "figures.publish"
+    API_ADMIN = "api.admin"
 
 
-_CASEWORK = {Cap.PERSON_VIEW, Cap.PERSON_EDIT, Cap.TRACING_VIEW, Cap.TRACING_EDIT, Cap.STATS_VIEW}
+_CASEWORK = {
+    Cap.PERSON_VIEW,
+    Cap.PERSON_EDIT,
+    Cap.TRACING_VIEW,
+    Cap.TRACING_EDIT,
+    Cap.STATS_VIEW,
+    Cap.LEGAL_VIEW,
+    Cap.CASE_VIEW,
+    Cap.CASE_EDIT,
+    Cap.OPERATION_VIEW,
+    Cap.AFTERCARE_VIEW,
+    Cap.AFTERCARE_EDIT,
+    Cap.IMPORT_RUN,
+    Cap.EXPORT_RUN,
+    Cap.COMMS_VIEW,
+    Cap.COMMS_EDIT,
+}
+# What analysts do: figures only, never a name.
+_FIGURES = {Cap.STATS_VIEW, Cap.ESTIMATE_EDIT, Cap.FIGURES_PUBLISH}
 
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.CASEWORKER: frozenset(_CASEWORK),
-    Role.SUPERVISOR: frozenset(_CASEWORK | {Cap.PLACE_EDIT, Cap.AUDIT_VIEW}),
-    Role.LEGAL_OFFICER: frozenset(_CASEWORK),
-    # Consular officers read the registry and record whereabouts they learn of in
-    # facilities, but do not run tracing requests (relatives' contact details).
-    Role.CONSULAR_OFFICER: frozenset({Cap.PERSON_VIEW, Cap.PERSON_EDIT, Cap.STATS_VIEW}),
+    Role.SUPERVISOR: frozenset(
+        _CASEWORK
+        | _FIGURES
+        | {Cap.PLACE_EDIT, Cap.AUDIT_VIEW, Cap.LEGAL_EDIT, Cap.CASE_APPROVE, Cap.OPERATION_EDIT}
+    ),
+    Role.LEGAL_OFFICER: frozenset(_CASEWORK | {Cap.LEGAL_EDIT}),
+    # Consular officers read the registry, record whereabouts they learn of in facilities,
+    # work repatriation cases and run operations, but do not run tracing requests or talk
+    # with relatives (their contact details).
+    Role.CONSULAR_OFFICER: frozenset(
+        {
+            Cap.PERSON_VIEW,
+            Cap.PERSON_EDIT,
+            Cap.STATS_VIEW,
+            Cap.LEGAL_VIEW,
+            Cap.CASE_VIEW,
+            Cap.CASE_EDIT,
+            Cap.OPERATION_VIEW,
+            Cap.OPERATION_EDIT,
+            Cap.AFTERCARE_VIEW,
+            Cap.EXPORT_RUN,
+        }
+    ),
     # Analysts see aggregates only: never a name.
-    Role.ANALYST: frozenset({Cap.STATS_VIEW}),
-    Role.AGENCY_ADMIN: frozenset({Cap.USER_ADMIN, Cap.STATS_VIEW, Cap.AUDIT_VIEW, Cap.PLACE_EDIT}),
+    Role.ANALYST: frozenset(_FIGURES),
+    Role.AGENCY_ADMIN: frozenset(
+        {
+            Cap.USER_ADMIN,
+            Cap.STATS_VIEW,
+            Cap.AUDIT_VIEW,
+            Cap.PLACE_EDIT,
+            Cap.RULES_ADMIN,
+            Cap.API_ADMIN,
+        }
+    ),
     # System administrators run the installation; they do not read case files.
-    Role.SYSTEM_ADMIN: frozenset({Cap.USER_ADMIN, Cap.PLACE_EDIT}),
+    Role.SYSTEM_ADMIN: frozenset({Cap.USER_ADMIN, Cap.PLACE_EDIT, Cap.RULES_ADMIN, Cap.API_ADMIN}),
 }
 
 

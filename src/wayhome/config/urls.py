@@ -11,6 +11,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("protection/", include("wayhome.protection.urls")),
     path("tracing/", include("wayhome.tracing.urls")),
     path("matching/", include("wayhome.matching.urls")),
+    path("legal/", include("wayhome.legal.urls")),
+    path("repatriation/", include("wayhome.repatriation.urls")),
+    path("operations/", include("wayhome.operations.urls")),
+    path("aftercare/", include("wayhome.aftercare.urls")),
+    path("lists/", include("wayhome.lists.urls")),
+    path("jobs/", include("wayhome.jobs.urls")),
+    path("comms/", include("wayhome.comms.urls")),
+    path("relatives/", include("wayhome.portal.urls")),
+    path("figures/", include("wayhome.figures.urls")),
+    path("api/", include("wayhome.api.urls")),
     path("", include("wayhome.web.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""After return: reception, placement, services and follow-up visits."""

@@ -1,0 +1,1 @@
+"""The REST API: the same rules as the pages, for other systems."""

@@ -1,0 +1,1 @@
+"""Talking with families: the communication log and notifications to inquirers."""

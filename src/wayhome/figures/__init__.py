@@ -1,0 +1,1 @@
+"""Figures people can trust: staff dashboards, public figures, a ledger of published estimates."""

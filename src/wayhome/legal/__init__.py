@@ -1,0 +1,1 @@
+"""Legal cases: charges, hearings, lawyers, verdicts and appeals, per person."""

@@ -1,0 +1,1 @@
+"""Lists in and out: imports through the matcher, and audited exports."""

@@ -1,0 +1,1 @@
+"""Flights and convoys: manifests that keep families together, arrivals."""

@@ -1,0 +1,1 @@
+"""Repatriation cases walked through each route's rule set, kept as data."""

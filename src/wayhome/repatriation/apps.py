@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RepatriationConfig(AppConfig):
+    name = "wayhome.repatriation"
+    label = "repatriation"
