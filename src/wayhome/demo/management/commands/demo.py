@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -20,6 +22,23 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=3000)
         parser.add_argument("--seed", type=int, default=2019)
         parser.add_argument("--no-serve", action="store_true", help="set up, then stop")
+
+    def _load_app_demos(self) -> None:
+        """Let each domain app add its own synthetic demo records: an app with a module
+        ``wayhome.<app>.demo`` defining ``load_demo(stdout)`` is called once, in app order,
+        after the persons exist. Apps stay independent of one another and of this command."""
+        for app in apps.get_app_configs():
+            if not app.name.startswith("wayhome."):
+                continue
+            try:
+                module = importlib.import_module(f"{app.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app.name}.demo":
+                    raise
+                continue
+            loader = getattr(module, "load_demo", None)
+            if callable(loader):
+                loader(self.stdout)
 
     def _queue_open_requests(self, limit: int = 25) -> None:
         """Give the demo's review queue what a working day would: the likely matches of
@@ -46,6 +65,7 @@ class Command(BaseCommand):
             call_command("seed", persons=opts["persons"], seed=opts["seed"], demo=True)
             call_command("matching", "reindex")  # the seed writes no blocking keys
             self._queue_open_requests()
+            self._load_app_demos()
         url = f"http://127.0.0.1:{opts['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nwayhome demo at {url}  (synthetic people only)"))
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
