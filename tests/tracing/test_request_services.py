@@ -11,7 +11,7 @@ from tests import factories
 from tests.tracing import helpers
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
-from wayhome.people.models import Person
+from wayhome.people.models import Person, Relationship
 from wayhome.tracing import services
 from wayhome.tracing.models import Inquirer, TracingRequest
 
@@ -209,3 +209,63 @@ def test_transition_refusals(caseworker: User) -> None:
         _move(caseworker, request, S.OPEN, reason=" ")
     request.refresh_from_db()
     assert request.status == S.CLOSED
+
+
+def _mother_and_children(*children: services.NewSought) -> list[services.NewSought]:
+    mother = services.NewSought(given="Zalina", family="Testova", sex="F", birth_year=1994)
+    return [mother, *children]
+
+
+def _request_data() -> services.RequestData:
+    return services.RequestData(received_on=D(2019, 2, 1))
+
+
+def test_children_of_the_first_new_sought_person_are_recorded_as_her_children(
+    caseworker: User,
+) -> None:
+    request = services.request_create(
+        actor=caseworker,
+        data=_request_data(),
+        new_inquirer=services.InquirerData(name="Kheda Synthetic"),
+        new_sought=_mother_and_children(
+            services.NewSought(given="Adam", family="Testov", birth_year=2014, child_of_first=True),
+            services.NewSought(
+                given="Hava", family="Testova", birth_year=2016, child_of_first=True
+            ),
+            services.NewSought(given="Ruslan", family="Testov", birth_year=1990),
+        ),
+    )
+    mother = request.sought.get(display_name="Zalina Testova")
+    links = Relationship.objects.filter(from_person=mother, kind=Relationship.Kind.PARENT)
+    assert {r.to_person.display_name for r in links} == {"Adam Testov", "Hava Testova"}
+    assert (
+        AuditEvent.objects.filter(object_type="people.Relationship", action="create").count() == 2
+    )
+
+
+def test_a_child_born_before_the_first_person_writes_nothing(caseworker: User) -> None:
+    with pytest.raises(ValidationError):
+        services.request_create(
+            actor=caseworker,
+            data=_request_data(),
+            new_inquirer=services.InquirerData(name="Kheda Synthetic"),
+            new_sought=_mother_and_children(
+                services.NewSought(
+                    given="Adam", family="Testov", birth_year=1980, child_of_first=True
+                )
+            ),
+        )
+    assert not Person.objects.exists()
+    assert not TracingRequest.objects.exists()
+
+
+def test_the_first_new_sought_person_cannot_be_her_own_child(caseworker: User) -> None:
+    first = services.NewSought(given="Zalina", family="Testova", child_of_first=True)
+    with pytest.raises(ValidationError, match="cannot be a child of themselves"):
+        services.request_create(
+            actor=caseworker,
+            data=_request_data(),
+            new_inquirer=services.InquirerData(name="Kheda Synthetic"),
+            new_sought=[first],
+        )
+    assert not Person.objects.exists()

@@ -338,6 +338,11 @@ class NewSoughtForm(forms.Form):
     relation = forms.CharField(
         label=_("Relation to the inquirer"), max_length=100, required=False, help_text=_("e.g. son")
     )
+    child_of_first = forms.BooleanField(
+        label=_("A child of the person in the first row"),
+        required=False,
+        help_text=_("Records the family, so the mother and her children are matched together."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -356,6 +361,7 @@ class NewSoughtForm(forms.Form):
             relation=d["relation"],
             sex=d["sex"] or Sex.UNKNOWN,
             birth_year=d["birth_year"],
+            child_of_first=bool(d.get("child_of_first")),
         )
 
 

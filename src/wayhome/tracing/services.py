@@ -23,6 +23,7 @@ from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
 from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.people import services as people_services
+from wayhome.people.kinship import KinWord
 from wayhome.people.models import FamilyGroup, Person, Sex, Status
 from wayhome.places.models import Country, Facility, Region
 from wayhome.tracing.conflicts import start_bounds
@@ -500,6 +501,9 @@ class NewSought:
     relation: str = ""
     sex: str = Sex.UNKNOWN
     birth_year: int | None = None
+    # A mother sought with her children: the children's rows say so, and the family is
+    # recorded with the request, so matching can rank and confirm the family together.
+    child_of_first: bool = False
 
 
 def _check_request_data(actor: User, data: RequestData) -> None:
@@ -535,9 +539,23 @@ def _resolve_sought(
     """Every sought person by pk (registering the new ones); at least one is needed."""
     _check_own(actor, [s.person for s in sought], "sought")
     links = {s.person.pk: s for s in sought}
+    if new_sought and new_sought[0].child_of_first:
+        raise ValidationError(
+            _(
+                "The first new sought person cannot be a child of themselves: tick the box on "
+                "the children's rows only."
+            )
+        )
+    first: Person | None = None
     for new in new_sought:
         person = _register_sought(actor, new)
         links[person.pk] = SoughtLink(person=person, relation=new.relation)
+        if first is None:
+            first = person
+        elif new.child_of_first:
+            people_services.relationship_add_in_words(
+                actor=actor, person=person, word=KinWord.CHILD_OF, other=first
+            )
     if not links:
         raise ValidationError(
             _("Name at least one sought person: choose one or register a new one.")
