@@ -1,0 +1,84 @@
+"""A real browser against a live server: Debian's Chromium, driven headless by Playwright.
+
+The browser is the system's (``/usr/bin/chromium``); if it is missing the setup installs
+Debian's package with apt-get, and fails with the reason if it cannot: a browser is never
+downloaded by Playwright and a missing one is never skipped silently. Screenshots of every
+main page are kept in ``test-artifacts/e2e/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in this thread; Django refuses ORM calls from a
+# thread with a running loop unless told that this is deliberate (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+
+CHROMIUM = Path(os.environ.get("WAYHOME_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+
+
+def _ensure_chromium() -> Path:
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if shutil.which("apt-get") is None:
+        pytest.fail(f"{CHROMIUM} is missing and apt-get is not available to install Chromium")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for args in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
+        done = subprocess.run(  # noqa: S603  (fixed argv: apt-get installing chromium)
+            [*sudo, *args], env=env, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            pytest.fail(f"installing Debian's chromium failed: {done.stderr[-500:]}")
+    if not CHROMIUM.exists():
+        pytest.fail(f"apt-get installed chromium but {CHROMIUM} is still missing")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = _ensure_chromium()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for stale in ARTIFACTS.glob("FAILED-*.png"):  # from an earlier run: would mislead
+        stale.unlink()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(executable), headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context (no cookies) at desktop size; a failing test leaves a
+    screenshot named after it."""
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        tab.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)  # type: ignore[attr-defined]
+    return report
+
+
+def shot(page: Page, name: str) -> None:
+    """Keep a full-page screenshot of a main page as a test artefact."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
