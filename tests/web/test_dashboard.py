@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -88,3 +89,18 @@ def test_small_counts_are_suppressed_for_aggregate_roles_only(
     assert "&lt;5" in page
     seen_by_caseworker = client_for(caseworker).get(reverse("web:dashboard")).context["d"]
     assert seen_by_caseworker.by_status == {Status.IN_CAMP: 5, Status.DETAINED: 1}
+
+
+def test_health_says_503_when_the_database_cannot_be_reached(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError, connection
+
+    def refuse() -> None:
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patched:  # undone before the test database is torn down
+        patched.setattr(connection, "cursor", refuse)
+        response = Client().get(reverse("web:health"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "database unavailable"}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,6 +11,8 @@ from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.web.selectors import BREAKDOWN_STATUSES, dashboard_for
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -37,9 +40,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for the reverse proxy and monitoring: no data, no session."""
-    from django.db import connection
+    """Liveness for the reverse proxy and monitoring: no data, no session. A database that
+    cannot be reached is a 503 the proxy and the monitor understand, not a crash."""
+    from django.db import DatabaseError, connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.warning("health: the database cannot be reached")
+        return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

@@ -128,6 +128,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'wayhome.sqlite3'}"),
         conn_max_age=int(os.environ.get("WAYHOME_DB_CONN_MAX_AGE", "60")),
+        # A persistent connection is checked before each request reuses it, so a database
+        # restart costs the requests in flight at most (tests/faults).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
