@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-DATABASE_BENCHMARKS = ("pages", "candidates_quality", "candidates")
+DATABASE_BENCHMARKS = ("pages", "candidates_quality", "candidates", "load")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ def plan(database_url: str | None) -> list[tuple[str, list[str]]]:
             ("pages", ["--database-url", database_url]),
             ("candidates_quality", ["--database-url", database_url]),
             ("candidates", ["--database-url", with_suffix(database_url, "_1000000")]),
+            ("load", ["--database-url", with_suffix(database_url, "_1000000")]),
         ]
     return runs
 

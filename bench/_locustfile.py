@@ -1,0 +1,142 @@
+"""What a caseworker does all day, as locust users (used by bench/load.py, not run alone).
+
+Each simulated user logs in once, then browses, searches and edits with a think time of
+1-3 seconds, as people do. The persons and requests it opens come from the files bench/load
+writes (``BENCH_LOAD_SAMPLES``), so every user reads different records.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from html.parser import HTMLParser
+
+from locust import HttpUser, between, task
+
+SAMPLES = json.loads(open(os.environ["BENCH_LOAD_SAMPLES"], encoding="utf-8").read())  # noqa: SIM115
+PASSWORD = os.environ["BENCH_LOAD_PASSWORD"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class FormValues(HTMLParser):
+    """The values a browser would submit for the first form with a given action: inputs,
+    the selected option of each select, and textareas."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.inside = False
+        self.values: dict[str, str] = {}
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("action", "") in ("", self.action)
+        elif not self.inside:
+            return
+        elif tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.values[a["name"]] = a.get("value", "on" if a.get("type") == "checkbox" else "")
+        elif tag == "select":
+            self.select = a.get("name")
+        elif tag == "option" and self.select and "selected" in a:
+            self.values[self.select] = a.get("value", "")
+        elif tag == "textarea":
+            self.textarea = a.get("name")
+            self.values.setdefault(self.textarea or "", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea:
+            self.values[self.textarea] += data
+
+
+def form_values(html: str, action: str) -> dict[str, str]:
+    parser = FormValues(action)
+    parser.feed(html)
+    return parser.values
+
+
+class Caseworker(HttpUser):
+    wait_time = between(1, 3)
+
+    def on_start_client(self) -> None:
+        self.client.verify = False  # the bench's own self-signed certificate on loopback
+
+    def page(self, url: str, name: str, **params: str) -> None:
+        """GET a page; being sent to the login page instead counts as a failure."""
+        with self.client.get(url, params=params, name=name, catch_response=True) as r:
+            if "/accounts/login/" in r.url:
+                r.failure("not logged in: sent to the login page")
+
+    def on_start(self) -> None:
+        self.on_start_client()
+        page = self.client.get("/accounts/login/", name="login form")
+        token = CSRF.search(page.text)
+        self.client.post(
+            "/accounts/login/",
+            {
+                "username": random.choice(SAMPLES["users"]),
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="login",
+        )
+
+    @task(4)
+    def person_list(self) -> None:
+        self.page("/persons/", "person list")
+
+    @task(3)
+    def person_detail(self) -> None:
+        uuid = random.choice(SAMPLES["persons"])
+        self.page(f"/persons/{uuid}/", "person detail")
+
+    @task(3)
+    def search(self) -> None:
+        q = random.choice(SAMPLES["queries"])
+        self.page("/persons/", "person search", q=q)
+
+    @task(2)
+    def request_list(self) -> None:
+        self.page("/tracing/requests/", "request list")
+
+    @task(1)
+    def dashboard(self) -> None:
+        self.page("/dashboard/", "dashboard")
+
+    @task(1)
+    def edit(self) -> None:
+        """Open a person's edit form and save it unchanged: a full read-validate-write-audit
+        cycle without drifting the data."""
+        uuid = random.choice(SAMPLES["editable"])
+        url = f"/persons/{uuid}/edit/"
+        form = self.client.get(url, name="person edit form")
+        with self.client.post(
+            url,
+            form_values(form.text, url),
+            headers={"Referer": f"{self.host}{url}"},
+            name="person save",
+            allow_redirects=False,
+            catch_response=True,
+        ) as saved:
+            if saved.status_code != 302:  # a form shown again is a refused save
+                saved.failure(f"save not accepted: HTTP {saved.status_code}")
+
+    @task(2)
+    def health(self) -> None:
+        """The baseline: the cheapest request the same server answers under the same load."""
+        self.client.get("/health/", name="health (baseline)")
