@@ -80,7 +80,8 @@ def test_mother_sentenced_to_life_who_consents_for_her_three_children() -> None:
     assert own["exit_permission"].state is StepState.BLOCKED
     assert own["exit_permission"].blocker == "serving a sentence"
     assert "legal_case_closed" in own
-    assert "parent_consent" not in own and "court_order" not in own
+    assert "parent_consent" not in own
+    assert "court_order" not in own
 
 
 def test_child_with_no_living_parent_needs_a_guardian_or_the_court() -> None:
@@ -131,7 +132,8 @@ def test_both_parents_rule_blocks_on_either_refusal() -> None:
 
 def test_consent_pending_until_a_parent_decides() -> None:
     consent = steps_by_code(child(parents=(ParentFacts(role="mother"),)))["parent_consent"]
-    assert consent.state is StepState.PENDING and consent.blocker == ""
+    assert consent.state is StepState.PENDING
+    assert consent.blocker == ""
 
 
 def test_fine_by_citizenship() -> None:
@@ -149,7 +151,8 @@ def test_proof_steps_depend_on_documents() -> None:
     assert {"citizenship", "kinship"} <= set(undocumented)
     assert undocumented["kinship"].detail["accepts"] == ["document", "testimony", "dna"]
     papers = steps_by_code(child(has_identity_document=True, has_birth_certificate=True))
-    assert "citizenship" not in papers and "kinship" not in papers
+    assert "citizenship" not in papers
+    assert "kinship" not in papers
     assert papers["handover"].detail["handover_point"].startswith("Baghdad")
 
 

@@ -39,7 +39,9 @@ def _finish_all_but_consent(actor: User, case: RepatriationCase) -> None:
 
 def test_shipped_rule_sets_are_loaded_after_migrate(db: None) -> None:
     iraq = shipped("iraq")
-    assert iraq.to_be_confirmed and iraq.agency is None and iraq.host_country.iso2 == "IQ"
+    assert iraq.to_be_confirmed
+    assert iraq.agency is None
+    assert iraq.host_country.iso2 == "IQ"
     assert shipped("north-east-syria").host_country.iso2 == "SY"
 
 
@@ -102,7 +104,8 @@ def test_mother_sentenced_to_life_consents_children_ready_mother_stays(
         actor=caseworker, rule_set=shipped(), persons=[fam.mother, *fam.children]
     )
     mother = case.members.get(person=fam.mother)
-    assert not mother.travels and mother.separation_reason
+    assert not mother.travels
+    assert mother.separation_reason
     assert _step(case, fam.mother, "exit_permission").status == CaseStep.Status.BLOCKED
     children = list(case.members.filter(is_principal=False))
     services.consent_record(
@@ -316,7 +319,8 @@ def test_document_upload_checks_type_and_content(caseworker: User) -> None:
     doc = services.document_attach(
         actor=caseworker, case=case, upload=good, title="Consent", kind="consent"
     )
-    assert "Zarema" not in doc.file.name and doc.file.name.endswith(".pdf")
+    assert "Zarema" not in doc.file.name
+    assert doc.file.name.endswith(".pdf")
 
 
 def test_rule_set_versions_are_new_rows_and_cases_keep_theirs(users: dict[str, User]) -> None:
@@ -338,7 +342,8 @@ def test_rule_set_versions_are_new_rows_and_cases_keep_theirs(users: dict[str, U
     new = services.rule_set_new_version(
         actor=admin, source_text=text, change_note="Fine renegotiated", base=base
     )
-    assert new.version == base.version + 1 and new.status == RuleSet.Status.DRAFT
+    assert new.version == base.version + 1
+    assert new.status == RuleSet.Status.DRAFT
     assert new.agency == admin.agency
     services.rule_set_set_status(actor=admin, rule_set=new, status=RuleSet.Status.ACTIVE)
     base.refresh_from_db()
@@ -346,7 +351,8 @@ def test_rule_set_versions_are_new_rows_and_cases_keep_theirs(users: dict[str, U
     with pytest.raises(ValidationError):
         services.rule_set_set_status(actor=admin, rule_set=base, status=RuleSet.Status.RETIRED)
     usable = selectors.rule_sets_usable_by(caseworker)
-    assert new in usable and base not in usable
+    assert new in usable
+    assert base not in usable
     assert shipped("north-east-syria") in usable
     case.refresh_from_db()
     assert case.rule_set == base
