@@ -251,6 +251,16 @@ class CaseStep(BaseModel):
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
+    @property
+    def badge_class(self) -> str:
+        """The stylesheet's badge colour for the status (green, red, amber, grey)."""
+        return {
+            self.Status.DONE: "approved",
+            self.Status.BLOCKED: "refused",
+            self.Status.PENDING: "pending",
+            self.Status.WAIVED: "proposed",
+        }.get(self.Status(self.status), "")
+
 
 class CaseDocument(BaseModel):
     """A file attached to a case (and optionally a step), served only by a scoped view."""
