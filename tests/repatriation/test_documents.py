@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -120,3 +121,15 @@ def test_pdf_refuses_external_resources() -> None:
         '<html><body><img src="http://127.0.0.1:9/x.png"><p>Hello</p></body></html>'
     )
     assert pdf.startswith(b"%PDF")
+
+
+def test_arabic_letters_are_joined() -> None:
+    """Shaping: one letter three times in a word takes three different glyphs (initial,
+    medial, final forms); unshaped text would repeat one isolated glyph."""
+    pdf = documents.html_to_pdf(documents.render_html("<p>ببب</p>", {}, language="ar", title="t"))
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents()
+    assert content is not None
+    runs = re.findall(rb"\[((?:<[0-9a-fA-F]+>-?\d*)+)\]\s*TJ", content.get_data())
+    glyphs = re.findall(rb"<([0-9a-fA-F]+)>", runs[0])
+    assert len(glyphs) == 3
+    assert len(set(glyphs)) == 3
