@@ -238,3 +238,18 @@ def test_template_edit_refuses_dangerous_tags(
     assert ok.status_code == 302
     own = DocumentTemplate.objects.get(agency__isnull=False)
     assert own.is_current
+
+
+def test_new_case_suggests_the_route_where_the_person_is_held(
+    caseworker: User, client_for: ClientFor
+) -> None:
+    from tests import factories
+
+    fam = family(caseworker, children=1)
+    child = fam.children[0]
+    child.current_facility = factories.facility("Camp Roj (synthetic)", iso2="SY")
+    child.save()
+    page = client_for(caseworker).get(reverse("repatriation:case_create") + f"?person={child.uuid}")
+    body = page.content.decode()
+    nes = shipped("north-east-syria")
+    assert f'value="{nes.uuid}" selected' in body

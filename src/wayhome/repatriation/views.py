@@ -44,7 +44,7 @@ from wayhome.repatriation.forms import (
     TemplateForm,
     UploadForm,
 )
-from wayhome.repatriation.models import RepatriationCase
+from wayhome.repatriation.models import RepatriationCase, RuleSet
 from wayhome.repatriation.rules import RulesError
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -112,6 +112,20 @@ def _principal(persons: list[Person]) -> Person:
     return min(dated, key=lambda p: p.birth_latest) if dated else persons[0]  # type: ignore[arg-type,return-value]
 
 
+def _route_for(user: User, person_uuids: list[str]) -> RuleSet | None:
+    """The usable rule set whose host country is where the first person is held, if any."""
+    if not person_uuids:
+        return None
+    person = person_get(user, person_uuids[0])
+    facility = person.current_facility
+    if facility is None:
+        return None
+    for rs in selectors.rule_sets_usable_by(user):
+        if rs.host_country_id == facility.country_id and rs.facility_kind in ("", facility.kind):
+            return rs
+    return None
+
+
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def case_create(request: HttpRequest) -> HttpResponse:
@@ -122,6 +136,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
         initial["persons"] = [str(p.uuid) for p in group_members(group)]
     elif request.GET.get("person"):
         initial["persons"] = [str(person_get(user, request.GET["person"]).uuid)]
+    route = _route_for(user, initial.get("persons", []))
+    if route is not None:
+        initial["rule_set"] = str(route.uuid)
     form = CaseCreateForm(
         request.POST or None, user=user, with_family=group is not None, initial=initial
     )
