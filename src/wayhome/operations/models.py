@@ -80,6 +80,29 @@ class Operation(AgencyOwned):
         return self.status == self.State.PLANNED
 
 
+class OperationCase(BaseModel):
+    """A ready repatriation case put on an operation; a case is on one active operation."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="case_links")
+    case = models.ForeignKey(
+        "repatriation.RepatriationCase", on_delete=models.PROTECT, related_name="operation_links"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case on an operation")
+        verbose_name_plural = _("cases on an operation")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "case"], name="operation_case_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} · {self.case}"
+
+
 class ManifestLine(BaseModel):
     """One traveller on a confirmed manifest, and what became of them."""
 
@@ -90,6 +113,9 @@ class ManifestLine(BaseModel):
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="lines")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "repatriation.RepatriationCase", on_delete=models.PROTECT, related_name="+"
+    )
     position = models.PositiveIntegerField()
     outcome = models.CharField(
         _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
