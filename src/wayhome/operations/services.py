@@ -489,12 +489,12 @@ def arrivals_record(
 @transaction.atomic
 def manifest_export_record(
     *, actor: User, operation: Operation, fmt: str, reason: str, persons: list[Person]
-) -> None:
+) -> AuditEvent:
     """The audit event of a manifest leaving the system: who, why, which persons."""
     _own(actor, operation)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the manifest is exported.")})
-    audit_record(
+    return audit_record(
         actor=actor,
         action=A.EXPORT,
         obj=operation,
