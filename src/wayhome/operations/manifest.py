@@ -161,14 +161,22 @@ def _travellers(cases: Sequence[RepatriationCase], on: dt.date) -> list[Travelle
 
 
 def _links(person_ids: Iterable[int]) -> list[Relationship]:
+    """Every current family link touching a traveller, and their parents' links to their
+    other children (siblings count even when no sibling link was recorded)."""
     ids = list(person_ids)
-    return list(
-        Relationship.objects.filter(
-            Q(from_person_id__in=ids) | Q(to_person_id__in=ids),
-            kind__in=[*CARER_KINDS, Relationship.Kind.SIBLING],
-            is_current=True,
-        ).select_related("from_person", "to_person")
+    kinds = [*CARER_KINDS, Relationship.Kind.SIBLING]
+    rows = Relationship.objects.filter(kind__in=kinds, is_current=True).select_related(
+        "from_person", "to_person"
     )
+    links = {r.pk: r for r in rows.filter(Q(from_person_id__in=ids) | Q(to_person_id__in=ids))}
+    parents = {
+        r.from_person_id
+        for r in links.values()
+        if r.kind == Relationship.Kind.PARENT and r.to_person_id in ids
+    }
+    for r in rows.filter(kind=Relationship.Kind.PARENT, from_person_id__in=parents):
+        links.setdefault(r.pk, r)
+    return list(links.values())
 
 
 def _family_of(

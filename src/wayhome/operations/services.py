@@ -197,7 +197,7 @@ def operation_case_add(
         )
     blocking = [s for s in proposed.splits if not s.resolvable]
     if blocking:
-        raise ValidationError({"case": [_split_message(s) for s in blocking]})
+        raise ValidationError({"case": list(dict.fromkeys(_split_message(s) for s in blocking))})
     link = OperationCase.objects.create(operation=operation, case=case, added_by=actor)
     audit_record(
         actor=actor,
@@ -236,7 +236,7 @@ def operation_confirm(*, actor: User, operation: Operation) -> Operation:
     m = manifests.build(operation)
     if not m.travellers:
         raise ValidationError(_("Put at least one ready case on the operation first."))
-    problems = [_split_message(s) for s in m.splits]
+    problems = list(dict.fromkeys(_split_message(s) for s in m.splits))
     if m.over_capacity:
         problems.append(
             _("Capacity exceeded by %(n)d: remove a case or raise the capacity.")
