@@ -89,7 +89,8 @@ def test_arrival_updates_everything_in_one_step(
         p.refresh_from_db()
         assert p.current_status == Status.REPATRIATED
         entry = Whereabouts.objects.get(person=p, status=Status.REPATRIATED)
-        assert entry.start_date == arrived_on and entry.location == "Grozny airport"
+        assert entry.start_date == arrived_on
+        assert entry.location == "Grozny airport"
         report = entry.reports.get()
         assert report.reliability == InformationReport.Reliability.CONFIRMED
         assert AftercareFile.objects.get(person=p).operation_id == op.pk
