@@ -329,3 +329,56 @@ class DocumentTemplate(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language}) v{self.version}"
+
+
+class ConsentDecision(BaseModel):
+    """A decision about a child leaving: a parent's, a guardian's or a court's.
+
+    A history, never overwritten: a mother who consents and later withdraws leaves two
+    rows; the latest decision of each giver counts.
+    """
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Giver(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        GUARDIAN = "guardian", _("Guardian")
+        COURT = "court", _("Court")
+
+    child = models.ForeignKey(CaseMember, on_delete=models.CASCADE, related_name="consents")
+    giver_kind = models.CharField(_("given by"), max_length=10, choices=Giver.choices)
+    given_by = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents_given",
+        verbose_name=_("person"),
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    decided_on = models.DateField(_("decided on"))
+    written = models.BooleanField(_("in writing"), default=True)
+    document = models.ForeignKey(
+        CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent decision")
+        verbose_name_plural = _("consent decisions")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(giver_kind="court") | models.Q(given_by__isnull=False),
+                name="consent_parent_or_guardian_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_giver_kind_display()}: {self.get_decision_display()}"
