@@ -28,6 +28,7 @@ from wayhome.operations import manifest as manifests
 from wayhome.operations.models import ManifestLine, Operation, OperationCase
 from wayhome.people.models import Person, Status
 from wayhome.places.models import Country
+from wayhome.repatriation import services as repatriation_services
 from wayhome.repatriation.models import RepatriationCase
 from wayhome.tracing import services as tracing_services
 from wayhome.tracing.models import InformationReport, TracingRequest
@@ -127,8 +128,16 @@ def operation_update(*, actor: User, operation: Operation, data: OperationData) 
 
 
 def _set_stage(actor: User, case: RepatriationCase, stage: str, on: dt.date) -> None:
-    """Move a case's stage as a consequence of the operation, audited on the case."""
+    """Move a case's stage as a consequence of the operation.
+
+    Scheduled and returned go through the repatriation app's own service; back to ready
+    (an operation called off, a traveller held back) is this app's to write, because
+    "mark ready" would re-check a checklist that was already approved.
+    """
     if case.stage == stage:
+        return
+    if stage != Stage.READY:
+        repatriation_services.case_set_stage(actor=actor, case=case, stage=stage)
         return
     before = case.stage
     case.stage, case.stage_since = stage, on
