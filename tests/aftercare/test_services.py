@@ -122,9 +122,9 @@ def test_placement_with_grandparents_needs_their_details_and_keeps_history(
     services.placement_consent(
         actor=caseworker, placement=second, consent_on=later, court_decision="Order No. 14"
     )
-    second.refresh_from_db()
-    assert not second.needs_consent
-    assert second.court_decision == "Order No. 14"
+    consented = Placement.objects.get(pk=second.pk)
+    assert not consented.needs_consent
+    assert consented.court_decision == "Order No. 14"
 
 
 def test_guardian_details_are_encrypted_at_rest_and_never_in_the_audit_trail(
