@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
+import pypdf
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -153,6 +154,24 @@ def test_export_needs_a_fresh_login_and_a_reason(consular: User, client_for: Log
     assert [e.changes["format"] for e in events] == ["pdf", "xlsx"]
     assert events[0].reason == "For the airline, flight of the 12th"
     assert set(events[0].changes["persons"]) == {str(p.uuid) for p in fam.persons}
+
+
+def test_pdf_lists_every_traveller_in_their_script(consular: User, client_for: Login) -> None:
+    """Names come in Cyrillic and Arabic script: the PDF's font must carry them."""
+    mother = b.person(consular, "Мадина", "Тестова", "F", dt.date(1991, 1, 1))
+    child = b.person(consular, "عمر", "تست", "M", dt.date(2016, 1, 1))
+    b.link_mother(consular, mother, child)
+    op = b.flight(consular)
+    services.operation_case_add(
+        actor=consular, operation=op, case=b.case_for(consular, [mother, child])
+    )
+    response = client_for(consular).post(
+        reverse("operations:export", args=[op.uuid]), {"fmt": "pdf", "reason": "check"}
+    )
+    pdf = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Тестова" in text
+    assert "2 of 98" in text
 
 
 def test_spreadsheet_cells_never_become_formulas(consular: User, client_for: Login) -> None:

@@ -57,6 +57,14 @@ def _own(actor: User, obj: Operation | RepatriationCase) -> None:
         raise ValidationError(_("This record belongs to another agency."))
 
 
+def _lock(operation: Operation) -> None:
+    """Hold the operation's row until the transaction ends and read its state afresh, so
+    two users adding cases at once cannot both take the last seats (PostgreSQL; SQLite
+    serialises writers already)."""
+    fresh = Operation.objects.select_for_update().get(pk=operation.pk)
+    operation.status, operation.capacity = fresh.status, fresh.capacity
+
+
 def _planned(operation: Operation) -> None:
     if operation.status != Operation.State.PLANNED:
         raise ValidationError(
@@ -109,6 +117,7 @@ def operation_create(*, actor: User, data: OperationData) -> Operation:
 def operation_update(*, actor: User, operation: Operation, data: OperationData) -> Operation:
     """Change a planned operation; a smaller capacity must still hold its travellers."""
     _own(actor, operation)
+    _lock(operation)
     _planned(operation)
     before = snapshot(operation, OP_FIELDS)
     _apply(operation, data)
@@ -169,8 +178,10 @@ def operation_case_add(
     """Put a ready case on a planned operation, if the seats hold it and no family is
     split that no other ready case could rejoin."""
     _own(actor, operation)
+    _lock(operation)
     _own(actor, case)
     _planned(operation)
+    case.stage = RepatriationCase.objects.select_for_update().get(pk=case.pk).stage
     if case.stage != Stage.READY:
         raise ValidationError(
             {
@@ -220,6 +231,7 @@ def operation_case_add(
 @transaction.atomic
 def operation_case_remove(*, actor: User, operation: Operation, case: RepatriationCase) -> None:
     _own(actor, operation)
+    _lock(operation)
     _planned(operation)
     deleted, _rows = OperationCase.objects.filter(operation=operation, case=case).delete()
     if not deleted:
@@ -241,6 +253,7 @@ def operation_confirm(*, actor: User, operation: Operation) -> Operation:
     (ON_FLIGHT) once this commits. Refused while a family would be split or the seats do
     not hold everyone; unaccompanied children need named escorts."""
     _own(actor, operation)
+    _lock(operation)
     _planned(operation)
     m = manifests.build(operation)
     if not m.travellers:
@@ -293,6 +306,7 @@ def operation_confirm(*, actor: User, operation: Operation) -> Operation:
 def operation_cancel(*, actor: User, operation: Operation, reason: str) -> Operation:
     """Call an operation off; its scheduled cases are ready again for another one."""
     _own(actor, operation)
+    _lock(operation)
     if operation.status not in Operation.ACTIVE:
         raise ValidationError(_("Only a planned or confirmed operation can be cancelled."))
     if not reason.strip():
@@ -380,6 +394,7 @@ def arrivals_record(
     another operation (those home are not put on a manifest again).
     """
     _own(actor, operation)
+    _lock(operation)
     if operation.status != Operation.State.CONFIRMED:
         raise ValidationError(_("Arrivals are recorded on a confirmed operation, once."))
     if arrived_on > _today():
