@@ -228,3 +228,18 @@ def test_assigning_a_visit_to_another_agency_is_refused(
             actor=caseworker, file=file, due_on=TODAY, assigned_to=other_agency_user
         )
     assert not FollowUp.objects.exists()
+
+
+def test_closing_a_file_stops_its_visits_counting_as_overdue(
+    caseworker: User, file: AftercareFile
+) -> None:
+    services.followup_schedule(actor=caseworker, file=file, due_on=RECEIVED)
+    assert selectors.overdue_count(caseworker) == 1
+    with pytest.raises(ValidationError):
+        services.file_close(actor=caseworker, file=file, closed_on=TODAY, reason=" ")
+    services.file_close(
+        actor=caseworker, file=file, closed_on=TODAY, reason="Settled with grandparents"
+    )
+    assert selectors.overdue_count(caseworker) == 0
+    with pytest.raises(ValidationError, match="already closed"):
+        services.file_close(actor=caseworker, file=file, closed_on=TODAY, reason="again")

@@ -154,3 +154,8 @@ class VisitForm(forms.Form):
         required=False,
         help_text=_("Needed when the outcome is urgent."),
     )
+
+
+class CloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("Why is the file closed?"), max_length=500)

@@ -358,3 +358,29 @@ def followup_record(
     if next_due_on is not None:
         followup_schedule(actor=actor, file=file, due_on=next_due_on, assigned_to=visit.assigned_to)
     return visit
+
+
+@transaction.atomic
+def file_close(
+    *, actor: User, file: AftercareFile, closed_on: dt.date, reason: str
+) -> AftercareFile:
+    """Close a file when follow-up ends (the returnee is settled, moved away, an adult who
+    declined). Its visits still planned stop counting as overdue."""
+    _own(actor, file)
+    if file.closed_on is not None:
+        raise ValidationError(_("This file is already closed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the file is closed.")})
+    _not_future(closed_on, "closed_on")
+    _not_before(closed_on, file.received_on, "closed_on")
+    file.closed_on = closed_on
+    file.save(update_fields=["closed_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=file,
+        person_uuid=file.person.uuid,
+        changes={"closed_on": [None, closed_on]},
+        reason=reason.strip(),
+    )
+    return file

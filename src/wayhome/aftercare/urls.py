@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("overdue/", views.overdue_list, name="overdue"),
     path("new/", views.file_create, name="file_create"),
     path("<uuid:key>/", views.file_detail, name="file_detail"),
+    path("<uuid:key>/close/", views.file_close, name="file_close"),
     path("<uuid:key>/reception/", views.reception_edit, name="reception_edit"),
     path("<uuid:key>/placements/new/", views.placement_add, name="placement_add"),
     path("<uuid:key>/services/new/", views.service_add, name="service_add"),

@@ -24,6 +24,7 @@ from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.aftercare import selectors, services
 from wayhome.aftercare.forms import (
+    CloseForm,
     ConsentForm,
     FileOpenForm,
     FollowUpForm,
@@ -130,6 +131,7 @@ def file_detail(request: HttpRequest, key: str) -> HttpResponse:
             "can_edit": can_edit,
             "consent_form": ConsentForm() if can_edit else None,
             "end_form": ServiceEndForm() if can_edit else None,
+            "close_form": CloseForm() if can_edit and file.closed_on is None else None,
         },
     )
 
@@ -270,3 +272,23 @@ def visit_record(request: HttpRequest, key: str) -> HttpResponse:
             messages.success(request, _("Visit recorded."))
             return _to_file(visit.file)
     return _form_page(request, form, _("Record the visit"), visit.file)
+
+
+@require_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def file_close(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    file = selectors.file_get(user, key)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        saved = _attempt(
+            form,
+            lambda: services.file_close(
+                actor=user, file=file, closed_on=d["closed_on"], reason=d["reason"]
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("File closed."))
+            return _to_file(file)
+    return _form_page(request, form, _("Close the file"), file)
