@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -91,7 +91,7 @@ def files_listed(
     return qs.annotate(
         overdue=Count("followups", filter=pending & Q(followups__due_on__lt=today)),
         next_due=Min("followups__due_on", filter=pending),
-    ).order_by("closed_on", "-received_on", "-id")
+    ).order_by(F("closed_on").asc(nulls_first=True), "-received_on", "-id")
 
 
 def overdue_followups(user: User, today: dt.date | None = None) -> QuerySet[FollowUp]:
