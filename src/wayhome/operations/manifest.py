@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.operations.models import Operation, OperationCase
@@ -144,7 +144,9 @@ def _travellers(cases: Sequence[RepatriationCase], on: dt.date) -> list[Travelle
     members = (
         CaseMember.objects.filter(case__in=cases, travels=True)
         .select_related("person", "case")
-        .order_by("case_id", "-is_principal", "person__birth_earliest", "id")
+        .order_by(
+            "case_id", "-is_principal", F("person__birth_earliest").asc(nulls_last=True), "id"
+        )
     )
     order = {case.pk: i for i, case in enumerate(cases)}
     seen: set[int] = set()
