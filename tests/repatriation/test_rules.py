@@ -26,7 +26,8 @@ SHIPPED = Path(rules.__file__).parent / "rulesets"
 
 def _rules(name: str = "iraq") -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((SHIPPED / f"{name}.yaml").read_text("utf-8"))
-    return data["rules"]
+    rules_part: dict[str, Any] = data["rules"]
+    return rules_part
 
 
 def _born(years: int) -> tuple[dt.date, dt.date]:

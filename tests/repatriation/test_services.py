@@ -94,7 +94,7 @@ def test_mother_sentenced_to_life_consents_children_ready_mother_stays(
 ) -> None:
     fam = family(caseworker)
     LegalCase.objects.create(
-        agency=caseworker.agency,
+        agency_id=caseworker.agency_key,
         person=fam.mother,
         country=factories.country("IQ", "Iraq"),
         status=LegalCase.Status.SENTENCED,

@@ -137,7 +137,9 @@ class LegalCase(AgencyOwned):
     @property
     def sentence_text(self) -> str:
         if self.sentence_kind == self.SentenceKind.YEARS and self.sentence_years:
-            return str(_("%(years)s years") % {"years": f"{self.sentence_years:g}"})
+            return str(
+                _("%(years)s years") % {"years": format(self.sentence_years.normalize(), "f")}
+            )
         return str(self.get_sentence_kind_display()) if self.sentence_kind else ""
 
 

@@ -81,11 +81,11 @@ def html_to_pdf(html: str) -> bytes:
     """The PDF of a page. No base URL: a template cannot make WeasyPrint fetch a file
     or an address (every URL it would follow is refused)."""
     from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
-    def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError("documents do not load external resources")
-
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    # No protocol allowed: every image, stylesheet or font URL in a template is refused.
+    no_fetch = URLFetcher(allowed_protocols=[], allow_redirects=False, timeout=1)
+    pdf = HTML(string=html, url_fetcher=no_fetch).write_pdf()
     assert pdf is not None  # noqa: S101 - write_pdf without a target returns bytes
     return bytes(pdf)
 

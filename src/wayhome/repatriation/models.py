@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.core.models import AgencyOwned, BaseModel
@@ -250,6 +251,22 @@ class CaseStep(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def localized_label(self) -> str:
+        """The label in the page's language when the rule set gives one."""
+        lang = (get_language() or "en")[:2]
+        return str(self.detail.get(f"label_{lang}") or self.label)
+
+    @property
+    def badge_class(self) -> str:
+        """The stylesheet's badge colour for the status (green, red, amber, grey)."""
+        return {
+            self.Status.DONE: "approved",
+            self.Status.BLOCKED: "refused",
+            self.Status.PENDING: "pending",
+            self.Status.WAIVED: "proposed",
+        }.get(self.Status(self.status), "")
 
 
 class CaseDocument(BaseModel):

@@ -333,10 +333,26 @@ def fine_for(rules: Mapping[str, Any], citizenships: Sequence[str]) -> dict[str,
     return None
 
 
-def _possessive(role: str) -> str:
-    return {"mother": "mother's", "father": "father's", "guardian": "guardian's"}.get(
-        role, f"{role}'s"
-    )
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogues; pages translate it when shown."""
+    return message
+
+
+# Blockers the engine writes, kept in English in the database and translated on display.
+CONSENT_BLOCKERS = {
+    ("mother", Decision.REFUSED): gettext_noop("mother's consent refused"),
+    ("mother", Decision.WITHDRAWN): gettext_noop("mother's consent withdrawn"),
+    ("father", Decision.REFUSED): gettext_noop("father's consent refused"),
+    ("father", Decision.WITHDRAWN): gettext_noop("father's consent withdrawn"),
+    ("guardian", Decision.REFUSED): gettext_noop("guardian's consent refused"),
+    ("guardian", Decision.WITHDRAWN): gettext_noop("guardian's consent withdrawn"),
+    ("parent", Decision.REFUSED): gettext_noop("parent's consent refused"),
+    ("parent", Decision.WITHDRAWN): gettext_noop("parent's consent withdrawn"),
+}
+COURT_REFUSED = gettext_noop("court refused consent")
+NOBODY_TO_CONSENT = gettext_noop("no one able to consent")
+SERVING_SENTENCE = gettext_noop("serving a sentence")
+AGE_UNCERTAIN = gettext_noop("age uncertain: the minors' steps apply until it is proven")
 
 
 def _consent(step: PlannedStep, spec: Mapping[str, Any], facts: MemberFacts) -> None:
@@ -358,12 +374,12 @@ def _consent(step: PlannedStep, spec: Mapping[str, Any], facts: MemberFacts) -> 
         if facts.court_consent is Decision.GIVEN:
             step.state = StepState.DONE
         elif facts.court_consent in (Decision.REFUSED, Decision.WITHDRAWN):
-            step.state, step.blocker = StepState.BLOCKED, "court refused consent"
+            step.state, step.blocker = StepState.BLOCKED, COURT_REFUSED
         step.detail["fallback"] = [str(f) for f in fallback]
         return
     else:
         step.detail["from"] = []
-        step.state, step.blocker = StepState.BLOCKED, "no one able to consent"
+        step.state, step.blocker = StepState.BLOCKED, NOBODY_TO_CONSENT
         return
     step.detail["fallback"] = [str(f) for f in fallback]
     given = [p for p in givers if p.decision is Decision.GIVEN]
@@ -373,9 +389,10 @@ def _consent(step: PlannedStep, spec: Mapping[str, Any], facts: MemberFacts) -> 
         step.state = StepState.DONE
         step.since = max((p.decided_on for p in given if p.decided_on), default=None)
     elif refused and (need_all or len(refused) == len(givers)):
-        word = "withdrawn" if refused[0].decision is Decision.WITHDRAWN else "refused"
+        first = refused[0]
+        role = first.role if first.role in ("mother", "father", "guardian") else "parent"
         step.state = StepState.BLOCKED
-        step.blocker = f"{_possessive(refused[0].role)} consent {word}"
+        step.blocker = CONSENT_BLOCKERS[(role, first.decision or Decision.REFUSED)]
         step.since = refused[0].decided_on
     # else: pending, waiting for a decision
 
@@ -389,7 +406,7 @@ def build_checklist(rules: Mapping[str, Any], facts: MemberFacts, today: dt.date
     age = age_class(facts, today, minor_age)
     checklist = Checklist(age=age, steps=[])
     if age is AgeClass.UNCERTAIN:
-        checklist.notes.append("age uncertain: the minors' steps apply until it is proven")
+        checklist.notes.append(AGE_UNCERTAIN)
     for spec in rules["steps"]:
         if not _applies(spec, age, facts):
             continue
@@ -418,7 +435,7 @@ def build_checklist(rules: Mapping[str, Any], facts: MemberFacts, today: dt.date
         elif kind == Kind.PROOF:
             step.detail["accepts"] = list(spec["accepts"])
         elif kind == Kind.EXIT_PERMISSION and facts.sentenced:
-            step.state, step.blocker = StepState.BLOCKED, "serving a sentence"
+            step.state, step.blocker = StepState.BLOCKED, SERVING_SENTENCE
         elif kind == Kind.HANDOVER and rules.get("handover_point"):
             step.detail["handover_point"] = rules["handover_point"]
         checklist.steps.append(step)

@@ -196,3 +196,9 @@ def case_counts(user: User) -> CaseCounts:
     for row in blocked.values("code").annotate(n=Count("id")):
         by_blocker[row["code"]] = row["n"]
     return CaseCounts(by_stage=by_stage, by_blocker=dict(by_blocker.most_common()))
+
+
+def cases_using(user: User, rule_set: RuleSet) -> int:
+    """How many of the agency's cases follow this version (an administrator may not read
+    cases, but may know a version is in use)."""
+    return RepatriationCase.objects.filter(agency_id=user.agency_key, rule_set=rule_set).count()
