@@ -28,12 +28,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.operations.models import Operation, OperationCase
 from wayhome.people.models import Person, Relationship, Sex, Status
 from wayhome.repatriation.models import CaseMember, RepatriationCase
-from wayhome.repatriation.selectors import missing_items
+from wayhome.repatriation.selectors import members_with_steps
 
 ADULT_AGE = 18
 # Links that make an adult on board the child's carer for the journey.
@@ -243,6 +244,24 @@ def _joinable(memberships: list[CaseMember], busy: set[int]) -> RepatriationCase
     return None
 
 
+def missing_items_shown(case: RepatriationCase) -> dict[int, list[str]]:
+    """``repatriation.selectors.missing_items`` in the reader's language, by person id:
+    each required step still open, its label as the rule set gives it for the page's
+    language and its blocker through the catalogue (the engine writes them in English)."""
+    out: dict[int, list[str]] = {}
+    for member in members_with_steps(case):
+        items = [
+            f"{step.localized_label}: {gettext(step.blocker)}"
+            if step.blocker
+            else step.localized_label
+            for step in member.steps.all()
+            if step.required and step.is_open
+        ]
+        if items:
+            out[member.person_id] = items
+    return out
+
+
 def build(operation: Operation, cases: Sequence[RepatriationCase] | None = None) -> Manifest:
     """The manifest for ``cases`` (by default the operation's own) on the operation's date."""
     cases = list(cases_on(operation) if cases is None else cases)
@@ -274,8 +293,8 @@ def build(operation: Operation, cases: Sequence[RepatriationCase] | None = None)
     for t in travellers:
         t.unaccompanied = t.minor and not (carers.get(t.person.pk, set()) & aboard)
     for case in cases:
-        items = missing_items(case)
+        items = missing_items_shown(case)
         for t in travellers:
             if t.case.pk == case.pk:
-                t.missing = items.get(t.person, [])
+                t.missing = items.get(t.person.pk, [])
     return Manifest(operation=operation, travellers=travellers, splits=splits, cases=cases)
