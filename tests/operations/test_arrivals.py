@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests.operations import builders as b
 from wayhome.accounts.models import User
 from wayhome.aftercare.models import AftercareFile
+from wayhome.audit.models import AuditEvent
 from wayhome.core.signals import Milestone, milestone_reached
 from wayhome.operations import services
 from wayhome.operations.models import ManifestLine, Operation
@@ -107,6 +108,8 @@ def test_arrival_updates_everything_in_one_step(
     assert half.status == TracingRequest.State.LOCATED
     line = ManifestLine.objects.get(operation=op, person=held)
     assert (line.outcome, line.outcome_reason) == ("not_arrived", "Held at the airport")
+    event = AuditEvent.objects.filter(object_uuid=op.uuid, action="update").latest("id")
+    assert event.changes["not_arrived"] == {str(held.uuid): "Held at the airport"}
     op.refresh_from_db()
     assert (op.status, op.arrived_on) == (Operation.State.COMPLETED, arrived_on)
     assert sorted(heard) == sorted((Milestone.ARRIVED, p.pk) for p in arrived)

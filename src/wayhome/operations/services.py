@@ -491,9 +491,11 @@ def arrivals_record(
             "status": [Operation.State.CONFIRMED, Operation.State.COMPLETED],
             "arrived_on": [None, arrived_on],
             "arrived": sorted(str(p.uuid) for p in arrived),
-            "not_arrived": sorted(
-                str(ln.person.uuid) for ln in lines if not outcomes[ln.pk].arrived
-            ),
+            "not_arrived": {
+                str(ln.person.uuid): ln.outcome_reason
+                for ln in lines
+                if not outcomes[ln.pk].arrived
+            },
         },
     )
     for person in arrived:
