@@ -68,6 +68,13 @@ def test_the_sensitive_fields_are_the_encrypted_ones() -> None:
         "tracing.InformationReport.summary",
         "tracing.Whereabouts.notes",
         "protection.ConsentEvent.notes",
+        "aftercare.AftercareFile.medical_notes",
+        "aftercare.Placement.guardian_name",
+        "aftercare.Placement.guardian_phone",
+        "aftercare.Placement.guardian_address",
+        "aftercare.Placement.notes",
+        "aftercare.SupportService.notes",
+        "aftercare.FollowUp.notes",
     }
 
 

@@ -1,0 +1,133 @@
+"""Scoped reads of aftercare files, and the overdue follow-ups the dashboard counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from wayhome.accounts.models import User
+from wayhome.accounts.roles import Cap
+from wayhome.aftercare.models import AftercareFile, FollowUp, Placement, SupportService
+from wayhome.audit.models import AuditEvent
+from wayhome.audit.services import audit_record
+
+
+def files_visible_to(user: User) -> QuerySet[AftercareFile]:
+    """The agency's aftercare files, for roles that read aftercare."""
+    if not user.has_cap(Cap.AFTERCARE_VIEW):
+        return AftercareFile.objects.none()
+    return AftercareFile.objects.filter(agency_id=user.agency_key)
+
+
+def _get(qs: QuerySet[AftercareFile], key: uuid.UUID | str) -> AftercareFile:
+    try:
+        return qs.select_related("person", "operation").get(uuid=key)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def file_get(user: User, key: uuid.UUID | str) -> AftercareFile:
+    return _get(files_visible_to(user), key)
+
+
+def file_read(user: User, key: uuid.UUID | str) -> AftercareFile:
+    """A file about to be shown: a read of the person's record, audited."""
+    file = file_get(user, key)
+    audit_record(actor=user, action=AuditEvent.Action.VIEW, obj=file, person_uuid=file.person.uuid)
+    return file
+
+
+def file_of_person(user: User, person_id: int) -> AftercareFile | None:
+    return files_visible_to(user).filter(person_id=person_id).first()
+
+
+def placement_get(user: User, key: uuid.UUID | str) -> Placement:
+    try:
+        return (
+            Placement.objects.filter(file__in=files_visible_to(user))
+            .select_related("file", "file__person")
+            .get(uuid=key)
+        )
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def service_get(user: User, key: uuid.UUID | str) -> SupportService:
+    try:
+        return (
+            SupportService.objects.filter(file__in=files_visible_to(user))
+            .select_related("file", "file__person")
+            .get(uuid=key)
+        )
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def followup_get(user: User, key: uuid.UUID | str) -> FollowUp:
+    try:
+        return (
+            FollowUp.objects.filter(file__in=files_visible_to(user))
+            .select_related("file", "file__person", "assigned_to")
+            .get(uuid=key)
+        )
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def files_listed(
+    user: User, *, q: str = "", today: dt.date | None = None
+) -> QuerySet[AftercareFile]:
+    """The list page: each file with its overdue and next visit, open files first."""
+    today = today or timezone.localdate()
+    pending = Q(followups__visited_on__isnull=True)
+    qs = files_visible_to(user).select_related("person", "operation")
+    if q.strip():
+        qs = qs.filter(person__display_name__icontains=q.strip())
+    return qs.annotate(
+        overdue=Count("followups", filter=pending & Q(followups__due_on__lt=today)),
+        next_due=Min("followups__due_on", filter=pending),
+    ).order_by(F("closed_on").asc(nulls_first=True), "-received_on", "-id")
+
+
+def overdue_followups(user: User, today: dt.date | None = None) -> QuerySet[FollowUp]:
+    """Visits whose date has passed and that nobody recorded: oldest first.
+
+    The dashboard calls ``overdue_count``; the list page shows these rows.
+    """
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.filter(
+            file__in=files_visible_to(user),
+            file__closed_on__isnull=True,
+            visited_on__isnull=True,
+            due_on__lt=today,
+        )
+        .select_related("file", "file__person", "assigned_to")
+        .order_by("due_on", "id")
+    )
+
+
+def overdue_count(user: User, today: dt.date | None = None) -> int:
+    """How many follow-up visits are overdue in the user's agency (0 for roles that do
+    not read aftercare): a count only, safe for the dashboard."""
+    return overdue_followups(user, today).count()
+
+
+def current_placement(file: AftercareFile) -> Placement | None:
+    return file.placements.filter(end_date__isnull=True).order_by("-start_date", "-id").first()
+
+
+def file_history(file: AftercareFile) -> QuerySet[AuditEvent]:
+    """Everything recorded on the file and its rows, oldest first."""
+    keys = [file.uuid]
+    keys += list(file.placements.values_list("uuid", flat=True))
+    keys += list(file.services.values_list("uuid", flat=True))
+    keys += list(file.followups.values_list("uuid", flat=True))
+    return AuditEvent.objects.filter(agency_id=file.agency_id, object_uuid__in=keys).order_by(
+        "at", "id"
+    )

@@ -1,0 +1,386 @@
+"""Writes for aftercare: files, placements, support services and follow-up visits.
+
+Each is atomic and audited with the person concerned; a ``ValidationError`` says what to
+fix and nothing is written. Messages never name the person (they may reach logs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wayhome.accounts.models import User
+from wayhome.aftercare.models import AftercareFile, FollowUp, Placement, SupportService
+from wayhome.audit.models import AuditEvent
+from wayhome.audit.services import audit_record, diff, snapshot
+from wayhome.people.models import Person
+
+A = AuditEvent.Action
+FILE_FIELDS = (
+    "received_on",
+    "reception_place",
+    "medical_check_on",
+    "medical_notes",
+    "documents_issued",
+    "closed_on",
+)
+PLACEMENT_FIELDS = (
+    "kind",
+    "start_date",
+    "end_date",
+    "institution",
+    "guardian_name",
+    "guardian_relationship",
+    "guardian_phone",
+    "guardian_address",
+    "guardian_consent_on",
+    "court_decision",
+    "notes",
+)
+SERVICE_FIELDS = ("kind", "provider", "started_on", "ended_on", "notes")
+FOLLOWUP_FIELDS = ("due_on", "assigned_to", "visited_on", "outcome", "notes")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _not_future(day: dt.date | None, field: str) -> None:
+    if day is not None and day > _today():
+        raise ValidationError({field: _("This date is in the future.")})
+
+
+def _not_before(day: dt.date | None, start: dt.date, field: str) -> None:
+    if day is not None and day < start:
+        raise ValidationError({field: _("This date is before the returnee was received.")})
+
+
+def _own(actor: User, obj: AftercareFile | Person) -> None:
+    if obj.agency_id != actor.agency_key:
+        raise ValidationError(_("This record belongs to another agency."))
+
+
+@dataclass(frozen=True)
+class ReceptionData:
+    received_on: dt.date
+    reception_place: str
+    medical_check_on: dt.date | None = None
+    medical_notes: str = ""
+    documents_issued: str = ""
+
+
+def _apply_reception(file: AftercareFile, data: ReceptionData) -> None:
+    _not_future(data.received_on, "received_on")
+    _not_future(data.medical_check_on, "medical_check_on")
+    if not data.reception_place.strip():
+        raise ValidationError({"reception_place": _("Say where the returnee was received.")})
+    if data.medical_check_on is not None and data.medical_check_on < data.received_on:
+        raise ValidationError(
+            {"medical_check_on": _("The medical check cannot be before the reception.")}
+        )
+    file.received_on = data.received_on
+    file.reception_place = data.reception_place.strip()
+    file.medical_check_on = data.medical_check_on
+    file.medical_notes = data.medical_notes.strip()
+    file.documents_issued = data.documents_issued.strip()
+
+
+@transaction.atomic
+def file_open(
+    *, actor: User, person: Person, reception: ReceptionData, operation_id: int | None = None
+) -> AftercareFile:
+    """Open the aftercare file of a returnee, with their reception."""
+    _own(actor, person)
+    if AftercareFile.objects.filter(person=person).exists():
+        raise ValidationError(_("This person already has an aftercare file."))
+    file = AftercareFile(
+        agency_id=person.agency_id, created_by=actor, person=person, operation_id=operation_id
+    )
+    _apply_reception(file, reception)
+    file.save()
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=file,
+        person_uuid=person.uuid,
+        changes=snapshot(file, FILE_FIELDS),
+    )
+    return file
+
+
+@transaction.atomic
+def reception_update(
+    *, actor: User, file: AftercareFile, reception: ReceptionData
+) -> AftercareFile:
+    """Correct the reception; the audit event keeps the old and new values."""
+    _own(actor, file)
+    before = snapshot(file, FILE_FIELDS)
+    _apply_reception(file, reception)
+    first = min(
+        [p.start_date for p in file.placements.all()] + [s.started_on for s in file.services.all()],
+        default=None,
+    )
+    if first is not None and first < file.received_on:
+        raise ValidationError(
+            {"received_on": _("A placement or service recorded here starts before this date.")}
+        )
+    file.save()
+    changes = diff(before, snapshot(file, FILE_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor, action=A.UPDATE, obj=file, person_uuid=file.person.uuid, changes=changes
+        )
+    return file
+
+
+@dataclass(frozen=True)
+class PlacementData:
+    kind: str
+    start_date: dt.date
+    institution: str = ""
+    guardian_name: str = ""
+    guardian_relationship: str = ""
+    guardian_phone: str = ""
+    guardian_address: str = ""
+    guardian_consent_on: dt.date | None = None
+    court_decision: str = ""
+    notes: str = ""
+
+
+def _check_placement(file: AftercareFile, data: PlacementData) -> None:
+    if data.kind not in Placement.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of placement.")})
+    _not_future(data.start_date, "start_date")
+    _not_before(data.start_date, file.received_on, "start_date")
+    _not_future(data.guardian_consent_on, "guardian_consent_on")
+    if data.kind == Placement.Kind.INSTITUTION and not data.institution.strip():
+        raise ValidationError({"institution": _("Name the institution.")})
+    if data.kind in Placement.CARER_KINDS:
+        if not data.guardian_name.strip():
+            raise ValidationError(
+                {"guardian_name": _("Name the person who takes the returnee in.")}
+            )
+        if not (data.guardian_phone.strip() or data.guardian_address.strip()):
+            raise ValidationError(
+                {"guardian_phone": _("Give a phone number or an address to reach them.")}
+            )
+    current = file.placements.filter(end_date__isnull=True).first()
+    if current is not None and data.start_date < current.start_date:
+        raise ValidationError(
+            {"start_date": _("A new placement cannot start before the current one.")}
+        )
+
+
+@transaction.atomic
+def placement_add(*, actor: User, file: AftercareFile, data: PlacementData) -> Placement:
+    """Place the returnee; the current placement, if any, ends the day the new one starts."""
+    _own(actor, file)
+    _check_placement(file, data)
+    for current in file.placements.filter(end_date__isnull=True):
+        current.end_date = data.start_date
+        current.save(update_fields=["end_date", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=A.UPDATE,
+            obj=current,
+            person_uuid=file.person.uuid,
+            changes={"end_date": [None, current.end_date]},
+        )
+    placement = Placement(agency_id=file.agency_id, created_by=actor, file=file)
+    for key in PLACEMENT_FIELDS:
+        if key != "end_date":
+            value = getattr(data, key)
+            setattr(placement, key, value.strip() if isinstance(value, str) else value)
+    placement.save()
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=placement,
+        person_uuid=file.person.uuid,
+        changes=snapshot(placement, PLACEMENT_FIELDS),
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_consent(
+    *, actor: User, placement: Placement, consent_on: dt.date, court_decision: str = ""
+) -> Placement:
+    """Record the guardian's written consent (and the custody decision) once given."""
+    file = placement.file
+    _own(actor, file)
+    if placement.kind not in Placement.CARER_KINDS:
+        raise ValidationError(_("This placement has no guardian whose consent is needed."))
+    _not_future(consent_on, "consent_on")
+    before = snapshot(placement, PLACEMENT_FIELDS)
+    placement.guardian_consent_on = consent_on
+    if court_decision.strip():
+        placement.court_decision = court_decision.strip()
+    placement.save(update_fields=["guardian_consent_on", "court_decision", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=placement,
+        person_uuid=file.person.uuid,
+        changes=diff(before, snapshot(placement, PLACEMENT_FIELDS)),
+    )
+    return placement
+
+
+@dataclass(frozen=True)
+class ServiceData:
+    kind: str
+    provider: str
+    started_on: dt.date
+    ended_on: dt.date | None = None
+    notes: str = ""
+
+
+@transaction.atomic
+def service_add(*, actor: User, file: AftercareFile, data: ServiceData) -> SupportService:
+    """Record a support service the returnee receives and who provides it."""
+    _own(actor, file)
+    if data.kind not in SupportService.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of service.")})
+    if not data.provider.strip():
+        raise ValidationError({"provider": _("Name the provider.")})
+    _not_future(data.started_on, "started_on")
+    _not_before(data.started_on, file.received_on, "started_on")
+    _not_future(data.ended_on, "ended_on")
+    if data.ended_on is not None and data.ended_on < data.started_on:
+        raise ValidationError({"ended_on": _("A service cannot end before it starts.")})
+    service = SupportService.objects.create(
+        agency_id=file.agency_id,
+        created_by=actor,
+        file=file,
+        kind=data.kind,
+        provider=data.provider.strip(),
+        started_on=data.started_on,
+        ended_on=data.ended_on,
+        notes=data.notes.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=service,
+        person_uuid=file.person.uuid,
+        changes=snapshot(service, SERVICE_FIELDS),
+    )
+    return service
+
+
+@transaction.atomic
+def service_end(*, actor: User, service: SupportService, ended_on: dt.date) -> SupportService:
+    _own(actor, service.file)
+    if service.ended_on is not None:
+        raise ValidationError(_("This service has already ended."))
+    _not_future(ended_on, "ended_on")
+    if ended_on < service.started_on:
+        raise ValidationError({"ended_on": _("A service cannot end before it starts.")})
+    service.ended_on = ended_on
+    service.save(update_fields=["ended_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=service,
+        person_uuid=service.file.person.uuid,
+        changes={"ended_on": [None, ended_on]},
+    )
+    return service
+
+
+@transaction.atomic
+def followup_schedule(
+    *, actor: User, file: AftercareFile, due_on: dt.date, assigned_to: User | None = None
+) -> FollowUp:
+    """Plan a follow-up visit; it shows as overdue once its date has passed unvisited."""
+    _own(actor, file)
+    _not_before(due_on, file.received_on, "due_on")
+    if assigned_to is not None and assigned_to.agency_id != actor.agency_key:
+        raise ValidationError({"assigned_to": _("Assign the visit to someone of your agency.")})
+    visit = FollowUp.objects.create(
+        agency_id=file.agency_id,
+        created_by=actor,
+        file=file,
+        due_on=due_on,
+        assigned_to=assigned_to,
+    )
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        obj=visit,
+        person_uuid=file.person.uuid,
+        changes=snapshot(visit, FOLLOWUP_FIELDS),
+    )
+    return visit
+
+
+@transaction.atomic
+def followup_record(
+    *,
+    actor: User,
+    visit: FollowUp,
+    visited_on: dt.date,
+    outcome: str,
+    notes: str = "",
+    next_due_on: dt.date | None = None,
+) -> FollowUp:
+    """Record a visit's outcome and, when given, schedule the next one in the same step."""
+    file = visit.file
+    _own(actor, file)
+    if visit.is_done:
+        raise ValidationError(_("This visit is already recorded."))
+    if outcome not in FollowUp.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the visit.")})
+    _not_future(visited_on, "visited_on")
+    _not_before(visited_on, file.received_on, "visited_on")
+    if outcome == FollowUp.Outcome.URGENT and next_due_on is None:
+        raise ValidationError(
+            {"next_due_on": _("An urgent outcome needs the date of the next visit.")}
+        )
+    if next_due_on is not None and next_due_on < visited_on:
+        raise ValidationError({"next_due_on": _("The next visit must come after this one.")})
+    before = snapshot(visit, FOLLOWUP_FIELDS)
+    visit.visited_on, visit.outcome, visit.notes = visited_on, outcome, notes.strip()
+    visit.save(update_fields=["visited_on", "outcome", "notes", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=visit,
+        person_uuid=file.person.uuid,
+        changes=diff(before, snapshot(visit, FOLLOWUP_FIELDS)),
+    )
+    if next_due_on is not None:
+        followup_schedule(actor=actor, file=file, due_on=next_due_on, assigned_to=visit.assigned_to)
+    return visit
+
+
+@transaction.atomic
+def file_close(
+    *, actor: User, file: AftercareFile, closed_on: dt.date, reason: str
+) -> AftercareFile:
+    """Close a file when follow-up ends (the returnee is settled, moved away, an adult who
+    declined). Its visits still planned stop counting as overdue."""
+    _own(actor, file)
+    if file.closed_on is not None:
+        raise ValidationError(_("This file is already closed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the file is closed.")})
+    _not_future(closed_on, "closed_on")
+    _not_before(closed_on, file.received_on, "closed_on")
+    file.closed_on = closed_on
+    file.save(update_fields=["closed_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=file,
+        person_uuid=file.person.uuid,
+        changes={"closed_on": [None, closed_on]},
+        reason=reason.strip(),
+    )
+    return file

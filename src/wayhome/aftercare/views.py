@@ -1,0 +1,294 @@
+"""Aftercare pages: the file of each returnee, placements, services, follow-up visits.
+
+Every view: the capability gate, then a scoped selector (another agency's file is a 404),
+then a form, then a service whose ValidationError goes back onto the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wayhome.accounts.models import User
+from wayhome.accounts.permissions import cap_required
+from wayhome.accounts.roles import Cap
+from wayhome.aftercare import selectors, services
+from wayhome.aftercare.forms import (
+    CloseForm,
+    ConsentForm,
+    FileOpenForm,
+    FollowUpForm,
+    PlacementForm,
+    ReceptionForm,
+    ServiceEndForm,
+    ServiceForm,
+    VisitForm,
+)
+from wayhome.aftercare.links import legal_cases_at_home
+from wayhome.aftercare.models import AftercareFile
+
+T = TypeVar("T")
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _attempt(form: forms.Form, save: Callable[[], T]) -> T | None:
+    try:
+        return save()
+    except ValidationError as exc:
+        from wayhome.core.forms import apply_service_errors
+
+        apply_service_errors(form, exc)
+        return None
+
+
+def _to_file(file: AftercareFile) -> HttpResponse:
+    return redirect("aftercare:file_detail", key=file.uuid)
+
+
+def _form_page(
+    request: HttpRequest, form: forms.Form, title: str, file: AftercareFile | None
+) -> HttpResponse:
+    return render(request, "aftercare/form.html", {"form": form, "title": title, "file": file})
+
+
+@require_GET
+@cap_required(Cap.AFTERCARE_VIEW)
+def file_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    q = request.GET.get("q", "")
+    page = Paginator(selectors.files_listed(user, q=q), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "aftercare/file_list.html",
+        {"page": page, "q": q, "overdue": selectors.overdue_count(user)},
+    )
+
+
+@require_GET
+@cap_required(Cap.AFTERCARE_VIEW)
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    page = Paginator(selectors.overdue_followups(user), 50).get_page(request.GET.get("page"))
+    return render(request, "aftercare/overdue.html", {"page": page, "today": timezone.localdate()})
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def file_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    initial: dict[str, Any] = {
+        "person": request.GET.getlist("person"),
+        "received_on": timezone.localdate(),
+    }
+    form = FileOpenForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        file = _attempt(
+            form,
+            lambda: services.file_open(
+                actor=user, person=form.cleaned_data["person"], reception=form.reception_data()
+            ),
+        )
+        if file is not None:
+            messages.success(request, _("Aftercare file opened."))
+            return _to_file(file)
+    return _form_page(request, form, _("Open an aftercare file"), None)
+
+
+@require_GET
+@cap_required(Cap.AFTERCARE_VIEW)
+def file_detail(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    file = selectors.file_read(user, key)
+    today = timezone.localdate()
+    can_edit = user.has_cap(Cap.AFTERCARE_EDIT)
+    return render(
+        request,
+        "aftercare/file_detail.html",
+        {
+            "file": file,
+            "person": file.person,
+            "current": selectors.current_placement(file),
+            "placements": file.placements.order_by("-start_date", "-id"),
+            "services": file.services.order_by("ended_on", "-started_on"),
+            "followups": file.followups.select_related("assigned_to").order_by("due_on", "id"),
+            "legal_cases": legal_cases_at_home(user, file.person),
+            "history": selectors.file_history(file),
+            "today": today,
+            "can_edit": can_edit,
+            "consent_form": ConsentForm() if can_edit else None,
+            "end_form": ServiceEndForm() if can_edit else None,
+            "close_form": CloseForm() if can_edit and file.closed_on is None else None,
+        },
+    )
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def reception_edit(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    file = selectors.file_get(user, key)
+    form = ReceptionForm(request.POST or None, initial=ReceptionForm.initial_for(file))
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.reception_update(
+                actor=user, file=file, reception=form.reception_data()
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Reception saved."))
+            return _to_file(file)
+    return _form_page(request, form, _("Reception"), file)
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def placement_add(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    file = selectors.file_get(user, key)
+    form = PlacementForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.placement_add(actor=user, file=file, data=form.placement_data()),
+        )
+        if saved is not None:
+            messages.success(request, _("Placement recorded."))
+            return _to_file(file)
+    return _form_page(request, form, _("New placement"), file)
+
+
+@require_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def placement_consent(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    placement = selectors.placement_get(user, key)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.placement_consent(
+                actor=user,
+                placement=placement,
+                consent_on=form.cleaned_data["consent_on"],
+                court_decision=form.cleaned_data["court_decision"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Consent recorded."))
+            return _to_file(placement.file)
+    return _form_page(request, form, _("Guardian's consent"), placement.file)
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def service_add(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    file = selectors.file_get(user, key)
+    form = ServiceForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form, lambda: services.service_add(actor=user, file=file, data=form.service_data())
+        )
+        if saved is not None:
+            messages.success(request, _("Service recorded."))
+            return _to_file(file)
+    return _form_page(request, form, _("New support service"), file)
+
+
+@require_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def service_end(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    service = selectors.service_get(user, key)
+    form = ServiceEndForm(request.POST)
+    if form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.service_end(
+                actor=user, service=service, ended_on=form.cleaned_data["ended_on"]
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Service ended."))
+            return _to_file(service.file)
+    return _form_page(request, form, _("End the service"), service.file)
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def followup_add(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    file = selectors.file_get(user, key)
+    form = FollowUpForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        saved = _attempt(
+            form,
+            lambda: services.followup_schedule(
+                actor=user, file=file, due_on=d["due_on"], assigned_to=d["assigned_to"]
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Follow-up visit planned."))
+            return _to_file(file)
+    return _form_page(request, form, _("Plan a follow-up visit"), file)
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def visit_record(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    visit = selectors.followup_get(user, key)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        saved = _attempt(
+            form,
+            lambda: services.followup_record(
+                actor=user,
+                visit=visit,
+                visited_on=d["visited_on"],
+                outcome=d["outcome"],
+                notes=d["notes"],
+                next_due_on=d["next_due_on"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Visit recorded."))
+            return _to_file(visit.file)
+    return _form_page(request, form, _("Record the visit"), visit.file)
+
+
+@require_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def file_close(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    file = selectors.file_get(user, key)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        saved = _attempt(
+            form,
+            lambda: services.file_close(
+                actor=user, file=file, closed_on=d["closed_on"], reason=d["reason"]
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("File closed."))
+            return _to_file(file)
+    return _form_page(request, form, _("Close the file"), file)
