@@ -67,7 +67,7 @@ def test_a_spelling_variant_or_typo_of_the_family_name_still_agrees(caseworker: 
 
 
 def test_a_boy_whose_age_was_guessed(caseworker: User) -> None:
-    """"About 4" in March 2019 (born 2014-2015) for a boy registered as born 2012."""
+    """A guessed "about 4" in March 2019 (born 2014-2015) for a boy registered as born 2012."""
     magomed = registered(caseworker, "Магомед", "Русланович", "Дудаев", 2012, Sex.MALE)
     given_name_namesakes(caseworker, "Магомед", 2015, Sex.MALE)
     about_four = FuzzyDate.about_age(4, dt.date(2019, 3, 10))

@@ -191,7 +191,10 @@ class FellegiSunter:
                         u_acc[k][level] += n - as_match
             self.u = [[c / sum(acc) for c in acc] for acc in u_acc]
             self.m = [
-                [(1 - FIELD_ERROR) * c / sum(acc) + FIELD_ERROR * u for c, u in zip(acc, us)]
+                [
+                    (1 - FIELD_ERROR) * c / sum(acc) + FIELD_ERROR * u
+                    for c, u in zip(acc, us, strict=True)
+                ]
                 for acc, us in zip(m_acc, self.u, strict=True)
             ]
             self.prior = min(max(total_match / max(pairs, 1), 1e-6), 0.5)

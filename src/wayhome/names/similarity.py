@@ -149,7 +149,7 @@ def key_similarity(left: str, right: str) -> float:
     return _SIMILARITY(left, right) - root_penalty(left, right)
 
 
-def root_penalties(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
+def root_penalties(left: Sequence[str], right: Sequence[str] | np.ndarray) -> np.ndarray:
     """``root_penalty`` of every pair of ``left`` x ``right`` keys, in one C++ call."""
     edits = process.cdist(
         [k[:ROOT] for k in left],
