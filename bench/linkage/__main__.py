@@ -127,6 +127,8 @@ def splink(
 ) -> Result | None:
     """Splink's standard recipe, or None (with a note) when Splink is not installed."""
     try:
+        import splink  # noqa: F401  (imported lazily by the baseline; checked here)
+
         from bench.linkage.splink_baseline import splink_decisions
     except ImportError:
         print("splink baseline skipped: pip install -r requirements-bench.txt", flush=True)

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from wayhome.linkage.model import MISSING, FellegiSunter, birth_level, sex_level
+import math
+
+from wayhome.linkage.model import FIELD_ERROR, MISSING, FellegiSunter, birth_level, sex_level
 
 
 def test_birth_levels_respect_precision() -> None:
-    assert birth_level((1995, 6, 1), (1995, 6, 1)) == 5
-    assert birth_level((1995, None, None), (1995, 6, 1)) == 3
-    assert birth_level((1994, None, None), (1995, 6, 1)) == 1
-    assert birth_level((1980, 1, 1), (1995, 6, 1)) == 0
+    assert birth_level((1995, 6, 1), (1995, 6, 1)) == 6
+    assert birth_level((1995, 6, 2), (1995, 6, 1)) == 5
+    assert birth_level((1995, None, None), (1995, 6, 1)) == 4
+    assert birth_level((1995, 7, None), (1995, 6, 1)) == 3
+    assert birth_level((1994, None, None), (1995, 6, 1)) == 2
     assert birth_level(None, (1995, 6, 1)) == MISSING
+
+
+def test_a_gap_of_two_or_three_years_is_its_own_level() -> None:
+    assert birth_level((2014, None, None), (2017, 3, 1)) == 1
+    assert birth_level((2019, None, None), (2017, 3, 1)) == 1
+    assert birth_level((2013, None, None), (2017, 3, 1)) == 0
+    assert birth_level((1980, 1, 1), (1995, 6, 1)) == 0
+
+
+def test_a_level_never_seen_among_matches_is_rare_not_impossible() -> None:
+    matches = [(7, 6, 1)] * 200 + [(7, 2, 1)] * 20
+    others = [(0, 0, 0), (1, 1, 1), (3, 0, 1), (0, 2, 0)] * 500
+    model = FellegiSunter().fit(matches + others)
+    unseen = model.weight((7, 1, 1)) - model.weight((7, MISSING, 1))
+    assert math.log2(FIELD_ERROR) - 0.1 < unseen < math.log2(FIELD_ERROR) + 0.5
 
 
 def test_sex_level_ignores_blanks() -> None:
@@ -20,10 +38,10 @@ def test_sex_level_ignores_blanks() -> None:
 
 
 def test_em_learns_that_agreement_is_evidence() -> None:
-    matches = [(7, 5, 1)] * 50
+    matches = [(7, 6, 1)] * 50
     others = [(0, 0, 0), (1, 0, 1), (3, 0, 1), (0, 1, 0)] * 250
     model = FellegiSunter().fit(matches + others)
-    assert model.probability((7, 5, 1)) > 0.99
+    assert model.probability((7, 6, 1)) > 0.99
     assert model.probability((0, 0, 0)) < 0.01
     assert model.weight((7, MISSING, MISSING)) > 0
     assert "name:" in model.describe()
@@ -35,3 +53,11 @@ def test_confirmed_pairs_pull_their_pattern_up() -> None:
     taught = FellegiSunter().fit(vectors, confirmed=range(10)).probability((3, 3, 1))
     assert taught >= plain
     assert taught > 0.9
+
+
+def test_a_level_no_pair_showed_is_no_evidence() -> None:
+    matches = [(7, 6, 1)] * 200
+    others = [(0, 0, 0), (1, 2, 1), (3, 0, 1)] * 500
+    model = FellegiSunter().fit(matches + others)
+    assert model.weight((MISSING, 5, MISSING)) == 0.0
+    assert model.weight((MISSING, 6, MISSING)) > 5

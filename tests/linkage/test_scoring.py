@@ -75,7 +75,7 @@ def test_align_takes_the_first_best_permutation() -> None:
 def test_bulk_levels_equal_the_one_pair_levels() -> None:
     dates: list[tuple[int, int | None, int | None] | None] = [
         None, (1990, None, None), (1990, 3, None), (1990, 3, 4), (1990, 3, 5), (1990, 4, 4),
-        (1991, 3, 4), (1993, None, None),
+        (1991, 3, 4), (1993, None, None), (1994, 3, None), (1999, None, None),
     ]  # fmt: skip
     pairs = list(product(dates, dates))
 

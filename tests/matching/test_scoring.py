@@ -25,7 +25,7 @@ def test_the_shipped_model_has_a_probability_for_every_level() -> None:
         assert len(params["m"][k]) == len(params["u"][k]) == len(levels)
         assert all(0 < x < 1 for x in params["m"][k] + params["u"][k])
     model = model_from(params)
-    assert model.weight((7, 5, 1)) > 20 > 0 > model.weight((0, 0, 0))
+    assert model.weight((7, 6, 1)) > 20 > 0 > model.weight((0, 0, 0))
 
 
 def test_births_at_every_precision() -> None:

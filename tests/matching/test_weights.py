@@ -37,4 +37,4 @@ def test_fit_default_learns_weights_without_labels(tmp_path: Path) -> None:
     params = json.loads(out.read_text(encoding="utf-8"))
     assert all(x >= 1e-6 for row in params["m"] + params["u"] for x in row)
     model = model_from(params)
-    assert model.weight((7, 3, 1)) > 0 > model.weight((0, 0, 0))
+    assert model.weight((7, 4, 1)) > 0 > model.weight((0, 0, 0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wayhome.names.similarity import compare_names, name_features
+from wayhome.names.similarity import compare_names, name_features, root_penalties, root_penalty
 
 
 def test_same_woman_in_three_scripts() -> None:
@@ -34,3 +34,27 @@ def test_features_drop_particles_and_offer_blocking_keys() -> None:
     features = name_features(full="Ali ibn Hassan")
     assert [t.text for t in features.tokens] == ["Ali", "Hassan"]
     assert features.blocking_keys
+
+
+def test_family_names_differing_in_their_root_are_not_close() -> None:
+    for left, right in (("Elmurzaeva", "Бекмурзаева"), ("Saidullaev", "Абдуллаев")):
+        (match,) = compare_names(left, right).matches
+        assert match.score < 0.65, (left, right)
+
+
+def test_a_typo_or_variant_near_the_start_stays_close() -> None:
+    for left, right in (
+        ("Elmurzaeva", "Эльмурзаева"),
+        ("Nagomedov", "Магомедов"),
+        ("Mgomedov", "Магомедов"),
+        ("Amagomedov", "Магомедов"),
+        ("Usupov", "Юсупов"),
+    ):
+        (match,) = compare_names(left, right).matches
+        assert match.score >= 0.8, (left, right, match.score)
+
+
+def test_root_penalties_in_bulk_equal_one_by_one() -> None:
+    keys = ["elmurzaefa", "bekmurzaefa", "mgomedof", "amagomedof", "usupof", "ab", ""]
+    bulk = root_penalties(keys, keys)
+    assert bulk.tolist() == [[root_penalty(a, b) for b in keys] for a in keys]

@@ -29,10 +29,22 @@ NAME_LEVELS = (
 _NAME_RULES = ((7, 0.92, 0.92), (6, 0.92, 0.8), (5, 0.92, 0.65), (4, 0.8, 0.65), (3, 0.92, 0.0),
                (2, 0.8, 0.0), (1, 0.65, 0.0))  # fmt: skip
 BIRTH_LEVELS = (
-    "disagree", "year off by one", "same year only", "same year at given precision",
-    "same month", "same day",
+    "more than three years apart", "two or three years apart", "year off by one",
+    "same year only", "same year at given precision", "same month", "same day",
 )  # fmt: skip
+# A child's age told by a relative who last saw them years ago ("about 4") is often two
+# or three years off, so that gap is a level of its own, learnt apart from a plain
+# disagreement: lumped together, the evidence of a gap of ten years would be charged to it.
+NEAR_YEARS = 3
 SEX_LEVELS = ("disagree", "agree")
+# A true pair's field is sometimes simply recorded wrong: an age a relative guessed, a
+# year misheard, a sex field mistyped. Such a field then looks like a random pair's,
+# so the model's m is a mixture: with FIELD_ERROR the u distribution, else what EM
+# learns. A disagreement can then weigh no more against a pair than log2(FIELD_ERROR)
+# (-5.6 bits), however rarely the fitting lists showed it: lists whose noise is at
+# most a year off (linkage-dev) would otherwise make a three-year gap all but
+# impossible (-20 bits), outweighing a full name's agreement.
+FIELD_ERROR = 0.02
 FIELDS = (("name", NAME_LEVELS), ("birth", BIRTH_LEVELS), ("sex", SEX_LEVELS))
 
 
@@ -54,14 +66,15 @@ def birth_level(left: Birth, right: Birth) -> int:
         return MISSING
     (ly, lm, ld), (ry, rm, rd) = left, right
     if ly != ry:
-        return 1 if abs(ly - ry) == 1 else 0
+        gap = abs(ly - ry)
+        return 2 if gap == 1 else 1 if gap <= NEAR_YEARS else 0
     if lm is None or rm is None:
-        return 3
+        return 4
     if lm != rm:
-        return 2
-    if ld is None or rd is None:
         return 3
-    return 5 if ld == rd else 4
+    if ld is None or rd is None:
+        return 4
+    return 6 if ld == rd else 5
 
 
 def sex_level(left: str, right: str) -> int:
@@ -91,9 +104,11 @@ def name_levels(top: np.ndarray, second: np.ndarray) -> np.ndarray:
 def birth_levels(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """``birth_level`` of many pairs: rows of (year, month, day), MISSING where unknown."""
     (ly, lm, ld), (ry, rm, rd) = left.T, right.T
-    same_day = np.where((ld == MISSING) | (rd == MISSING), 3, np.where(ld == rd, 5, 4))
-    same_year = np.where((lm == MISSING) | (rm == MISSING), 3, np.where(lm != rm, 2, same_day))
-    levels = np.where(ly != ry, (np.abs(ly - ry) == 1).astype(np.int64), same_year)
+    same_day = np.where((ld == MISSING) | (rd == MISSING), 4, np.where(ld == rd, 6, 5))
+    same_year = np.where((lm == MISSING) | (rm == MISSING), 4, np.where(lm != rm, 3, same_day))
+    gap = np.abs(ly - ry)
+    apart = np.where(gap == 1, 2, np.where(gap <= NEAR_YEARS, 1, 0))
+    levels = np.where(ly != ry, apart, same_year)
     result: np.ndarray = np.where((ly == MISSING) | (ry == MISSING), MISSING, levels)
     return result
 
@@ -174,10 +189,26 @@ class FellegiSunter:
                     if level != MISSING:
                         m_acc[k][level] += as_match
                         u_acc[k][level] += n - as_match
-            self.m = [[c / sum(acc) for c in acc] for acc in m_acc]
             self.u = [[c / sum(acc) for c in acc] for acc in u_acc]
+            self.m = [
+                [
+                    (1 - FIELD_ERROR) * c / sum(acc) + FIELD_ERROR * u
+                    for c, u in zip(acc, us, strict=True)
+                ]
+                for acc, us in zip(m_acc, self.u, strict=True)
+            ]
             self.prior = min(max(total_match / max(pairs, 1), 1e-6), 0.5)
+        self._neutral_where_unseen(counts)
         return self
+
+    def _neutral_where_unseen(self, counts: Mapping[tuple[int, int, int], int]) -> None:
+        """A level that no fitting pair showed (a month where the lists hold only years)
+        says nothing either way: its m is set to its u, a weight of 0."""
+        for k, (_, levels) in enumerate(FIELDS):
+            seen = {vector[k] for vector, n in counts.items() if n}
+            for level in range(len(levels)):
+                if level not in seen:
+                    self.m[k][level] = self.u[k][level]
 
     def describe(self) -> str:
         """The learnt match weights, one field per line (for logs and reports)."""

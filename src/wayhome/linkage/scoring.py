@@ -56,22 +56,25 @@ class TokenScores:
     def screen(self, lt: np.ndarray, rt: np.ndarray, floor: float) -> np.ndarray:
         """Scores of distinct token pairs, exact where ``floor`` or more, else just below.
 
-        For the blocking filter: several times faster than exact scores, and not kept.
+        For the blocking filter: several times faster than exact scores, and not kept;
+        without the root penalty, so that blocking keeps every pair alike in letters.
         """
         codes = lt.astype(np.int64) * self.width + rt
         order = np.argsort(codes, kind="stable")
         scores = np.zeros(len(codes), dtype=np.float64)
-        scores[order] = self._score(codes[order], floor)
+        scores[order] = self._score(codes[order], floor, root=False)
         return scores
 
-    def _score(self, codes: np.ndarray, floor: float) -> np.ndarray:
+    def _score(self, codes: np.ndarray, floor: float, root: bool = True) -> np.ndarray:
         """Scores of sorted token-pair codes, one bank call per left token."""
         if not len(codes):
             return np.zeros(0, dtype=np.float64)
         lefts = codes // self.width
         starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
         parts = [
-            self.bank.scores(self.left[int(lefts[s])], (codes[s:e] % self.width).tolist(), floor)
+            self.bank.scores(
+                self.left[int(lefts[s])], (codes[s:e] % self.width).tolist(), floor, root
+            )
             for s, e in zip(starts, np.r_[starts[1:], len(codes)], strict=True)
         ]
         return np.concatenate(parts).astype(np.float64)

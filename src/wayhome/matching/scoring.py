@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.core.fuzzydate import FuzzyDate, Precision
-from wayhome.linkage.model import MISSING, FellegiSunter
+from wayhome.linkage.model import BIRTH_LEVELS, MISSING, FellegiSunter
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "default_model.json"
 Birth = tuple[int, int | None, int | None] | None
@@ -31,8 +31,9 @@ NAME_LABELS = (
     _("two name parts the same"),
 )  # fmt: skip
 BIRTH_LABELS = (
-    _("different years"), _("a year apart"), _("same year, different month"),
-    _("same year as far as known"), _("same month"), _("same day"),
+    _("more than three years apart"), _("two or three years apart"), _("a year apart"),
+    _("same year, different month"), _("same year as far as known"), _("same month"),
+    _("same day"),
 )  # fmt: skip
 SEX_LABELS = (_("different"), _("same"))
 FIELD_LABELS = ((_("Name"), NAME_LABELS), (_("Birth"), BIRTH_LABELS), (_("Sex"), SEX_LABELS))
@@ -44,7 +45,14 @@ def params_of(model: FellegiSunter) -> dict[str, Any]:
 
 
 def model_from(params: dict[str, Any]) -> FellegiSunter:
-    return FellegiSunter(m=params["m"], u=params["u"], prior=float(params["prior"]))
+    """The model of stored parameters; those fitted before birth gaps of two or three
+    years had a level of their own (six birth levels) get it as a copy of their
+    "different years", which is what such a gap weighed then."""
+    m, u = [list(row) for row in params["m"]], [list(row) for row in params["u"]]
+    if len(m[1]) == len(BIRTH_LEVELS) - 1:
+        m[1].insert(1, m[1][0])
+        u[1].insert(1, u[1][0])
+    return FellegiSunter(m=m, u=u, prior=float(params["prior"]))
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from wayhome.names.similarity import TokenFeatures, token_similarity
+from wayhome.names.similarity import TokenFeatures, root_penalties, token_similarity
 
 CACHE_MAX = 400_000  # pairs kept; the cache starts again when it is full
 
@@ -39,12 +39,9 @@ def _scores_of(left: TokenFeatures, rights: list[TokenFeatures]) -> list[float]:
     """``token_similarity(left, r).score`` for every r, in one call: the best over
     every spelling pair of the similarity less both spellings' doubts, at least 0,
     rounded to 4 places."""
-    raw = process.cdist(
-        [k.key for k in left.keys],
-        [k.key for t in rights for k in t.keys],
-        scorer=Levenshtein.normalized_similarity,
-        dtype=np.float64,
-    )
+    mine, theirs = [k.key for k in left.keys], [k.key for t in rights for k in t.keys]
+    raw = process.cdist(mine, theirs, scorer=Levenshtein.normalized_similarity, dtype=np.float64)
+    raw -= root_penalties(mine, theirs)
     raw -= _penalties(rights)[None, :]
     raw -= _penalties([left])[:, None]
     best = raw.max(axis=0)

@@ -126,12 +126,56 @@ def block_keys(
 
 _SIMILARITY = Levenshtein.normalized_similarity
 
+# The root of a name is at its start and its ending is shared by thousands (Эльмурзаева
+# and Бекмурзаева, Сайдуллаев and Абдуллаев: -murzaeva, -ullaev), so an edit similarity
+# alone calls such different names close. A typo or a spelling variant changes at most
+# one letter of the first three (their best spellings are compared, so scheme variants
+# are already aligned); a second edit there means another root, and each edit beyond
+# the first costs ROOT_EDIT_COST. The window may slide by a letter, so that a letter
+# dropped or doubled near the start stays one edit. (Errors are rarer at the start of
+# names than further on: Pollock & Zamora 1984, the reason for Jaro-Winkler's prefix.)
+ROOT = 3
+ROOT_FREE_EDITS = 1
+ROOT_EDIT_COST = 0.25
+
+
+def _root_edits(left: str, right: str) -> int:
+    return min(
+        Levenshtein.distance(left[:ROOT], right[:ROOT]),
+        Levenshtein.distance(left[: ROOT - 1], right[:ROOT]),
+        Levenshtein.distance(left[:ROOT], right[: ROOT - 1]),
+    )
+
+
+def root_penalty(left: str, right: str) -> float:
+    """What two keys lose for their first letters differing by more than a typo."""
+    return ROOT_EDIT_COST * max(0, _root_edits(left, right) - ROOT_FREE_EDITS)
+
+
+def key_similarity(left: str, right: str) -> float:
+    """Normalised edit similarity of two Latin keys, less their ``root_penalty``."""
+    return _SIMILARITY(left, right) - root_penalty(left, right)
+
+
+def root_penalties(left: Sequence[str], right: Sequence[str] | np.ndarray) -> np.ndarray:
+    """``root_penalty`` of every pair of ``left`` x ``right`` keys, in C++ calls."""
+    heads = [[k[:n] for k in left] for n in (ROOT, ROOT - 1)]
+    tails = [[k[:n] for k in right] for n in (ROOT, ROOT - 1)]
+    edits = np.minimum.reduce(
+        [
+            process.cdist(a, b, scorer=Levenshtein.distance, dtype=np.int32)
+            for a, b in ((heads[0], tails[0]), (heads[1], tails[0]), (heads[0], tails[1]))
+        ]
+    )
+    penalties: np.ndarray = ROOT_EDIT_COST * np.maximum(edits - ROOT_FREE_EDITS, 0)
+    return penalties
+
 
 @lru_cache(maxsize=1_000_000)
 def _token_match(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
     score, ls, rs = -1.0, left.keys[0], right.keys[0]
     for lk in left.keys:
-        scores = [_SIMILARITY(lk.key, rk.key) - rk.penalty for rk in right.keys]
+        scores = [key_similarity(lk.key, rk.key) - rk.penalty for rk in right.keys]
         j = max(range(len(scores)), key=scores.__getitem__)
         if scores[j] - lk.penalty > score:
             score, ls, rs = scores[j] - lk.penalty, lk, right.keys[j]
@@ -219,12 +263,14 @@ class TokenBank:
         self._doubt = np.array([k.penalty for t in self.tokens for k in t.keys], dtype=np.float32)
 
     def scores(
-        self, token: TokenFeatures, members: Sequence[int], floor: float = 0.0
+        self, token: TokenFeatures, members: Sequence[int], floor: float = 0.0, root: bool = True
     ) -> np.ndarray:
         """Scores in [0, 1] of ``token`` against the bank's tokens at ``members``.
 
         Scores below ``floor`` may come out as 0: rapidfuzz then stops early, several
-        times faster, which is all a filter on ``>= floor`` needs.
+        times faster, which is all a filter on ``>= floor`` needs. ``root=False`` leaves
+        out the ``root_penalty``: blocking keeps every pair that is alike in letters, and
+        the penalty then weighs in the pair's name level.
         """
         if not len(members):
             return np.zeros(0, dtype=np.float32)
@@ -232,13 +278,16 @@ class TokenBank:
         lengths = self._lengths[idx]
         flat = np.repeat(self._starts[idx] - np.cumsum(lengths) + lengths, lengths)
         flat += np.arange(int(lengths.sum()), dtype=np.int64)
+        keys = self._keys[flat]
         raw = process.cdist(
             [k.key for k in token.keys],
-            self._keys[flat],
+            keys,
             scorer=_SIMILARITY,
             dtype=np.float32,
             score_cutoff=floor,
         )
+        if root:
+            raw -= root_penalties([k.key for k in token.keys], keys)
         own = np.array([k.penalty for k in token.keys], dtype=np.float32)[:, None]
         best_per_key = (raw - own - self._doubt[flat][None, :]).max(axis=0)
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
