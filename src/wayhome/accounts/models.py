@@ -32,6 +32,14 @@ class Agency(BaseModel):
         max_length=8,
         help_text=_("Letters that start this agency's tracing references, e.g. NGO."),
     )
+    # Off: every caseworker of the agency sees all its records (the role still limits
+    # what kind). On: they see their teams' records, those assigned to them and those
+    # not yet given to any team; supervisors still see everything (accounts/scope.py).
+    need_to_know = models.BooleanField(
+        _("need-to-know by team"),
+        default=False,
+        help_text=_("Limit caseworkers to their teams' records and those assigned to them."),
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -43,6 +51,8 @@ class Agency(BaseModel):
 
 
 class Team(BaseModel):
+    """A group of staff working the same cases; under need-to-know, records go to teams."""
+
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=200)
 

@@ -145,7 +145,7 @@ def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     p = sel.person_read(_user(request), person)
     if p.uuid != person:  # a merged record's old link: show the surviving record's URL
         return redirect("people:detail", p.uuid)
-    kin = sel.kin_of(p)
+    kin = sel.kin_of(p, _user(request))
     return render(
         request,
         "people/person_detail.html",
@@ -459,7 +459,7 @@ def _group_url(group: FamilyGroup) -> str:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def family_list(request: HttpRequest) -> HttpResponse:
-    groups = sel.family_groups_visible_to(_user(request)).prefetch_related("members")
+    groups = sel.family_groups_listed(_user(request))
     return render(request, "people/family_list.html", {"groups": groups[:200]})
 
 
@@ -474,7 +474,7 @@ def family_create(request: HttpRequest) -> HttpResponse:
     chosen: list[Person] = []
     if start:
         focus = sel.person_get(user, start)
-        chosen = [focus, *(k.other for k in sel.kin_of(focus))]
+        chosen = [focus, *(k.other for k in sel.kin_of(focus, _user(request)))]
     form = FamilyGroupCreateForm(
         request.POST or None,
         initial={"label": _("Family of %(name)s") % {"name": chosen[0]} if chosen else ""},
@@ -497,7 +497,7 @@ def family_create(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.PERSON_VIEW)
 def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
     g = sel.family_group_get(_user(request), group)
-    members = sel.group_members(g)
+    members = sel.group_members(g, _user(request))
     return render(
         request,
         "people/family_detail.html",

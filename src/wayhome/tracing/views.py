@@ -88,7 +88,7 @@ def person_url(person: Person) -> str:
 @cap_required(Cap.PERSON_VIEW)
 def report_list(request: HttpRequest) -> HttpResponse:
     channel = request.GET.get("channel", "")
-    reports = selectors.reports_visible_to(_user(request)).prefetch_related("persons")
+    reports = selectors.reports_listed(_user(request))
     if channel in InformationReport.Channel.values:
         reports = reports.filter(channel=channel)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
@@ -122,14 +122,15 @@ def report_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def report_detail(request: HttpRequest, report_uuid: str) -> HttpResponse:
-    report = selectors.report_get(_user(request), report_uuid)
+    user = _user(request)
+    report = selectors.report_get(user, report_uuid)
     return render(
         request,
         "tracing/report_detail.html",
         {
             "report": report,
-            "persons": report.persons.order_by("display_name"),
-            "entries": selectors.entries_citing(report),
+            "persons": selectors.report_persons(user, report).order_by("display_name"),
+            "entries": selectors.entries_citing(report, user),
         },
     )
 
