@@ -57,7 +57,11 @@ def candidate_get(user: User, key: uuid.UUID | str) -> MatchCandidate:
 def merges_visible_to(user: User) -> QuerySet[PersonMerge]:
     if not user.has_cap(Cap.PERSON_VIEW):
         return PersonMerge.objects.none()
-    return PersonMerge.objects.filter(agency_id=user.agency_key)
+    return PersonMerge.objects.filter(
+        assignment_filter(user, "keep__"),
+        assignment_filter(user, "absorbed__"),
+        agency_id=user.agency_key,
+    )
 
 
 def merge_get(user: User, key: uuid.UUID | str) -> PersonMerge:
