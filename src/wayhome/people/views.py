@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.core.forms import apply_service_errors
 from wayhome.matching.step import StepGroup, StepQuery, candidate_step
 from wayhome.people import selectors as sel
@@ -145,18 +146,25 @@ def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     p = sel.person_read(_user(request), person)
     if p.uuid != person:  # a merged record's old link: show the surviving record's URL
         return redirect("people:detail", p.uuid)
-    kin = sel.kin_of(p, _user(request))
+    user = _user(request)
+    kin = sel.kin_of(p, user)
+    graph = person_graph(p, kin) if kin else ""
+    name_groups = _names_by_script_and_kind(p)
+    # Fields the role may not see are replaced before the template sees them.
+    documents = redact_all(user, p.documents.select_related("issuing_country"))
+    photos = redact_all(user, p.photos.all())
+    redact(user, p)
     return render(
         request,
         "people/person_detail.html",
         {
             "person": p,
-            "name_groups": _names_by_script_and_kind(p),
+            "name_groups": name_groups,
             "kin": kin,
-            "graph": person_graph(p, kin) if kin else "",
+            "graph": graph,
             "citizenships": p.citizenships.select_related("country"),
-            "documents": p.documents.select_related("issuing_country"),
-            "photos": p.photos.all(),
+            "documents": documents,
+            "photos": photos,
             "family_groups": sel.family_groups_visible_to(_user(request)).filter(members=p),
             "can_edit": _user(request).has_cap(Cap.PERSON_EDIT),
         },
@@ -502,7 +510,7 @@ def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
         request,
         "people/family_detail.html",
         {
-            "group": g,
+            "group": redact(_user(request), g),
             "members": members,
             "graph": group_graph(g.label, members, sel.links_among(members)) if members else "",
             "can_edit": _user(request).has_cap(Cap.PERSON_EDIT),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required, reauth_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact
 from wayhome.core.forms import apply_service_errors
 from wayhome.protection import referrals as ref
 from wayhome.protection.forms import DecisionForm, ReasonForm, ReferralForm
@@ -169,6 +170,8 @@ def shared_request(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """The receiving agency's read-only view of what was shared with it."""
     user = _user(request)
     r = ref.referral_received_read(user, key)
+    redact(user, r.request)
+    redact(user, r.request.inquirer)
     return render(
         request,
         "protection/shared_request.html",

@@ -12,6 +12,7 @@ from django.http import Http404
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.scope import assignment_filter, sees_whole_agency
+from wayhome.accounts.sensitivity import redact_all
 from wayhome.audit.models import AuditEvent
 from wayhome.people.models import Person
 from wayhome.tracing.conflicts import Conflict, find_conflicts
@@ -164,4 +165,6 @@ def timeline_of(user: User, person: Person) -> Timeline:
         )
         .order_by("-start_date", "-id")
     )
-    return Timeline(entries=entries, conflicts=find_conflicts(entries))
+    conflicts = find_conflicts(entries)
+    redact_all(user, entries)  # after the comparison, which reads only dates and places
+    return Timeline(entries=entries, conflicts=conflicts)

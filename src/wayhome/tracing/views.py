@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.core.forms import apply_service_errors
 from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
 from wayhome.people.models import Person
@@ -92,6 +93,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if channel in InformationReport.Channel.values:
         reports = reports.filter(channel=channel)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    redact_all(_user(request), page.object_list)
     return render(
         request,
         "tracing/report_list.html",
@@ -128,7 +130,7 @@ def report_detail(request: HttpRequest, report_uuid: str) -> HttpResponse:
         request,
         "tracing/report_detail.html",
         {
-            "report": report,
+            "report": redact(user, report),
             "persons": selectors.report_persons(user, report).order_by("display_name"),
             "entries": selectors.entries_citing(report, user),
         },
@@ -409,6 +411,9 @@ def _detail(
     request: HttpRequest, obj: TracingRequest, transition: TransitionForm | None = None
 ) -> HttpResponse:
     user = _user(request)
+    # Fields the role may not see are replaced before the template sees them.
+    redact(user, obj)
+    redact(user, obj.inquirer)
     return render(
         request,
         "tracing/request_detail.html",
