@@ -162,10 +162,11 @@ def test_report_summaries_and_whereabouts_notes_are_masked_for_consular_officers
         reverse("tracing:report_list"),
         reverse("tracing:person_timeline", args=[noted.uuid]),
     ):
-        html = consular.get(url).content.decode()
-        assert SECRET_NOTE not in html and report.summary not in html, url
-    html = client_for(caseworker).get(reverse("tracing:person_timeline", args=[noted.uuid]))
-    assert SECRET_NOTE in html.content.decode()
+        page = consular.get(url).content.decode()
+        assert SECRET_NOTE not in page, url
+        assert report.summary not in page, url
+    own = client_for(caseworker).get(reverse("tracing:person_timeline", args=[noted.uuid]))
+    assert SECRET_NOTE in own.content.decode()
 
 
 def test_relatives_phone_is_masked_for_legal_officers(
@@ -175,5 +176,6 @@ def test_relatives_phone_is_masked_for_legal_officers(
     url = reverse("tracing:request_detail", kwargs={"request_uuid": request.uuid})
     assert "+7 900 000 00 00" in client_for(caseworker).get(url).content.decode()
     html = client_for(users[Role.LEGAL_OFFICER]).get(url).content.decode()
-    assert "+7 900 000 00 00" not in html and "000 00 00" not in html
+    assert "+7 900 000 00 00" not in html
+    assert "000 00 00" not in html
     assert "restricted" in html

@@ -107,6 +107,16 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
         "need_to_know": FC.SYSTEM,
     },
     "accounts.Team": {"name": FC.ACCOUNT},
+    "accounts.WebAuthnKey": {
+        "user": FC.ACCOUNT,
+        "name": FC.ACCOUNT,
+        "confirmed": FC.ACCOUNT,
+        "credential_id": FC.SECRET,
+        "public_key": FC.SECRET,
+        "sign_count": FC.SECRET,
+        "transports": FC.ACCOUNT,
+        "last_used_at": FC.ACCOUNT,
+    },
     "accounts.User": {
         "password": FC.SECRET,
         "last_login": FC.ACCOUNT,
