@@ -179,3 +179,29 @@ def test_relatives_phone_is_masked_for_legal_officers(
     assert "+7 900 000 00 00" not in html
     assert "000 00 00" not in html
     assert "restricted" in html
+
+
+def test_edit_forms_leave_out_what_the_role_may_not_see_and_keep_it(
+    noted: Person, users: dict[str, User], client_for: Callable[[User], Client]
+) -> None:
+    consular = client_for(users[Role.CONSULAR_OFFICER])
+    url = reverse("people:update", args=[noted.uuid])
+    page = consular.get(url).content.decode()
+    assert SECRET_NOTE not in page
+    assert 'name="notes"' not in page
+    response = consular.post(
+        url, {"sex": "F", "birth_precision": "unknown", "birth_place": "Grozny"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    noted.refresh_from_db()
+    assert (noted.birth_place, noted.notes) == ("Grozny", SECRET_NOTE)
+
+
+def test_a_legal_officer_edits_a_request_without_seeing_or_losing_the_phone(
+    caseworker: User, users: dict[str, User], client_for: Callable[[User], Client]
+) -> None:
+    request = tracing.tracing_request(caseworker)
+    url = reverse("tracing:request_edit", kwargs={"request_uuid": request.uuid})
+    page = client_for(users[Role.LEGAL_OFFICER]).get(url).content.decode()
+    assert "000 00 00" not in page
+    assert 'name="phone"' not in page

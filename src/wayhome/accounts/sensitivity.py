@@ -459,6 +459,28 @@ def redact(user: Any, obj: models.Model | None) -> models.Model | None:
     return obj
 
 
+def withhold(user: Any, form: Any, obj: models.Model, fields: Mapping[str, str]) -> Any:
+    """Take out of an edit form the fields (form name -> model field) the user may not
+    see, so their stored values are neither shown nor overwritten: after validation the
+    stored value is put back into ``cleaned_data`` for the service to keep as it is."""
+    kept: dict[str, Any] = {}
+    for form_name, model_name in fields.items():
+        if form_name in form.fields and visibility(user, field_class(obj, model_name)) is not V.SEE:
+            del form.fields[form_name]
+            form.initial.pop(form_name, None)
+            kept[form_name] = getattr(obj, model_name)
+    if kept:
+        validate = form.full_clean
+
+        def full_clean() -> None:
+            validate()
+            if hasattr(form, "cleaned_data"):
+                form.cleaned_data.update(kept)
+
+        form.full_clean = full_clean
+    return form
+
+
 def redact_all(user: Any, objs: Iterable[models.Model]) -> list[models.Model]:
     return [o for o in objs if redact(user, o) is not None]
 

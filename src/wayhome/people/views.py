@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
-from wayhome.accounts.sensitivity import redact, redact_all
+from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.core.forms import apply_service_errors
 from wayhome.matching.step import StepGroup, StepQuery, candidate_step
 from wayhome.people import selectors as sel
@@ -202,6 +202,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_update(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     p = sel.person_get(_user(request), person)
     form = PersonFactsForm(request.POST or None, initial=facts_initial(p))
+    withhold(_user(request), form, p, {"notes": "notes"})
     return _form_page(
         request,
         form,
@@ -328,6 +329,7 @@ def document_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 def document_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     doc = sel.document_get(_user(request), key)
     form = DocumentForm(request.POST or None, initial=document_initial(doc))
+    withhold(_user(request), form, doc, {"number": "number", "notes": "notes"})
     return _form_page(
         request,
         form,
@@ -524,6 +526,7 @@ def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
 def family_edit(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
     g = sel.family_group_get(_user(request), group)
     form = FamilyGroupForm(request.POST or None, initial={"label": g.label, "notes": g.notes})
+    withhold(_user(request), form, g, {"notes": "notes"})
     return _form_page(
         request,
         form,

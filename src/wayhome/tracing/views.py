@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
-from wayhome.accounts.sensitivity import redact, redact_all
+from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.core.forms import apply_service_errors
 from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
 from wayhome.people.models import Person
@@ -143,6 +143,7 @@ def report_edit(request: HttpRequest, report_uuid: str) -> HttpResponse:
     user = _user(request)
     report = selectors.report_get(user, report_uuid)
     form = ReportForm(request.POST or None, user=user, initial=ReportForm.initial_for(report))
+    withhold(user, form, report, {"summary": "summary"})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         saved = _attempt(
@@ -449,6 +450,9 @@ def request_edit(request: HttpRequest, request_uuid: str) -> HttpResponse:
         relations={str(link.person.uuid): link.relation_to_inquirer for link in links},
     )
     inquirer = InquirerForm(data, initial=InquirerForm.initial_for(obj.inquirer))
+    contact = {"phone": "phone", "email": "email", "address": "address"}
+    withhold(user, inquirer, obj.inquirer, contact)
+    withhold(user, form, obj, {"last_known": "last_known"})
     sought = NewSoughtFormSet(data, prefix="new_sought")
     valid = _all_valid(form, inquirer, sought)
     if request.method == "POST" and valid:
