@@ -23,6 +23,8 @@ _MFA_OPEN = (
     "accounts:logout",
     "accounts:mfa_setup",
     "accounts:mfa_verify",
+    "accounts:webauthn_login_begin",
+    "accounts:webauthn_login_finish",
     "set_language",
     "web:health",
 )

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from wayhome.accounts.roles import Cap, Role, caps_for
 from wayhome.core.models import BaseModel
@@ -32,6 +33,14 @@ class Agency(BaseModel):
         max_length=8,
         help_text=_("Letters that start this agency's tracing references, e.g. NGO."),
     )
+    # Off: every caseworker of the agency sees all its records (the role still limits
+    # what kind). On: they see their teams' records, those assigned to them and those
+    # not yet given to any team; supervisors still see everything (accounts/scope.py).
+    need_to_know = models.BooleanField(
+        _("need-to-know by team"),
+        default=False,
+        help_text=_("Limit caseworkers to their teams' records and those assigned to them."),
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -43,6 +52,8 @@ class Agency(BaseModel):
 
 
 class Team(BaseModel):
+    """A group of staff working the same cases; under need-to-know, records go to teams."""
+
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=200)
 
@@ -91,3 +102,24 @@ class User(AbstractUser):
     def has_cap(self, cap: Cap) -> bool:
         """Whether this user's role grants the capability (row scope is checked apart)."""
         return self.is_active and self.agency_id is not None and cap in caps_for(self.role)
+
+
+class WebAuthnKey(Device):
+    """A security key or platform authenticator (WebAuthn) as a second factor.
+
+    A django-otp device, so a login verified with it counts like one verified with an
+    authenticator app; it has no typed code (``verify_token`` stays False): the
+    signature check is in ``accounts/webauthn.py``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.BinaryField()  # COSE key
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security key")
+        verbose_name_plural = _("security keys")

@@ -51,6 +51,9 @@ class Cap(enum.StrEnum):
     ESTIMATE_EDIT = "estimate.edit"
     FIGURES_PUBLISH = "figures.publish"
     API_ADMIN = "api.admin"
+    # Need-to-know: see every team's records, assign them to teams and people, and
+    # approve referrals to other agencies.
+    RECORDS_ASSIGN = "records.assign"
 
 
 _CASEWORK = {
@@ -79,6 +82,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
         _CASEWORK
         | _FIGURES
         | {Cap.PLACE_EDIT, Cap.AUDIT_VIEW, Cap.LEGAL_EDIT, Cap.CASE_APPROVE, Cap.OPERATION_EDIT}
+        | {Cap.RECORDS_ASSIGN}
     ),
     Role.LEGAL_OFFICER: frozenset(_CASEWORK | {Cap.LEGAL_EDIT}),
     # Consular officers read the registry, record whereabouts they learn of in facilities,

@@ -17,6 +17,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wayhome.accounts.models import WebAuthnKey
 from wayhome.accounts.permissions import AuthedRequest, mark_authenticated, staff_required
 from wayhome.accounts.services import totp_confirm, totp_pending_device
 from wayhome.audit.models import AuditEvent
@@ -104,6 +105,7 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
             "next": _next_url(request),
             "demo_code": demo_code,
             "demo_wait": demo_wait,
+            "has_keys": WebAuthnKey.objects.filter(user=user, confirmed=True).exists(),
         },
     )
 

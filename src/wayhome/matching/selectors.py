@@ -54,6 +54,9 @@ SHORTLIST = 60  # persons sharing the most keys that are scored
 REQUEST_SHORTLIST = 30  # per sought person of a request (its page scores them all)
 BIRTH_POOL = 4  # the shortlist's size times this, by shared keys, is then ordered by birth
 NAME_PARTS = ("given", "patronymic", "family", "full")
+# A record held by another team (need-to-know) that scores at least this is reported as
+# "a possible match held by another team", never shown: more likely the same than not.
+HELD_MIN_SCORE = 0.5
 
 Vector = tuple[int, int, int]
 
@@ -384,6 +387,55 @@ def _shortlisted(user: User, query: Described, exclude: Collection[Person | int]
     return [visible[i] for i in ids if i in visible]
 
 
+def _held_elsewhere(
+    user: User, query: Described, ids: Collection[int], visible: Collection[int]
+) -> int:
+    """How many shortlisted records the user may not see (another team holds them, under
+    need-to-know) are likely the one described. Only this count leaves the function: the
+    records are scored on the server and never returned, so the user learns that a
+    supervisor should be asked, not who it is."""
+    hidden = [i for i in ids if i not in visible]
+    if not hidden:
+        return 0
+    assert user.agency_key is not None  # noqa: S101  (checked by the callers)
+    persons = list(
+        Person.objects.filter(pk__in=hidden, agency_id=user.agency_key, merged_into__isnull=True)
+    )
+    if not persons:
+        return 0
+    model = model_for(user.agency_key)
+    scored = _ranked(query, persons, model, names_of([p.pk for p in persons]))
+    return sum(1 for s in scored if s.candidate.score >= HELD_MIN_SCORE)
+
+
+@dataclass
+class Found:
+    """A search's candidates the user may see, and how many likely ones they may not."""
+
+    candidates: list[Candidate]
+    held_elsewhere: int = 0
+
+
+def candidate_search(
+    user: User,
+    *,
+    names: Iterable[NameData | str],
+    sex: str = "",
+    birth: FuzzyDate | None = None,
+    exclude: Collection[Person | int] = (),
+    limit: int = 10,
+) -> Found:
+    """``candidates_for``, plus the count of likely matches held by another team."""
+    if not _may_search(user):
+        return Found([])
+    query = described(names, sex, birth)
+    ids = _shortlist_ids(user, query, exclude)
+    visible = _visible(user, ids)
+    persons = [visible[i] for i in ids if i in visible]
+    found = score_persons(query, persons, model_for(user.agency_key), limit)
+    return Found(found, _held_elsewhere(user, query, ids, visible))
+
+
 def _may_search(user: User) -> bool:
     return user.has_cap(Cap.PERSON_VIEW) and user.agency_key is not None
 
@@ -399,7 +451,7 @@ def candidates_for(
 ) -> list[Candidate]:
     """The persons of the user's agency who may be the one described, best first, each
     with a score in [0, 1] and the agreement of every field. Empty for a user who may
-    not read persons; never a person of another agency, nor a merged record."""
+    not read persons; never a person of another agency or team, nor a merged record."""
     if not _may_search(user):
         return []
     query = described(names, sex, birth)
@@ -480,6 +532,8 @@ class SoughtCandidates:
     sought: SoughtPerson
     children: list[Person]
     candidates: list[Candidate]
+    # Likely matches held by another team (need-to-know): a count, never who.
+    held_elsewhere: int = 0
 
 
 def _sought_children(persons: Sequence[Person]) -> dict[int, list[Person]]:
@@ -601,5 +655,6 @@ def request_candidates(
         _with_family([s.candidate for s in pool], kids, children, child_names, model)
         pool.sort(key=lambda s: _rank(s.candidate))
         shown = [_explained(s, model) for s in pool[:limit]]
-        out.append(SoughtCandidates(link, [k for k, _ in kids], shown))
+        held = _held_elsewhere(user, queries[link.person.pk], ids[link.person.pk], visible)
+        out.append(SoughtCandidates(link, [k for k, _ in kids], shown, held))
     return out

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from wayhome.accounts.models import User
 from wayhome.core.fuzzydate import FuzzyDate, Precision
-from wayhome.matching.selectors import Candidate, candidates_for
+from wayhome.matching.selectors import Candidate, candidate_search
 from wayhome.people.services import NameData
 
 CONFIRM_FIELD = "matching_none_of_these"
@@ -38,6 +38,8 @@ class StepQuery:
 class StepGroup:
     label: str
     candidates: list[Candidate]
+    # Likely matches held by another team: the caseworker is told to ask a supervisor.
+    held_elsewhere: int = 0
 
 
 def new_sought_query(given: str, family: str, sex: str, birth_year: int | None) -> StepQuery:
@@ -55,8 +57,8 @@ def candidate_step(request: HttpRequest, queries: Sequence[StepQuery]) -> list[S
     user = cast(User, request.user)
     groups = []
     for q in queries:
-        found = candidates_for(user, names=q.names, sex=q.sex, birth=q.birth, limit=STEP_LIMIT)
-        shown = [c for c in found if c.score >= STEP_MIN_SCORE]
-        if shown:
-            groups.append(StepGroup(q.label, shown))
+        found = candidate_search(user, names=q.names, sex=q.sex, birth=q.birth, limit=STEP_LIMIT)
+        shown = [c for c in found.candidates if c.score >= STEP_MIN_SCORE]
+        if shown or found.held_elsewhere:
+            groups.append(StepGroup(q.label, shown, found.held_elsewhere))
     return groups

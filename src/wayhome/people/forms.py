@@ -126,7 +126,7 @@ class PersonFactsForm(BirthFieldsMixin):
     FACT_FIELDS = ("sex", "birth_place", "birth_country", "home_region", "notes")
 
     def fact_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.FACT_FIELDS]
+        return [self[name] for name in self.FACT_FIELDS if name in self.fields]
 
     def facts(self) -> dict[str, Any]:
         """Keyword arguments for the person services."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,24 @@ class Person(AgencyOwned):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed"
     )
+    # Need-to-know (accounts/scope.py): the team holding the record and, optionally, one
+    # caseworker. No team: visible agency-wide. Written only by accounts.assignment.
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_persons",
+        verbose_name=_("assigned to"),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -98,6 +117,7 @@ class Person(AgencyOwned):
         indexes = [
             models.Index(fields=["agency", "current_status"], name="person_agency_status"),
             models.Index(fields=["agency", "display_name"], name="person_agency_name"),
+            models.Index(fields=["agency", "team"], name="person_agency_team"),
         ]
 
     def __str__(self) -> str:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.core.text import search_fold
@@ -51,10 +52,11 @@ M = TypeVar("M", bound=Model)
 
 def persons_on_record(user: User) -> QuerySet[Person]:
     """Every person row the user may read, records merged into another one included
-    (merge history and undo need them; lists and search do not)."""
+    (merge history and undo need them; lists and search do not): their agency's, less,
+    under need-to-know, those held by a team that is not theirs (accounts/scope.py)."""
     if not user.has_cap(Cap.PERSON_VIEW):
         return Person.objects.none()
-    return Person.objects.filter(agency_id=user.agency_key)
+    return Person.objects.filter(assignment_filter(user), agency_id=user.agency_key)
 
 
 def persons_visible_to(user: User) -> QuerySet[Person]:
@@ -78,7 +80,7 @@ def person_get(user: User, person_uuid: uuid.UUID | str) -> Person:
     both were; an unknown or foreign id is still 404.
     """
     rows = persons_on_record(user).select_related(
-        "home_region", "birth_country", "current_facility"
+        "home_region", "birth_country", "current_facility", "team", "assigned_to"
     )
     person = _one(rows, person_uuid)
     # Merges never chain into a cycle (a merged record can be neither kept nor absorbed
@@ -133,7 +135,11 @@ def photo_read(user: User, key: uuid.UUID | str) -> Photo:
 def relationship_get(user: User, key: uuid.UUID | str) -> Relationship:
     if not user.has_cap(Cap.PERSON_VIEW):
         raise Http404
-    qs = Relationship.objects.filter(agency_id=user.agency_key)
+    qs = Relationship.objects.filter(
+        assignment_filter(user, "from_person__"),
+        assignment_filter(user, "to_person__"),
+        agency_id=user.agency_key,
+    )
     return _one(qs.select_related("from_person", "to_person"), key)
 
 
@@ -257,16 +263,22 @@ class Kin:
         return str(kin_word(self.role, self.other.sex))
 
 
-def kin_of(person: Person) -> list[Kin]:
-    """Every link of the person, both directions, the other end loaded, elders first."""
+def kin_of(person: Person, user: User | None = None) -> list[Kin]:
+    """Every link of the person, both directions, the other end loaded, elders first;
+    with ``user``, only relatives that user may see (need-to-know hides the others)."""
     base = Relationship.objects.filter(agency_id=person.agency_id)
+    outgoing = base.filter(from_person=person)
+    incoming = base.filter(to_person=person)
+    if user is not None:
+        outgoing = outgoing.filter(assignment_filter(user, "to_person__"))
+        incoming = incoming.filter(assignment_filter(user, "from_person__"))
     out = [
         Kin(r, r.to_person, role_of_other(r.kind, other_is_from=False))
-        for r in base.filter(from_person=person).select_related("to_person")
+        for r in outgoing.select_related("to_person")
     ]
     out += [
         Kin(r, r.from_person, role_of_other(r.kind, other_is_from=True))
-        for r in base.filter(to_person=person).select_related("from_person")
+        for r in incoming.select_related("from_person")
     ]
     order = list(Role)
     return sorted(out, key=lambda k: (order.index(k.role), k.other.display_name))
@@ -284,13 +296,21 @@ def family_groups_visible_to(user: User) -> QuerySet[FamilyGroup]:
     return FamilyGroup.objects.filter(agency_id=user.agency_key)
 
 
+def family_groups_listed(user: User) -> QuerySet[FamilyGroup]:
+    """The group list: each group's members limited to those the user may see."""
+    members = Person.objects.filter(assignment_filter(user)).order_by("display_name", "id")
+    return family_groups_visible_to(user).prefetch_related(Prefetch("members", queryset=members))
+
+
 def family_group_get(user: User, group_uuid: uuid.UUID | str) -> FamilyGroup:
     return _one(family_groups_visible_to(user), group_uuid)
 
 
-def group_members(group: FamilyGroup) -> list[Person]:
+def group_members(group: FamilyGroup, user: User | None = None) -> list[Person]:
+    """The group's members; with ``user``, only those that user may see."""
+    members = group.members.all()
+    if user is not None:
+        members = members.filter(assignment_filter(user))
     return list(
-        group.members.select_related("current_facility", "home_region").order_by(
-            "display_name", "id"
-        )
+        members.select_related("current_facility", "home_region").order_by("display_name", "id")
     )

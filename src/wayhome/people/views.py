@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.core.forms import apply_service_errors
 from wayhome.matching.step import StepGroup, StepQuery, candidate_step
 from wayhome.people import selectors as sel
@@ -145,18 +146,25 @@ def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     p = sel.person_read(_user(request), person)
     if p.uuid != person:  # a merged record's old link: show the surviving record's URL
         return redirect("people:detail", p.uuid)
-    kin = sel.kin_of(p)
+    user = _user(request)
+    kin = sel.kin_of(p, user)
+    graph = person_graph(p, kin) if kin else ""
+    name_groups = _names_by_script_and_kind(p)
+    # Fields the role may not see are replaced before the template sees them.
+    documents = redact_all(user, p.documents.select_related("issuing_country"))
+    photos = redact_all(user, p.photos.all())
+    redact(user, p)
     return render(
         request,
         "people/person_detail.html",
         {
             "person": p,
-            "name_groups": _names_by_script_and_kind(p),
+            "name_groups": name_groups,
             "kin": kin,
-            "graph": person_graph(p, kin) if kin else "",
+            "graph": graph,
             "citizenships": p.citizenships.select_related("country"),
-            "documents": p.documents.select_related("issuing_country"),
-            "photos": p.photos.all(),
+            "documents": documents,
+            "photos": photos,
             "family_groups": sel.family_groups_visible_to(_user(request)).filter(members=p),
             "can_edit": _user(request).has_cap(Cap.PERSON_EDIT),
         },
@@ -194,6 +202,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_update(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     p = sel.person_get(_user(request), person)
     form = PersonFactsForm(request.POST or None, initial=facts_initial(p))
+    withhold(_user(request), form, p, {"notes": "notes"})
     return _form_page(
         request,
         form,
@@ -320,6 +329,7 @@ def document_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 def document_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     doc = sel.document_get(_user(request), key)
     form = DocumentForm(request.POST or None, initial=document_initial(doc))
+    withhold(_user(request), form, doc, {"number": "number", "notes": "notes"})
     return _form_page(
         request,
         form,
@@ -459,7 +469,7 @@ def _group_url(group: FamilyGroup) -> str:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def family_list(request: HttpRequest) -> HttpResponse:
-    groups = sel.family_groups_visible_to(_user(request)).prefetch_related("members")
+    groups = sel.family_groups_listed(_user(request))
     return render(request, "people/family_list.html", {"groups": groups[:200]})
 
 
@@ -474,7 +484,7 @@ def family_create(request: HttpRequest) -> HttpResponse:
     chosen: list[Person] = []
     if start:
         focus = sel.person_get(user, start)
-        chosen = [focus, *(k.other for k in sel.kin_of(focus))]
+        chosen = [focus, *(k.other for k in sel.kin_of(focus, _user(request)))]
     form = FamilyGroupCreateForm(
         request.POST or None,
         initial={"label": _("Family of %(name)s") % {"name": chosen[0]} if chosen else ""},
@@ -497,12 +507,12 @@ def family_create(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.PERSON_VIEW)
 def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
     g = sel.family_group_get(_user(request), group)
-    members = sel.group_members(g)
+    members = sel.group_members(g, _user(request))
     return render(
         request,
         "people/family_detail.html",
         {
-            "group": g,
+            "group": redact(_user(request), g),
             "members": members,
             "graph": group_graph(g.label, members, sel.links_among(members)) if members else "",
             "can_edit": _user(request).has_cap(Cap.PERSON_EDIT),
@@ -516,6 +526,7 @@ def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
 def family_edit(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
     g = sel.family_group_get(_user(request), group)
     form = FamilyGroupForm(request.POST or None, initial={"label": g.label, "notes": g.notes})
+    withhold(_user(request), form, g, {"notes": "notes"})
     return _form_page(
         request,
         form,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wayhome.accounts.models import User
+from wayhome.accounts.models import Agency, User
 from wayhome.people.models import Person
 from wayhome.people.selectors import persons_visible_to
 from wayhome.protection.models import (
@@ -17,6 +17,7 @@ from wayhome.protection.models import (
     LegalBasis,
     Purpose,
     RecipientKind,
+    Referral,
     Scope,
 )
 
@@ -97,3 +98,23 @@ class ExportForm(ReasonForm):
         widget=forms.RadioSelect,
         initial="html",
     )
+
+
+class ReferralForm(forms.Form):
+    """Share a tracing request with another agency: with whom, why, which parts."""
+
+    to_agency = forms.ModelChoiceField(label=_("Share with"), queryset=Agency.objects.none())
+    reason = forms.CharField(
+        label=_("Why"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    parts = forms.MultipleChoiceField(
+        label=_("Which parts"),
+        choices=Referral.Part.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_agency"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = Agency.objects.exclude(pk=user.agency_key).order_by("name")

@@ -188,6 +188,69 @@ class Disclosure(AgencyOwned):
         return [str(labels.get(k, k)) for k in self.data_kinds]
 
 
+class Referral(AgencyOwned):
+    """A tracing request shared with another agency (``agency`` is the owner): who asked,
+    to whom, why, which parts, on which consent of the inquirer; approved by a second
+    person (four eyes) before the other agency sees anything; revocable at any time.
+
+    The receiving agency reads the shared parts read-only on the referral's own page,
+    never through its own lists or edit pages.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Shared")
+        REFUSED = "refused", _("Refused")
+        REVOKED = "revoked", _("Revoked")
+
+    class Part(models.TextChoices):
+        REQUEST = "request", _("The request: dates, status and what was last known")
+        SOUGHT = "sought", _("The sought persons: names, sex, birth and current whereabouts")
+        INQUIRER = "inquirer", _("The inquirer: name, relationship and contact details")
+
+    request = models.ForeignKey(TracingRequest, on_delete=models.PROTECT, related_name="referrals")
+    to_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("shared with"),
+    )
+    reason = models.CharField(_("why"), max_length=500)
+    parts = models.JSONField(_("parts shared"), default=list)
+    # The inquirer's standing "sharing with partner organisations" consent when it was
+    # proposed; the share also stops the moment a later event withdraws it.
+    consent = models.ForeignKey(ConsentEvent, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.CharField(_("reason for refusal"), max_length=500, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["to_agency", "status"], name="referral_received")]
+
+    def __str__(self) -> str:
+        return f"{self.request} → {self.to_agency} ({self.get_status_display()})"
+
+    def part_labels(self) -> list[str]:
+        labels = dict(self.Part.choices)
+        return [str(labels.get(p, p)) for p in self.parts]
+
+
 class Anonymisation(BaseModel):
     """That a record was anonymised, when and why (retention or erasure): no names, so
     counts of what was erased survive and a second run skips it."""

@@ -10,12 +10,13 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter, sees_whole_agency
 from wayhome.audit.models import AuditEvent
 from wayhome.people.models import Person
 from wayhome.protection.models import (
@@ -142,9 +143,18 @@ def disclosure_covers(disclosure: Disclosure, persons: Iterable[Person]) -> bool
 def disclosures_visible_to(user: User) -> QuerySet[Disclosure]:
     if not user.has_cap(Cap.PERSON_VIEW):
         return Disclosure.objects.none()
-    return Disclosure.objects.filter(agency_id=user.agency_key).select_related(
+    qs = Disclosure.objects.filter(agency_id=user.agency_key).select_related(
         "requested_by", "decided_by"
     )
+    if sees_whole_agency(user):
+        return qs
+    # Need-to-know: a disclosure names persons, so it is read only by those who may see
+    # every one of them.
+    named = Disclosure.persons.through.objects.filter(disclosure=OuterRef("pk"))
+    hidden = named.exclude(
+        person__in=Person.objects.filter(assignment_filter(user), agency_id=user.agency_key)
+    )
+    return qs.filter(~Exists(hidden))
 
 
 def disclosure_get(user: User, key: uuid.UUID | str) -> Disclosure:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wayhome.protection import views
+from wayhome.protection import referral_views, views
 
 app_name = "protection"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("disclosures/<uuid:key>/", views.disclosure_detail, name="disclosure_detail"),
     path("disclosures/<uuid:key>/decide/", views.disclosure_decide, name="disclosure_decide"),
     path("disclosures/<uuid:key>/sent/", views.disclosure_sent, name="disclosure_sent"),
+    path("referrals/", referral_views.referral_list, name="referral_list"),
+    path("requests/<uuid:key>/refer/", referral_views.referral_create, name="referral_create"),
+    path("referrals/<uuid:key>/", referral_views.referral_detail, name="referral_detail"),
+    path("referrals/<uuid:key>/decide/", referral_views.referral_decide, name="referral_decide"),
+    path("referrals/<uuid:key>/revoke/", referral_views.referral_revoke, name="referral_revoke"),
+    path("shared/<uuid:key>/", referral_views.shared_request, name="shared_request"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter
 from wayhome.core.templatetags.wayhome import fuzzydate
 from wayhome.core.text import search_fold
 from wayhome.people.models import Person, PersonName, Relationship, Script, Sex
@@ -33,7 +34,13 @@ M = TypeVar("M", bound=Model)
 def candidates_visible_to(user: User) -> QuerySet[MatchCandidate]:
     if not user.has_cap(Cap.PERSON_VIEW):
         return MatchCandidate.objects.none()
-    return MatchCandidate.objects.filter(agency_id=user.agency_key)
+    # Under need-to-know a pair is the user's only when both records are (so a pair
+    # never shows a record held by another team).
+    return MatchCandidate.objects.filter(
+        assignment_filter(user, "left__"),
+        assignment_filter(user, "right__"),
+        agency_id=user.agency_key,
+    )
 
 
 def _get(qs: QuerySet[M], key: uuid.UUID | str) -> M:
@@ -50,7 +57,11 @@ def candidate_get(user: User, key: uuid.UUID | str) -> MatchCandidate:
 def merges_visible_to(user: User) -> QuerySet[PersonMerge]:
     if not user.has_cap(Cap.PERSON_VIEW):
         return PersonMerge.objects.none()
-    return PersonMerge.objects.filter(agency_id=user.agency_key)
+    return PersonMerge.objects.filter(
+        assignment_filter(user, "keep__"),
+        assignment_filter(user, "absorbed__"),
+        agency_id=user.agency_key,
+    )
 
 
 def merge_get(user: User, key: uuid.UUID | str) -> PersonMerge:
@@ -111,9 +122,12 @@ def _children(person: Person) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=links.values("to_person_id"))
 
 
-def children_candidates(candidate: MatchCandidate) -> list[MatchCandidate]:
+def children_candidates(
+    candidate: MatchCandidate, user: User | None = None
+) -> list[MatchCandidate]:
     """Pending pairs between a child of one side and a child of the other: the family
-    that can be confirmed with this pair (a mother with her children)."""
+    that can be confirmed with this pair (a mother with her children); with ``user``,
+    only pairs that user may see."""
     if candidate.status != C.PENDING:
         return []
     left_kids, right_kids = _children(candidate.left), _children(candidate.right)
@@ -121,6 +135,8 @@ def children_candidates(candidate: MatchCandidate) -> list[MatchCandidate]:
         left__in=right_kids, right__in=left_kids
     )
     rows = _live(MatchCandidate.objects.filter(agency_id=candidate.agency_id, status=C.PENDING))
+    if user is not None:
+        rows = rows.filter(assignment_filter(user, "left__"), assignment_filter(user, "right__"))
     return list(rows.filter(between).select_related("left", "right").order_by("-score", "id"))
 
 
@@ -195,13 +211,13 @@ def _name_lines(person: Person, other: Person) -> dict[str, list[NameLine]]:
     return out
 
 
-def _side(person: Person, other: Person) -> Side:
+def _side(person: Person, other: Person, user: User | None) -> Side:
     return Side(
         person=person,
         names=_name_lines(person, other),
         citizenships=list(person.citizenships.select_related("country")),
         documents=list(person.documents.select_related("issuing_country")),
-        kin=kin_of(person),
+        kin=kin_of(person, user),
         whereabouts=list(
             Whereabouts.objects.filter(person=person, retracted_at__isnull=True)
             .select_related("facility", "country")
@@ -221,8 +237,9 @@ def _listed(items: Iterable[object]) -> str:
     return ", ".join(str(i) for i in items) or "—"
 
 
-def side_by_side(candidate: MatchCandidate) -> SideBySide:
-    """Every field of both persons with agreement marked, for one pair."""
+def side_by_side(candidate: MatchCandidate, user: User | None = None) -> SideBySide:
+    """Every field of both persons with agreement marked, for one pair (relatives limited
+    to those ``user`` may see)."""
     a, b = candidate.left, candidate.right
     cits = [frozenset(p.citizenships.values_list("country_id", flat=True)) for p in (a, b)]
     births = [fuzzydate(p.birth) if p.birth.is_known else "—" for p in (a, b)]
@@ -262,8 +279,8 @@ def side_by_side(candidate: MatchCandidate) -> SideBySide:
         ),
     ]
     return SideBySide(
-        left=_side(a, b),
-        right=_side(b, a),
+        left=_side(a, b, user),
+        right=_side(b, a, user),
         rows=rows,
         best_names=names_explanation(a, b),
     )

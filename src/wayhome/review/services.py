@@ -432,7 +432,7 @@ def family_confirm(
     """A mother and her children confirmed in one action: every merge or none."""
     from wayhome.review.selectors import children_candidates  # selectors import services
 
-    offered = {c.pk for c in children_candidates(candidate)}
+    offered = {c.pk for c in children_candidates(candidate, actor)}
     if not children or any(c.pk not in offered for c in children):
         raise ValidationError(_("Choose among the children's pairs this page offers."))
     merges = [candidate_confirm(actor=actor, candidate=candidate, keep=keep, reason=reason)]

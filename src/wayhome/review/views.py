@@ -66,10 +66,10 @@ def _offered(children: list[MatchCandidate]) -> list[tuple[str, str]]:
 def _detail(
     request: HttpRequest, candidate: MatchCandidate, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    children = sel.children_candidates(candidate)
+    children = sel.children_candidates(candidate, _user(request))
     context = {
         "c": candidate,
-        "s": sel.side_by_side(candidate),
+        "s": sel.side_by_side(candidate, _user(request)),
         "children": children,
         "confirm_form": forms.get("confirm_form") or ConfirmForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
@@ -134,7 +134,9 @@ def candidate_reject(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 def family_confirm(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     user = _user(request)
     candidate = sel.candidate_get(user, key)
-    form = FamilyForm(request.POST, offered=_offered(sel.children_candidates(candidate)))
+    form = FamilyForm(
+        request.POST, offered=_offered(sel.children_candidates(candidate, _user(request)))
+    )
     if form.is_valid():
         chosen = sel.candidates_visible_to(user).filter(uuid__in=form.cleaned_data["children"])
         try:

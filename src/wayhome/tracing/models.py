@@ -183,6 +183,16 @@ class TracingRequest(AgencyOwned):
         related_name="assigned_requests",
         verbose_name=_("assigned to"),
     )
+    # Need-to-know (accounts/scope.py): the team working the request; its sought persons
+    # follow it when it is assigned. No team: visible agency-wide.
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+    )
     sought: models.ManyToManyField[Person, SoughtPerson] = models.ManyToManyField(
         Person, through="SoughtPerson", related_name="tracing_requests", blank=True
     )
@@ -194,6 +204,7 @@ class TracingRequest(AgencyOwned):
         constraints = [
             models.UniqueConstraint(fields=["agency", "reference"], name="tracing_unique_ref")
         ]
+        indexes = [models.Index(fields=["agency", "team"], name="request_agency_team")]
 
     def __str__(self) -> str:
         return self.reference

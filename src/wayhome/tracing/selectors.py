@@ -6,11 +6,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter, sees_whole_agency
+from wayhome.accounts.sensitivity import redact_all
 from wayhome.audit.models import AuditEvent
 from wayhome.people.models import Person
 from wayhome.tracing.conflicts import Conflict, find_conflicts
@@ -24,16 +26,17 @@ from wayhome.tracing.models import (
 
 
 def requests_visible_to(user: User) -> QuerySet[TracingRequest]:
+    """The agency's requests, less, under need-to-know, other teams' (accounts/scope.py)."""
     if not user.has_cap(Cap.TRACING_VIEW):
         return TracingRequest.objects.none()
-    return TracingRequest.objects.filter(agency_id=user.agency_key)
+    return TracingRequest.objects.filter(assignment_filter(user), agency_id=user.agency_key)
 
 
 def request_get(user: User, request_uuid: uuid.UUID | str) -> TracingRequest:
     try:
         return (
             requests_visible_to(user)
-            .select_related("inquirer", "assigned_to")
+            .select_related("inquirer", "assigned_to", "team")
             .get(uuid=request_uuid)
         )
     except (TracingRequest.DoesNotExist, ValueError) as exc:
@@ -41,16 +44,44 @@ def request_get(user: User, request_uuid: uuid.UUID | str) -> TracingRequest:
 
 
 def inquirers_visible_to(user: User) -> QuerySet[Inquirer]:
+    """The agency's inquirers; under need-to-know, those with a request the user may see
+    or with none yet (a relative is as confidential as the request they made)."""
     if not user.has_cap(Cap.TRACING_VIEW):
         return Inquirer.objects.none()
-    return Inquirer.objects.filter(agency_id=user.agency_key)
+    qs = Inquirer.objects.filter(agency_id=user.agency_key)
+    if sees_whole_agency(user):
+        return qs
+    theirs = TracingRequest.objects.filter(inquirer=OuterRef("pk"))
+    return qs.filter(Exists(theirs.filter(assignment_filter(user))) | ~Exists(theirs))
 
 
 def reports_visible_to(user: User) -> QuerySet[InformationReport]:
-    """Reports are read by whoever reads persons: they are the sources of person facts."""
+    """Reports are read by whoever reads persons: they are the sources of person facts.
+
+    Under need-to-know, a report is visible when it concerns a person the user may see,
+    or nobody yet; an official list naming persons of several teams is read by each of
+    them, and its page lists only the persons the reader may see (``report_persons``).
+    """
     if not user.has_cap(Cap.PERSON_VIEW):
         return InformationReport.objects.none()
-    return InformationReport.objects.filter(agency_id=user.agency_key)
+    qs = InformationReport.objects.filter(agency_id=user.agency_key)
+    if sees_whole_agency(user):
+        return qs
+    concerned = InformationReport.persons.through.objects.filter(informationreport=OuterRef("pk"))
+    return qs.filter(
+        Exists(concerned.filter(assignment_filter(user, "person__"))) | ~Exists(concerned)
+    )
+
+
+def reports_listed(user: User) -> QuerySet[InformationReport]:
+    """The report list, each report's persons limited to those the user may see."""
+    persons = Person.objects.filter(assignment_filter(user), merged_into__isnull=True)
+    return reports_visible_to(user).prefetch_related(Prefetch("persons", queryset=persons))
+
+
+def report_persons(user: User, report: InformationReport) -> QuerySet[Person]:
+    """The persons a report concerns that the user may see."""
+    return report.persons.filter(assignment_filter(user), merged_into__isnull=True)
 
 
 def report_get(user: User, report_uuid: uuid.UUID | str) -> InformationReport:
@@ -63,7 +94,9 @@ def report_get(user: User, report_uuid: uuid.UUID | str) -> InformationReport:
 def whereabouts_visible_to(user: User) -> QuerySet[Whereabouts]:
     if not user.has_cap(Cap.PERSON_VIEW):
         return Whereabouts.objects.none()
-    return Whereabouts.objects.filter(agency_id=user.agency_key)
+    return Whereabouts.objects.filter(
+        assignment_filter(user, "person__"), agency_id=user.agency_key
+    )
 
 
 def requests_filtered(user: User, *, status: str = "", q: str = "") -> QuerySet[TracingRequest]:
@@ -99,10 +132,12 @@ def reports_concerning(user: User, persons: Sequence[Person]) -> QuerySet[Inform
     return reports_visible_to(user).filter(persons__in=persons).distinct()
 
 
-def entries_citing(report: InformationReport) -> QuerySet[Whereabouts]:
-    return report.whereabouts.select_related("person", "facility", "country").order_by(
-        "-start_date", "-id"
-    )
+def entries_citing(report: InformationReport, user: User | None = None) -> QuerySet[Whereabouts]:
+    """The whereabouts entries resting on a report (with ``user``: of persons they see)."""
+    entries = report.whereabouts.all()
+    if user is not None:
+        entries = entries.filter(assignment_filter(user, "person__"))
+    return entries.select_related("person", "facility", "country").order_by("-start_date", "-id")
 
 
 def entry_get(user: User, entry_uuid: uuid.UUID | str) -> Whereabouts:
@@ -130,4 +165,6 @@ def timeline_of(user: User, person: Person) -> Timeline:
         )
         .order_by("-start_date", "-id")
     )
-    return Timeline(entries=entries, conflicts=find_conflicts(entries))
+    conflicts = find_conflicts(entries)
+    redact_all(user, entries)  # after the comparison, which reads only dates and places
+    return Timeline(entries=entries, conflicts=conflicts)

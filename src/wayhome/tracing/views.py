@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.core.forms import apply_service_errors
 from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
 from wayhome.people.models import Person
@@ -88,10 +89,11 @@ def person_url(person: Person) -> str:
 @cap_required(Cap.PERSON_VIEW)
 def report_list(request: HttpRequest) -> HttpResponse:
     channel = request.GET.get("channel", "")
-    reports = selectors.reports_visible_to(_user(request)).prefetch_related("persons")
+    reports = selectors.reports_listed(_user(request))
     if channel in InformationReport.Channel.values:
         reports = reports.filter(channel=channel)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    redact_all(_user(request), page.object_list)
     return render(
         request,
         "tracing/report_list.html",
@@ -122,14 +124,15 @@ def report_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def report_detail(request: HttpRequest, report_uuid: str) -> HttpResponse:
-    report = selectors.report_get(_user(request), report_uuid)
+    user = _user(request)
+    report = selectors.report_get(user, report_uuid)
     return render(
         request,
         "tracing/report_detail.html",
         {
-            "report": report,
-            "persons": report.persons.order_by("display_name"),
-            "entries": selectors.entries_citing(report),
+            "report": redact(user, report),
+            "persons": selectors.report_persons(user, report).order_by("display_name"),
+            "entries": selectors.entries_citing(report, user),
         },
     )
 
@@ -140,6 +143,7 @@ def report_edit(request: HttpRequest, report_uuid: str) -> HttpResponse:
     user = _user(request)
     report = selectors.report_get(user, report_uuid)
     form = ReportForm(request.POST or None, user=user, initial=ReportForm.initial_for(report))
+    withhold(user, form, report, {"summary": "summary"})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         saved = _attempt(
@@ -408,6 +412,9 @@ def _detail(
     request: HttpRequest, obj: TracingRequest, transition: TransitionForm | None = None
 ) -> HttpResponse:
     user = _user(request)
+    # Fields the role may not see are replaced before the template sees them.
+    redact(user, obj)
+    redact(user, obj.inquirer)
     return render(
         request,
         "tracing/request_detail.html",
@@ -443,6 +450,9 @@ def request_edit(request: HttpRequest, request_uuid: str) -> HttpResponse:
         relations={str(link.person.uuid): link.relation_to_inquirer for link in links},
     )
     inquirer = InquirerForm(data, initial=InquirerForm.initial_for(obj.inquirer))
+    contact = {"phone": "phone", "email": "email", "address": "address"}
+    withhold(user, inquirer, obj.inquirer, contact)
+    withhold(user, form, obj, {"last_known": "last_known"})
     sought = NewSoughtFormSet(data, prefix="new_sought")
     valid = _all_valid(form, inquirer, sought)
     if request.method == "POST" and valid:
