@@ -91,6 +91,9 @@ class Person(AgencyOwned):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed"
     )
+    # Raised by every change of the person's own facts (core.versioning): an edit form or
+    # an API client that read an older version is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("person")
