@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.test import Client
@@ -29,5 +30,28 @@ def token_for(
 
 def api(token: str | None) -> Client:
     """A test client that sends the token (none: an anonymous caller)."""
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return Client(**headers)
+    return Client(headers={"Authorization": f"Bearer {token}"} if token else {})
+
+
+def record_uuids(actor: User) -> dict[str, uuid.UUID]:
+    """One record of every kind the API serves, of the actor's agency, by route basename."""
+    from tests.tracing import helpers as tracing_helpers
+    from wayhome.people import services as people_services
+    from wayhome.people.models import Relationship
+
+    mother = factories.person(actor, given="Madina", family="Synthetic")
+    child = factories.person(actor, given="Yusuf", family="Synthetic", sex="M")
+    rel = people_services.relationship_create(
+        actor=actor, from_person=mother, to_person=child, kind=Relationship.Kind.PARENT
+    )
+    report = tracing_helpers.report(actor, [mother])
+    entry = tracing_helpers.entry(actor, mother, reports=[report])
+    request = tracing_helpers.tracing_request(actor, [child])
+    return {
+        "person": mother.uuid,
+        "name": mother.names.get().uuid,
+        "relationship": rel.uuid,
+        "report": report.uuid,
+        "whereabouts": entry.uuid,
+        "tracing-request": request.uuid,
+    }

@@ -40,7 +40,7 @@ class HasCapability(BasePermission):
         if user.has_cap(cap):
             return True
         audit_record(
-            actor=user,  # type: ignore[arg-type]
+            actor=user,
             action=AuditEvent.Action.DENIED,
             changes={"capability": cap.value, "path": request.path},
         )

@@ -50,13 +50,15 @@ class ScopedUUIDField(serializers.SlugRelatedField[Any]):
 
     def get_queryset(self) -> QuerySet[Any]:
         user = _user(self)
-        scopes = {
-            "persons": lambda: people_sel.persons_visible_to(user),
-            "reports": lambda: tracing_sel.reports_visible_to(user),
-            "inquirers": lambda: tracing_sel.inquirers_visible_to(user),
-            "colleagues": lambda: tracing_sel.colleagues_of(user),
-        }
-        qs: QuerySet[Any] = scopes[self.scope]()
+        qs: QuerySet[Any]
+        if self.scope == "persons":
+            qs = people_sel.persons_visible_to(user)
+        elif self.scope == "reports":
+            qs = tracing_sel.reports_visible_to(user)
+        elif self.scope == "inquirers":
+            qs = tracing_sel.inquirers_visible_to(user)
+        else:
+            qs = tracing_sel.colleagues_of(user)
         return qs
 
     def to_internal_value(self, data: Any) -> Any:
@@ -108,7 +110,9 @@ class NameSerializer(Masked, serializers.ModelSerializer[PersonName]):
 class PersonSerializer(Masked, serializers.ModelSerializer[Person]):
     birth_country = _reference(Country, "iso2")
     home_region = _reference(Region)
-    current_facility = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    current_facility: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
     names = NameSerializer(many=True, required=False)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
     birth_precision = serializers.ChoiceField(
@@ -127,7 +131,7 @@ class PersonSerializer(Masked, serializers.ModelSerializer[Person]):
 
     class Meta:
         model = Person
-        fields = (
+        fields: tuple[str, ...] = (
             "uuid",
             "display_name",
             "names",
@@ -359,7 +363,7 @@ class TracingRequestSerializer(Masked, serializers.ModelSerializer[TracingReques
 class TracingRequestListSerializer(TracingRequestSerializer):
     """A list row: the inquirer by uuid only, never their contact details (as the list page)."""
 
-    inquirer = serializers.SlugRelatedField(slug_field="uuid", read_only=True)  # type: ignore[assignment]
+    inquirer = serializers.SlugRelatedField(slug_field="uuid", read_only=True)  # type: ignore[assignment,var-annotated]
 
 
 class TransitionSerializer(serializers.Serializer[Any]):

@@ -9,7 +9,7 @@ from wayhome.api import pages, views
 
 app_name = "api"
 
-router = SimpleRouter(trailing_slash=True)
+router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("names", views.NameViewSet, basename="name")
 router.register("relationships", views.RelationshipViewSet, basename="relationship")

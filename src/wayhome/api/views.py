@@ -152,7 +152,7 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
 
     action_caps: dict[str, Cap] = {}
     lookup_field = "uuid"
-    lookup_value_regex = "[^/]+"
+    lookup_value_converter = "str"
     pagination_class = Cursor
 
     @property

@@ -10,7 +10,7 @@ that race are serialised by the row lock and the second one is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -82,18 +82,21 @@ def _shown(field: forms.Field, value: Any) -> str:
         return "—"
     if isinstance(field, forms.ModelMultipleChoiceField):
         keys = [getattr(v, field.to_field_name or "pk", v) for v in value]
-        found = field.queryset.filter(**{f"{field.to_field_name or 'pk'}__in": keys})
+        qs: Any = field.queryset
+        found = qs.filter(**{f"{field.to_field_name or 'pk'}__in": keys})
         return ", ".join(sorted(str(o) for o in found)) or "—"
     if isinstance(field, forms.ModelChoiceField):
         key = field.to_field_name or "pk"
         if isinstance(value, models.Model):
             return str(value)
-        found = field.queryset.filter(**{key: value}).first()
+        rows: Any = field.queryset
+        found = rows.filter(**{key: value}).first()
         return str(found) if found is not None else str(value)
     if isinstance(field, forms.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(field, forms.ChoiceField):
-        labels = {str(k): v for k, v in field.choices}  # type: ignore[misc]
+        choices: Any = field.choices
+        labels = {str(k): v for k, v in choices}
         return str(labels.get(str(value), value))
     return str(value)
 
@@ -121,7 +124,7 @@ def conflict_differences(
 def offer_current_version(form: forms.Form, current: int) -> None:
     """After a conflict, carry the stored version in the form, so that saving again
     (having seen the differences) is a deliberate choice and succeeds."""
-    data = form.data.copy()
+    data = cast(Any, form.data).copy()
     data[form.add_prefix("version")] = str(current)
     form.data = data
 
