@@ -111,7 +111,7 @@ class PersonSerializer(Masked, serializers.ModelSerializer[Person]):
     birth_country = _reference(Country, "iso2")
     home_region = _reference(Region)
     current_facility: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True
+        slug_field="uuid", read_only=True, allow_null=True
     )
     names = NameSerializer(many=True, required=False)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
@@ -307,6 +307,9 @@ class TracingRequestSerializer(Masked, serializers.ModelSerializer[TracingReques
     sought_links = SoughtSerializer(many=True, write_only=True, required=False)
     new_sought = NewSoughtSerializer(many=True, write_only=True, required=False)
     assigned_to = ScopedUUIDField("colleagues", required=False, allow_null=True)
+    closure_reason = serializers.ChoiceField(
+        choices=TracingRequest.Closure.choices, read_only=True, allow_blank=True
+    )
     last_known_precision = serializers.ChoiceField(choices=LAST_KNOWN_PRECISIONS, default="unknown")
 
     class Meta:

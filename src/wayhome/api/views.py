@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,11 +36,11 @@ from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError, Precision
 from wayhome.people import selectors as people_sel
 from wayhome.people import services as people_services
 from wayhome.people.forms import BirthFieldsMixin
-from wayhome.people.models import Person, Relationship, Status
+from wayhome.people.models import Person, PersonName, Relationship, Status
 from wayhome.places.models import Facility, Region
 from wayhome.tracing import selectors as tracing_sel
 from wayhome.tracing import services as tracing_services
-from wayhome.tracing.models import InformationReport, TracingRequest
+from wayhome.tracing.models import InformationReport, TracingRequest, Whereabouts
 
 M = TypeVar("M", bound=models.Model)
 
@@ -52,6 +53,14 @@ class Cursor(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request: Request) -> Any:
+        """A cursor that is not one of ours is the caller's mistake (400), not a
+        missing page (DRF answers 404)."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise serializers.ValidationError({"cursor": [_("This cursor is not valid.")]}) from exc
 
 
 # --- ETags and If-Match ---------------------------------------------------------------------
@@ -189,6 +198,10 @@ PERSON_FILTERS = [
 
 
 class PersonViewSet(ScopedViewSet):
+    """Persons of the client's agency. Reading one is recorded in the audit trail; a
+    record merged into another answers with the surviving one."""
+
+    queryset = Person.objects.none()  # for the schema only: rows come from selectors
     action_caps = {
         "list": Cap.PERSON_VIEW,
         "retrieve": Cap.PERSON_VIEW,
@@ -310,6 +323,9 @@ class PersonViewSet(ScopedViewSet):
 
 
 class NameViewSet(ScopedViewSet):
+    """One name of a person, in any script; reading it is a read of the person."""
+
+    queryset = PersonName.objects.none()
     action_caps = {
         "retrieve": Cap.PERSON_VIEW,
         "update": Cap.PERSON_EDIT,
@@ -354,6 +370,9 @@ class NameViewSet(ScopedViewSet):
 
 
 class RelationshipViewSet(ScopedViewSet):
+    """Directed family links: from_person is the <kind> of to_person."""
+
+    queryset = Relationship.objects.none()
     action_caps = {
         "list": Cap.PERSON_VIEW,
         "retrieve": Cap.PERSON_VIEW,
@@ -400,6 +419,9 @@ class RelationshipViewSet(ScopedViewSet):
 
 
 class ReportViewSet(ScopedViewSet):
+    """Information reports: the sources every whereabouts entry cites."""
+
+    queryset = InformationReport.objects.none()
     action_caps = {
         "list": Cap.PERSON_VIEW,
         "retrieve": Cap.PERSON_VIEW,
@@ -465,6 +487,9 @@ class ReportViewSet(ScopedViewSet):
 
 
 class WhereaboutsViewSet(ScopedViewSet):
+    """Whereabouts timelines: entries are added or retracted with a reason, never edited."""
+
+    queryset = Whereabouts.objects.none()
     action_caps = {
         "list": Cap.PERSON_VIEW,
         "retrieve": Cap.PERSON_VIEW,
@@ -537,6 +562,10 @@ class WhereaboutsViewSet(ScopedViewSet):
 
 
 class TracingRequestViewSet(ScopedViewSet):
+    """Tracing requests, their inquirer and the persons sought (tracing.view and
+    tracing.edit). Reading one is audited: it holds a relative's contact details."""
+
+    queryset = TracingRequest.objects.none()
     action_caps = {
         "list": Cap.TRACING_VIEW,
         "retrieve": Cap.TRACING_VIEW,

@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wayhome.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PersonStatusEnum": "wayhome.people.models.Status",
         "EntryStatusEnum": "wayhome.api.serializers.ENTRY_STATUSES",
