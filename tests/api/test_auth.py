@@ -73,7 +73,8 @@ def test_a_refused_capability_is_403_and_audited(agency_a: Agency) -> None:
     assert response.status_code == 403
     denied = AuditEvent.objects.get(action="denied")
     assert denied.changes == {"capability": Cap.PERSON_VIEW.value, "path": "/api/v1/persons/"}
-    assert denied.actor is not None and denied.actor.username.startswith("api-")
+    assert denied.actor is not None
+    assert denied.actor.username.startswith("api-")
 
 
 def test_an_acting_user_bounds_the_client_and_is_recorded(

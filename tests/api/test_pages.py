@@ -32,7 +32,8 @@ def test_an_administrator_registers_a_client_and_issues_a_token_once(
         reverse("api:token_issue", args=[client.uuid]), {"label": "nightly", "days": "30"}
     )
     secret = issued.context["secret"]
-    assert secret.startswith("wh_") and secret in issued.content.decode()
+    assert secret.startswith("wh_")
+    assert secret in issued.content.decode()
     assert api(secret).get("/api/v1/persons/").status_code == 200
     again = browser.get(reverse("api:client_detail", args=[client.uuid])).content.decode()
     assert secret not in again  # never shown twice
@@ -41,7 +42,8 @@ def test_an_administrator_registers_a_client_and_issues_a_token_once(
     assert api(secret).get("/api/v1/persons/").status_code == 401
     browser.post(reverse("api:client_active", args=[client.uuid]), {"active": "0"})
     client.refresh_from_db()
-    assert not client.is_active and not client.service_user.is_active
+    assert not client.is_active
+    assert not client.service_user.is_active
 
 
 def test_who_may_not(
@@ -70,4 +72,5 @@ def test_a_client_is_not_offered_as_a_colleague(users: dict[str, User], client_f
     services.client_create(actor=admin, name="sync", role=Role.CASEWORKER)
     page = client_for(admin).get(reverse("api:client_list"))
     offered = [str(u) for u in page.context["form"].fields["acting_user"].queryset]
-    assert offered and not any(u.startswith("api-") for u in offered)
+    assert offered
+    assert not any(u.startswith("api-") for u in offered)
