@@ -119,7 +119,11 @@ def test_the_client_address_is_believed_only_from_a_trusted_proxy() -> None:
         return []
 
     wrapped = TrustedProxy(app, trusted=["127.0.0.1"])
-    wrapped(_environ("127.0.0.1", "203.0.113.7"), None)
-    wrapped(_environ("198.51.100.2", "203.0.113.7"), None)  # not a proxy: ignored
-    wrapped(_environ("127.0.0.1", "not an address"), None)
+
+    def start(*_args: Any) -> None:
+        return None
+
+    wrapped(_environ("127.0.0.1", "203.0.113.7"), start)
+    wrapped(_environ("198.51.100.2", "203.0.113.7"), start)  # not a proxy: ignored
+    wrapped(_environ("127.0.0.1", "not an address"), start)
     assert seen == ["203.0.113.7", "198.51.100.2", "127.0.0.1"]

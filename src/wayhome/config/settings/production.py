@@ -1,6 +1,7 @@
 """Production: secrets and hosts must come from the environment; HTTPS is assumed."""
 
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -31,5 +32,7 @@ STORAGES = {
 }
 # One JSON object a line (core/logs.py), no personal data; plain text on request.
 if os.environ.get("WAYHOME_LOG_FORMAT", "json") == "json":
-    LOGGING["formatters"]["json"] = {"()": "wayhome.core.logs.JsonFormatter"}
-    LOGGING["handlers"]["console"]["formatter"] = "json"
+    _formatters: Any = LOGGING["formatters"]
+    _handlers: Any = LOGGING["handlers"]
+    _formatters["json"] = {"()": "wayhome.core.logs.JsonFormatter"}
+    _handlers["console"]["formatter"] = "json"
