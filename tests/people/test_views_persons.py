@@ -178,11 +178,15 @@ def test_update_saves_facts_and_refuses_a_future_birth(caseworker: User, client_
     client = client_for(caseworker)
     form = client.get(url).context["form"]
     assert form.initial["birth_year"] == 1990
-    response = client.post(url, {"sex": "F", "birth_precision": "year", "birth_year": "1991"})
+    response = client.post(
+        url, {"sex": "F", "birth_precision": "year", "birth_year": "1991", "version": "1"}
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert str(person.birth) == "1991"
-    response = client.post(url, {"sex": "F", "birth_precision": "year", "birth_year": "2190"})
+    response = client.post(
+        url, {"sex": "F", "birth_precision": "year", "birth_year": "2190", "version": "2"}
+    )
     assert "in the future" in str(response.context["form"].errors["birth_precision"])
     assert response.status_code == 200
     assert "in the future" in response.content.decode()

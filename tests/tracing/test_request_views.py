@@ -184,7 +184,12 @@ def test_edit_saves_request_sought_and_inquirer_together(
     response = client_for(caseworker).post(
         url,
         _create_post(
-            **{"sought": [str(new.uuid)], f"relation-{new.uuid}": "brother", "inq-phone": "12345"}
+            **{
+                "sought": [str(new.uuid)],
+                f"relation-{new.uuid}": "brother",
+                "inq-phone": "12345",
+                "version": str(request.version),
+            }
         ),
     )
     assert response.status_code == 302

@@ -4,5 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from wayhome.core.proxy import TrustedProxy
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wayhome.config.settings.production")
-application = get_wsgi_application()
+# The client's address from a trusted reverse proxy (WAYHOME_TRUSTED_PROXIES), for
+# lock-outs and the audit trail.
+application = TrustedProxy(get_wsgi_application())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wayhome.core.forms import error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError, Precision
+from wayhome.core.versioning import VersionField
 from wayhome.people.kinship import KinWord
 from wayhome.people.models import (
     Citizenship,
@@ -122,6 +123,9 @@ class PersonFactsForm(BirthFieldsMixin):
     birth_country = _country_field(_("Country of birth"))
     home_region = _region_field()
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False)
+    # The version the editor opened (editing only): a later save by someone else is
+    # refused instead of silently overwritten (core.versioning).
+    version = VersionField()
 
     FACT_FIELDS = ("sex", "birth_place", "birth_country", "home_region", "notes")
 
@@ -141,6 +145,7 @@ def facts_initial(person: Person) -> dict[str, Any]:
         "birth_country": person.birth_country.uuid if person.birth_country else None,
         "home_region": person.home_region.uuid if person.home_region else None,
         "notes": person.notes,
+        "version": person.version,
     }
 
 

@@ -110,6 +110,9 @@ class Person(AgencyOwned):
         related_name="assigned_persons",
         verbose_name=_("assigned to"),
     )
+    # Raised by every change of the person's own facts (core.versioning): an edit form or
+    # an API client that read an older version is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("person")

@@ -23,6 +23,7 @@ from wayhome.audit.services import audit_record, diff, snapshot
 from wayhome.core.forms import error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError
 from wayhome.core.text import detect_script, search_fold
+from wayhome.core.versioning import version_take
 from wayhome.matching.services import person_keys_refresh
 from wayhome.people.kinship import WORD_TO_LINK
 from wayhome.people.models import (
@@ -189,9 +190,15 @@ def person_update(
     birth_country: Country | None = None,
     home_region: Region | None = None,
     notes: str = "",
+    expected_version: int | None = None,
 ) -> Person:
-    """Change a person's own facts; the audit event keeps the old and new values."""
+    """Change a person's own facts; the audit event keeps the old and new values.
+
+    ``expected_version`` is the version the editor read: a later one on record means
+    someone else saved in between, and ``StaleVersion`` is raised with nothing written.
+    """
     _check_same_agency(actor, person)
+    version_take(person, Person, expected_version)
     _check_birth(birth)
     before = snapshot(person, PERSON_FIELDS)
     person.sex = sex
@@ -581,8 +588,9 @@ def relationship_add_in_words(
 def _record_sex(actor: User, person: Person, sex: str) -> None:
     _check_same_agency(actor, person)
     before = snapshot(person, ("sex",))
+    version_take(person, Person, None)
     person.sex = sex
-    person.save(update_fields=["sex", "updated_at"])
+    person.save(update_fields=["sex", "version", "updated_at"])
     audit_record(
         actor=actor,
         action=A.UPDATE,

@@ -26,6 +26,7 @@ from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.core.forms import apply_service_errors
+from wayhome.core.versioning import Conflict, StaleVersion, conflict_for
 from wayhome.matching.step import StepGroup, StepQuery, candidate_step
 from wayhome.people import selectors as sel
 from wayhome.people import services
@@ -200,18 +201,31 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def person_update(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    """Edit a person's facts. The form carries the version it was opened at: if someone
+    else saved since, nothing is written and the page shows what they changed."""
     p = sel.person_get(_user(request), person)
     form = PersonFactsForm(request.POST or None, initial=facts_initial(p))
     withhold(_user(request), form, p, {"notes": "notes"})
-    return _form_page(
-        request,
-        form,
-        lambda: services.person_update(actor=_user(request), person=p, **form.facts()),
-        done=_person_url(p),
-        success=_("The changes are saved."),
-        template="people/person_form.html",
-        context={"person": p},
-    )
+    form.fields["version"].required = True
+    conflict: Conflict | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=_user(request),
+                person=p,
+                expected_version=form.cleaned_data["version"],
+                **form.facts(),
+            )
+        except StaleVersion as exc:
+            fresh = sel.person_get(_user(request), person)
+            conflict = conflict_for(form, fresh, exc, facts_initial(fresh))
+        except ValidationError as exc:
+            apply_service_errors(form, exc, SERVICE_FIELD_ON_FORM)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect(_person_url(p))
+    context = {"form": form, "person": p, "conflict": conflict}
+    return render(request, "people/person_form.html", context)
 
 
 # --- names, citizenships, documents, photos ----------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.accounts.models import User
+from wayhome.core.versioning import VersionField
 from wayhome.people.models import Person, PrecisionChoice, Sex, Status
 from wayhome.people.selectors import persons_visible_to
 from wayhome.places.models import Country, Facility, Region
@@ -283,6 +284,8 @@ class RequestForm(forms.Form):
     last_known_precision = forms.ChoiceField(
         label=_("How precise is this date"), choices=PRECISIONS, initial="exact"
     )
+    # The version the editor opened (editing only), see core.versioning.
+    version = VersionField()
 
     def __init__(
         self, *args: Any, user: User, relations: Mapping[str, str] | None = None, **kwargs: Any
@@ -323,6 +326,7 @@ class RequestForm(forms.Form):
         fields = set(RequestData.__dataclass_fields__) - {"consent_method"}
         initial: dict[str, Any] = {k: getattr(request, k) for k in fields}
         initial["sought"] = [str(link.person.uuid) for link in links]
+        initial["version"] = request.version
         return initial
 
 

@@ -193,6 +193,8 @@ class TracingRequest(AgencyOwned):
         related_name="+",
         verbose_name=_("team"),
     )
+    # Raised by every change of the request (core.versioning): lost-update protection.
+    version = models.PositiveIntegerField(default=1, editable=False)
     sought: models.ManyToManyField[Person, SoughtPerson] = models.ManyToManyField(
         Person, through="SoughtPerson", related_name="tracing_requests", blank=True
     )

@@ -123,8 +123,11 @@ def request_history(request: TracingRequest) -> QuerySet[AuditEvent]:
 
 
 def colleagues_of(user: User) -> QuerySet[User]:
-    """Who a request may be assigned to: active users of the same agency."""
-    return User.objects.filter(agency_id=user.agency_key, is_active=True).order_by("username")
+    """Who a request may be assigned to: active users of the same agency (people, not
+    the service accounts of API clients)."""
+    return User.objects.filter(
+        agency_id=user.agency_key, is_active=True, api_client__isnull=True
+    ).order_by("username")
 
 
 def reports_concerning(user: User, persons: Sequence[Person]) -> QuerySet[InformationReport]:

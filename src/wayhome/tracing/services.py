@@ -22,6 +22,7 @@ from wayhome.accounts.models import Agency, User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
 from wayhome.core.fuzzydate import FuzzyDate, Precision
+from wayhome.core.versioning import version_take
 from wayhome.people import services as people_services
 from wayhome.people.kinship import KinWord
 from wayhome.people.models import FamilyGroup, Person, Sex, Status
@@ -657,9 +658,15 @@ def request_update(
     data: RequestData,
     sought: Sequence[SoughtLink] = (),
     new_sought: Sequence[NewSought] = (),
+    expected_version: int | None = None,
 ) -> TracingRequest:
-    """Change a request's facts and who is sought; the status moves only by transition."""
+    """Change a request's facts and who is sought; the status moves only by transition.
+
+    A stale ``expected_version`` (someone saved since the editor read it) raises
+    ``StaleVersion`` and writes nothing.
+    """
     _check_own(actor, [request], "request")
+    version_take(request, TracingRequest, expected_version)
     _check_request_data(actor, data)
     before = {**snapshot(request, REQUEST_FIELDS), "sought": _sought_snapshot(request)}
     links = _resolve_sought(actor, sought, new_sought)
@@ -705,9 +712,11 @@ def request_transition(
     on: dt.date | None = None,
     closure_reason: str = "",
     reason: str = "",
+    expected_version: int | None = None,
 ) -> TracingRequest:
     """Move a request open → located → closed, or back to open with a reason."""
     _check_own(actor, [request], "request")
+    version_take(request, TracingRequest, expected_version)
     source = S(request.status)
     if (source, to) not in TRANSITIONS:
         raise ValidationError(
@@ -729,7 +738,7 @@ def request_transition(
             raise ValidationError({"reason": _("Say why the request is open again.")})
         request.located_on, request.closed_on, request.closure_reason = None, None, ""
     request.status = to
-    request.save(update_fields=[*STATE_FIELDS, "updated_at"])
+    request.save(update_fields=[*STATE_FIELDS, "version", "updated_at"])
     audit_record(
         actor=actor,
         action=A.UPDATE,

@@ -29,6 +29,7 @@ from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.core.forms import apply_service_errors
+from wayhome.core.versioning import Conflict, StaleVersion, conflict_differences, conflict_for
 from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
 from wayhome.people.models import Person
 from wayhome.people.selectors import family_group_get, person_get, persons_matching
@@ -60,9 +61,12 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _attempt(form: forms.Form, save: Callable[[], T]) -> T | None:
-    """Run a service; on a ValidationError put it on the form and return None."""
+    """Run a service; on a ValidationError put it on the form and return None (a
+    ``StaleVersion`` goes up to the edit view, which shows what changed)."""
     try:
         return save()
+    except StaleVersion:
+        raise
     except ValidationError as exc:
         apply_service_errors(form, exc)
         return None
@@ -454,16 +458,34 @@ def request_edit(request: HttpRequest, request_uuid: str) -> HttpResponse:
     withhold(user, inquirer, obj.inquirer, contact)
     withhold(user, form, obj, {"last_known": "last_known"})
     sought = NewSoughtFormSet(data, prefix="new_sought")
+    form.fields["version"].required = True
     valid = _all_valid(form, inquirer, sought)
+    conflict: Conflict | None = None
     if request.method == "POST" and valid:
-        saved = _attempt(form, lambda: _save_request(user, obj, form, inquirer, sought))
+        try:
+            saved = _attempt(form, lambda: _save_request(user, obj, form, inquirer, sought))
+        except StaleVersion as exc:
+            saved = None
+            fresh = selectors.request_get(user, request_uuid)
+            fresh_links = list(selectors.sought_of(fresh))
+            conflict = conflict_for(form, fresh, exc, RequestForm.initial_for(fresh, fresh_links))
+            conflict.differences.extend(
+                conflict_differences(inquirer, InquirerForm.initial_for(fresh.inquirer))
+            )
         if saved is not None:
             messages.success(request, _("Tracing request saved."))
             return redirect("tracing:request_detail", request_uuid=obj.uuid)
     return render(
         request,
         "tracing/request_form.html",
-        {"form": form, "choice": None, "inquirer": inquirer, "sought": sought, "obj": obj},
+        {
+            "form": form,
+            "choice": None,
+            "inquirer": inquirer,
+            "sought": sought,
+            "obj": obj,
+            "conflict": conflict,
+        },
     )
 
 
@@ -481,6 +503,7 @@ def _save_request(
         data=form.request_data(),
         sought=form.sought_links(),
         new_sought=_new_sought(sought),
+        expected_version=form.cleaned_data["version"],
     )
 
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
     "wayhome.core",
     "wayhome.accounts",
     "wayhome.audit",
@@ -219,4 +221,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WAYHOME_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# The REST API (wayhome.api): tokens only (no session, so no CSRF to get wrong), one
+# capability per action checked like the pages', JSON in and out.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["wayhome.api.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["wayhome.api.permissions.HasCapability"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "wayhome.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "wayhome API",
+    "DESCRIPTION": (
+        "Persons, names, relationships, tracing requests, information reports and "
+        "whereabouts of one agency, under the same rules as the pages (docs/api.md)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wayhome.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "PersonStatusEnum": "wayhome.people.models.Status",
+        "EntryStatusEnum": "wayhome.api.serializers.ENTRY_STATUSES",
+        "RequestStatusEnum": "wayhome.tracing.models.TracingRequest.State",
+        "BirthPrecisionEnum": "wayhome.people.models.PrecisionChoice",
+        "EntryPrecisionEnum": "wayhome.api.serializers.ENTRY_PRECISION_CHOICES",
+        "LastKnownPrecisionEnum": "wayhome.api.serializers.LAST_KNOWN_PRECISIONS",
+    },
 }
