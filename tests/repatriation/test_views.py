@@ -287,3 +287,25 @@ def test_member_remove_page(
     response = client_for(caseworker).post(reverse("repatriation:member_remove", args=[child.uuid]))
     assert response.status_code == 302
     assert case.members.count() == 2
+
+
+def test_engine_blockers_read_in_the_page_language(
+    case: RepatriationCase, caseworker: User, client_for: ClientFor
+) -> None:
+    from django.conf import settings
+
+    mother = case.members.get(is_principal=True).person
+    services.consent_record(
+        actor=caseworker,
+        case=case,
+        children=list(case.members.filter(is_principal=False)),
+        giver_kind=ConsentDecision.Giver.PARENT,
+        given_by=mother,
+        decision=ConsentDecision.Decision.REFUSED,
+        decided_on=timezone.localdate(),
+    )
+    client = client_for(caseworker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    body = client.get(reverse("repatriation:case_detail", args=[case.uuid])).content.decode()
+    assert "мать отказала в согласии" in body
+    assert "Письменное согласие родителя на выезд ребёнка" in body  # the rule set's label_ru
