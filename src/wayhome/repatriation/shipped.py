@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 
 from wayhome.places.models import Country
 from wayhome.repatriation.models import DocumentTemplate, FacilityKind, RuleSet
@@ -123,6 +123,13 @@ def sync_shipped_templates() -> list[DocumentTemplate]:
 
 
 def sync_shipped(**_kwargs: Any) -> None:
-    """post_migrate receiver: bring the shipped rule sets and templates up to date."""
+    """post_migrate receiver: bring the shipped rule sets and templates up to date.
+
+    Skipped when the tables are not there (the app migrated back to zero) or the
+    reference countries are not loaded yet."""
+    tables = set(connection.introspection.table_names())
+    needed = {RuleSet._meta.db_table, DocumentTemplate._meta.db_table, Country._meta.db_table}
+    if not needed <= tables or not Country.objects.exists():
+        return
     sync_shipped_rule_sets()
     sync_shipped_templates()
