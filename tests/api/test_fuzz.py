@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -41,6 +44,18 @@ def _served_schema() -> dict[str, Any]:
     generated = SchemaGenerator().get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
     served: dict[str, Any] = json.loads(json.dumps(generated, default=str))
     return served
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Requests go through the WSGI application, which closes database connections at
+    the end of each request; the test's connection holds its transaction, so keep it
+    open, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
