@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wayhome.comms.models import CommEntry, MessageTemplate
+from wayhome.comms.models import CommEntry
 
 
 class EntryForm(forms.Form):
@@ -31,8 +31,8 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = MessageTemplate
-        fields = ["subject", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 8, "dir": "auto"})}
+class TemplateForm(forms.Form):
+    subject = forms.CharField(label=_("E-mail subject"), max_length=150, required=False)
+    body = forms.CharField(
+        label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"})
+    )

@@ -46,7 +46,7 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _saved(form: forms.BaseForm, call: Callable[[], object]) -> bool:
+def _saved(form: forms.Form, call: Callable[[], object]) -> bool:
     from wayhome.core.forms import apply_service_errors
 
     try:
