@@ -38,7 +38,7 @@ class _Collect:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((list(envelope.rcpt_tos), bytes(envelope.original_content)))
         return "250 OK"
 
@@ -72,10 +72,13 @@ def test_email_through_a_real_smtp_server(caseworker: User, smtp_server: _Collec
     msg = message_from_bytes(raw)
     subject = str(make_header(decode_header(msg["Subject"])))
     assert subject == f"أقاربكم في الوطن: الطلب {req.reference}"
-    body = msg.get_payload(decode=True).decode("utf-8")
+    payload = msg.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    body = payload.decode("utf-8")
     assert "وصل أقاربكم إلى الوطن" in body
     row.refresh_from_db()
-    assert row.gateway_id == msg["Message-ID"].strip() and row.sent_at is not None
+    assert row.gateway_id == msg["Message-ID"].strip()
+    assert row.sent_at is not None
 
 
 def test_smtp_down_is_a_failure_retried_later(caseworker: User, settings: SettingsWrapper) -> None:
@@ -83,10 +86,13 @@ def test_smtp_down_is_a_failure_retried_later(caseworker: User, settings: Settin
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     person = factories.person(caseworker)
     helpers.request_with_contact(caseworker, [person], sms=False)
-    (row,) = services.notifications_queue(actor=caseworker, person=person, milestone="arrived", key="f")
+    (row,) = services.notifications_queue(
+        actor=caseworker, person=person, milestone="arrived", key="f"
+    )
     assert delivery.deliver(row.pk) == S.FAILED
     row.refresh_from_db()
-    assert row.attempts == 1 and row.next_attempt_at is not None
+    assert row.attempts == 1
+    assert row.next_attempt_at is not None
     assert helpers.EMAIL not in row.last_error
     assert delivery.deliver(row.pk) is None  # not due yet: a retry waits
 
@@ -107,7 +113,7 @@ def gateway(settings: SettingsWrapper) -> Iterator[Gateway]:
     state = Gateway(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers["Content-Length"])
             payload = json.loads(self.rfile.read(length))
             state.auth.append(self.headers.get("Authorization", ""))
@@ -132,8 +138,8 @@ def gateway(settings: SettingsWrapper) -> Iterator[Gateway]:
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/send"
     settings.WAYHOME_SMS_GATEWAY_URL = state.url
-    settings.WAYHOME_SMS_GATEWAY_TOKEN = "gateway-secret"  # noqa: S105
-    settings.WAYHOME_SMS_CALLBACK_TOKEN = "callback-secret"  # noqa: S105
+    settings.WAYHOME_SMS_GATEWAY_TOKEN = "gateway-secret"
+    settings.WAYHOME_SMS_CALLBACK_TOKEN = "callback-secret"
     try:
         yield state
     finally:
@@ -147,17 +153,23 @@ def test_sms_through_the_gateway_then_delivered(caseworker: User, gateway: Gatew
     services.notifications_queue(actor=caseworker, person=person, milestone="located", key="k")
     out = StringIO()
     call_command("notifications", "send", stdout=out)
-    assert "sent 1" in out.getvalue() and helpers.PHONE not in out.getvalue()
+    assert "sent 1" in out.getvalue()
+    assert helpers.PHONE not in out.getvalue()
     (payload,) = gateway.received
     row = Notification.objects.get()
-    assert payload["to"] == helpers.PHONE and payload["client_ref"] == str(row.uuid)
-    assert "Мо фаҳмидем" in payload["text"] and req.reference in payload["text"]
+    assert payload["to"] == helpers.PHONE
+    assert payload["client_ref"] == str(row.uuid)
+    assert "Мо фаҳмидем" in payload["text"]
+    assert req.reference in payload["text"]
     assert person.display_name not in payload["text"]
     assert gateway.auth == ["Bearer gateway-secret"]
-    assert row.status == S.SENT and row.gateway_id == "gw-1"
+    assert row.status == S.SENT
+    assert row.gateway_id == "gw-1"
     # the gateway reports delivery
     url = reverse("comms:sms_status")
-    refused = Client().post(url, {"id": "gw-1", "status": "delivered"}, content_type="application/json")
+    refused = Client().post(
+        url, {"id": "gw-1", "status": "delivered"}, content_type="application/json"
+    )
     assert refused.status_code == 401
     answer = Client().post(
         url,
@@ -167,7 +179,8 @@ def test_sms_through_the_gateway_then_delivered(caseworker: User, gateway: Gatew
     )
     assert answer.json() == {"updated": True}
     row.refresh_from_db()
-    assert row.status == S.DELIVERED and row.delivered_at is not None
+    assert row.status == S.DELIVERED
+    assert row.delivered_at is not None
     # running the command again sends nothing twice
     call_command("notifications", "send", stdout=StringIO())
     assert len(gateway.received) == 1
@@ -177,14 +190,18 @@ def test_gateway_error_then_retry_succeeds(caseworker: User, gateway: Gateway) -
     gateway.fail_next = 1
     person = factories.person(caseworker)
     helpers.request_with_contact(caseworker, [person], email=False)
-    (row,) = services.notifications_queue(actor=caseworker, person=person, milestone="arrived", key="f")
+    (row,) = services.notifications_queue(
+        actor=caseworker, person=person, milestone="arrived", key="f"
+    )
     assert delivery.deliver(row.pk) == S.FAILED
     row.refresh_from_db()
     assert row.last_error == "sms: gateway answered 503"
     Notification.objects.filter(pk=row.pk).update(next_attempt_at=row.created_at)  # now due
     assert delivery.drain().counts == {"sent": 1}
     row.refresh_from_db()
-    assert row.status == S.SENT and row.attempts == 2 and len(gateway.received) == 1
+    assert row.status == S.SENT
+    assert row.attempts == 2
+    assert len(gateway.received) == 1
 
 
 def test_gives_up_after_the_last_attempt(caseworker: User, settings: SettingsWrapper) -> None:
@@ -192,20 +209,26 @@ def test_gives_up_after_the_last_attempt(caseworker: User, settings: SettingsWra
     settings.WAYHOME_SMS_GATEWAY_TIMEOUT = 2
     person = factories.person(caseworker)
     helpers.request_with_contact(caseworker, [person], email=False)
-    (row,) = services.notifications_queue(actor=caseworker, person=person, milestone="arrived", key="f")
+    (row,) = services.notifications_queue(
+        actor=caseworker, person=person, milestone="arrived", key="f"
+    )
     for _ in range(delivery.MAX_ATTEMPTS):
         Notification.objects.filter(pk=row.pk).update(next_attempt_at=row.created_at)
         assert delivery.deliver(row.pk) == S.FAILED
     row.refresh_from_db()
-    assert row.attempts == delivery.MAX_ATTEMPTS and row.next_attempt_at is None
+    assert row.attempts == delivery.MAX_ATTEMPTS
+    assert row.next_attempt_at is None
     assert delivery.drain().counts == {}  # given up: a person decides
 
 
 def test_a_claimed_row_is_never_sent_by_a_second_worker(caseworker: User) -> None:
     person = factories.person(caseworker)
     helpers.request_with_contact(caseworker, [person], sms=False)
-    (row,) = services.notifications_queue(actor=caseworker, person=person, milestone="arrived", key="f")
+    (row,) = services.notifications_queue(
+        actor=caseworker, person=person, milestone="arrived", key="f"
+    )
     claimed = delivery._claim(row.pk)
-    assert claimed is not None and claimed.status == S.SENDING
+    assert claimed is not None
+    assert claimed.status == S.SENDING
     assert delivery.deliver(row.pk) is None
     assert mail.outbox == []

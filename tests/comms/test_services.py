@@ -49,14 +49,18 @@ def test_log_entry_is_encrypted_audited_and_names_the_inquirer(
         summary="She heard from a released woman that the children are in a camp.",
         attachment=_png(),
     )
-    assert entry.inquirer == req.inquirer and entry.staff == caseworker
+    assert entry.inquirer == req.inquirer
+    assert entry.staff == caseworker
     with connection.cursor() as cursor:
         cursor.execute("SELECT summary FROM comms_commentry WHERE id = %s", [entry.pk])
         (stored,) = cursor.fetchone()
-    assert stored.startswith("fernet:") and "camp" not in stored
-    assert entry.attachment.name.startswith("comms/") and "Zarema" not in entry.attachment.name
+    assert stored.startswith("fernet:")
+    assert "camp" not in stored
+    assert entry.attachment.name.startswith("comms/")
+    assert "Zarema" not in entry.attachment.name
     event = AuditEvent.objects.get(object_uuid=entry.uuid)
-    assert event.action == "create" and "camp" not in str(event.changes)
+    assert event.action == "create"
+    assert "camp" not in str(event.changes)
     assert event.changes["subject"] == str(req.uuid)
 
 
@@ -70,7 +74,7 @@ def test_log_entry_refuses_bad_input_and_writes_nothing(caseworker: User) -> Non
         "direction": "in",
         "summary": "Called.",
     }
-    bad = [
+    bad: list[dict[str, Any]] = [
         {"occurred_on": timezone.localdate() + dt.timedelta(days=1)},
         {"summary": "  "},
         {"medium": "pigeon"},
@@ -82,9 +86,7 @@ def test_log_entry_refuses_bad_input_and_writes_nothing(caseworker: User) -> Non
     assert not CommEntry.objects.exists()
 
 
-def test_log_entry_of_another_agency_is_refused(
-    caseworker: User, other_agency_user: User
-) -> None:
+def test_log_entry_of_another_agency_is_refused(caseworker: User, other_agency_user: User) -> None:
     req = helpers.request_with_contact(caseworker)
     with pytest.raises(PermissionError):
         services.comm_entry_create(
@@ -111,10 +113,19 @@ def test_template_versions_and_placeholder_validation(users: dict[str, User]) ->
         body="Салом. {reference} — {agency}",
     )
     second = services.template_save(
-        actor=admin, kind="located", language="tg", channel="email", subject="S", body="B {portal_url}"
+        actor=admin,
+        kind="located",
+        language="tg",
+        channel="email",
+        subject="S",
+        body="B {portal_url}",
     )
     assert (first.version, second.version) == (1, 2)
-    assert services.template_text(admin.agency_key, "located", "tg", "email") == ("S", "B {portal_url}", 2)
+    assert services.template_text(admin.agency_key, "located", "tg", "email") == (
+        "S",
+        "B {portal_url}",
+        2,
+    )
     for subject, body in [
         ("S", "Hello {name}"),  # not an allowed placeholder: no person's name
         ("S", "Hello {reference.upper}"),
@@ -125,7 +136,12 @@ def test_template_versions_and_placeholder_validation(users: dict[str, User]) ->
     ]:
         with pytest.raises(ValidationError):
             services.template_save(
-                actor=admin, kind="located", language="tg", channel="email", subject=subject, body=body
+                actor=admin,
+                kind="located",
+                language="tg",
+                channel="email",
+                subject=subject,
+                body=body,
             )
     with pytest.raises(ValidationError):  # a code message without the code
         services.template_save(
@@ -142,14 +158,19 @@ def test_milestone_queues_once_per_channel_in_the_inquirers_language(caseworker:
     req = helpers.request_with_contact(caseworker, [person], language="kk")
     for _ in range(2):  # the same occurrence signalled twice
         milestone_reached.send(
-            sender=None, person=person, milestone=Milestone.SENTENCED, actor=caseworker, key="case-1"
+            sender=None,
+            person=person,
+            milestone=Milestone.SENTENCED,
+            actor=caseworker,
+            key="case-1",
         )
     rows = list(Notification.objects.order_by("channel"))
     assert [(r.channel, r.status, r.language) for r in rows] == [
         ("email", "queued", "kk"),
         ("sms", "queued", "kk"),
     ]
-    assert "сот шешім шығарды" in rows[0].body and req.reference in rows[0].body
+    assert "сот шешім шығарды" in rows[0].body
+    assert req.reference in rows[0].body
     assert rows[0].subject == f"Өтінішіңіз бойынша жаңалық {req.reference}"
     assert person.display_name not in rows[0].body + rows[0].subject
 
@@ -167,9 +188,10 @@ def test_withdrawn_contact_consent_stops_every_channel(caseworker: User) -> None
     person = factories.person(caseworker)
     req = helpers.request_with_contact(caseworker, [person])
     helpers.consent(caseworker, req.inquirer, "contact", given=False)
-    assert services.notifications_queue(
-        actor=caseworker, person=person, milestone="arrived", key="f"
-    ) == []
+    assert (
+        services.notifications_queue(actor=caseworker, person=person, milestone="arrived", key="f")
+        == []
+    )
 
 
 def test_notifications_never_reach_someone_who_withdrew_consent(caseworker: User) -> None:
@@ -186,11 +208,16 @@ def test_notifications_never_reach_someone_who_withdrew_consent(caseworker: User
     assert report.counts == {"cancelled": 2}
     assert mail.outbox == []
     for row in Notification.objects.all():
-        assert row.status == S.CANCELLED and row.body == "" and row.sent_at is None
+        assert row.status == S.CANCELLED
+        assert row.body == ""
+        assert row.sent_at is None
     # and a later milestone is not even queued
-    assert services.notifications_queue(
-        actor=caseworker, person=person, milestone="arrived", key="flight-7"
-    ) == []
+    assert (
+        services.notifications_queue(
+            actor=caseworker, person=person, milestone="arrived", key="flight-7"
+        )
+        == []
+    )
 
 
 def test_withdrawn_request_is_not_notified(caseworker: User) -> None:
@@ -199,9 +226,10 @@ def test_withdrawn_request_is_not_notified(caseworker: User) -> None:
     tracing_services.request_transition(
         actor=caseworker, request=req, to="closed", closure_reason="withdrawn"
     )
-    assert services.notifications_queue(
-        actor=caseworker, person=person, milestone="arrived", key="f"
-    ) == []
+    assert (
+        services.notifications_queue(actor=caseworker, person=person, milestone="arrived", key="f")
+        == []
+    )
 
 
 def test_other_agencies_inquirers_are_not_told(caseworker: User, other_agency_user: User) -> None:
@@ -223,8 +251,11 @@ def test_located_transition_sends_the_milestone_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         tracing_services.request_transition(actor=caseworker, request=req, to="located")
     row = Notification.objects.get()
-    assert row.kind == "located" and row.request == req and row.occurrence.startswith("located:")
-    assert row.status == S.SENT and len(mail.outbox) == 1
+    assert row.kind == "located"
+    assert row.request == req
+    assert row.occurrence.startswith("located:")
+    assert row.status == S.SENT
+    assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [helpers.EMAIL]
     assert mail.outbox[0].subject == f"Новости по вашему обращению {req.reference}"
     # reopened and located again: new news, sent again; the same transition never twice
@@ -233,7 +264,8 @@ def test_located_transition_sends_the_milestone_after_commit(
             actor=caseworker, request=req, to="open", reason="wrong person"
         )
         tracing_services.request_transition(actor=caseworker, request=req, to="located")
-    assert Notification.objects.count() == 2 and len(mail.outbox) == 2
+    assert Notification.objects.count() == 2
+    assert len(mail.outbox) == 2
     assert TracingRequest.objects.get(pk=req.pk).status == "located"
 
 
@@ -259,7 +291,8 @@ def test_retry_only_for_failed(caseworker: User) -> None:
         services.notification_retry(actor=caseworker, notification=row)
     delivery.drain()  # no gateway configured: fails
     row.refresh_from_db()
-    assert row.status == S.FAILED and "no gateway configured" in row.last_error
+    assert row.status == S.FAILED
+    assert "no gateway configured" in row.last_error
     services.notification_retry(actor=caseworker, notification=row)
     row.refresh_from_db()
     assert row.status == S.QUEUED

@@ -27,8 +27,11 @@ def test_request_log_read_and_write(
     url = reverse("comms:request_log", args=[req.uuid])
     add = reverse("comms:request_log_add", args=[req.uuid])
     client = client_for(caseworker)
-    bad = client.post(add, {"occurred_on": "2999-01-01", "medium": "call", "direction": "in", "summary": "x"})
-    assert bad.status_code == 400 and not CommEntry.objects.exists()
+    bad = client.post(
+        add, {"occurred_on": "2999-01-01", "medium": "call", "direction": "in", "summary": "x"}
+    )
+    assert bad.status_code == 400
+    assert not CommEntry.objects.exists()
     pdf = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 synthetic", content_type="application/pdf")
     ok = client.post(
         add,
@@ -44,10 +47,13 @@ def test_request_log_read_and_write(
     assert ok.status_code == 302
     page = client.get(url)
     assert "A letter from prison arrived." in page.content.decode()
-    assert AuditEvent.objects.filter(action="view", object_uuid=req.uuid, changes__page="comms_log").exists()
+    assert AuditEvent.objects.filter(
+        action="view", object_uuid=req.uuid, changes__page="comms_log"
+    ).exists()
     entry = CommEntry.objects.get()
     file = client.get(reverse("comms:attachment", args=[entry.uuid]))
-    assert file.status_code == 200 and file["Content-Type"] == "application/pdf"
+    assert file.status_code == 200
+    assert file["Content-Type"] == "application/pdf"
     assert "no-store" in file["Cache-Control"]
     # who may not
     assert_login_required(url)
@@ -71,7 +77,9 @@ def test_family_log(caseworker: User, other_agency_user: User, client_for: Login
     )
     assert response.status_code == 302
     assert CommEntry.objects.get().family == group
-    assert "Home visit" in client.get(reverse("comms:family_log", args=[group.uuid])).content.decode()
+    assert (
+        "Home visit" in client.get(reverse("comms:family_log", args=[group.uuid])).content.decode()
+    )
     assert_not_found(client_for(other_agency_user), reverse("comms:family_log", args=[group.uuid]))
 
 
@@ -87,11 +95,16 @@ def test_notifications_page_and_retry(
     caseworker = users["caseworker"]
     person = factories.person(caseworker)
     req = helpers.request_with_contact(caseworker, [person], email=False)
-    (row,) = services.notifications_queue(actor=caseworker, person=person, milestone="arrived", key="k")
-    Notification.objects.filter(pk=row.pk).update(status="failed", last_error="sms: gateway answered 503")
+    (row,) = services.notifications_queue(
+        actor=caseworker, person=person, milestone="arrived", key="k"
+    )
+    Notification.objects.filter(pk=row.pk).update(
+        status="failed", last_error="sms: gateway answered 503"
+    )
     url = reverse("comms:request_notifications", args=[req.uuid])
     text = client_for(caseworker).get(url).content.decode()
-    assert "gateway answered 503" in text and "not notified: consent never asked" in text
+    assert "gateway answered 503" in text
+    assert "not notified: consent never asked" in text
     assert helpers.PHONE not in text
     retry = reverse("comms:notification_retry", args=[row.uuid])
     assert client_for(caseworker).post(retry).status_code == 302
@@ -111,7 +124,8 @@ def test_templates_are_edited_by_administrators_only(
     page = admin.get(url)
     assert "Жақындарыңыз елге оралды" in page.content.decode()
     bad = admin.post(url, {"body": "Сәлем {name}"})
-    assert bad.status_code == 400 and "Unknown placeholder" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "Unknown placeholder" in bad.content.decode()
     assert admin.post(url, {"body": "Жақындарыңыз елде. {reference}"}).status_code == 302
     assert MessageTemplate.objects.get().version == 1
     assert admin.get(reverse("comms:template_edit", args=["nope", "kk", "sms"])).status_code == 404

@@ -38,7 +38,8 @@ def _ask(client: Client, reference: str, channel: str = "email") -> str:
     """Ask for a code; return the code e-mailed (delivered on commit), or ''."""
     before = len(mail.outbox)
     response = client.post(START, {"reference": reference, "channel": channel})
-    assert response.status_code == 302 and response["Location"] == reverse("portal:code")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:code")
     from wayhome.comms.delivery import drain
 
     drain()
@@ -71,15 +72,20 @@ def test_code_by_email_opens_the_inquirers_own_request_in_their_language(
     helpers.request_with_contact(caseworker, [stranger])
     client = Client()
     code = _ask(client, req.reference.lower())  # the reference as typed, any case
-    assert code and mail.outbox[-1].to == [helpers.EMAIL]
+    assert code
+    assert mail.outbox[-1].to == [helpers.EMAIL]
     assert mail.outbox[-1].subject == "Ваш код"
     assert _enter(client, code) == 302
     page = client.get(reverse("portal:status"))
     text = page.content.decode()
-    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
     assert "Находится под стражей в Ираке." in text  # the country, not the prison
-    assert "Rasafa" not in text and "Personova" not in text and helpers.PHONE not in text
-    assert "Syntheticova" in text and req.reference in text
+    assert "Rasafa" not in text
+    assert "Personova" not in text
+    assert helpers.PHONE not in text
+    assert "Syntheticova" in text
+    assert req.reference in text
     # the code body is not kept once sent, and the code works only once
     assert Notification.objects.get(kind="portal_code").body == ""
     again = client.post(reverse("portal:code"), {"code": code})
@@ -102,8 +108,10 @@ def test_tajik_inquirer_reads_tajik_and_a_death_is_never_announced(caseworker: U
     tracing_helpers.entry(caseworker, person, status="deceased")
     req = helpers.request_with_contact(caseworker, [person], language="tg")
     text = _logged_in(req).get(reverse("portal:status")).content.decode()
-    assert "Дархости шумо" in text and "шахсан ба шумо гӯем" in text
-    assert "Deceased" not in text and "Умер" not in text
+    assert "Дархости шумо" in text
+    assert "шахсан ба шумо гӯем" in text
+    assert "Deceased" not in text
+    assert "Умер" not in text
 
 
 def test_same_answer_whether_the_reference_exists_or_not(caseworker: User) -> None:
@@ -138,10 +146,14 @@ def test_wrong_codes_are_limited_and_expired_codes_refused(
     for _ in range(3):
         assert _enter(client, wrong) == 400
     assert _enter(client, code) == 400  # void after three wrong tries
-    assert AuditEvent.objects.filter(action="login_failed", changes__portal="code_wrong").count() == 4
+    assert (
+        AuditEvent.objects.filter(action="login_failed", changes__portal="code_wrong").count() == 4
+    )
     client2 = Client()
     code2 = _ask(client2, req.reference)
-    PortalAccess.objects.filter(verified_at__isnull=True).update(code_expires_at="2000-01-01T00:00Z")
+    PortalAccess.objects.filter(verified_at__isnull=True).update(
+        code_expires_at="2000-01-01T00:00Z"
+    )
     assert _enter(client2, code2) == 400
 
 
@@ -149,7 +161,8 @@ def test_codes_are_hashed(caseworker: User) -> None:
     req = helpers.request_with_contact(caseworker)
     code = _ask(Client(), req.reference)
     access = PortalAccess.objects.get()
-    assert code not in access.code_hash and len(access.code_hash) == 64
+    assert code not in access.code_hash
+    assert len(access.code_hash) == 64
     assert code not in access.token_hash
 
 
@@ -192,22 +205,27 @@ def test_news_from_a_relative_arrives_for_review(
     req = helpers.request_with_contact(caseworker, [person])
     relative = _logged_in(req)
     empty = relative.post(reverse("portal:send"), {"message": "  "})
-    assert empty.status_code == 400 and not PortalSubmission.objects.exists()
+    assert empty.status_code == 400
+    assert not PortalSubmission.objects.exists()
     sent = relative.post(
         reverse("portal:send"),
         {"message": "A woman released from the camp called me.", "photo": _jpeg()},
     )
     assert sent.status_code == 302
     submission = PortalSubmission.objects.get()
-    assert submission.request == req and list(submission.report.persons.all()) == [person]
+    assert submission.request == req
+    assert list(submission.report.persons.all()) == [person]
     assert submission.report.summary == "A woman released from the camp called me."
     assert CommEntry.objects.get().direction == "in"
     staff = client_for(caseworker)
     inbox = staff.get(reverse("comms:inbox"))
     assert req.reference in inbox.content.decode()
     photo = staff.get(reverse("comms:submission_photo", args=[submission.uuid]))
-    assert photo.status_code == 200 and "no-store" in photo["Cache-Control"]
-    assert staff.post(reverse("comms:submission_reviewed", args=[submission.uuid])).status_code == 302
+    assert photo.status_code == 200
+    assert "no-store" in photo["Cache-Control"]
+    assert (
+        staff.post(reverse("comms:submission_reviewed", args=[submission.uuid])).status_code == 302
+    )
     submission.refresh_from_db()
     assert submission.reviewed_by == caseworker
     assert req.reference not in staff.get(reverse("comms:inbox")).content.decode()
@@ -227,7 +245,8 @@ def test_a_portal_session_never_reaches_a_staff_page(caseworker: User) -> None:
     relative = _logged_in(req)
     for name in STAFF_PAGES:
         response = relative.get(reverse(name))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+        assert response.status_code == 302, name
+        assert "/accounts/login/" in response["Location"], name
     detail = relative.get(reverse("tracing:request_detail", args=[req.uuid]))
     assert "/accounts/login/" in detail["Location"]
 
