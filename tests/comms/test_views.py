@@ -87,6 +87,20 @@ def test_request_and_family_pages_link_the_log(caseworker: User, client_for: Log
     req = helpers.request_with_contact(caseworker)
     page = client_for(caseworker).get(reverse("tracing:request_detail", args=[req.uuid]))
     assert reverse("comms:request_log", args=[req.uuid]) in page.content.decode()
+    group = people_services.family_group_create(actor=caseworker, label="Synthetic family")
+    page = client_for(caseworker).get(reverse("people:family_detail", args=[group.uuid]))
+    assert reverse("comms:family_log", args=[group.uuid]) in page.content.decode()
+
+
+def test_the_log_is_not_offered_to_roles_without_it(
+    users: dict[str, User], client_for: Login
+) -> None:
+    group = people_services.family_group_create(actor=users["caseworker"], label="Synthetic")
+    page = client_for(users["consular_officer"]).get(
+        reverse("people:family_detail", args=[group.uuid])
+    )
+    assert page.status_code == 200
+    assert reverse("comms:family_log", args=[group.uuid]) not in page.content.decode()
 
 
 def test_notifications_page_and_retry(

@@ -9,7 +9,10 @@ it): ``wayhome notifications send`` reports it for a person to look at. The SMS 
 receives the notification's UUID as its client reference, so a gateway that
 de-duplicates on it makes even a manual resend harmless.
 
-Logs carry notification UUIDs and outcomes only, never an address or a text.
+The address is read from the inquirer when the message leaves, never copied into the
+outbox: a corrected phone number is used, and erasing or anonymising an inquirer leaves
+no stray copy of their contact details here. Logs carry notification UUIDs and
+outcomes only, never an address or a text.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from django.utils import timezone
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.comms.models import Channel, Kind, Notification
-from wayhome.comms.services import channel_allowed
+from wayhome.comms.services import address_of, channel_allowed
 
 log = logging.getLogger(__name__)
 S = Notification.Status
@@ -60,7 +63,7 @@ def send_email(row: Notification) -> Outcome:
         subject=row.subject,
         body=row.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[row.recipient],
+        to=[address_of(row.inquirer, row.channel)],
         headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
         connection=get_connection(fail_silently=False),
     )
@@ -86,7 +89,7 @@ def send_sms(row: Notification) -> Outcome:
     gateway answers 2xx with ``{"id": ...}`` (or ``message_id``)."""
     url, token = _gateway()
     payload = {
-        "to": row.recipient,
+        "to": address_of(row.inquirer, row.channel),
         "text": row.body,
         "sender": str(getattr(settings, "WAYHOME_SMS_SENDER", "") or ""),
         "client_ref": str(row.uuid),

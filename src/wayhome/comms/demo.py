@@ -20,7 +20,11 @@ DEMO_EMAIL = "demo.relative@example.org"
 DEMO_PHONE = "+7 900 000 00 01"
 SUMMARIES = [
     ("call", "in", "The mother called: a woman released from the camp saw the children in spring."),
-    ("letter", "in", "A letter from prison arrived through the Red Crescent; copy attached to file."),
+    (
+        "letter",
+        "in",
+        "A letter from prison arrived through the Red Crescent; copy attached to file.",
+    ),
     ("call", "out", "Told the family we are checking the new list; no news to give yet."),
     ("visit", "out", "Home visit: explained the consent forms the court will need."),
 ]

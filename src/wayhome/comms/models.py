@@ -174,7 +174,6 @@ class Notification(AgencyOwned):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGES)
     template_version = models.PositiveIntegerField(null=True, blank=True)
-    recipient = EncryptedTextField(blank=True)
     subject = models.CharField(max_length=150, blank=True)
     body = EncryptedTextField(blank=True)
     status = models.CharField(

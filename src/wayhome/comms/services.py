@@ -281,7 +281,6 @@ def _enqueue(
         channel=channel,
         language=inquirer.language,
         template_version=version,
-        recipient=address_of(inquirer, channel),
         subject=texts.render(subject, values) if channel == Channel.EMAIL else "",
         body=texts.render(body, values),
     )

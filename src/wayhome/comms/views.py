@@ -145,7 +145,7 @@ def request_log_add(request: HttpRequest, key: str) -> HttpResponse:
     return _add(
         request,
         obj=obj,
-        back=reverse("comms:request_log", args=[obj.uuid]),
+        back=reverse("tracing:request_detail", args=[obj.uuid]) + "#comms",
         add_url=reverse("comms:request_log_add", args=[obj.uuid]),
     )
 
@@ -167,7 +167,7 @@ def family_log_add(request: HttpRequest, key: str) -> HttpResponse:
     return _add(
         request,
         obj=obj,
-        back=reverse("comms:family_log", args=[obj.uuid]),
+        back=reverse("people:family_detail", args=[obj.uuid]) + "#comms",
         add_url=reverse("comms:family_log_add", args=[obj.uuid]),
     )
 
