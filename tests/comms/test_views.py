@@ -136,7 +136,7 @@ def test_templates_are_edited_by_administrators_only(
     assert "built-in" in admin.get(reverse("comms:template_list")).content.decode()
     url = reverse("comms:template_edit", args=["arrived", "kk", "sms"])
     page = admin.get(url)
-    assert "Жақындарыңыз елге оралды" in page.content.decode()
+    assert "Жақындарыңыз елге оралды (өтініш AAA-2019-00012)" in page.content.decode()
     bad = admin.post(url, {"body": "Сәлем {name}"})
     assert bad.status_code == 400
     assert "Unknown placeholder" in bad.content.decode()

@@ -114,6 +114,20 @@ def test_tajik_inquirer_reads_tajik_and_a_death_is_never_announced(caseworker: U
     assert "Умер" not in text
 
 
+def test_first_page_speaks_every_language_of_the_inquirers() -> None:
+    text = Client().get(START).content.decode()
+    for words in ("мы пришлём вам код", "рамз мефиристем", "код жібереміз", "سنرسل إليكم"):
+        assert words in text
+
+
+def test_old_accesses_are_cleared(caseworker: User) -> None:
+    req = helpers.request_with_contact(caseworker)
+    _ask(Client(), req.reference)
+    PortalAccess.objects.update(created_at="2000-01-01T00:00Z")
+    _ask(Client(), req.reference)
+    assert PortalAccess.objects.count() == 1
+
+
 def test_same_answer_whether_the_reference_exists_or_not(caseworker: User) -> None:
     req = helpers.request_with_contact(caseworker)
     known, unknown = Client(), Client()

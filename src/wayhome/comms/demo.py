@@ -79,6 +79,16 @@ def load_demo(stdout: Any) -> None:
                 method="in_person",
                 on=today,
             )
+        for req in requests[1:4]:  # a few others agreed to SMS (failing without a gateway)
+            if req.inquirer_id != inquirer.pk and req.inquirer.phone:
+                consent_record(
+                    actor=actor,
+                    inquirer=req.inquirer,
+                    scope="notify_sms",
+                    given=True,
+                    method="phone",
+                    on=today,
+                )
         queued = 0
         for req in requests[:4]:
             link = req.sought_links.select_related("person").first()

@@ -322,6 +322,13 @@ def template_edit(request: HttpRequest, kind: str, language: str, channel: str) 
             messages.success(request, _("Saved as a new version."))
             return redirect("comms:template_edit", kind=kind, language=language, channel=channel)
     history = selectors.templates_of(user).filter(kind=kind, language=language, channel=channel)
+    sample = {
+        "reference": f"{user.agency.reference_prefix if user.agency else 'AAA'}-2019-00012",
+        "agency": str(user.agency or ""),
+        "portal_url": services.portal_url(),
+        "code": "123456",
+        "minutes": "10",
+    }
     return render(
         request,
         "comms/template_form.html",
@@ -334,6 +341,8 @@ def template_edit(request: HttpRequest, kind: str, language: str, channel: str) 
             "version": version,
             "history": history,
             "placeholders": sorted(texts.PLACEHOLDERS[kind]),
+            "preview_subject": texts.render(subject, sample) if channel == Channel.EMAIL else "",
+            "preview_body": texts.render(body, sample),
         },
         status=400 if request.method == "POST" else 200,
     )

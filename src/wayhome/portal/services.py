@@ -96,6 +96,9 @@ def access_start(*, reference: str, channel: str, client: str) -> Started:
         raise ValidationError({"reference": _("Enter the reference of your request.")})
     now = timezone.now()
     hour = now - dt.timedelta(hours=1)
+    # Dead rows (a code lasts minutes, a session twenty) serve only the hourly throttle:
+    # the audit trail keeps what happened, so they need not pile up.
+    PortalAccess.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
     ref_hash, client_hash = _hash(ref, "reference"), _hash(client, "client")
     by_client = PortalAccess.objects.filter(client_hash=client_hash, created_at__gte=hour).count()
     by_ref = PortalAccess.objects.filter(reference_hash=ref_hash, created_at__gte=hour).count()
@@ -245,7 +248,7 @@ def submission_create(*, access: PortalAccess, message: str, photo: Any = None) 
     if photo:
         submission.photo.save(f"p.{suffix}", photo, save=False)
     submission.save()
-    CommEntry.objects.create(
+    entry = CommEntry.objects.create(
         agency_id=request.agency_id,
         request=request,
         occurred_on=timezone.localdate(),
@@ -264,6 +267,8 @@ def submission_create(*, access: PortalAccess, message: str, photo: Any = None) 
             "access": str(access.uuid),
             "request": str(request.uuid),
             "photo": bool(photo),
+            "submission": str(submission.uuid),
+            "comm_entry": str(entry.uuid),
             "persons": sorted(str(p.uuid) for p in persons),
         },
     )

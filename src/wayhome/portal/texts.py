@@ -96,6 +96,21 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
+# Shown on the first page in every language, before we know whose request it is.
+INTRO: dict[str, str] = {
+    "ru": "Новости о вашем обращении: введите его номер, и мы пришлём вам код.",
+    "tg": "Хабар дар бораи дархости шумо: рақами онро ворид кунед, мо ба шумо рамз мефиристем.",
+    "kk": "Өтінішіңіз туралы жаңалық: оның нөмірін енгізіңіз, біз сізге код жібереміз.",
+    "en": "News about your request: enter its reference and we will send you a code.",
+    "ar": "أخبار عن طلبكم: أدخلوا رقم الطلب وسنرسل إليكم رمزًا.",
+}
+
+
+def intro() -> list[tuple[str, str, str]]:
+    """(language, direction, sentence) for every language, for the first page."""
+    return [(lang, "rtl" if lang == "ar" else "ltr", INTRO[lang]) for lang in LANGS]
+
+
 REQUEST_STATE: dict[str, dict[str, str]] = {
     "open": {
         "en": "We are looking for your relatives. We will tell you as soon as there is news.",

@@ -94,7 +94,7 @@ def start(request: HttpRequest) -> HttpResponse:
             response = redirect("portal:code")
             _set_cookie(response, started.token, conf.code_minutes() + 1)
             return _private(response)
-    return _page(request, "portal/start.html", {"form": form})
+    return _page(request, "portal/start.html", {"form": form, "intro": texts.intro()})
 
 
 def _pending(request: HttpRequest) -> PortalAccess | None:
