@@ -68,6 +68,8 @@ def test_the_sensitive_fields_are_the_encrypted_ones() -> None:
         "tracing.InformationReport.summary",
         "tracing.Whereabouts.notes",
         "protection.ConsentEvent.notes",
+        "comms.CommEntry.summary",
+        "comms.Notification.body",
     }
 
 

@@ -91,6 +91,7 @@ def test_code_by_email_opens_the_inquirers_own_request_in_their_language(
     again = client.post(reverse("portal:code"), {"code": code})
     assert again["Location"] == START  # used: nothing pending any more
     assert AuditEvent.objects.filter(object_uuid=req.uuid, changes__portal="status").exists()
+    assert AuditEvent.objects.filter(action="view", person_uuid=person.uuid, actor=None).exists()
 
 
 def test_facility_is_shown_only_when_policy_allows(caseworker: User, settings: object) -> None:

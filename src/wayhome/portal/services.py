@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.comms.models import Channel, CommEntry
 from wayhome.comms.services import channel_allowed, portal_code_queue
+from wayhome.people.models import Person
 from wayhome.portal import conf
 from wayhome.portal.models import PortalAccess, PortalSubmission
 from wayhome.tracing.models import InformationReport, TracingRequest
@@ -195,9 +197,19 @@ def access_end(*, token: str) -> None:
     _audit(access, A.LOGOUT, "ended")
 
 
-def access_viewed(access: PortalAccess, page: str) -> None:
-    """Record that the relative read their request's page."""
+def access_viewed(access: PortalAccess, page: str, persons: Sequence[Person] = ()) -> None:
+    """Record that the relative read their request's page, and each sought person shown
+    on it (so "who saw this person" finds portal reads too)."""
     _audit(access, A.VIEW, page)
+    for person in persons:
+        audit_record(
+            actor=None,
+            action=A.VIEW,
+            obj=person,
+            person_uuid=person.uuid,
+            agency=access.agency,
+            changes={"portal": page, "access": str(access.uuid)},
+        )
 
 
 def _photo(upload: Any) -> tuple[str, str]:

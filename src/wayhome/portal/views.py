@@ -166,7 +166,9 @@ def status(request: HttpRequest) -> HttpResponse:
     access = _session(request)
     if access is None:
         return _private(redirect("portal:start"))
-    services.access_viewed(access, "status")
+    assert access.request is not None  # noqa: S101  (a session always has its request)
+    persons = [link.person for link in sought_of(access.request)]
+    services.access_viewed(access, "status", persons)
     thanks = request.GET.get("sent") == "1"
     return _in_language(request, access, "portal/status.html", form=SendForm(), thanks=thanks)
 
