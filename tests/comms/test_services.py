@@ -296,3 +296,19 @@ def test_retry_only_for_failed(caseworker: User) -> None:
     services.notification_retry(actor=caseworker, notification=row)
     row.refresh_from_db()
     assert row.status == S.QUEUED
+
+
+def test_every_built_in_text_is_a_valid_template_in_every_language() -> None:
+    from wayhome.comms import texts
+    from wayhome.comms.models import LANGUAGES, Channel, Kind
+
+    for kind in Kind.values:
+        assert set(texts.DEFAULTS[kind]) == {code for code, _name in LANGUAGES}, kind
+        for subject, body in texts.DEFAULTS[kind].values():
+            for channel in Channel.values:
+                texts.check_template(kind, channel, subject, body)
+            filled = texts.render(
+                body,
+                {"reference": "R", "agency": "A", "portal_url": "U", "code": "1", "minutes": "9"},
+            )
+            assert "{" not in filled

@@ -144,3 +144,31 @@ def test_templates_are_edited_by_administrators_only(
     assert MessageTemplate.objects.get().version == 1
     assert admin.get(reverse("comms:template_edit", args=["nope", "kk", "sms"])).status_code == 404
     assert_forbidden(client_for(users["caseworker"]), url)
+
+
+def test_inbox_denials(users: dict[str, User], other_agency_user: User, client_for: Login) -> None:
+    url = reverse("comms:inbox")
+    assert_login_required(url)
+    assert_forbidden(client_for(users["analyst"]), url)
+    assert_forbidden(client_for(users["consular_officer"]), url)
+    assert client_for(other_agency_user).get(url).status_code == 200  # their own, empty inbox
+
+
+def test_gateway_callback_refuses_bad_payloads(db: None, settings: object) -> None:
+    settings.WAYHOME_SMS_CALLBACK_TOKEN = "t0ken"  # type: ignore[attr-defined]
+    url = reverse("comms:sms_status")
+    auth = {"Authorization": "Bearer t0ken"}
+    client = Client()
+    assert (
+        client.post(url, "not json", content_type="application/json", headers=auth).status_code
+        == 400
+    )
+    bad = client.post(
+        url, {"id": "x", "status": "lost"}, content_type="application/json", headers=auth
+    )
+    assert bad.status_code == 400
+    unknown = client.post(
+        url, {"id": "x", "status": "delivered"}, content_type="application/json", headers=auth
+    )
+    assert unknown.json() == {"updated": False}
+    assert client.get(url).status_code == 405
