@@ -233,7 +233,7 @@ def placeholders_in(text: str) -> set[str]:
         parts = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise ValidationError(
-            _("Braces must be doubled ({{ and }}) unless they hold a placeholder.")
+            _("Write a brace twice when it is not part of a placeholder.")
         ) from exc
     for _literal, field, spec, conversion in parts:
         if field is None:
