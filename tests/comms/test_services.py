@@ -312,3 +312,35 @@ def test_every_built_in_text_is_a_valid_template_in_every_language() -> None:
                 {"reference": "R", "agency": "A", "portal_url": "U", "code": "1", "minutes": "9"},
             )
             assert "{" not in filled
+
+
+def test_anonymising_a_request_and_its_inquirer_clears_the_familys_words(
+    caseworker: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from wayhome.protection.anonymise import inquirer_anonymise, request_anonymise
+
+    person = factories.person(caseworker)
+    req = helpers.request_with_contact(caseworker, [person], email=False)
+    entry = services.comm_entry_create(
+        actor=caseworker,
+        request=req,
+        occurred_on=timezone.localdate(),
+        medium="letter",
+        direction="in",
+        relative="the grandmother, Patimat Synthetic",
+        summary="Her letter says the boy is ill.",
+        attachment=_png(),
+    )
+    storage, name = entry.attachment.storage, entry.attachment.name
+    (queued,) = services.notifications_queue(
+        actor=caseworker, person=person, milestone="arrived", key="f"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request_anonymise(req, cause="retention", today=timezone.localdate())
+        inquirer_anonymise(req.inquirer, cause="retention", today=timezone.localdate())
+    entry.refresh_from_db()
+    assert (entry.summary, entry.relative, entry.attachment.name) == ("", "", "")
+    assert not storage.exists(name)
+    queued.refresh_from_db()
+    assert queued.status == S.CANCELLED
+    assert queued.body == ""
