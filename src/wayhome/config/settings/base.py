@@ -228,6 +228,9 @@ WAYHOME_SMS_GATEWAY_TOKEN = os.environ.get("WAYHOME_SMS_GATEWAY_TOKEN", "")
 WAYHOME_SMS_CALLBACK_TOKEN = os.environ.get("WAYHOME_SMS_CALLBACK_TOKEN", "")
 WAYHOME_SMS_SENDER = os.environ.get("WAYHOME_SMS_SENDER", "")
 WAYHOME_PORTAL_SHOW_FACILITY = env_bool("WAYHOME_PORTAL_SHOW_FACILITY")
+# Send just-queued notifications right after the commit that queued them (in the web
+# process); off, only `wayhome notifications send` sends (schedule it every minute).
+WAYHOME_NOTIFY_ON_COMMIT = env_bool("WAYHOME_NOTIFY_ON_COMMIT", True)
 
 # Application logs carry ids and events, never names or contact details.
 LOGGING = {
