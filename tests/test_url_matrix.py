@@ -30,6 +30,14 @@ PUBLIC = {
     "web:home",  # redirects to login
     "web:health",  # monitoring; returns no data
     "api:schema",  # the API's OpenAPI description; returns no data
+    # The relatives' page: inquirers have no staff account. Its own one-time-code session
+    # guards it (portal.views); tests/portal proves that session never opens a staff page.
+    "portal:start",  # ask for a code: the same answer whether a reference exists or not
+    "portal:code",  # enter the code: only with the cookie that asking for it set
+    "portal:status",  # the request's status: only with a verified portal session
+    "portal:send",  # send news: only with a verified portal session
+    "portal:end",  # ends a portal session; harmless without one
+    "comms:sms_status",  # the SMS gateway's delivery reports: authenticated by its token
 }
 
 

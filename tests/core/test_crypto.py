@@ -75,6 +75,8 @@ def test_the_sensitive_fields_are_the_encrypted_ones() -> None:
         "aftercare.Placement.notes",
         "aftercare.SupportService.notes",
         "aftercare.FollowUp.notes",
+        "comms.CommEntry.summary",
+        "comms.Notification.body",
     }
 
 

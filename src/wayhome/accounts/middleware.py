@@ -28,6 +28,10 @@ _MFA_OPEN = (
     "set_language",
     "web:health",
 )
+# Whole areas outside the staff login: the relatives' page has its own one-time-code
+# session (portal app) and never reads request.user, so a staff login half-way through
+# its second factor neither helps nor hinders there.
+_MFA_OPEN_PREFIXES = ("portal:start",)
 
 
 class SessionLimitsMiddleware:
@@ -66,6 +70,9 @@ class MFARequiredMiddleware:
             self._open = tuple(reverse(name) for name in _MFA_OPEN)
         return self._open
 
+    def _open_prefixes(self) -> tuple[str, ...]:
+        return tuple(reverse(name) for name in _MFA_OPEN_PREFIXES)
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
@@ -74,6 +81,7 @@ class MFARequiredMiddleware:
             and not _is_verified(request)
             and not request.path.startswith(settings.STATIC_URL)
             and request.path not in self._open_paths()
+            and not request.path.startswith(self._open_prefixes())
         ):
             from wayhome.accounts.services import has_confirmed_device
 

@@ -1,5 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from wayhome.portal import views
 
 app_name = "portal"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("code/", views.code, name="code"),
+    path("request/", views.status, name="status"),
+    path("request/send/", views.send, name="send"),
+    path("end/", views.end, name="end"),
+]

@@ -739,11 +739,36 @@ def request_transition(
         request.located_on, request.closed_on, request.closure_reason = None, None, ""
     request.status = to
     request.save(update_fields=[*STATE_FIELDS, "version", "updated_at"])
-    audit_record(
+    event = audit_record(
         actor=actor,
         action=A.UPDATE,
         obj=request,
         changes=diff(before, snapshot(request, STATE_FIELDS)),
         reason=reason.strip(),
     )
+    if to == S.LOCATED:
+        _announce_located(actor, request, event.pk)
     return request
+
+
+def _announce_located(actor: User, request: TracingRequest, event_id: int) -> None:
+    """After commit, tell the comms app (milestone_reached) that the request's sought
+    persons were located; the key names this transition, so a request located, reopened
+    and located again is news again, and a repeat of the same one is not."""
+    from wayhome.core.signals import Milestone, milestone_reached
+
+    persons = [link.person for link in request.sought_links.select_related("person")]
+    key = f"located:{request.uuid}:{event_id}"
+
+    def send() -> None:
+        for person in persons:
+            milestone_reached.send(
+                sender=TracingRequest,
+                person=person,
+                milestone=Milestone.LOCATED,
+                actor=actor,
+                key=key,
+                request=request,
+            )
+
+    transaction.on_commit(send, robust=True)

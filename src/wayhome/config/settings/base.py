@@ -213,6 +213,30 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Talking with families (comms, portal): outgoing e-mail and the SMS gateway.
+EMAIL_BACKEND = os.environ.get(
+    "WAYHOME_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("WAYHOME_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("WAYHOME_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("WAYHOME_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("WAYHOME_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("WAYHOME_EMAIL_TLS")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("WAYHOME_EMAIL_FROM", "wayhome <noreply@localhost>")
+WAYHOME_PUBLIC_URL = os.environ.get("WAYHOME_PUBLIC_URL", "http://127.0.0.1:8000")
+WAYHOME_SMS_GATEWAY_URL = os.environ.get("WAYHOME_SMS_GATEWAY_URL", "")
+WAYHOME_SMS_GATEWAY_TOKEN = os.environ.get("WAYHOME_SMS_GATEWAY_TOKEN", "")
+WAYHOME_SMS_CALLBACK_TOKEN = os.environ.get("WAYHOME_SMS_CALLBACK_TOKEN", "")
+WAYHOME_SMS_SENDER = os.environ.get("WAYHOME_SMS_SENDER", "")
+WAYHOME_PORTAL_SHOW_FACILITY = env_bool("WAYHOME_PORTAL_SHOW_FACILITY")
+# Send just-queued notifications right after the commit that queued them (in the web
+# process); off, only `wayhome notifications send` sends (schedule it every minute).
+WAYHOME_NOTIFY_ON_COMMIT = env_bool("WAYHOME_NOTIFY_ON_COMMIT", True)
+
 # Application logs carry ids and events, never names or contact details.
 LOGGING = {
     "version": 1,
