@@ -184,7 +184,7 @@ def list_import_configure(
     if encoding not in (*ENCODING_CHOICES, "xlsx"):
         raise ValidationError({"encoding": _("Choose an encoding from the list.")})
     clean = {f: h for f, h in mapping.items() if f in FIELDS and h}
-    chosen = [h for h in clean.values()]
+    chosen = list(clean.values())
     if len(chosen) != len(set(chosen)):
         raise ValidationError(_("A column can be read as one field only."))
     list_import.mapping = clean
