@@ -170,11 +170,9 @@ def _in_thread(job_pk: int) -> None:
 
 
 def dispatch(job: Job) -> None:
-    """Start a job now that its row is committed: inline (tests), on the queue, or in a
-    thread of this process."""
-    if settings.JOBS_INLINE:
-        run_job(job.pk)
-    elif settings.JOBS_REDIS_URL:
+    """Start a job now that its row is committed: on the queue, or in a thread of this
+    process."""
+    if settings.JOBS_REDIS_URL:
         queue().enqueue(run_job, job.pk, job_timeout=6 * 3600, result_ttl=3600)
     else:
         threading.Thread(target=_in_thread, args=(job.pk,), name=f"job-{job.pk}").start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from wayhome.accounts.models import User
@@ -36,5 +37,9 @@ def job_enqueue(
         obj=job,
         changes={"kind": kind, "params": dict(params)},
     )
-    transaction.on_commit(lambda: runner.dispatch(job))
+    if settings.JOBS_INLINE:  # tests: at once, inside the caller's transaction
+        runner.run_job(job.pk)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: runner.dispatch(job))
     return job

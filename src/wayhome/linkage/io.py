@@ -161,7 +161,9 @@ def _implausible_words(text: str) -> int:
     bad = 0
     for word in _LETTERS.findall(text):
         scripts = {_script_of(c) for c in word}
-        if len(scripts) > 1 or any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False)):
+        if len(scripts) > 1 or any(
+            a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False)
+        ):
             bad += 1
     return bad
 

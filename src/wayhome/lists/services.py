@@ -43,10 +43,14 @@ from wayhome.tracing.models import InformationReport
 A = AuditEvent.Action
 O = ImportRow.Outcome  # noqa: E741
 
-# A row joins a registered person on its own only when the matcher is this sure and no
-# other candidate is even worth reviewing; anything less certain is a new person with a
-# pair in the review queue (review.services.QUEUE_AT), where a caseworker decides.
+# A row joins a registered person on its own only when the matcher is this sure, the
+# birth dates agree at least to the month (a year alone fits too many children of a
+# camp), the sexes do not differ, and no other candidate is even worth reviewing.
+# Anything less certain is a new person with a pair in the review queue
+# (review.services.QUEUE_AT), where a caseworker decides.
 MATCH_AT = 0.98
+SURE_BIRTH_LEVEL = 4  # linkage.model.BIRTH_LEVELS: "same month"
+DIFFERENT_SEX = 0  # linkage.model.SEX_LEVELS: "different"
 QUEUE_AT = review_services.QUEUE_AT
 MAX_BYTES = 20 * 1024 * 1024
 ENCODING_CHOICES = ("utf-8", "utf-8-sig", "cp1251", "cp1256")
@@ -366,7 +370,7 @@ def _link_row(
     found = candidates_for(actor, names=row.names, sex=row.sex, birth=row.birth, limit=2)
     best = found[0] if found else None
     runner_up = found[1].score if len(found) > 1 else 0.0
-    if best is not None and best.score >= MATCH_AT and runner_up < QUEUE_AT:
+    if best is not None and _sure(best) and runner_up < QUEUE_AT:
         _attach(actor, best.person, row, report)
         return _Linked(O.MATCHED, best.person, best.score)
     person = people_services.person_create(
@@ -388,6 +392,11 @@ def _link_row(
         source=MatchCandidate.Source.IMPORT,
     )
     return _Linked(O.REVIEW, person, best.score, candidate)
+
+
+def _sure(c: Candidate) -> bool:
+    _name, birth, sex = c.vector
+    return c.score >= MATCH_AT and birth >= SURE_BIRTH_LEVEL and sex != DIFFERENT_SEX
 
 
 def _explanation(c: Candidate) -> dict[str, Any]:
