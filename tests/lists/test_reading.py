@@ -50,7 +50,8 @@ def test_a_chosen_encoding_that_does_not_fit_is_refused() -> None:
 
 def test_a_wrong_encoding_choice_reads_gibberish_not_the_names() -> None:
     text, used = decode_list("Тестова Амина".encode("cp1251"), "cp1256")
-    assert used == "cp1256" and "Тестова" not in text
+    assert used == "cp1256"
+    assert "Тестова" not in text
 
 
 def test_russian_list_read_and_mapped_by_its_headers() -> None:
@@ -59,7 +60,8 @@ def test_russian_list_read_and_mapped_by_its_headers() -> None:
     assert not read.all_problems()
     first, second = read.rows
     assert first.names[0].full == "Тестова Амина Руслановна"
-    assert first.sex == Sex.FEMALE and first.birth == FuzzyDate(Precision.EXACT, 2015, 3, 12)
+    assert first.sex == Sex.FEMALE
+    assert first.birth == FuzzyDate(Precision.EXACT, 2015, 3, 12)
     assert second.birth == FuzzyDate.about_age(4, ON)
     assert first.key == "id:1"
 
@@ -70,7 +72,8 @@ def test_arabic_list(rows: list[list[str]], encoding: str) -> None:
     read = read_list(table, suggest_mapping(rows[0]), ON, TODAY)
     assert not read.all_problems()
     assert read.rows[0].birth == FuzzyDate(Precision.YEAR, 2014)
-    assert read.rows[1].sex == Sex.MALE and read.rows[1].birth.month == 3
+    assert read.rows[1].sex == Sex.MALE
+    assert read.rows[1].birth.month == 3
 
 
 def test_title_row_group_headers_blank_lines_and_excel_dates() -> None:
@@ -90,7 +93,8 @@ def test_title_row_group_headers_blank_lines_and_excel_dates() -> None:
     table = read_table(data)
     read = read_list(table, suggest_mapping(read_list(table, {}, ON, TODAY).headers), ON, TODAY)
     assert read.header_row == 3
-    assert read.headers[1] == "Name / Фамилия" and read.headers[2] == "Name / Имя"
+    assert read.headers[1] == "Name / Фамилия"
+    assert read.headers[2] == "Name / Имя"
     assert [r.number for r in read.rows] == [4, 7, 8, 9]  # as the spreadsheet numbers them
     assert read.rows[0].birth == FuzzyDate(Precision.EXACT, 2015, 3, 12)
     assert read.rows[1].birth == FuzzyDate(Precision.EXACT, 2015, 3, 12)  # a serial number
@@ -118,7 +122,8 @@ def test_problems_name_row_and_column_never_the_content() -> None:
 
 def test_a_mapping_without_a_name_column_is_a_problem_of_the_list() -> None:
     read = read_list(read_table(csv_bytes(RU_ROWS)), {"sex": "Пол"}, ON, TODAY)
-    assert read.problems and not read.rows
+    assert read.problems
+    assert not read.rows
 
 
 def test_unreadable_workbook() -> None:

@@ -67,13 +67,17 @@ def test_a_list_becomes_a_report_with_its_provenance_and_new_persons(caseworker:
     assert done.status == ListImport.State.COMMITTED
     assert done.counts == {"rows": 3, "new": 3}
     report = done.report
-    assert report is not None and report.source == "Ministry list"
-    assert report.received_on == LIST_DATE and report.created_by == caseworker
-    assert done.sha256 in report.summary and "children.csv" in report.summary
+    assert report is not None
+    assert report.source == "Ministry list"
+    assert report.received_on == LIST_DATE
+    assert report.created_by == caseworker
+    assert done.sha256 in report.summary
+    assert "children.csv" in report.summary
     persons = {p.display_name: p for p in report.persons.all()}
     assert set(persons) == {"Лейла Образцова", "Муса Примеров", "Амина Тестова"}
     musa = persons["Муса Примеров"]
-    assert musa.sex == Sex.MALE and musa.birth == FuzzyDate.about_age(4, LIST_DATE)
+    assert musa.sex == Sex.MALE
+    assert musa.birth == FuzzyDate.about_age(4, LIST_DATE)
     assert AuditEvent.objects.filter(object_uuid=done.uuid, action="update").exists()
 
 
@@ -85,9 +89,12 @@ def test_a_sure_match_cites_the_report_on_the_registered_person(caseworker: User
     rows.append(["A-1", "Amina", "Testova", "F", "2015-03-12"])
     done = commit(caseworker, csv_bytes(rows))
     row = ImportRow.objects.get(list_import=done)
-    assert row.outcome == ImportRow.Outcome.MATCHED and row.person == known
-    assert row.score is not None and row.score >= services.MATCH_AT
-    assert done.report is not None and list(done.report.persons.all()) == [known]
+    assert row.outcome == ImportRow.Outcome.MATCHED
+    assert row.person == known
+    assert row.score is not None
+    assert row.score >= services.MATCH_AT
+    assert done.report is not None
+    assert list(done.report.persons.all()) == [known]
     assert Person.objects.count() == 1
 
 
@@ -97,8 +104,10 @@ def test_an_unsure_match_is_a_new_person_and_a_pair_to_review(caseworker: User) 
     done = commit(caseworker, csv_bytes(rows))
     row = ImportRow.objects.get(list_import=done)
     assert row.outcome == ImportRow.Outcome.REVIEW, row.score
-    assert row.person is not None and row.person != known
-    assert row.candidate is not None and row.candidate.source == MatchCandidate.Source.IMPORT
+    assert row.person is not None
+    assert row.person != known
+    assert row.candidate is not None
+    assert row.candidate.source == MatchCandidate.Source.IMPORT
     assert {row.candidate.left, row.candidate.right} == {row.person, known}
 
 
@@ -154,10 +163,12 @@ def test_a_failed_import_leaves_nothing_behind(
     monkeypatch.setattr(people_services, "person_create", fail_on_third)
     job = services.list_import_start(actor=caseworker, list_import=draft)
     job.refresh_from_db()
-    assert job.status == Job.Status.FAILED and "nothing was saved" in job.error
+    assert job.status == Job.Status.FAILED
+    assert "nothing was saved" in job.error
     assert registry_size() == before
     draft.refresh_from_db()
-    assert draft.status == ListImport.State.DRAFT and draft.report is None
+    assert draft.status == ListImport.State.DRAFT
+    assert draft.report is None
     # the job itself is on the trail; nothing the import wrote is
     assert AuditEvent.objects.count() == events + 1
     monkeypatch.setattr(people_services, "person_create", real)

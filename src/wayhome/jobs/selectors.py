@@ -12,9 +12,9 @@ from wayhome.jobs.models import Job
 def jobs_visible_to(user: User) -> QuerySet[Job]:
     """The user's own jobs. A job's messages and result point at the data it touched,
     so colleagues see that data through its own pages, not through the job."""
-    if user.agency_key is None:
+    if user.agency_id is None:
         return Job.objects.none()
-    return Job.objects.filter(agency_id=user.agency_key, created_by=user)
+    return Job.objects.filter(agency_id=user.agency_id, created_by=user)
 
 
 def job_get(user: User, job_uuid: str) -> Job:

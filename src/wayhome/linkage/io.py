@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -162,7 +163,7 @@ def _implausible_words(text: str) -> int:
     for word in _LETTERS.findall(text):
         scripts = {_script_of(c) for c in word}
         if len(scripts) > 1 or any(
-            a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False)
+            a.islower() and b.isupper() for a, b in itertools.pairwise(word)
         ):
             bad += 1
     return bad
@@ -236,7 +237,8 @@ def _numbered_xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         sheet = book.worksheets[0]
         for number, cells in enumerate(sheet.iter_rows(), start=1):
-            row = next((c.row for c in cells if getattr(c, "row", None)), number)
+            rows = [r for c in cells if isinstance(r := getattr(c, "row", None), int)]
+            row = rows[0] if rows else number
             yield row, [_cell_text(c.value) for c in cells]
     finally:
         book.close()

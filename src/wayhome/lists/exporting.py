@@ -209,7 +209,7 @@ def _pdf(headings: list[str], table: list[list[str]], title: str) -> bytes:
 
 
 def _encrypted_zip(name: str, data: bytes, password: str) -> bytes:
-    import pyzipper
+    import pyzipper  # type: ignore[import-untyped]
 
     out = io.BytesIO()
     with pyzipper.AESZipFile(

@@ -63,7 +63,8 @@ class MappingForm(forms.Form):
             "skip_invalid": list_import.skip_invalid,
             **{f"map_{f}": h for f, h in list_import.mapping.items()},
         }
-        super().__init__(*args, initial=initial, **kw)
+        kw["initial"] = initial
+        super().__init__(*args, **kw)
         if list_import.encoding == "xlsx":
             del self.fields["encoding"]
         choices = [("", _("— not in this list —")), *((h, h) for h in headers)]

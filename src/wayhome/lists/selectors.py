@@ -10,10 +10,10 @@ from wayhome.lists.models import ImportRow, ListImport, ListSource
 
 
 def imports_visible_to(user: User) -> QuerySet[ListImport]:
-    if user.agency_key is None:
+    if user.agency_id is None:
         return ListImport.objects.none()
     return (
-        ListImport.objects.filter(agency_id=user.agency_key)
+        ListImport.objects.filter(agency_id=user.agency_id)
         .select_related("source", "created_by", "report", "job")
         .defer("content")
     )
@@ -21,8 +21,10 @@ def imports_visible_to(user: User) -> QuerySet[ListImport]:
 
 def import_get(user: User, uuid: str) -> ListImport:
     """The agency's import (with its file), or 404."""
-    found = ListImport.objects.filter(agency_id=user.agency_key, uuid=uuid).first()
-    if found is None or user.agency_key is None:
+    if user.agency_id is None:
+        raise Http404
+    found = ListImport.objects.filter(agency_id=user.agency_id, uuid=uuid).first()
+    if found is None:
         raise Http404
     return found
 
@@ -32,6 +34,6 @@ def import_rows(list_import: ListImport) -> QuerySet[ImportRow]:
 
 
 def sources_of(user: User) -> QuerySet[ListSource]:
-    if user.agency_key is None:
+    if user.agency_id is None:
         return ListSource.objects.none()
-    return ListSource.objects.filter(agency_id=user.agency_key)
+    return ListSource.objects.filter(agency_id=user.agency_id)
