@@ -13,7 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -101,8 +100,8 @@ def test_sigkill_halfway_leaves_nothing_and_the_import_can_be_rerun_sqlite(
             *WAYHOME,
             "shell",
             "-c",
-            "from tests import factories; "
-            "factories.user(factories.agency('Kill test (synthetic)', 'KIL'), 'caseworker', 'killer')",
+            "from tests import factories as f; "
+            "f.user(f.agency('Kill test (synthetic)', 'KIL'), 'caseworker', 'killer')",
         ],
         env,
     )
@@ -113,8 +112,10 @@ def test_sigkill_halfway_leaves_nothing_and_the_import_can_be_rerun_sqlite(
     out = _run(_import(env, path), env)
     assert "rows 300" in out
     after = _sqlite_counts(db)
-    assert after["people_person"] == ROWS and after["lists_importrow"] == ROWS
-    assert after["lists_listimport"] == 1 and after["tracing_informationreport"] == 1
+    assert after["people_person"] == ROWS
+    assert after["lists_importrow"] == ROWS
+    assert after["lists_listimport"] == 1
+    assert after["tracing_informationreport"] == 1
     assert "already imported" in _run(_import(env, path), env)
     assert _sqlite_counts(db) == after
 

@@ -54,7 +54,8 @@ def test_the_wizard_from_upload_to_job_to_imported_list(
     page = client.get(draft_url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Тестова Амина" in html and "0 problems" in html
+    assert "Тестова Амина" in html
+    assert "0 problems" in html
     list_import = ListImport.objects.get()
     response = client.post(reverse("lists:commit", args=[list_import.uuid]))
     job = Job.objects.get()
@@ -80,7 +81,8 @@ def test_the_preview_names_each_problem_and_the_commit_refuses(
     list_import = ListImport.objects.get()
     response = client.post(reverse("lists:commit", args=[list_import.uuid]), follow=True)
     assert "1 row has problems" in response.content.decode()
-    assert Person.objects.count() == 0 and Job.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert Job.objects.count() == 0
 
 
 def test_choosing_columns_and_encoding_reads_again(caseworker: User, client_for: Login) -> None:
@@ -109,7 +111,8 @@ def test_the_same_file_again_goes_to_the_imported_list(caseworker: User, client_
     client.post(reverse("lists:commit", args=[ListImport.objects.get().uuid]))
     again = client.get(_upload(client, data), follow=True)
     assert "already imported" in again.content.decode()
-    assert ListImport.objects.count() == 1 and Person.objects.count() == 2
+    assert ListImport.objects.count() == 1
+    assert Person.objects.count() == 2
 
 
 def test_who_may_not_import(
