@@ -111,6 +111,16 @@ def test_an_unsure_match_is_a_new_person_and_a_pair_to_review(caseworker: User) 
     assert {row.candidate.left, row.candidate.right} == {row.person, known}
 
 
+def test_two_registered_persons_who_both_fit_are_left_to_a_person(caseworker: User) -> None:
+    for _ in range(2):
+        factories.person(caseworker, "Амина", "Тестова", Sex.FEMALE, dt.date(2015, 3, 12))
+    rows = [["id", "full_name", "sex", "birth_date"], ["1", "Амина Тестова", "F", "12.03.2015"]]
+    done = commit(caseworker, csv_bytes(rows))
+    row = ImportRow.objects.get(list_import=done)
+    assert row.outcome == ImportRow.Outcome.REVIEW
+    assert Person.objects.count() == 3
+
+
 def test_importing_the_same_file_again_changes_nothing(caseworker: User) -> None:
     data = csv_bytes(ROWS)
     first = commit(caseworker, data)

@@ -43,9 +43,10 @@ from wayhome.tracing.models import InformationReport
 A = AuditEvent.Action
 O = ImportRow.Outcome  # noqa: E741
 
-# A row joins a registered person on its own only when the matcher is this sure, the
-# birth dates agree at least to the month (a year alone fits too many children of a
-# camp), the sexes do not differ, and no other candidate is even worth reviewing.
+# A row joins a registered person on its own only when the best candidate holds this
+# share of the chance (``share_of_best``: another candidate who fits too takes its
+# share), the birth dates agree at least to the month (a year alone fits too many
+# children of one camp), and the sexes do not differ.
 # Anything less certain is a new person with a pair in the review queue
 # (review.services.QUEUE_AT), where a caseworker decides.
 MATCH_AT = 0.98
@@ -367,10 +368,9 @@ def _link_row(
     before = previous.get((row.key, row.digest))
     if before is not None and (person := _current(before)) is not None:
         return _Linked(O.UNCHANGED, person)
-    found = candidates_for(actor, names=row.names, sex=row.sex, birth=row.birth, limit=2)
+    found = candidates_for(actor, names=row.names, sex=row.sex, birth=row.birth, limit=5)
     best = found[0] if found else None
-    runner_up = found[1].score if len(found) > 1 else 0.0
-    if best is not None and _sure(best) and runner_up < QUEUE_AT:
+    if best is not None and _sure(best, found):
         _attach(actor, best.person, row, report)
         return _Linked(O.MATCHED, best.person, best.score)
     person = people_services.person_create(
@@ -394,9 +394,20 @@ def _link_row(
     return _Linked(O.REVIEW, person, best.score, candidate)
 
 
-def _sure(c: Candidate) -> bool:
-    _name, birth, sex = c.vector
-    return c.score >= MATCH_AT and birth >= SURE_BIRTH_LEVEL and sex != DIFFERENT_SEX
+def _sure(best: Candidate, found: list[Candidate]) -> bool:
+    """Sure enough to attach without a person's decision (see MATCH_AT)."""
+    _name, birth, sex = best.vector
+    return share_of_best(found) >= MATCH_AT and birth >= SURE_BIRTH_LEVEL and sex != DIFFERENT_SEX
+
+
+def share_of_best(found: list[Candidate]) -> float:
+    """The chance that the best candidate, and not another one nor nobody, is the row's
+    person: its odds over one plus everyone's odds (as ``linkage.link._decide`` does).
+    Two registered persons who both fit well share it, and neither is sure."""
+    if not found:
+        return 0.0
+    odds = [min(c.score, 1 - 1e-12) / (1 - min(c.score, 1 - 1e-12)) for c in found]
+    return odds[0] / (1.0 + sum(odds))
 
 
 def _explanation(c: Candidate) -> dict[str, Any]:
