@@ -118,7 +118,7 @@ def time_copy(rows: list[list[str]]) -> float:
         )
         cursor.execute("TRUNCATE bench_copy")
         start = time.perf_counter()
-        with cursor.copy("COPY bench_copy FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy("COPY bench_copy FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         seconds = time.perf_counter() - start

@@ -4,6 +4,7 @@ progress readable while the job's transaction is open, and a real RQ worker."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
@@ -119,7 +120,7 @@ def test_without_a_queue_a_job_starts_in_a_thread_after_commit(
     settings.JOBS_REDIS_URL = ""
     started: list[int] = []
     monkeypatch.setattr(runner, "_in_thread", started.append)
-    monkeypatch.setattr(runner.threading.Thread, "start", lambda self: self.run())
+    monkeypatch.setattr(threading.Thread, "start", lambda self: self.run())
     job = job_enqueue(actor=caseworker, kind=Job.Kind.IMPORT, params={})
     assert started == []  # not before the transaction commits
     runner.dispatch(job)  # what on_commit calls
