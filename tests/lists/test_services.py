@@ -262,3 +262,18 @@ def test_another_agencys_import_cannot_be_committed(
 def test_a_role_without_import_run_cannot_upload(users: dict[str, User]) -> None:
     with pytest.raises(PermissionError):
         upload(users["consular_officer"], csv_bytes(ROWS))
+
+
+def test_a_list_being_imported_is_not_started_twice(caseworker: User) -> None:
+    draft = upload(caseworker, csv_bytes(ROWS))
+    job = Job.objects.create(
+        agency=caseworker.agency, created_by=caseworker, kind=Job.Kind.IMPORT, params={}
+    )
+    draft.job = job
+    draft.save()
+    assert services.import_running(draft)
+    with pytest.raises(ValidationError, match="being imported already"):
+        services.list_import_start(actor=caseworker, list_import=draft)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
+    draft.refresh_from_db()
+    assert not services.import_running(draft)

@@ -27,7 +27,7 @@ from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.core.text import search_fold
 from wayhome.jobs.models import Job
-from wayhome.jobs.runner import Progress
+from wayhome.jobs.runner import Progress, is_stalled
 from wayhome.jobs.services import job_enqueue
 from wayhome.linkage.io import ListFormatError, Table, read_table
 from wayhome.lists.models import ImportRow, ListImport, ListSource
@@ -236,6 +236,8 @@ def list_import_start(*, actor: User, list_import: ListImport) -> Job:
     _check_can_import(actor)
     if list_import.status != ListImport.State.DRAFT:
         raise ValidationError(_("This list is already imported."))
+    if import_running(list_import):
+        raise ValidationError(_("This list is being imported already: see the job's page."))
     read = read_import(list_import)
     blocking = _blocking_problems(read, list_import.skip_invalid)
     if blocking:
@@ -249,6 +251,14 @@ def list_import_start(*, actor: User, list_import: ListImport) -> Job:
     list_import.job = job
     list_import.save(update_fields=["job", "updated_at"])
     return job
+
+
+def import_running(list_import: ListImport) -> bool:
+    """A job is committing this list now (queued, or running and not stalled)."""
+    job = list_import.job
+    if job is None or job.is_finished:
+        return False
+    return job.status == Job.Status.QUEUED or not is_stalled(job)
 
 
 @dataclass

@@ -121,6 +121,7 @@ def import_detail(request: HttpRequest, import_uuid: str) -> HttpResponse:
             "problems": problems[:PROBLEMS_SHOWN],
             "problem_count": len(problems),
             "can_commit": not read.problems and bool(read.valid),
+            "running": services.import_running(list_import),
         },
     )
 
