@@ -50,7 +50,7 @@ def test_a_job_runs_once_and_records_its_result(
 
 
 def test_a_validation_error_is_shown_and_a_crash_gives_a_reference_only(
-    caseworker: User, monkeypatch: pytest.MonkeyPatch
+    caseworker: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def refuses(job: Job, progress: runner.Progress) -> dict[str, Any]:
         raise ValidationError(["Row 3, column “sex”: not a sex this system reads."])

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -135,7 +136,9 @@ def run_job(job_pk: int) -> str:
         # The handler's own, user-facing reasons (rows and columns, never a name).
         _finish(job, Job.Status.FAILED, error="\n".join(exc.messages)[:1000])
     except Exception as exc:  # a bug: the user gets a reference, the log the type only
-        log.exception("job %s (%s) failed: %s", job.uuid, job.kind, type(exc).__name__)
+        # Where it failed, but not the exception's message: it may quote a cell of a list.
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("job %s (%s) failed: %s\n%s", job.uuid, job.kind, type(exc).__name__, where)
         _finish(
             job,
             Job.Status.FAILED,
