@@ -126,6 +126,22 @@ def time_copy(rows: list[list[str]]) -> float:
     return seconds
 
 
+def select_one_ms(repeat: int = 200) -> float:
+    """Median round trip of SELECT 1: how loaded the database and machine are."""
+    import statistics
+
+    from django.db import connection
+
+    samples = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
 def time_import(data: bytes, rows: int) -> tuple[float, Counter[str]]:
     import datetime as dt
 
@@ -174,7 +190,9 @@ def main(argv: list[str]) -> int:
     data = synthetic_list(args.rows, args.known, args.seed)
     parse_s, parsed = time_parse(data)
     copy_s = time_copy(parsed)
+    before_ms = select_one_ms()
     import_s, counts = time_import(data, args.rows)
+    after_ms = select_one_ms()
     n = args.rows
     print(f"\nregistry: {args.registry:,} persons ({prepared}; {keyed})")
     print(f"list: {n:,} rows, {len(data) / 1e6:.1f} MB, {args.known:.0%} from the registry\n")
@@ -188,6 +206,7 @@ def main(argv: list[str]) -> int:
         print(f"| {name} | {s:,.1f} | {n / s:,.0f} |")
     outcomes = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
     print(f"\noutcomes: {outcomes}; import / COPY: {import_s / copy_s:,.0f}x")
+    print(f"SELECT 1 round trip, median: {before_ms:.2f} ms before, {after_ms:.2f} ms after")
     return 0
 
 
