@@ -328,7 +328,7 @@ def list_import_commit(
     ImportRow.objects.bulk_create(rows, batch_size=1000)
     counts: dict[str, int] = {"rows": total}
     for r in rows:
-        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+        counts[str(r.outcome)] = counts.get(str(r.outcome), 0) + 1
     list_import.status = ListImport.State.COMMITTED
     list_import.report = report
     list_import.committed_at = timezone.now()
