@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from tests import factories
 from tests.assertions import assert_forbidden, assert_login_required, assert_not_found
-from tests.lists.files import csv_bytes
+from tests.lists.files import csv_bytes, xlsx_bytes
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import AUTH_AT
 from wayhome.audit.models import AuditEvent
@@ -205,3 +205,25 @@ def test_who_may_not_export(users: dict[str, User], client_for: Login) -> None:
         assert_forbidden(client_for(users[role]), reverse("lists:export_persons"), "post")
     assert_login_required(reverse("lists:export_persons"))
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_an_xlsx_list_with_a_title_row_through_the_wizard(
+    caseworker: User, client_for: Login
+) -> None:
+    client = client_for(caseworker)
+    data = xlsx_bytes(
+        [["№", "ФИО", "Дата рождения"], [1, "Тестова Амина", dt.date(2015, 3, 12)]],
+        title="Список (синтетический)",
+    )
+    draft_url = _upload(client, data, "list.xlsx")
+    page = client.get(draft_url).content.decode()
+    assert "Text encoding" not in page
+    assert "2015-03-12" in page
+    form = {"header_row": "2", "list_date": "2019-05-01", "map_full_name": "ФИО"}
+    assert client.post(draft_url, form).status_code == 302
+    list_import = ListImport.objects.get()
+    assert list_import.encoding == "xlsx"
+    assert list_import.mapping == {"full_name": "ФИО"}
+    client.post(reverse("lists:commit", args=[list_import.uuid]))
+    list_import.refresh_from_db()
+    assert list_import.counts == {"rows": 1, "new": 1}
