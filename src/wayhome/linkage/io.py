@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -147,6 +148,100 @@ def read_person_list(path: str | os.PathLike[str]) -> list[Person]:
     except OSError as exc:
         raise ListFormatError(f"{p}: cannot read ({exc.strerror})") from exc
     return _persons(_xlsx_rows(p) if is_xlsx else _csv_rows(p), p)
+
+
+# --- any person list, for imports (wayhome.lists): rows as the spreadsheet numbers them ---
+
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1251", "cp1256")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _implausible_words(text: str) -> int:
+    """Words no one writes: scripts mixed inside a word, or a capital after a small letter
+    (what Cyrillic read as Arabic, or Arabic read as Cyrillic, looks like)."""
+    bad = 0
+    for word in _LETTERS.findall(text):
+        scripts = {_script_of(c) for c in word}
+        if len(scripts) > 1 or any(
+            a.islower() and b.isupper() for a, b in itertools.pairwise(word)
+        ):
+            bad += 1
+    return bad
+
+
+def _script_of(char: str) -> str:
+    code = ord(char)
+    if 0x0400 <= code <= 0x04FF:
+        return "cyrillic"
+    if 0x0600 <= code <= 0x06FF or 0xFB50 <= code <= 0xFEFF:
+        return "arabic"
+    return "latin" if code < 0x0250 else "other"
+
+
+def decode_list(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a CSV and the encoding read: ``encoding`` when given, else UTF-8 (with
+    or without BOM), else whichever of cp1251 (Cyrillic) and Windows-1256 (Arabic) reads
+    as words people write. ListFormatError when the given encoding does not fit."""
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ListFormatError(f"the file is not valid {encoding} text") from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    readings = []
+    for name in ("cp1251", "cp1256"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        readings.append((_implausible_words(text), name, text))
+    if not readings:
+        raise ListFormatError("the file is neither UTF-8, cp1251 nor Windows-1256 text")
+    _, name, text = min(readings, key=lambda r: r[0])
+    return text, name
+
+
+@dataclass(frozen=True)
+class Table:
+    """The cells of a list, each row with its number as a spreadsheet shows it."""
+
+    encoding: str  # "xlsx" for a workbook
+    rows: list[tuple[int, list[str]]]
+
+
+def read_table(data: bytes, encoding: str | None = None) -> Table:
+    """Every row of a CSV or XLSX list (first sheet), blank rows included, cells as text
+    (dates as YYYY-MM-DD, whole numbers without ".0")."""
+    if data[:4] == b"PK\x03\x04":
+        return Table("xlsx", list(_numbered_xlsx_rows(data)))
+    text, used = decode_list(data, encoding)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ListFormatError(f"not a readable CSV file ({exc})") from exc
+    return Table(used, [(n, r) for n, r in enumerate(rows, start=1)])
+
+
+def _numbered_xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ListFormatError(f"not a readable XLSX workbook ({type(exc).__name__})") from exc
+    try:
+        sheet = book.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            rows = [r for c in cells if isinstance(r := getattr(c, "row", None), int)]
+            row = rows[0] if rows else number
+            yield row, [_cell_text(c.value) for c in cells]
+    finally:
+        book.close()
 
 
 def read_pairs(path: str | os.PathLike[str]) -> set[tuple[str, str]]:

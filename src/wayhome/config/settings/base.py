@@ -195,6 +195,12 @@ MFA_REQUIRED = env_bool("WAYHOME_MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = "wayhome"
 # Re-authentication before exports and sharing is valid this long.
 REAUTH_SECONDS = 10 * 60
+
+# Background jobs (wayhome.jobs): with a Redis URL they go on an RQ queue that
+# `wayhome jobs worker` runs; without one, in a thread of the web process after commit.
+JOBS_REDIS_URL = os.environ.get("WAYHOME_REDIS_URL", "")
+JOBS_QUEUE = os.environ.get("WAYHOME_JOBS_QUEUE", "wayhome")
+JOBS_INLINE = False  # tests: run a job in the committing thread, at once
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy: scripts and styles only from our own static files, so an
 # injected <script> or onclick= in a name taken from someone else's list cannot run.

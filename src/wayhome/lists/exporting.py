@@ -1,0 +1,278 @@
+"""Exports: data leaving the system, as CSV, XLSX or PDF, optionally in an AES-encrypted
+ZIP. Every export needs export.run and a reason, and leaves an audit event saying what
+left (kind, rows, fields, format), never the data itself.
+
+``export`` is generic: cases and manifests use it with their own columns and rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wayhome.accounts.models import User
+from wayhome.accounts.roles import Cap
+from wayhome.audit.models import AuditEvent
+from wayhome.audit.services import audit_record
+from wayhome.people.models import Person
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+ZIP_TYPE = "application/zip"
+MIN_PASSWORD = 12
+# Spreadsheet programs run a cell that starts with one of these as a formula: a name
+# typed as "=HYPERLINK(...)" in someone else's list must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FONT_PATHS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+)
+
+Column = tuple[str, str]  # (key, heading)
+
+
+def column_allowed(actor: User, kind: str, key: str) -> bool:
+    """Whether ``actor`` may take field ``key`` of ``kind`` out of the system.
+
+    The hook for field sensitivity (``wayhome.accounts.sensitivity``, being added in
+    parallel): until it lands, every column a caller offers is allowed to anyone with
+    export.run, and callers offer only the fields their own pages show that role.
+    """
+    try:
+        from wayhome.accounts import sensitivity  # type: ignore[attr-defined]
+    except ImportError:
+        return True
+    check = getattr(sensitivity, "may_export", None)
+    return bool(check(actor, kind, key)) if callable(check) else True
+
+
+def export(
+    *,
+    actor: User,
+    kind: str,
+    reason: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[object]],
+    fmt: str,
+    password: str | None = None,
+    title: str = "",
+) -> tuple[str, bytes, str]:
+    """``(file name, content, content type)`` of the rows in the format asked, audited.
+
+    ``rows`` hold one value per column, in the columns' order. With a password the file
+    is wrapped in a ZIP encrypted with AES-256 (WinZip AE-2: 7-Zip, WinZip, macOS
+    Archive Utility with a plugin, and ``pyzipper`` open it).
+    """
+    if not actor.has_cap(Cap.EXPORT_RUN):
+        raise PermissionError("Exporting needs export.run.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the data leaves the system.")})
+    if fmt not in FORMATS:
+        raise ValidationError({"fmt": _("Choose CSV, XLSX or PDF.")})
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise ValidationError(
+            {"password": _("A password needs at least %(n)s characters.") % {"n": MIN_PASSWORD}}
+        )
+    if not columns:
+        raise ValidationError({"columns": _("Choose at least one column.")})
+    refused = [key for key, _h in columns if not column_allowed(actor, kind, key)]
+    if refused:
+        raise ValidationError(
+            {"columns": _("Your role may not export: %(fields)s.") % {"fields": ", ".join(refused)}}
+        )
+    table = [[_text(v) for v in row] for row in rows]
+    headings = [str(h) for _k, h in columns]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = f"wayhome-{kind}-{stamp}.{fmt}"
+    if fmt == "csv":
+        data = _csv(headings, table)
+    elif fmt == "xlsx":
+        data = _xlsx(headings, table, title or kind)
+    else:
+        data = _pdf(headings, table, title or kind)
+    content_type = FORMATS[fmt]
+    if password is not None:
+        data, name, content_type = _encrypted_zip(name, data, password), f"{name}.zip", ZIP_TYPE
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        changes={
+            "kind": kind,
+            "rows": len(table),
+            "fields": [key for key, _h in columns],
+            "format": fmt,
+            "encrypted": password is not None,
+        },
+        reason=reason,
+    )
+    return name, data, content_type
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _safe_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv(headings: list[str], table: list[list[str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(headings)
+    writer.writerows([_safe_cell(c) for c in row] for row in table)
+    # With a BOM, spreadsheet programs read Cyrillic and Arabic as UTF-8.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(headings: list[str], table: list[list[str]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31] or "export")
+    bold = Font(bold=True)
+    heads = []
+    for h in headings:
+        cell = WriteOnlyCell(sheet, value=h)
+        cell.font = bold
+        heads.append(cell)
+    sheet.append(heads)
+    for row in table:
+        # data_type "s": never a formula, whatever the text starts with.
+        sheet.append([_string_cell(sheet, c) for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _string_cell(sheet: Any, text: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
+
+
+def font_path() -> Path | None:
+    """A TrueType font with Latin, Cyrillic and Arabic (Debian: fonts-dejavu-core)."""
+    configured = getattr(settings, "EXPORT_PDF_FONT", "") or os.environ.get("WAYHOME_PDF_FONT")
+    for candidate in (configured, *FONT_PATHS):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def _pdf(headings: list[str], table: list[list[str]], title: str) -> bytes:
+    from fpdf import FPDF
+
+    font = font_path()
+    if font is None:
+        raise ValidationError(
+            _("PDF export needs a font with Cyrillic and Arabic (install fonts-dejavu-core).")
+        )
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_font("body", fname=str(font))
+    bold = font.with_name(font.stem + "-Bold" + font.suffix)
+    pdf.add_font("body", style="B", fname=str(bold if bold.is_file() else font))
+    pdf.set_text_shaping(True)  # joins Arabic letters and orders right-to-left runs
+    pdf.add_page()
+    pdf.set_font("body", style="B", size=12)
+    pdf.cell(text=f"{title} · {timezone.localtime():%Y-%m-%d %H:%M}")
+    pdf.ln(9)
+    pdf.set_font("body", size=8)
+    with pdf.table(first_row_as_headings=True, repeat_headings=1) as out:
+        for row in [headings, *table]:
+            cells = out.row()
+            for value in row:
+                cells.cell(value)
+    return bytes(pdf.output())
+
+
+def _encrypted_zip(name: str, data: bytes, password: str) -> bytes:
+    import pyzipper  # type: ignore[import-untyped]
+
+    out = io.BytesIO()
+    with pyzipper.AESZipFile(
+        out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
+    ) as archive:
+        archive.setpassword(password.encode("utf-8"))
+        archive.setencryption(pyzipper.WZ_AES, nbits=256)
+        archive.writestr(name, data)
+    return out.getvalue()
+
+
+# --- persons ------------------------------------------------------------------------------
+
+PERSON_COLUMNS: dict[str, Any] = {
+    "uuid": gettext_lazy("Record id"),
+    "display_name": gettext_lazy("Name"),
+    "other_names": gettext_lazy("Other names"),
+    "sex": gettext_lazy("Sex"),
+    "birth": gettext_lazy("Birth"),
+    "birth_place": gettext_lazy("Birth place"),
+    "home_region": gettext_lazy("Home region"),
+    "current_status": gettext_lazy("Status"),
+    "current_facility": gettext_lazy("Facility"),
+}
+
+
+def _person_value(person: Person, key: str, names: dict[int, list[str]]) -> object:
+    if key == "other_names":
+        return "; ".join(n for n in names.get(person.pk, []) if n != person.display_name)
+    if key == "sex":
+        return person.get_sex_display()
+    if key == "birth":
+        return str(person.birth)
+    if key == "current_status":
+        return person.get_current_status_display() if person.current_status else ""
+    return getattr(person, key) or ""
+
+
+def export_persons(
+    *,
+    actor: User,
+    persons: QuerySet[Person],
+    columns: Sequence[str],
+    reason: str,
+    fmt: str,
+    password: str | None = None,
+) -> tuple[str, bytes, str]:
+    """Persons (already scoped to what ``actor`` may see) with the chosen columns."""
+    from wayhome.people.models import PersonName
+
+    keys = [c for c in columns if c in PERSON_COLUMNS]
+    rows = list(persons.select_related("home_region", "current_facility"))
+    names: dict[int, list[str]] = {}
+    if "other_names" in keys:
+        for n in PersonName.objects.filter(person__in=rows):
+            names.setdefault(n.person_id, []).append(n.text)
+    return export(
+        actor=actor,
+        kind="persons",
+        reason=reason,
+        columns=[(k, str(PERSON_COLUMNS[k])) for k in keys],
+        rows=([_person_value(p, k, names) for k in keys] for p in rows),
+        fmt=fmt,
+        password=password,
+        title=_("Persons"),
+    )

@@ -1,0 +1,27 @@
+"""The import job: commits a previewed list (wayhome.jobs runs it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from wayhome.jobs.models import Job
+from wayhome.jobs.runner import Progress
+from wayhome.lists import services
+from wayhome.lists.models import ListImport
+
+
+def run_import(job: Job, progress: Progress) -> dict[str, Any]:
+    """Commit the job's list as the user who started it; returns where to see it."""
+    list_import = ListImport.objects.get(uuid=job.params["import"], agency_id=job.agency_id)
+    if job.created_by is None:
+        raise ValueError("the job's user no longer exists")
+    done = services.list_import_commit(
+        actor=job.created_by, list_import=list_import, progress=progress
+    )
+    return {
+        "url": reverse("lists:detail", args=[done.uuid]),
+        "counts": done.counts,
+        "total": done.counts.get("rows", 0),
+    }
