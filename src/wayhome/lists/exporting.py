@@ -53,7 +53,7 @@ def column_allowed(actor: User, kind: str, key: str) -> bool:
     export.run, and callers offer only the fields their own pages show that role.
     """
     try:
-        from wayhome.accounts import sensitivity  # type: ignore[attr-defined]
+        from wayhome.accounts import sensitivity
     except ImportError:
         return True
     check = getattr(sensitivity, "may_export", None)
