@@ -267,7 +267,7 @@ def test_a_role_without_import_run_cannot_upload(users: dict[str, User]) -> None
 def test_a_list_being_imported_is_not_started_twice(caseworker: User) -> None:
     draft = upload(caseworker, csv_bytes(ROWS))
     job = Job.objects.create(
-        agency_id=caseworker.agency_id, created_by=caseworker, kind=Job.Kind.IMPORT, params={}
+        agency_id=caseworker.agency_key, created_by=caseworker, kind=Job.Kind.IMPORT, params={}
     )
     draft.job = job
     draft.save()
