@@ -132,7 +132,9 @@ class EstimateForm(forms.Form):
         label=_("Stated by"), max_length=300, help_text=_("An office or an organisation.")
     )
     published_in = forms.CharField(label=_("Published in"), max_length=300)
-    source_url = forms.URLField(label=_("Link to the publication"), required=False)
+    source_url = forms.URLField(
+        label=_("Link to the publication"), required=False, assume_scheme="https"
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
