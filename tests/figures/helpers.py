@@ -25,7 +25,9 @@ def entry(
     tracing.whereabouts_add(
         actor=actor,
         person=person,
-        entry=tracing.EntryData(status=status, start_date=start, facility=facility, country=country),
+        entry=tracing.EntryData(
+            status=status, start_date=start, facility=facility, country=country
+        ),
         new_report=tracing.ReportData(
             received_on=start,
             channel=InformationReport.Channel.OFFICIAL_LIST,

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 HEADER = "figure,unit,what_it_counts,stated_by,as_of,published_in,published_on\n"
 ROWS = (
     "120,persons,synthetic women held in camps,Synthetic Ministry,2018-04,The Daily Example,2018-05-30\n"
-    "35,persons,synthetic children returned,\"Ivan Examplov, synthetic envoy\",2018,Example Weekly,2019-02\n"
+    '35,persons,synthetic children returned,"Ivan Examplov, synthetic envoy",2018,Example Weekly,2019-02\n'
 )
 
 

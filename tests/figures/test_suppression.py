@@ -82,7 +82,9 @@ def test_random_tables_never_expose_a_hidden_cell(seed: int) -> None:
     rnd = random.Random(seed)
     for _ in range(60):
         rows, cols = rnd.randint(1, 6), rnd.randint(1, 6)
-        cells = [[rnd.choice([0, 0, 1, 2, 3, 4, 5, 8, 13, 60]) for _ in range(cols)] for _ in range(rows)]
+        cells = [
+            [rnd.choice([0, 0, 1, 2, 3, 4, 5, 8, 13, 60]) for _ in range(cols)] for _ in range(rows)
+        ]
         p = protect(cells)
         shown = [v for row in p.grid() for v in row]
         assert not any(v in (1, 2, 3, 4) for v in shown), cells

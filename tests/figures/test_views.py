@@ -54,7 +54,7 @@ def test_dashboard_draws_charts_and_tables(
     response = client_for(users[Role.CASEWORKER]).get(reverse("figures:dashboard") + QUERY)
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.count("<svg class=\"chart\"") >= 4  # monthly + region, country, facility
+    assert body.count('<svg class="chart"') >= 4  # monthly + region, country, facility
     assert "Camp One" in body and "Prison One" in body and "Dagestan" in body
     assert "<polyline" in body
     _no_names(body, people)
@@ -78,7 +78,9 @@ def test_filters_narrow_the_figures(
     caseworker: User, client_for: Login, people: list[Person]
 ) -> None:
     url = reverse("figures:export", args=["monthly", "csv"]) + QUERY + "&age_band=child"
-    rows = list(csv.reader(io.StringIO(client_for(caseworker).get(url).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client_for(caseworker).get(url).content.decode("utf-8-sig")))
+    )
     header = rows[0]
     detained = header.index("Detained")
     in_camp = header.index("In camp")
@@ -87,7 +89,9 @@ def test_filters_narrow_the_figures(
 
 
 def test_a_bad_filter_falls_back_to_defaults(caseworker: User, client_for: Login) -> None:
-    response = client_for(caseworker).get(reverse("figures:dashboard") + "?start=2020-07&end=2020-01")
+    response = client_for(caseworker).get(
+        reverse("figures:dashboard") + "?start=2020-07&end=2020-01"
+    )
     assert response.status_code == 200
     assert "The first month is after the last." in response.content.decode()
 
@@ -189,7 +193,7 @@ def test_ledger_shows_the_registry_count_beside_each_figure(
     assert response.status_code == 200
     assert "synthetic women held in camps in Syria" in body
     # Held on 31 March 2020: six women in the camp and the child in prison.
-    assert "7 <span class=\"muted\">(2020-03-31)" in body
+    assert '7 <span class="muted">(2020-03-31)' in body
     assert "not compared" in body
     assert "Edit" not in body.split("</thead>")[1]  # caseworkers read, do not edit
     _no_names(body, people)
@@ -205,7 +209,9 @@ def test_ledger_of_another_agency_is_not_shown(
     body = client_for(foreign).get(reverse("figures:estimate_list")).content.decode()
     assert "synthetic women held" not in body
     e = Estimate.objects.get()
-    assert client_for(foreign).get(reverse("figures:estimate_edit", args=[e.uuid])).status_code == 404
+    assert (
+        client_for(foreign).get(reverse("figures:estimate_edit", args=[e.uuid])).status_code == 404
+    )
 
 
 def test_create_and_edit_through_the_forms(analyst: User, client_for: Login) -> None:
@@ -226,10 +232,14 @@ def test_create_and_edit_through_the_forms(analyst: User, client_for: Login) -> 
     assert (e.as_of_shown, e.published_shown, e.definition) == ("2016-04", "2018-05-30", "held")
     page = client.get(reverse("figures:estimate_edit", args=[e.uuid])).content.decode()
     assert 'value="2016-04"' in page
-    response = client.post(reverse("figures:estimate_edit", args=[e.uuid]), {**form, "as_of": "spring"})
+    response = client.post(
+        reverse("figures:estimate_edit", args=[e.uuid]), {**form, "as_of": "spring"}
+    )
     assert response.status_code == 200
     assert "Enter a year, a month" in response.content.decode()
-    response = client.post(reverse("figures:estimate_edit", args=[e.uuid]), {**form, "as_of": "2016"})
+    response = client.post(
+        reverse("figures:estimate_edit", args=[e.uuid]), {**form, "as_of": "2016"}
+    )
     e.refresh_from_db()
     assert e.as_of_shown == "2016"
     response = client.post(reverse("figures:estimate_delete", args=[e.uuid]), {"reason": ""})

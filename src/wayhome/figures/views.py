@@ -34,6 +34,7 @@ from wayhome.figures.selectors import (
     dashboard_tables,
     formatter_for,
 )
+from wayhome.web.selectors import suppress_small
 
 GET_POST = require_http_methods(["GET", "POST"])
 FORMATS = {
@@ -91,6 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "panels": [(t, _bars(t)) for t in rest],
             "query": request.GET.urlencode(),
             "suppressed": not user.has_cap(Cap.PERSON_VIEW),
+            "hidden_mark": suppress_small(1),
         },
     )
 
