@@ -38,8 +38,8 @@ def entry(
 
 
 def woman(actor: User, family: str = "Testova", **kwargs: object) -> Person:
-    return factories.person(actor, "Aminat", family, Sex.FEMALE, D(1990, 5, 1), **kwargs)  # type: ignore[arg-type]
+    return factories.person(actor, "Aminat", family, Sex.FEMALE, D(1990, 5, 1), **kwargs)
 
 
-def child(actor: User, family: str = "Testov", born: dt.date = D(2014, 3, 1)) -> Person:
-    return factories.person(actor, "Ali", family, Sex.MALE, born)
+def child(actor: User, family: str = "Testov", born: dt.date | None = None) -> Person:
+    return factories.person(actor, "Ali", family, Sex.MALE, born or D(2014, 3, 1))

@@ -64,4 +64,5 @@ def test_sought_on_a_day(caseworker: User) -> None:
 
 def test_every_definition_is_offered() -> None:
     keys = [k for k, _label in definition_choices()]
-    assert keys[0] == "" and set(keys[1:]) == set(DEFINITIONS)
+    assert keys[0] == ""
+    assert set(keys[1:]) == set(DEFINITIONS)

@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 HEADER = "figure,unit,what_it_counts,stated_by,as_of,published_in,published_on\n"
 ROWS = (
-    "120,persons,synthetic women held in camps,Synthetic Ministry,2018-04,The Daily Example,2018-05-30\n"
-    '35,persons,synthetic children returned,"Ivan Examplov, synthetic envoy",2018,Example Weekly,2019-02\n'
+    "120,persons,synthetic women held in camps,Synthetic Ministry,2018-04,"
+    "The Daily Example,2018-05-30\n"
+    '35,persons,synthetic children returned,"Ivan Examplov, synthetic envoy",2018,'
+    "Example Weekly,2019-02\n"
 )
 
 
@@ -40,7 +42,7 @@ def test_partial_dates_keep_their_precision() -> None:
     assert services.parse_partial_date("2016") == (dt.date(2016, 1, 1), "year")
     assert services.parse_partial_date("2016-04") == (dt.date(2016, 4, 1), "month")
     assert services.parse_partial_date("2016-04-30") == (dt.date(2016, 4, 30), "exact")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="spring"):
         services.parse_partial_date("spring 2016")
 
 
@@ -51,7 +53,8 @@ def test_office_only_drops_a_name_before_the_comma() -> None:
 
 def test_create_update_delete_are_audited(analyst: User) -> None:
     e = services.estimate_create(actor=analyst, data=_data(definition="sought_women"))
-    assert e.agency_id == analyst.agency_key and e.as_of_shown == "2019-10"
+    assert e.agency_id == analyst.agency_key
+    assert e.as_of_shown == "2019-10"
     assert e.as_of_end == dt.date(2019, 10, 31)
     services.estimate_update(actor=analyst, estimate=e, data=_data(figure=750))
     e.refresh_from_db()
@@ -118,7 +121,8 @@ def test_a_bad_row_imports_nothing_and_names_every_problem(analyst: User) -> Non
     with pytest.raises(ValidationError) as exc:
         services.read_estimates_csv(bad)
     text = " ".join(exc.value.messages)
-    assert "Line 4" in text and "Line 5" in text
+    assert "Line 4" in text
+    assert "Line 5" in text
     assert not Estimate.objects.exists()
 
 

@@ -54,7 +54,9 @@ def test_a_lone_small_cell_takes_a_partner_in_its_row_and_column() -> None:
     assert sum(1 for row in grid if row[0] == HIDDEN) >= 2
     assert determined(p.values, p.hidden) == []
     # The smallest cells are chosen as partners, not the totals.
-    assert (0, 1) in p.hidden and (1, 0) in p.hidden and (1, 1) in p.hidden
+    assert (0, 1) in p.hidden
+    assert (1, 0) in p.hidden
+    assert (1, 1) in p.hidden
     assert (2, 3) not in p.hidden
 
 

@@ -185,9 +185,10 @@ def _live_cte(user: User, f: Filters) -> tuple[str, list[Any]]:
         " LEAD(w.start_date) OVER (PARTITION BY w.person_id ORDER BY w.start_date, w.id)"
         " AS next_start"
         f" FROM {_t(Whereabouts)} w JOIN {_t(Person)} p ON p.id = w.person_id"
-        f" WHERE w.agency_id = %s AND w.retracted_at IS NULL AND {' AND '.join(conds)})"
+        # The person's agency scopes the entries (an entry belongs to its person's agency).
+        f" WHERE w.retracted_at IS NULL AND {' AND '.join(conds)})"
     )
-    return sql, [user.agency_key, *params]
+    return sql, params
 
 
 def _entry_conditions(f: Filters) -> tuple[str, list[Any]]:
@@ -218,24 +219,24 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def status_series(user: User, f: Filters) -> tuple[list[dt.date], dict[str, list[int]]]:
-    """For each month end of the period, how many persons had each status then."""
-    months = month_ends(f.start, f.end)
-    if not months:
-        return [], {}
-    cte, params = _live_cte(user, f)
+def _series_sql(f: Filters, last: dt.date) -> tuple[str, list[Any]]:
+    """Entries started (+1) and superseded (-1) per status and day, up to ``last``; the
+    same seven columns as the dashboard's snapshot rows so the two can share one pass."""
     extra, extra_params = _entry_conditions(f)
-    last = months[-1]
     sql = (
-        f"{cte} SELECT 1, status, start_date, COUNT(*) FROM live"  # noqa: S608 - our table names, %s placeholders
-        f" WHERE start_date <= %s{extra} GROUP BY status, start_date"
-        " UNION ALL SELECT -1, status, next_start, COUNT(*) FROM live"
+        "SELECT 1 AS k, status, start_date AS d, NULL AS r, NULL AS c, NULL AS fa, COUNT(*)"  # noqa: S608 - no user text in the SQL
+        f" FROM live WHERE start_date <= %s{extra} GROUP BY status, start_date"
+        " UNION ALL SELECT -1, status, next_start, NULL, NULL, NULL, COUNT(*) FROM live"
         f" WHERE next_start IS NOT NULL AND next_start <= %s{extra} GROUP BY status, next_start"
     )
-    rows = _fetch(sql, [*params, last, *extra_params, last, *extra_params])
+    return sql, [last, *extra_params, last, *extra_params]
+
+
+def _series_from(rows: Iterable[Sequence[Any]], months: list[dt.date]) -> dict[str, list[int]]:
+    """Running sums of the +1/-1 rows, bucketed by month (earlier days in the first)."""
     first_month = months[0].year * 12 + months[0].month
     deltas: dict[str, list[int]] = {}
-    for sign, status, day, n in rows:
+    for sign, status, day, *_rest, n in rows:
         d = _day(day)
         index = max(0, d.year * 12 + d.month - first_month)
         deltas.setdefault(status, [0] * len(months))[index] += int(sign) * int(n)
@@ -246,7 +247,44 @@ def status_series(user: User, f: Filters) -> tuple[list[dt.date], dict[str, list
             running += step
             out.append(running)
         series[status] = out
-    return months, series
+    return series
+
+
+def status_series(user: User, f: Filters) -> tuple[list[dt.date], dict[str, list[int]]]:
+    """For each month end of the period, how many persons had each status then."""
+    months = month_ends(f.start, f.end)
+    if not months:
+        return [], {}
+    cte, params = _live_cte(user, f)
+    part, part_params = _series_sql(f, months[-1])
+    rows = _fetch(f"{cte} {part}", [*params, *part_params])
+    return months, _series_from(rows, months)
+
+
+def series_and_places(
+    user: User, f: Filters
+) -> tuple[list[dt.date], dict[str, list[int]], dict[tuple[Any, ...], int]]:
+    """The dashboard's monthly series and its (region, country, facility, status)
+    snapshot at the period's end in one pass over the timelines: at a million persons
+    the window over the whereabouts is most of the cost, so it is paid once."""
+    months = month_ends(f.start, f.end)
+    if not months:
+        return [], {}, {}
+    cte, params = _live_cte(user, f)
+    part, part_params = _series_sql(f, months[-1])
+    extra, extra_params = _entry_conditions(f)
+    snap = (
+        "SELECT 0, status, NULL, home_region_id, country_id, facility_id, COUNT(*) FROM live"  # noqa: S608 - no user text in the SQL
+        f" WHERE start_date <= %s AND (next_start IS NULL OR next_start > %s){extra}"
+        " GROUP BY status, home_region_id, country_id, facility_id"
+    )
+    rows = _fetch(
+        f"{cte} {part} UNION ALL {snap}",
+        [*params, *part_params, f.end, f.end, *extra_params],
+    )
+    series = _series_from([r for r in rows if r[0] != 0], months)
+    places = {(r[3], r[4], r[5], r[1]): int(r[6]) for r in rows if r[0] == 0}
+    return months, series, places
 
 
 def tracing_series(user: User, f: Filters) -> tuple[list[int], list[int]]:
@@ -356,8 +394,10 @@ def _series_columns() -> list[str]:
     return [_("Sought"), _("Located"), *[str(s.label) for s in BREAKDOWN_STATUSES]]
 
 
-def series_table(user: User, f: Filters) -> Table:
-    months, series = status_series(user, f)
+def series_table(
+    user: User, f: Filters, computed: tuple[list[dt.date], dict[str, list[int]]] | None = None
+) -> Table:
+    months, series = computed or status_series(user, f)
     fmt = formatter_for(user)
     with_tracing = f.host_country is None and not f.statuses
     table = Table(
@@ -380,9 +420,13 @@ def series_table(user: User, f: Filters) -> Table:
     return table
 
 
-def breakdown_tables(user: User, f: Filters) -> list[Table]:
+def breakdown_tables(
+    user: User, f: Filters, computed: dict[tuple[Any, ...], int] | None = None
+) -> list[Table]:
     """By home region, host country and facility, as of the period's end (one query)."""
-    counts = status_snapshot(user, f, ["region", "country", "facility", "status"])
+    if computed is None:
+        computed = status_snapshot(user, f, ["region", "country", "facility", "status"])
+    counts = computed
     fmt = formatter_for(user)
     statuses = [s.value for s in BREAKDOWN_STATUSES]
     columns = [_("Total"), *[str(s.label) for s in BREAKDOWN_STATUSES]]
@@ -413,7 +457,8 @@ def breakdown_tables(user: User, f: Filters) -> list[Table]:
 
 def dashboard_tables(user: User, f: Filters) -> list[Table]:
     """Every table of the figures dashboard, in the order shown."""
-    return [series_table(user, f), *breakdown_tables(user, f)]
+    months, series, places = series_and_places(user, f)
+    return [series_table(user, f, (months, series)), *breakdown_tables(user, f, places)]
 
 
 def count_matching(user: User, f: Filters, on: dt.date) -> int:
