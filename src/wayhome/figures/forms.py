@@ -95,6 +95,8 @@ class FilterForm(forms.Form):
         d = self.cleaned_data
         end = month_end(d["end"]) if d.get("end") else base.end
         start = d["start"] if d.get("start") else add_months(end.replace(day=1), -23)
+        if not d.get("start") and not d.get("end"):
+            start = base.start
         return Filters(
             start=start,
             end=end,

@@ -113,9 +113,14 @@ class Filters:
         return out
 
 
+DEFAULT_MONTHS = 120
+
+
 def default_filters(today: dt.date) -> Filters:
-    """The last 24 months up to the end of this month."""
-    return Filters(start=add_months(today.replace(day=1), -23), end=month_end(today))
+    """Ten years up to the end of this month: detentions and returns span years, and the
+    cost of a series hardly depends on its length (one pass over the timelines)."""
+    start = add_months(today.replace(day=1), 1 - DEFAULT_MONTHS)
+    return Filters(start=start, end=month_end(today))
 
 
 def formatter_for(user: User) -> Callable[[int], Figure]:
