@@ -30,6 +30,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_FIGURES_URL", DEFAULT_URL))
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query")
     parser.add_argument("--as-of", default="", help="the period's last day (default: today)")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="only the queries, in a read-only session, no migration and no pages: for a "
+        "database that must not be written (e.g. one still being seeded by someone else)",
+    )
     return parser.parse_args(argv)
 
 
@@ -58,9 +64,13 @@ def main(argv: list[str] | None = None) -> None:
     from wayhome.people.models import Person
     from wayhome.web.selectors import dashboard_for
 
-    call_command("migrate", interactive=False, verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh statistics after seeding or copying
+    if args.read_only:
+        with connection.cursor() as cursor:
+            cursor.execute("SET default_transaction_read_only = on")
+    else:
+        call_command("migrate", interactive=False, verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics after seeding or copying
     agency = Agency.objects.get(name=DEMO_AGENCIES[0].name)
     user = User.objects.get(username="ngo-supervisor")
     persons = Person.objects.filter(agency=agency).count()
@@ -72,7 +82,8 @@ def main(argv: list[str] | None = None) -> None:
             cursor.execute("SELECT 1")
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
+    if not args.read_only:
+        client.force_login(user)  # writes a session
 
     def page(url: str) -> None:
         response = client.get(url)
@@ -98,6 +109,8 @@ def main(argv: list[str] | None = None) -> None:
         ("page: monthly CSV export", lambda: page(export)),
         ("page: public report", lambda: page(reverse("figures:public"))),
     ]
+    if args.read_only:
+        runs = [r for r in runs if not r[0].startswith("page:")]
     print(f"== figures: {persons:,} persons in the agency, period {f.start} to {f.end}")
     print(f"{'what':<40} {'median ms':>10} {'p95 ms':>10}")
     for name, call in runs:
