@@ -225,3 +225,19 @@ def test_the_one_pass_query_agrees_with_the_separate_ones(
         months, series, places = series_and_places(caseworker, f)
         assert (months, series) == status_series(caseworker, f)
         assert places == status_snapshot(caseworker, f, ["region", "country", "facility", "status"])
+
+
+def test_a_person_sought_twice_apart_counts_in_both_spells(caseworker: User) -> None:
+    p = woman(caseworker)
+    first = _request(caseworker, [p], D(2020, 1, 10))
+    tracing.request_transition(
+        actor=caseworker, request=first, to="closed", on=D(2020, 2, 15), closure_reason="withdrawn"
+    )
+    _request(caseworker, [p], D(2020, 4, 1))
+    overlapping = _request(caseworker, [p], D(2020, 4, 20))
+    tracing.request_transition(
+        actor=caseworker, request=overlapping, to="located", on=D(2020, 5, 5)
+    )
+    sought, located = tracing_series(caseworker, _f())
+    assert sought == [1, 0, 0, 1, 1, 1]
+    assert located == [0, 0, 0, 0, 1, 1]

@@ -300,33 +300,64 @@ def tracing_series(user: User, f: Filters) -> tuple[list[int], list[int]]:
     return tracing_counts(user, f, month_ends(f.start, f.end))
 
 
-def tracing_counts(
-    user: User, f: Filters, months: Sequence[dt.date]
-) -> tuple[list[int], list[int]]:
-    """Distinct persons sought and located on each of the given days."""
-    if not months:
-        return [], []
+FAR = dt.date(9999, 12, 31)
+
+
+def _interval_events(
+    user: User, f: Filters, start: str, end: str, only: str
+) -> list[tuple[int, dt.date, int]]:
+    """(+1 or -1, day, persons) for the days on which persons start or stop being in one
+    of their requests' intervals [start, end); a person's overlapping intervals (two
+    requests for the same person) are merged first, so each person counts once. One pass
+    in SQL (gaps and islands) that returns a few thousand rows."""
     conds, params = _person_conditions(user, f)
-    # CAST keeps PostgreSQL from typing the month ends as text.
-    cast = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
-    values = ", ".join([f"({cast})"] * len(months))
     sql = (
-        f"WITH months(m) AS (VALUES {values})"  # noqa: S608 - our table names, %s placeholders
-        " SELECT m,"
-        " COUNT(DISTINCT CASE WHEN (r.located_on IS NULL OR r.located_on > m)"
-        " AND (r.closed_on IS NULL OR r.closed_on > m) THEN sp.person_id END),"
-        " COUNT(DISTINCT CASE WHEN r.located_on <= m"
-        " AND (r.closed_on IS NULL OR r.closed_on > m) THEN sp.person_id END)"
+        "WITH iv AS (SELECT sp.person_id AS pid,"  # noqa: S608 - our names and expressions
+        f" {start} AS s, COALESCE({end}, %s) AS e"
         f" FROM {_t(SoughtPerson)} sp JOIN {_t(TracingRequest)} r ON r.id = sp.request_id"
-        f" JOIN {_t(Person)} p ON p.id = sp.person_id JOIN months ON r.received_on <= m"
-        f" WHERE r.agency_id = %s AND {' AND '.join(conds)} GROUP BY m"
+        f" JOIN {_t(Person)} p ON p.id = sp.person_id"
+        f" WHERE r.agency_id = %s AND {only} AND {' AND '.join(conds)}),"
+        " marked AS (SELECT pid, s, e, CASE WHEN s <= MAX(e) OVER (PARTITION BY pid"
+        " ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) THEN 0 ELSE 1 END"
+        " AS fresh FROM iv),"
+        " islands AS (SELECT pid, s, e, SUM(fresh) OVER (PARTITION BY pid ORDER BY s, e"
+        " ROWS UNBOUNDED PRECEDING) AS island FROM marked),"
+        " spans AS (SELECT MIN(s) AS s, MAX(e) AS e FROM islands GROUP BY pid, island)"
+        " SELECT 1, s, COUNT(*) FROM spans GROUP BY s"
+        " UNION ALL SELECT -1, e, COUNT(*) FROM spans WHERE e < %s GROUP BY e"
     )
-    rows = _fetch(sql, [*months, user.agency_key, *params])
-    by_month = {_day(m): (int(s), int(located)) for m, s, located in rows}
-    return (
-        [by_month.get(m, (0, 0))[0] for m in months],
-        [by_month.get(m, (0, 0))[1] for m in months],
-    )
+    rows = _fetch(sql, [FAR, user.agency_key, *params, FAR])
+    return [(int(sign), _day(day), int(n)) for sign, day, n in rows]
+
+
+def _counts_on(events: list[tuple[int, dt.date, int]], days: Sequence[dt.date]) -> list[int]:
+    """How many intervals are open at the end of each day."""
+    events = sorted(events, key=lambda e: e[1])
+    out, running, i = [], 0, 0
+    for day in sorted(days):
+        while i < len(events) and events[i][1] <= day:
+            running += events[i][0] * events[i][2]
+            i += 1
+        out.append(running)
+    by_day = dict(zip(sorted(days), out, strict=True))
+    return [by_day[d] for d in days]
+
+
+# When a request stops seeking: the day it was located or closed, whichever came first.
+_STOP = (
+    "CASE WHEN r.located_on IS NULL THEN r.closed_on WHEN r.closed_on IS NULL THEN"
+    " r.located_on WHEN r.located_on < r.closed_on THEN r.located_on ELSE r.closed_on END"
+)
+
+
+def tracing_counts(user: User, f: Filters, days: Sequence[dt.date]) -> tuple[list[int], list[int]]:
+    """Distinct persons sought (a request received and neither located nor closed yet)
+    and located (located and not yet closed) at the end of each of the given days."""
+    if not days:
+        return [], []
+    sought = _interval_events(user, f, "r.received_on", _STOP, "1 = 1")
+    located = _interval_events(user, f, "r.located_on", "r.closed_on", "r.located_on IS NOT NULL")
+    return _counts_on(sought, days), _counts_on(located, days)
 
 
 DIMENSIONS = ("status", "country", "facility", "region", "sex", "age")
