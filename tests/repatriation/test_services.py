@@ -361,3 +361,29 @@ def test_rule_set_versions_are_new_rows_and_cases_keep_theirs(users: dict[str, U
     services.case_migrate_rule_set(actor=caseworker, case=case, rule_set=new)
     fine.refresh_from_db()
     assert fine.detail["fine"]["amount"] == "300"
+
+
+def test_member_remove(caseworker: User) -> None:
+    fam = family(caseworker, children=2)
+    case = services.case_open(
+        actor=caseworker, rule_set=shipped(), persons=[fam.mother, *fam.children]
+    )
+    mother = case.members.get(person=fam.mother)
+    services.member_remove(actor=caseworker, member=mother)
+    assert case.members.count() == 2
+    assert case.members.filter(is_principal=True).count() == 1
+    first, second = list(case.members.order_by("id"))
+    services.consent_record(
+        actor=caseworker,
+        case=case,
+        children=[first],
+        giver_kind=ConsentDecision.Giver.COURT,
+        decision=ConsentDecision.Decision.GIVEN,
+        decided_on=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError, match="stay"):
+        services.member_remove(actor=caseworker, member=first)
+    services.member_remove(actor=caseworker, member=second)
+    with pytest.raises(ValidationError, match="at least one"):
+        services.member_remove(actor=caseworker, member=first)
+    assert AuditEvent.objects.filter(action="delete", person_uuid=fam.mother.uuid).exists()

@@ -253,3 +253,59 @@ def test_new_case_suggests_the_route_where_the_person_is_held(
     body = page.content.decode()
     nes = shipped("north-east-syria")
     assert f'value="{nes.uuid}" selected' in body
+
+
+def test_case_page_shows_members_legal_cases(
+    case: RepatriationCase, users: dict[str, User], client_for: ClientFor
+) -> None:
+    from tests import factories
+    from wayhome.legal import services as legal_services
+
+    mother = case.members.get(is_principal=True).person
+    legal_services.legal_case_create(
+        actor=users[Role.LEGAL_OFFICER],
+        person=mother,
+        country=factories.country("IQ", "Iraq"),
+        court="Court B",
+        status="awaiting_sentence",
+    )
+    page = client_for(users[Role.CASEWORKER]).get(
+        reverse("repatriation:case_detail", args=[case.uuid])
+    )
+    assert "Awaiting sentence" in page.content.decode()
+    # Consular officers read legal cases too; an analyst reads neither.
+    assert_forbidden(
+        client_for(users[Role.ANALYST]), reverse("repatriation:case_detail", args=[case.uuid])
+    )
+
+
+def test_member_remove_page(
+    case: RepatriationCase, caseworker: User, client_for: ClientFor
+) -> None:
+    child = case.members.filter(is_principal=False).first()
+    assert child is not None
+    response = client_for(caseworker).post(reverse("repatriation:member_remove", args=[child.uuid]))
+    assert response.status_code == 302
+    assert case.members.count() == 2
+
+
+def test_engine_blockers_read_in_the_page_language(
+    case: RepatriationCase, caseworker: User, client_for: ClientFor
+) -> None:
+    from django.conf import settings
+
+    mother = case.members.get(is_principal=True).person
+    services.consent_record(
+        actor=caseworker,
+        case=case,
+        children=list(case.members.filter(is_principal=False)),
+        giver_kind=ConsentDecision.Giver.PARENT,
+        given_by=mother,
+        decision=ConsentDecision.Decision.REFUSED,
+        decided_on=timezone.localdate(),
+    )
+    client = client_for(caseworker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    body = client.get(reverse("repatriation:case_detail", args=[case.uuid])).content.decode()
+    assert "мать отказала в согласии" in body
+    assert "Письменное согласие родителя на выезд ребёнка" in body  # the rule set's label_ru

@@ -448,6 +448,39 @@ def member_update(
     return member
 
 
+@transaction.atomic
+def member_remove(*, actor: User, member: CaseMember) -> None:
+    """Take a person added by mistake out of a case. Refused once decisions or documents
+    hang on them (that history must stay), and for the case's last person."""
+    _require(actor, Cap.CASE_EDIT)
+    case = member.case
+    _same_agency(actor, case)
+    if case.stage in CLOSED_STAGES:
+        raise ValidationError(_("This case is closed."))
+    if case.members.count() <= 1:
+        raise ValidationError(_("A case needs at least one person; close the case instead."))
+    if member.consents.exists() or CaseDocument.objects.filter(step__member=member).exists():
+        raise ValidationError(
+            _("Consent decisions or documents are recorded for this person; they stay.")
+        )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=member,
+        person_uuid=member.person.uuid,
+        changes={"case": [case.reference, None]},
+        agency=case.agency,
+    )
+    was_principal = member.is_principal
+    member.delete()
+    if was_principal:
+        successor = case.members.order_by("id").first()
+        if successor is not None:
+            successor.is_principal = True
+            successor.save(update_fields=["is_principal", "updated_at"])
+    _fall_back_from_ready(actor, case)
+
+
 _STEP_FIELDS = ["status", "blocker", "since", "note", "waived_reason"]
 
 

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:case_uuid>/documents/generate/", views.document_generate, name="document_generate"),
     path("documents/<uuid:document_uuid>/", views.document_file, name="document_file"),
     path("members/<uuid:member_uuid>/", views.member_edit, name="member_edit"),
+    path("members/<uuid:member_uuid>/remove/", views.member_remove, name="member_remove"),
     path("steps/<uuid:step_uuid>/", views.step_edit, name="step_edit"),
     path("steps/<uuid:step_uuid>/waive/", views.step_waive, name="step_waive"),
     path("rules/", views.rule_set_list, name="rule_set_list"),

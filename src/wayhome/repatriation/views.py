@@ -25,6 +25,8 @@ from wayhome.accounts.roles import Cap
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.core.forms import apply_service_errors
+from wayhome.legal.models import LegalCase
+from wayhome.legal.selectors import legal_cases_visible_to
 from wayhome.people.models import Person
 from wayhome.people.selectors import family_group_get, group_members, person_get
 from wayhome.repatriation import selectors, services
@@ -176,12 +178,15 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
         m.pk: list(m.consents.select_related("given_by").order_by("-decided_on", "-id"))
         for m in members
     }
+    legal: dict[int, list[LegalCase]] = {}
+    for lc in legal_cases_visible_to(user).filter(person__in=[m.person for m in members]):
+        legal.setdefault(lc.person_id, []).append(lc)
     return render(
         request,
         "repatriation/case_detail.html",
         {
             "case": case,
-            "members": [(m, consents[m.pk]) for m in members],
+            "members": [(m, consents[m.pk], legal.get(m.person_id, [])) for m in members],
             "documents": case.documents.select_related("step", "uploaded_by"),
             "open_required": selectors.case_has_open_required_steps(case),
             "rules": case.rule_set,
@@ -302,6 +307,21 @@ def member_edit(request: HttpRequest, member_uuid: str) -> HttpResponse:
         success=_("Saved."),
         context={"case": member.case},
     )
+
+
+@require_POST
+@cap_required(Cap.CASE_EDIT)
+def member_remove(request: HttpRequest, member_uuid: str) -> HttpResponse:
+    user = _user(request)
+    member = selectors.member_get(user, member_uuid)
+    case = member.case
+    try:
+        services.member_remove(actor=user, member=member)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Taken out of the case."))
+    return redirect(_case_url(case))
 
 
 @GET_POST
