@@ -26,11 +26,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct-horse-battery-staple"
 
 
+def with_device(user: User) -> tuple[User, TOTPDevice]:
+    """The user with an authenticator enrolled, as every staff account has."""
+    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
 def _caseworker() -> tuple[User, TOTPDevice]:
     agency = factories.agency("Agency A (synthetic NGO)", "AAA")
-    user = factories.user(agency, Role.CASEWORKER, "e2e-caseworker")
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    return user, device
+    return with_device(factories.user(agency, Role.CASEWORKER, "e2e-caseworker"))
 
 
 def _code(device: TOTPDevice) -> str:
