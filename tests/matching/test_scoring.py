@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wayhome.core.fuzzydate import FuzzyDate, Precision
-from wayhome.linkage.model import FIELDS, MISSING
+from wayhome.linkage.model import BIRTH_LEVELS, FIELDS, MISSING
 from wayhome.matching.scoring import (
     FIELD_LABELS,
     agreements,
@@ -45,3 +45,16 @@ def test_agreements_say_each_field_and_its_weight() -> None:
     assert (birth.weight, birth.direction) == (None, "none")
     assert (str(sex.agreement), sex.direction) == ("different", "against")
     assert 0 < probability(model, 0.0) < probability(model, 10.0) <= 1.0
+
+
+def test_a_model_stored_before_the_two_or_three_year_level_still_loads() -> None:
+    params = default_params()
+    old = {
+        "m": [row if k != 1 else row[:1] + row[2:] for k, row in enumerate(params["m"])],
+        "u": [row if k != 1 else row[:1] + row[2:] for k, row in enumerate(params["u"])],
+        "prior": params["prior"],
+    }
+    model = model_from(old)
+    assert len(model.m[1]) == len(model.u[1]) == len(BIRTH_LEVELS)
+    assert model.weight((MISSING, 1, MISSING)) == model.weight((MISSING, 0, MISSING))
+    assert model.weight((MISSING, 6, MISSING)) == model_from(params).weight((MISSING, 6, MISSING))
