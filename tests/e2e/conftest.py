@@ -15,11 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an event loop in this thread; Django refuses ORM calls from a
-# thread with a running loop unless told that this is deliberate (tests only).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 CHROMIUM = Path(os.environ.get("WAYHOME_CHROMIUM", "/usr/bin/chromium"))
@@ -47,15 +42,32 @@ def _ensure_chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    executable = _ensure_chromium()
+def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for stale in ARTIFACTS.glob("FAILED-*.png"):  # from an earlier run: would mislead
         stale.unlink()
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(executable), headless=True)
-        yield chromium
-        chromium.close()
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def browser(artifacts: Path) -> Iterator[Browser]:
+    """One browser per module. Playwright's sync API keeps an event loop running in this
+    thread while it is open, and Django refuses ORM calls from such a thread unless told
+    that this is deliberate: the flag is set only while the browser is open, so no other
+    test (or a subprocess it starts) runs with it."""
+    executable = _ensure_chromium()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=str(executable), headless=True)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

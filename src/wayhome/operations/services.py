@@ -297,7 +297,7 @@ def operation_confirm(*, actor: User, operation: Operation) -> Operation:
         },
     )
     for t in m.travellers:
-        key = f"on_flight:{operation.uuid}:{t.person.uuid}"
+        key = f"on_flight:{operation.uuid}"  # one notice per relative per flight
         transaction.on_commit(partial(_send, Milestone.ON_FLIGHT, key, t.person, actor))
     return operation
 
@@ -499,7 +499,7 @@ def arrivals_record(
         },
     )
     for person in arrived:
-        key = f"arrived:{operation.uuid}:{person.uuid}"
+        key = f"arrived:{operation.uuid}"  # one notice per relative per arrival
         transaction.on_commit(partial(_send, Milestone.ARRIVED, key, person, actor))
     return ArrivalSummary(
         arrived=len(arrived),
