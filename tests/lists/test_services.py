@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from tests import factories
 from tests.lists.files import csv_bytes, xlsx_bytes
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
+from wayhome.audit.services import audit_verify
 from wayhome.core.fuzzydate import FuzzyDate
 from wayhome.jobs.models import Job
 from wayhome.lists import services
@@ -19,6 +21,7 @@ from wayhome.lists.models import ImportRow, ListImport
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, Sex
 from wayhome.review.models import MatchCandidate
+from wayhome.tracing import services as tracing_services
 from wayhome.tracing.models import InformationReport
 
 LIST_DATE = dt.date(2019, 5, 1)
@@ -277,3 +280,81 @@ def test_a_list_being_imported_is_not_started_twice(caseworker: User) -> None:
     Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
     draft.refresh_from_db()
     assert not services.import_running(draft)
+
+
+class _Undo(Exception):
+    """Rolls back the row-by-row reference run."""
+
+
+def _realistic_registry(actor: User) -> list[list[str]]:
+    """A registry and a list against it: sure matches written in another script, unsure
+    ones (a year only), two persons who both fit, a person listed twice, new people."""
+    given = ["Амина", "Лейла", "Марьям", "Хадижат", "Зарема", "Муса", "Ахмед", "Ибрагим"]
+    family = ["Тестова", "Образцова", "Примерова", "Умарова", "Алиева"]
+    latin = {"Амина": "Amina", "Лейла": "Leila", "Марьям": "Maryam", "Хадижат": "Khadizhat"}
+    rows = [["id", "full_name", "sex", "birth_date"]]
+    n = 0
+    for i, g in enumerate(given):
+        for j, f in enumerate(family):
+            male = g in ("Муса", "Ахмед", "Ибрагим")
+            fam = f[:-1] if male else f
+            sex = Sex.MALE if male else Sex.FEMALE
+            born = dt.date(2008 + (i + j) % 9, 1 + (i * 5 + j) % 12, 1 + (i * 7 + j * 3) % 27)
+            kind = (i + 2 * j) % 5
+            if kind != 4:
+                known = factories.person(actor, g, fam, sex, born)
+                if g in latin and kind == 0:
+                    people_services.name_add(
+                        actor=actor,
+                        person=known,
+                        data=people_services.NameData(given=latin[g], family=fam),
+                    )
+            if kind == 3:  # a second registered person who fits as well
+                factories.person(actor, g, fam, sex, born)
+            written = f"{latin.get(g, g)} {fam}" if kind == 0 else f"{g} {fam}"
+            date = str(born.year) if kind == 1 else born.strftime("%d.%m.%Y")
+            for _copy in range(2 if kind == 4 and j == 0 else 1):  # listed twice
+                n += 1
+                rows.append([str(n), written, "m" if male else "f", date])
+    return rows
+
+
+def test_the_commit_links_every_row_as_linking_rows_one_by_one_does(caseworker: User) -> None:
+    """The commit's bulk writing (audit events held to the end, a new person's names and
+    keys written from memory) gives each row the outcome and person that linking the
+    rows one at a time through the plain services gives."""
+    rows = _realistic_registry(caseworker)
+    draft = upload(caseworker, csv_bytes(rows))
+    read = services.read_import(draft)
+    registered = set(Person.objects.values_list("pk", flat=True))
+    expected: list[tuple[int, str, int | None]] = []
+    try:
+        with transaction.atomic():
+            report = tracing_services.report_create(
+                actor=caseworker,
+                received_on=LIST_DATE,
+                channel=draft.source.channel,
+                source="reference",
+                summary="row by row",
+            )
+            for row in read.rows:
+                linked = services._link_row(caseworker, row, report, {})
+                pk = linked.person.pk if linked.person is not None else None
+                expected.append((row.number, str(linked.outcome), pk if pk in registered else None))
+            raise _Undo
+    except _Undo:
+        pass  # the reference run is undone: the commit starts from the same registry
+    done = commit(caseworker, csv_bytes(rows))
+    got = [
+        (r.number, str(r.outcome), r.person_id if r.person_id in registered else None)
+        for r in ImportRow.objects.filter(list_import=done).order_by("number")
+    ]
+    assert got == expected
+    outcomes = {o for _n, o, _p in got}
+    assert {"matched", "review", "new"} <= outcomes, outcomes
+    assert audit_verify().intact
+    new_rows = ImportRow.objects.filter(list_import=done).exclude(outcome=ImportRow.Outcome.MATCHED)
+    created = Person.objects.filter(pk__in=new_rows.values("person_id"))
+    assert created.count() == new_rows.count()
+    for person in created:
+        assert AuditEvent.objects.filter(object_uuid=person.uuid, action="create").count() == 1

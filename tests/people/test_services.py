@@ -364,3 +364,28 @@ def test_search_names_follow_every_name_change(caseworker: User) -> None:
     services.name_remove(actor=caseworker, name=added)
     person.refresh_from_db()
     assert person.search_names == "хадижат алиева"
+
+
+def test_a_new_persons_shown_name_and_keys_are_those_a_refresh_computes(
+    caseworker: User,
+) -> None:
+    """person_create fills the shown name, search names and keys from the names in hand;
+    reading them back and recomputing (as any later name change does) changes nothing."""
+    from wayhome.matching.models import NameKey
+
+    person = services.person_create(
+        actor=caseworker,
+        names=[
+            NameData(full="Umm Muhammad", kind=PersonName.Kind.KUNYA),
+            NameData(given="Амина", patronymic="Руслановна", family="Тестова"),
+            NameData(given="Amina", family="Testova", is_primary=True),
+        ],
+    )
+    keys = set(NameKey.objects.filter(person=person).values_list("key", flat=True))
+    shown = (person.display_name, person.search_names)
+    assert keys
+    services.person_names_refresh(person)
+    person.refresh_from_db()
+    assert (person.display_name, person.search_names) == shown
+    assert person.display_name == "Amina Testova"
+    assert set(NameKey.objects.filter(person=person).values_list("key", flat=True)) == keys

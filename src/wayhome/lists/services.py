@@ -24,14 +24,16 @@ from django.utils.translation import ngettext
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.audit.models import AuditEvent
-from wayhome.audit.services import audit_record
+from wayhome.audit.services import audit_deferred, audit_record
 from wayhome.core.text import search_fold
 from wayhome.jobs.models import Job
 from wayhome.jobs.runner import Progress, is_stalled
 from wayhome.jobs.services import job_enqueue
 from wayhome.linkage.io import ListFormatError, Table, read_table
+from wayhome.linkage.model import BIRTH_LEVELS, SEX_LEVELS, FellegiSunter
 from wayhome.lists.models import ImportRow, ListImport, ListSource
 from wayhome.lists.reading import FIELDS, ListRow, ReadList, read_list, suggest_mapping
+from wayhome.matching.scoring import model_for
 from wayhome.matching.selectors import Candidate, candidates_for
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, PersonName
@@ -50,8 +52,10 @@ O = ImportRow.Outcome  # noqa: E741
 # Anything less certain is a new person with a pair in the review queue
 # (review.services.QUEUE_AT), where a caseworker decides.
 MATCH_AT = 0.98
-SURE_BIRTH_LEVEL = 4  # linkage.model.BIRTH_LEVELS: "same month"
-DIFFERENT_SEX = 0  # linkage.model.SEX_LEVELS: "different"
+# By name, not position: the model's levels have grown ("same year at given precision"
+# came in before "same month"), and a fixed index then let a year alone through.
+SURE_BIRTH_LEVEL = BIRTH_LEVELS.index("same month")
+DIFFERENT_SEX = SEX_LEVELS.index("disagree")
 QUEUE_AT = review_services.QUEUE_AT
 MAX_BYTES = 20 * 1024 * 1024
 ENCODING_CHOICES = ("utf-8", "utf-8-sig", "cp1251", "cp1256")
@@ -287,64 +291,72 @@ def list_import_commit(
     blocking = _blocking_problems(read, list_import.skip_invalid)
     if blocking:
         raise ValidationError(blocking)
-    source = list_import.source
-    report = tracing_services.report_create(
-        actor=actor,
-        received_on=list_import.list_date,
-        channel=source.channel,
-        source=source.name,
-        reliability=source.reliability,
-        summary=_("Imported list “%(file)s” (%(rows)s rows), SHA-256 %(sha)s, imported by %(who)s.")
-        % {
-            "file": list_import.file_name,
-            "rows": len(read.rows),
-            "sha": list_import.sha256,
-            "who": actor.get_username(),
-        },
-    )
-    previous = _previous_rows(list_import)
-    rows: list[ImportRow] = []
-    cited: set[int] = set()
-    total = len(read.rows)
-    for i, row in enumerate(read.rows, start=1):
-        if progress is not None:
-            progress(i - 1, total, _("Linking row %(n)s of %(total)s") % {"n": i, "total": total})
-        linked = _link_row(actor, row, report, previous)
-        if linked.person is not None:
-            cited.add(linked.person.pk)
-        rows.append(
-            ImportRow(
-                list_import=list_import,
-                number=row.number,
-                key=row.key,
-                digest=row.digest,
-                outcome=linked.outcome,
-                person=linked.person,
-                score=linked.score,
-                candidate=linked.candidate,
+    # Every event of the commit (a person per new row, an alias, a pair to review) is
+    # chained and written in bulk at the end of the block: same events, same order.
+    with audit_deferred():
+        source = list_import.source
+        report = tracing_services.report_create(
+            actor=actor,
+            received_on=list_import.list_date,
+            channel=source.channel,
+            source=source.name,
+            reliability=source.reliability,
+            summary=_(
+                "Imported list “%(file)s” (%(rows)s rows), SHA-256 %(sha)s, imported by %(who)s."
             )
+            % {
+                "file": list_import.file_name,
+                "rows": len(read.rows),
+                "sha": list_import.sha256,
+                "who": actor.get_username(),
+            },
         )
-    report.persons.add(*cited)
-    ImportRow.objects.bulk_create(rows, batch_size=1000)
-    counts: dict[str, int] = {"rows": total}
-    for r in rows:
-        counts[str(r.outcome)] = counts.get(str(r.outcome), 0) + 1
-    list_import.status = ListImport.State.COMMITTED
-    list_import.report = report
-    list_import.committed_at = timezone.now()
-    list_import.counts = counts
-    list_import.save()
-    audit_record(
-        actor=actor,
-        action=A.UPDATE,
-        obj=list_import,
-        changes={
-            "status": [ListImport.State.DRAFT, ListImport.State.COMMITTED],
-            "report": report,
-            "counts": counts,
-            "sha256": list_import.sha256,
-        },
-    )
+        previous = _previous_rows(list_import)
+        model = model_for(actor.agency_key)  # a commit cannot refit it: read it once
+        rows: list[ImportRow] = []
+        cited: set[int] = set()
+        total = len(read.rows)
+        for i, row in enumerate(read.rows, start=1):
+            if progress is not None:
+                progress(
+                    i - 1, total, _("Linking row %(n)s of %(total)s") % {"n": i, "total": total}
+                )
+            linked = _link_row(actor, row, report, previous, model)
+            if linked.person is not None:
+                cited.add(linked.person.pk)
+            rows.append(
+                ImportRow(
+                    list_import=list_import,
+                    number=row.number,
+                    key=row.key,
+                    digest=row.digest,
+                    outcome=linked.outcome,
+                    person=linked.person,
+                    score=linked.score,
+                    candidate=linked.candidate,
+                )
+            )
+        report.persons.add(*cited)
+        ImportRow.objects.bulk_create(rows, batch_size=1000)
+        counts: dict[str, int] = {"rows": total}
+        for r in rows:
+            counts[str(r.outcome)] = counts.get(str(r.outcome), 0) + 1
+        list_import.status = ListImport.State.COMMITTED
+        list_import.report = report
+        list_import.committed_at = timezone.now()
+        list_import.counts = counts
+        list_import.save()
+        audit_record(
+            actor=actor,
+            action=A.UPDATE,
+            obj=list_import,
+            changes={
+                "status": [ListImport.State.DRAFT, ListImport.State.COMMITTED],
+                "report": report,
+                "counts": counts,
+                "sha256": list_import.sha256,
+            },
+        )
     if progress is not None:
         progress(total, total, _("Saving"))
     return list_import
@@ -371,14 +383,20 @@ def _current(person_id: int) -> Person | None:
 
 
 def _link_row(
-    actor: User, row: ListRow, report: InformationReport, previous: dict[tuple[str, str], int]
+    actor: User,
+    row: ListRow,
+    report: InformationReport,
+    previous: dict[tuple[str, str], int],
+    model: FellegiSunter | None = None,
 ) -> _Linked:
     if not row.ok:
         return _Linked(O.SKIPPED)
     before = previous.get((row.key, row.digest))
     if before is not None and (person := _current(before)) is not None:
         return _Linked(O.UNCHANGED, person)
-    found = candidates_for(actor, names=row.names, sex=row.sex, birth=row.birth, limit=5)
+    found = candidates_for(
+        actor, names=row.names, sex=row.sex, birth=row.birth, limit=5, model=model
+    )
     best = found[0] if found else None
     if best is not None and _sure(best, found):
         _attach(actor, best.person, row, report)
@@ -400,6 +418,7 @@ def _link_row(
         score=round(best.score, 4),
         explanation=_explanation(best),
         source=MatchCandidate.Source.IMPORT,
+        left_is_new=True,
     )
     return _Linked(O.REVIEW, person, best.score, candidate)
 

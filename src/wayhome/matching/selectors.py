@@ -448,15 +448,17 @@ def candidates_for(
     birth: FuzzyDate | None = None,
     exclude: Collection[Person | int] = (),
     limit: int = 10,
+    model: FellegiSunter | None = None,
 ) -> list[Candidate]:
     """The persons of the user's agency who may be the one described, best first, each
     with a score in [0, 1] and the agreement of every field. Empty for a user who may
-    not read persons; never a person of another agency or team, nor a merged record."""
+    not read persons; never a person of another agency or team, nor a merged record.
+    ``model`` is the agency's (``model_for``), read once by a caller searching many times."""
     if not _may_search(user):
         return []
     query = described(names, sex, birth)
     persons = _shortlisted(user, query, exclude)
-    return score_persons(query, persons, model_for(user.agency_key), limit)
+    return score_persons(query, persons, model or model_for(user.agency_key), limit)
 
 
 def name_data_of(person: Person) -> list[NameData]:

@@ -42,6 +42,15 @@ def person_keys_refresh(person: Person) -> None:
     )
 
 
+def person_keys_file(person: Person, names: Iterable[PersonName]) -> None:
+    """File a new person, who has no keys yet, under the keys of ``names`` (in hand)."""
+    rows = [(n.given, n.patronymic, n.family, n.full) for n in names]
+    NameKey.objects.bulk_create(
+        NameKey(agency_id=person.agency_id, person=person, key=k)
+        for k in sorted(stored_keys(name_row_features(rows)))
+    )
+
+
 ConfirmedPair = tuple[Person, Person]
 
 

@@ -24,7 +24,7 @@ from wayhome.core.forms import error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError
 from wayhome.core.text import detect_script, search_fold
 from wayhome.core.versioning import version_take
-from wayhome.matching.services import person_keys_refresh
+from wayhome.matching.services import person_keys_file, person_keys_refresh
 from wayhome.people.kinship import WORD_TO_LINK
 from wayhome.people.models import (
     Citizenship,
@@ -165,10 +165,17 @@ def person_create(
         notes=notes,
     )
     person.set_birth(birth)
-    person.save()
     names = _one_primary(names)
-    PersonName.objects.bulk_create([_name_from(n, person) for n in names])
-    _refresh_display_name(person)
+    rows = [_name_from(n, person) for n in names]
+    # A new person's names are all in hand: show the primary one and file the keys
+    # from them, in three statements (importing a list creates thousands of persons),
+    # with what ``_refresh_display_name`` would read back.
+    shown = sorted(rows, key=lambda n: not n.is_primary)
+    person.display_name = shown[0].text[:300]
+    person.search_names = joined_search_names(n.search_text for n in shown)
+    person.save()
+    PersonName.objects.bulk_create(rows)
+    person_keys_file(person, rows)
     audit_record(
         actor=actor,
         action=A.CREATE,

@@ -243,9 +243,14 @@ def candidate_propose(
     score: float,
     explanation: Mapping[str, Any],
     source: str,
+    left_is_new: bool = False,
 ) -> MatchCandidate:
     """Put a pair in the queue; proposing it again changes nothing but a pending pair's
-    score, and a rejected (or confirmed) pair is never proposed again."""
+    score, and a rejected (or confirmed) pair is never proposed again.
+
+    ``left_is_new``: ``left`` was created in this very transaction (a list's new row), so
+    no pair of it exists and no other transaction can propose one: the look-up and the
+    savepoint that guard against both are skipped."""
     _check_own(actor, left, right)
     if left.pk == right.pk:
         raise ValidationError(_("A person cannot be a match of themselves."))
@@ -254,24 +259,28 @@ def candidate_propose(
         raise ValidationError({"score": _("A score lies between 0 and 1.")})
     if source not in MatchCandidate.Source.values:
         raise ValidationError({"source": _("Choose where the proposal comes from.")})
-    existing = pair_of(left, right)
-    if existing is not None:
-        return _rescore(actor, existing, score, dict(explanation))
-    try:
-        with transaction.atomic():
-            candidate = MatchCandidate.objects.create(
-                agency_id=actor.agency_key,
-                created_by=actor,
-                left=left,
-                right=right,
-                score=score,
-                explanation=dict(explanation),
-                source=source,
-            )
-    except IntegrityError:  # proposed at the same moment by someone else
-        found = pair_of(left, right)
-        assert found is not None  # noqa: S101  (the constraint says it exists)
-        return found
+    fields = {
+        "agency_id": actor.agency_key,
+        "created_by": actor,
+        "left": left,
+        "right": right,
+        "score": score,
+        "explanation": dict(explanation),
+        "source": source,
+    }
+    if left_is_new:
+        candidate = MatchCandidate.objects.create(**fields)
+    else:
+        existing = pair_of(left, right)
+        if existing is not None:
+            return _rescore(actor, existing, score, dict(explanation))
+        try:
+            with transaction.atomic():
+                candidate = MatchCandidate.objects.create(**fields)
+        except IntegrityError:  # proposed at the same moment by someone else
+            found = pair_of(left, right)
+            assert found is not None  # noqa: S101  (the constraint says it exists)
+            return found
     audit_record(
         actor=actor,
         action=A.CREATE,
