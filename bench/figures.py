@@ -7,7 +7,8 @@ bench_figures_1000000``): the exports write audit events, and the database is mi
 first (the figures app adds one table). It times, for the first demo agency, each query
 of the figures dashboard (24 monthly status counts from the whereabouts timelines, the
 sought/located series, the breakdown snapshot), the public report (with its secondary
-suppression), a ledger definition, and the pages themselves through the Django test
+suppression), a ledger definition, the panels other apps add (repatriation pipeline, overdue
+aftercare visits), and the pages themselves through the Django test
 client (dashboard, one CSV export, public report), next to two baselines of the same run:
 a ``SELECT 1`` round trip and the current-status breakdown of the web dashboard (one
 indexed GROUP BY on the persons table). Medians and 95th percentiles in milliseconds.
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     from wayhome.accounts.models import Agency, User
     from wayhome.demo.accounts import DEMO_AGENCIES
     from wayhome.figures.definitions import DEFINITIONS
+    from wayhome.figures.panels import panel_tables
     from wayhome.figures.public import public_report
     from wayhome.figures.selectors import (
         Filters,
@@ -105,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         ("series and snapshot in one pass", lambda: series_and_places(user, f)),
         ("public report (3 tables, suppressed)", lambda: public_report(user, end, end)),
         ("ledger definition (women RU held IQ)", lambda: definition.count(user, end)),
+        ("panels: cases by stage/blocker, overdue", lambda: panel_tables(user, f)),
         ("page: figures dashboard", lambda: page(reverse("figures:dashboard") + query)),
         ("page: monthly CSV export", lambda: page(export)),
         ("page: public report", lambda: page(reverse("figures:public"))),

@@ -41,8 +41,14 @@ def test_registered_panels_are_drawn_and_exported(
     pipeline: None, analyst: User, client_for: Callable[[User], Client]
 ) -> None:
     assert registered()[:3] == ["test-pipeline", "test-broken", "test-hidden"]
+    # The apps' own panels are found at start-up, after the test ones (lower order).
+    assert {"repatriation-stage", "repatriation-blockers", "aftercare-overdue"} <= set(registered())
     tables = panel_tables(analyst, default_filters(__import__("datetime").date(2024, 1, 1)))
-    assert [t.key for t in tables] == ["test-pipeline"]  # broken left out, hidden skipped
+    keys = [t.key for t in tables]
+    assert "test-pipeline" in keys
+    assert "test-broken" not in keys  # left out, and the other panels still drawn
+    assert "test-hidden" not in keys  # the panel said this user may not see it
+    assert keys[0] == "test-pipeline"
     assert tables[0].rows == [("Consent", [12]), ("Court order", ["<5"])]
     client = client_for(analyst)
     body = client.get(reverse("figures:dashboard")).content.decode()

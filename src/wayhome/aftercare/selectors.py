@@ -118,6 +118,36 @@ def overdue_count(user: User, today: dt.date | None = None) -> int:
     return overdue_followups(user, today).count()
 
 
+# How long a visit has been overdue, in days: (label key, fewest days, most days or None).
+OVERDUE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("week", 1, 7),
+    ("month", 8, 30),
+    ("longer", 31, None),
+)
+
+
+def overdue_by_band(user: User, today: dt.date | None = None) -> dict[str, int]:
+    """Overdue visits of the agency's open files by how long they are late: counts only,
+    for the figures dashboard, so readable with STATS_VIEW as well as AFTERCARE_VIEW (an
+    analyst sees how far behind aftercare is without a file's name)."""
+    if not (user.has_cap(Cap.STATS_VIEW) or user.has_cap(Cap.AFTERCARE_VIEW)):
+        return {key: 0 for key, _low, _high in OVERDUE_BANDS}
+    today = today or timezone.localdate()
+    late = FollowUp.objects.filter(
+        file__agency_id=user.agency_key,
+        file__closed_on__isnull=True,
+        visited_on__isnull=True,
+        due_on__lt=today,
+    )
+    counts = {}
+    for key, low, high in OVERDUE_BANDS:
+        band = Q(due_on__lte=today - dt.timedelta(days=low))
+        if high is not None:
+            band &= Q(due_on__gte=today - dt.timedelta(days=high))
+        counts[key] = Count("id", filter=band)
+    return {k: int(v) for k, v in late.aggregate(**counts).items()}
+
+
 def current_placement(file: AftercareFile) -> Placement | None:
     return file.placements.filter(end_date__isnull=True).order_by("-start_date", "-id").first()
 

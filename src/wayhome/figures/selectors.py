@@ -414,6 +414,9 @@ class Table:
     # The same cells as numbers for the chart, None where a count is suppressed.
     raw: list[list[int | None]] = field(default_factory=list)
     note: str = ""
+    # A page listing what the table counts, for roles that may open it ("" for none).
+    link: str = ""
+    link_label: str = ""
 
     def add(self, label: str, values: Sequence[int], fmt: Callable[[int], Figure]) -> None:
         shown = [fmt(v) for v in values]

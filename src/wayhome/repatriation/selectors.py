@@ -198,6 +198,21 @@ def case_counts(user: User) -> CaseCounts:
     return CaseCounts(by_stage=by_stage, by_blocker=dict(by_blocker.most_common()))
 
 
+def blocker_labels(user: User, codes: list[str]) -> dict[str, str]:
+    """A label for each step code, as the agency's checklists name it: the dashboard
+    shows "Consent of a parent", not "parent_consent". Labels come from rule sets, never
+    from a person."""
+    labels: dict[str, str] = {}
+    rows = (
+        CaseStep.objects.filter(member__case__agency_id=user.agency_key, code__in=codes)
+        .values_list("code", "label")
+        .order_by("code", "id")
+    )
+    for code, label in rows.distinct():
+        labels.setdefault(code, label)
+    return labels
+
+
 def cases_using(user: User, rule_set: RuleSet) -> int:
     """How many of the agency's cases follow this version (an administrator may not read
     cases, but may know a version is in use)."""

@@ -5,11 +5,14 @@ from typing import cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.figures.panels import panel_tables
+from wayhome.figures.selectors import default_filters
 from wayhome.web.selectors import BREAKDOWN_STATUSES, dashboard_for
 
 logger = logging.getLogger(__name__)
@@ -29,12 +32,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.STATS_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Counts by status, home region and facility: the agency at a glance, no names."""
-    data = dashboard_for(cast(User, request.user))
+    """Counts by status, home region and facility: the agency at a glance, no names; then
+    the pipelines other apps add to the figures dashboard (cases, aftercare visits)."""
+    user = cast(User, request.user)
+    data = dashboard_for(user)
+    panels = panel_tables(user, default_filters(timezone.localdate()))
     return render(
         request,
         "web/dashboard.html",
-        {"d": data, "statuses": BREAKDOWN_STATUSES},
+        {"d": data, "statuses": BREAKDOWN_STATUSES, "panels": panels},
     )
 
 
