@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
-from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.aftercare import selectors, services
 from wayhome.aftercare.forms import (
     CloseForm,

@@ -20,9 +20,8 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from wayhome.accounts.models import User
-from wayhome.accounts.sensitivity import ROLE_VISIBILITY, Visibility, field_class
+from wayhome.accounts.sensitivity import ROLE_VISIBILITY, Visibility, field_class, register
 from wayhome.accounts.sensitivity import FieldClass as FC
-from wayhome.accounts.sensitivity import register
 from wayhome.accounts.sensitivity import visibility as role_visibility
 
 # API clients and tokens are staff accounts; a token's digest is a secret.

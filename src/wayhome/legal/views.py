@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
-from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.core.forms import apply_service_errors
 from wayhome.legal import selectors, services
 from wayhome.legal.forms import (
