@@ -79,9 +79,8 @@ def _reference(model: type[Any], slug: str = "uuid", **kwargs: Any) -> Any:
 
 
 class Masked(serializers.Serializer[Any]):
-    """The one place where field sensitivity applies to what the API returns
-    (``api.sensitivity.mask``, the pages' table); every serializer that returns a
-    person's data is one of these."""
+    """A record as the client may read it: fields its role (and the user it acts as) may
+    never see are left out; masked text reads "restricted", other masked values null."""
 
     def to_representation(self, instance: Any) -> Any:
         data = super().to_representation(instance)
