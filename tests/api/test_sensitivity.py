@@ -9,7 +9,7 @@ import pytest
 
 from tests.api.helpers import api, token_for
 from tests.tracing import helpers as tracing
-from wayhome.accounts.models import User
+from wayhome.accounts.models import Agency, User
 from wayhome.accounts.roles import Role
 from wayhome.api.sensitivity import mask, sensitivity_in_schema
 from wayhome.api.serializers import InquirerSerializer
@@ -54,9 +54,9 @@ def _get(token: str, url: str) -> dict[str, Any]:
     ],
 )
 def test_person_notes_per_client_role(
-    noted: Person, users: dict[str, User], role: str, expected: str
+    noted: Person, agency_a: Agency, role: str, expected: str
 ) -> None:
-    token = token_for(users[role].agency, role)
+    token = token_for(agency_a, role)
     data = _get(token, f"/api/v1/persons/{noted.uuid}/")
     assert data["notes"] == expected
     assert data["display_name"]  # identifying: every case role sees it
@@ -71,9 +71,9 @@ def test_person_notes_per_client_role(
     ],
 )
 def test_inquirer_contact_per_client_role(
-    request_: TracingRequest, users: dict[str, User], role: str, phone: str
+    request_: TracingRequest, agency_a: Agency, role: str, phone: str
 ) -> None:
-    token = token_for(users[role].agency, role)
+    token = token_for(agency_a, role)
     data = _get(token, f"/api/v1/tracing-requests/{request_.uuid}/")
     assert data["inquirer"]["phone"] == phone
     assert data["inquirer"]["name"] == "Zarema Synthetic"
@@ -81,7 +81,7 @@ def test_inquirer_contact_per_client_role(
 
 
 def test_the_stricter_of_client_role_and_acting_user_applies(
-    noted: Person, users: dict[str, User], agency_a: Any
+    noted: Person, users: dict[str, User], agency_a: Agency
 ) -> None:
     consular = users[Role.CONSULAR_OFFICER]
     # A caseworker's client acting as a consular officer reads as the consular officer.
@@ -96,7 +96,7 @@ def test_the_stricter_of_client_role_and_acting_user_applies(
 
 
 def test_legal_officer_acting_through_a_caseworker_client_gets_the_phone_masked(
-    request_: TracingRequest, users: dict[str, User], agency_a: Any
+    request_: TracingRequest, users: dict[str, User], agency_a: Agency
 ) -> None:
     token = token_for(agency_a, Role.CASEWORKER, acting_user=users[Role.LEGAL_OFFICER])
     data = _get(token, f"/api/v1/tracing-requests/{request_.uuid}/")
