@@ -30,6 +30,7 @@ from wayhome.jobs.models import Job
 from wayhome.jobs.runner import Progress, is_stalled
 from wayhome.jobs.services import job_enqueue
 from wayhome.linkage.io import ListFormatError, Table, read_table
+from wayhome.linkage.model import BIRTH_LEVELS, SEX_LEVELS
 from wayhome.lists.models import ImportRow, ListImport, ListSource
 from wayhome.lists.reading import FIELDS, ListRow, ReadList, read_list, suggest_mapping
 from wayhome.matching.selectors import Candidate, candidates_for
@@ -50,8 +51,10 @@ O = ImportRow.Outcome  # noqa: E741
 # Anything less certain is a new person with a pair in the review queue
 # (review.services.QUEUE_AT), where a caseworker decides.
 MATCH_AT = 0.98
-SURE_BIRTH_LEVEL = 4  # linkage.model.BIRTH_LEVELS: "same month"
-DIFFERENT_SEX = 0  # linkage.model.SEX_LEVELS: "different"
+# By name, not number: the linkage model's levels change (a level "same year at given
+# precision" was inserted before "same month", and a year-only row became "sure").
+SURE_BIRTH_LEVEL = BIRTH_LEVELS.index("same month")
+DIFFERENT_SEX = SEX_LEVELS.index("disagree")
 QUEUE_AT = review_services.QUEUE_AT
 MAX_BYTES = 20 * 1024 * 1024
 ENCODING_CHOICES = ("utf-8", "utf-8-sig", "cp1251", "cp1256")
