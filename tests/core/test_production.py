@@ -10,7 +10,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,16 @@ PRODUCTION = {
 }
 
 
+def _without_test_allowances(environ: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _wayhome(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "wayhome", *args],
-        env={**os.environ, **PRODUCTION, **env},
+        # Not the test process's own allowance for browser tests (tests/e2e/conftest.py
+        # sets DJANGO_ALLOW_ASYNC_UNSAFE at collection): production never has it.
+        env={**_without_test_allowances(os.environ), **PRODUCTION, **env},
         capture_output=True,
         text=True,
         check=False,

@@ -188,6 +188,7 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
         "merged_into": FC.SYSTEM,
         "team": FC.CASE,
         "assigned_to": FC.CASE,
+        "version": FC.SYSTEM,  # the edit counter against lost updates
     },
     "people.PersonName": {
         "person": FC.SYSTEM,
@@ -279,6 +280,7 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
         "assigned_to": FC.CASE,
         "team": FC.CASE,
         "sought": FC.SYSTEM,
+        "version": FC.SYSTEM,  # the edit counter against lost updates
     },
     "tracing.SoughtPerson": {
         "request": FC.SYSTEM,
@@ -372,7 +374,9 @@ def register(label: str, classes: Mapping[str, FieldClass]) -> None:
 
 
 def _label(model: type[models.Model] | models.Model) -> str:
-    return model._meta.label
+    # A proxy (api.ApiActor over accounts.User) has its concrete model's fields.
+    concrete = model._meta.concrete_model
+    return concrete._meta.label if concrete is not None else model._meta.label
 
 
 def field_class(model: type[models.Model] | models.Model, name: str) -> FieldClass:
@@ -431,6 +435,30 @@ def present_record(user: Any, obj: models.Model, names: Iterable[str]) -> dict[s
         if seen is not V.NEVER:
             out[name] = present_field(user, obj, name)
     return out
+
+
+# What an export's columns are, by export kind: the model they come from and the class
+# of each column that is not a model field of its own (lists/exporting.py).
+EXPORT_KINDS: dict[str, tuple[str, dict[str, FieldClass]]] = {
+    "persons": ("people.Person", {"other_names": FC.IDENTIFYING, "birth": FC.IDENTIFYING}),
+}
+
+
+def register_export(kind: str, label: str, columns: Mapping[str, FieldClass]) -> None:
+    """Say which model an export ``kind`` reads and the class of its computed columns."""
+    EXPORT_KINDS[kind] = (label, dict(columns))
+
+
+def may_export(user: Any, kind: str, key: str) -> bool:
+    """Whether column ``key`` of export ``kind`` may leave the system for ``user``: only
+    a class the role sees in full (a masked value has nothing to export, and a file
+    saying "restricted" a thousand times helps no one). An unknown kind or column is
+    refused, so a new export cannot leak a field nobody classified."""
+    if kind not in EXPORT_KINDS:
+        return False
+    label, extra = EXPORT_KINDS[kind]
+    cls = extra.get(key) or FIELD_CLASSES.get(label, {}).get(key) or _BASE.get(key)
+    return cls is not None and visibility(user, cls) is V.SEE
 
 
 _REDACTED = "_wayhome_redacted"

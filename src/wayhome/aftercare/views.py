@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.aftercare import selectors, services
 from wayhome.aftercare.forms import (
     CloseForm,
@@ -115,18 +116,23 @@ def file_detail(request: HttpRequest, key: str) -> HttpResponse:
     file = selectors.file_read(user, key)
     today = timezone.localdate()
     can_edit = user.has_cap(Cap.AFTERCARE_EDIT)
+    # Medical findings and service notes (health), a guardian's phone and address
+    # (contact): replaced on the server for a role that may not read them.
+    history = selectors.file_history(file)
     return render(
         request,
         "aftercare/file_detail.html",
         {
-            "file": file,
+            "file": redact(user, file),
             "person": file.person,
-            "current": selectors.current_placement(file),
-            "placements": file.placements.order_by("-start_date", "-id"),
-            "services": file.services.order_by("ended_on", "-started_on"),
-            "followups": file.followups.select_related("assigned_to").order_by("due_on", "id"),
+            "current": redact(user, selectors.current_placement(file)),
+            "placements": redact_all(user, file.placements.order_by("-start_date", "-id")),
+            "services": redact_all(user, file.services.order_by("ended_on", "-started_on")),
+            "followups": redact_all(
+                user, file.followups.select_related("assigned_to").order_by("due_on", "id")
+            ),
             "legal_cases": legal_cases_at_home(user, file.person),
-            "history": selectors.file_history(file),
+            "history": history,
             "today": today,
             "can_edit": can_edit,
             "consent_form": ConsentForm() if can_edit else None,
@@ -142,6 +148,8 @@ def reception_edit(request: HttpRequest, key: str) -> HttpResponse:
     user = _user(request)
     file = selectors.file_get(user, key)
     form = ReceptionForm(request.POST or None, initial=ReceptionForm.initial_for(file))
+    # A role that may not read the medical findings neither sees nor overwrites them.
+    withhold(user, form, file, {"medical_notes": "medical_notes"})
     if request.method == "POST" and form.is_valid():
         saved = _attempt(
             form,

@@ -25,6 +25,8 @@ class ApiActor(User):
     """
 
     api_caps: frozenset[Cap] = frozenset()
+    # The client's role: fields are read as the stricter of it and the user's own.
+    api_role: str | None = None
 
     class Meta:
         proxy = True
@@ -53,6 +55,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         user.__class__ = ApiActor
         actor: Any = user
         actor.api_caps = client.caps()
+        actor.api_role = client.role
         return actor, token
 
     def authenticate_header(self, request: Request) -> str:

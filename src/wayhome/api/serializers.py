@@ -79,15 +79,12 @@ def _reference(model: type[Any], slug: str = "uuid", **kwargs: Any) -> Any:
 
 
 class Masked(serializers.Serializer[Any]):
-    """The one place where field sensitivity applies to what the API returns.
-
-    ``wayhome.accounts.sensitivity`` (field classes and masking, being built) plugs in at
-    ``api.sensitivity.mask``; every serializer that returns a person's data is one of these.
-    """
+    """A record as the client may read it: fields its role (and the user it acts as) may
+    never see are left out; masked text reads "restricted", other masked values null."""
 
     def to_representation(self, instance: Any) -> Any:
         data = super().to_representation(instance)
-        return mask(_user(self), type(instance).__name__, data)
+        return mask(_user(self), type(instance), data, self.fields)
 
 
 # --- persons and names ----------------------------------------------------------------

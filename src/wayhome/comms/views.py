@@ -28,11 +28,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import Visibility, field_class, redact_all, visibility
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.comms import delivery, selectors, services, texts
 from wayhome.comms.forms import EntryForm, TemplateForm
-from wayhome.comms.models import LANGUAGES, Channel, Kind
+from wayhome.comms.models import LANGUAGES, Channel, CommEntry, Kind
 from wayhome.people.models import FamilyGroup
 from wayhome.portal import services as portal_services
 from wayhome.protection.models import Scope
@@ -67,6 +68,11 @@ def _file_response(field: Any, content_type: str, disposition: str) -> HttpRespo
     return response
 
 
+def _may_read_attachments(user: User) -> bool:
+    """An attachment is read in full or not at all: a masking role gets no link."""
+    return visibility(user, field_class(CommEntry, "attachment")) is Visibility.SEE
+
+
 # --- the log -----------------------------------------------------------------------------
 
 
@@ -82,8 +88,11 @@ def _log(
     user = _user(request)
     audit_record(actor=user, action=AuditEvent.Action.VIEW, obj=obj, changes={"page": "comms_log"})
     page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    # What was said with the family is ``contact``: masked for legal officers.
+    page.object_list = redact_all(user, page.object_list)
     context = {
         "obj": obj,
+        "show_attachments": _may_read_attachments(user),
         "is_request": isinstance(obj, TracingRequest),
         "page": page,
         "form": form or EntryForm(),
@@ -178,7 +187,7 @@ def attachment(request: HttpRequest, key: str) -> HttpResponse:
     """An attachment's bytes, for a reader of the log; never cached, never a public file."""
     user = _user(request)
     entry = selectors.entry_get(user, key)
-    if not entry.attachment:
+    if not entry.attachment or not _may_read_attachments(user):
         raise Http404
     audit_record(
         actor=user, action=AuditEvent.Action.VIEW, obj=entry, changes={"page": "attachment"}

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.core.forms import apply_service_errors
 from wayhome.legal import selectors, services
 from wayhome.legal.forms import (
@@ -118,16 +119,18 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.LEGAL_VIEW)
 def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    case = selectors.legal_case_read(_user(request), case_uuid)
+    user = _user(request)
+    case = selectors.legal_case_read(user, case_uuid)
+    # Every value goes through the sensitivity table (legal, free-text notes) first.
     return render(
         request,
         "legal/case_detail.html",
         {
-            "case": case,
-            "hearings": case.hearings.select_related("source"),
-            "appeals": case.appeals.select_related("source"),
-            "conditions": case.detention_reports.select_related("source"),
-            "events": case.events.select_related("source", "recorded_by"),
+            "case": redact(user, case),
+            "hearings": redact_all(user, case.hearings.select_related("source")),
+            "appeals": redact_all(user, case.appeals.select_related("source")),
+            "conditions": redact_all(user, case.detention_reports.select_related("source")),
+            "events": redact_all(user, case.events.select_related("source", "recorded_by")),
             "today": timezone.localdate(),
         },
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wayhome.accounts import sensitivity
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.audit.models import AuditEvent
@@ -46,18 +47,9 @@ Column = tuple[str, str]  # (key, heading)
 
 
 def column_allowed(actor: User, kind: str, key: str) -> bool:
-    """Whether ``actor`` may take field ``key`` of ``kind`` out of the system.
-
-    The hook for field sensitivity (``wayhome.accounts.sensitivity``, being added in
-    parallel): until it lands, every column a caller offers is allowed to anyone with
-    export.run, and callers offer only the fields their own pages show that role.
-    """
-    try:
-        from wayhome.accounts import sensitivity
-    except ImportError:
-        return True
-    check = getattr(sensitivity, "may_export", None)
-    return bool(check(actor, kind, key)) if callable(check) else True
+    """Whether ``actor`` may take field ``key`` of ``kind`` out of the system: only what
+    the role sees in full on the pages (``sensitivity.may_export``, the same table)."""
+    return sensitivity.may_export(actor, kind, key)
 
 
 def export(

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.core.forms import apply_service_errors
@@ -181,14 +182,22 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
     legal: dict[int, list[LegalCase]] = {}
     for lc in legal_cases_visible_to(user).filter(person__in=[m.person for m in members]):
         legal.setdefault(lc.person_id, []).append(lc)
+    open_required = selectors.case_has_open_required_steps(case)
+    # Notes, reasons and step notes are free text (masked for consular officers): every
+    # record on the page goes through the sensitivity table before the template.
+    for m in members:
+        redact(user, m)
+        redact_all(user, m.steps.all())
+        redact_all(user, consents[m.pk])
+    redact_all(user, [lc for cases in legal.values() for lc in cases])
     return render(
         request,
         "repatriation/case_detail.html",
         {
-            "case": case,
+            "case": redact(user, case),
             "members": [(m, consents[m.pk], legal.get(m.person_id, [])) for m in members],
-            "documents": case.documents.select_related("step", "uploaded_by"),
-            "open_required": selectors.case_has_open_required_steps(case),
+            "documents": redact_all(user, case.documents.select_related("step", "uploaded_by")),
+            "open_required": open_required,
             "rules": case.rule_set,
         },
     )

@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "wayhome.api.schema.add_error_responses",
+        "wayhome.api.sensitivity.sensitivity_in_schema",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PersonStatusEnum": "wayhome.people.models.Status",
