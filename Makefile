@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The suite runs on every core (pytest-xdist): each worker has its own test database.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install demo test lint typecheck migrations-check test-sqlite test-postgres bench messages security clean
@@ -38,12 +39,12 @@ migrations-check: install
 	DJANGO_SETTINGS_MODULE=wayhome.config.settings.test $(BIN)/wayhome makemigrations --check --dry-run
 
 test-sqlite: install
-	$(BIN)/pytest --cov --cov-report=term -q
+	$(BIN)/pytest --cov --cov-report=term -q -n auto
 
 test-postgres: install
 	@if $(BIN)/python -c 'import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()' '$(TEST_PG_URL)' 2>/dev/null; then \
 		echo "== PostgreSQL at $(TEST_PG_URL): running the suite again on it"; \
-		DATABASE_URL='$(TEST_PG_URL)' $(BIN)/pytest -q --no-cov -p no:cacheprovider; \
+		DATABASE_URL='$(TEST_PG_URL)' $(BIN)/pytest -q --no-cov -p no:cacheprovider -n auto; \
 	else \
 		echo "== PostgreSQL not reachable at $(TEST_PG_URL): PostgreSQL run SKIPPED (set TEST_PG_URL to point at one)"; \
 	fi
