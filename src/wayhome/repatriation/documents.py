@@ -80,7 +80,7 @@ def render_html(body: str, context: dict[str, Any], *, language: str, title: str
 def html_to_pdf(html: str) -> bytes:
     """The PDF of a page. No base URL: a template cannot make WeasyPrint fetch a file
     or an address (every URL it would follow is refused)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
     # No protocol allowed: every image, stylesheet or font URL in a template is refused.
