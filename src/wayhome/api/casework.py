@@ -178,7 +178,10 @@ class MemberSerializer(serializers.ModelSerializer[CaseMember]):
 
 
 class RepatriationCaseListSerializer(Masked, serializers.ModelSerializer[RepatriationCase]):
-    family_group = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    family_group = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    closure_reason = serializers.ChoiceField(
+        choices=RepatriationCase.Closure.choices, allow_blank=True, read_only=True
+    )
     rule_set = serializers.SerializerMethodField()
 
     class Meta:
