@@ -78,8 +78,12 @@ class SentenceSerializer(serializers.Serializer[LegalCase]):
 class LegalCaseListSerializer(Masked, serializers.ModelSerializer[LegalCase]):
     """A list row: who, where, how far; no charges, lawyer or notes (as the list page)."""
 
-    person = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    country = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+    person: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
+    country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", read_only=True
+    )
 
     class Meta:
         model = LegalCase
@@ -160,7 +164,9 @@ class StepSerializer(serializers.ModelSerializer[CaseStep]):
 
 
 class MemberSerializer(serializers.ModelSerializer[CaseMember]):
-    person = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    person: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
     checklist = StepSerializer(source="steps", many=True, read_only=True)
 
     class Meta:
@@ -178,7 +184,9 @@ class MemberSerializer(serializers.ModelSerializer[CaseMember]):
 
 
 class RepatriationCaseListSerializer(Masked, serializers.ModelSerializer[RepatriationCase]):
-    family_group = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    family_group: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True, allow_null=True
+    )
     closure_reason = serializers.ChoiceField(
         choices=RepatriationCase.Closure.choices, allow_blank=True, read_only=True
     )
@@ -237,7 +245,7 @@ class ReadySerializer(serializers.Serializer[Any]):
 class OpenStepSerializer(serializers.Serializer[Any]):
     person = serializers.UUIDField()
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the step's label, not the field's
     status = serializers.CharField()
     blocker = serializers.CharField()
     since = serializers.DateField(allow_null=True)
@@ -426,8 +434,12 @@ def manifest_of(operation: Operation) -> tuple[dict[str, Any], list[Person]]:
 
 
 class OperationListSerializer(Masked, serializers.ModelSerializer[Operation]):
-    from_country = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
-    to_country = serializers.SlugRelatedField(slug_field="iso2", read_only=True)
+    from_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", read_only=True
+    )
+    to_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", read_only=True
+    )
 
     class Meta:
         model = Operation
