@@ -47,6 +47,7 @@ def record_uuids(actor: User) -> dict[str, uuid.UUID]:
     report = tracing_helpers.report(actor, [mother])
     entry = tracing_helpers.entry(actor, mother, reports=[report])
     request = tracing_helpers.tracing_request(actor, [child])
+    cases = casework_records(actor, mother, child)
     return {
         "person": mother.uuid,
         "name": mother.names.get().uuid,
@@ -54,4 +55,38 @@ def record_uuids(actor: User) -> dict[str, uuid.UUID]:
         "report": report.uuid,
         "whereabouts": entry.uuid,
         "tracing-request": request.uuid,
+        **cases,
     }
+
+
+def casework_records(actor: User, mother: Any, child: Any) -> dict[str, uuid.UUID]:
+    """A legal case, a repatriation case and an operation, through their services."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.repatriation.helpers import shipped
+    from wayhome.legal import services as legal_services
+    from wayhome.operations import services as ops_services
+    from wayhome.operations.models import Operation
+    from wayhome.repatriation import services as rep_services
+
+    iraq = factories.country("IQ", "Iraq")
+    lawyer = factories.user(actor.agency, Role.LEGAL_OFFICER)
+    legal = legal_services.legal_case_create(actor=lawyer, person=mother, country=iraq)
+    case = rep_services.case_open(actor=actor, rule_set=shipped(), persons=[mother, child])
+    operation = ops_services.operation_create(
+        actor=actor,
+        data=ops_services.OperationData(
+            kind=Operation.Kind.FLIGHT,
+            label="Charter flight (test)",
+            planned_on=timezone.localdate() + dt.timedelta(days=30),
+            from_country=iraq,
+            handover_point="Baghdad airport",
+            to_country=factories.country("RU", "Russia"),
+            arrival_point="Grozny airport",
+            capacity=40,
+            escorts="",
+        ),
+    )
+    return {"legal-case": legal.uuid, "repatriation-case": case.uuid, "operation": operation.uuid}

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from wayhome.api import pages, views
+from wayhome.api import casework, pages, views
 
 app_name = "api"
 
@@ -16,6 +16,11 @@ router.register("relationships", views.RelationshipViewSet, basename="relationsh
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("whereabouts", views.WhereaboutsViewSet, basename="whereabouts")
 router.register("tracing-requests", views.TracingRequestViewSet, basename="tracing-request")
+router.register("legal-cases", casework.LegalCaseViewSet, basename="legal-case")
+router.register(
+    "repatriation-cases", casework.RepatriationCaseViewSet, basename="repatriation-case"
+)
+router.register("operations", casework.OperationViewSet, basename="operation")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(router.urls)),

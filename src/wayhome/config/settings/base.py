@@ -285,5 +285,11 @@ SPECTACULAR_SETTINGS = {
         "BirthPrecisionEnum": "wayhome.people.models.PrecisionChoice",
         "EntryPrecisionEnum": "wayhome.api.serializers.ENTRY_PRECISION_CHOICES",
         "LastKnownPrecisionEnum": "wayhome.api.serializers.LAST_KNOWN_PRECISIONS",
+        "ClosureReasonEnum": "wayhome.tracing.models.TracingRequest.Closure",
+        "LegalCaseStatusEnum": "wayhome.legal.models.LegalCase.Status",
+        "CaseClosureReasonEnum": "wayhome.repatriation.models.RepatriationCase.Closure",
+        "StepStatusEnum": "wayhome.repatriation.models.CaseStep.Status",
+        "OperationStatusEnum": "wayhome.operations.models.Operation.State",
+        "OperationKindEnum": "wayhome.operations.models.Operation.Kind",
     },
 }

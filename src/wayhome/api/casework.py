@@ -1,0 +1,544 @@
+"""The API for casework: legal cases, repatriation cases and operations (issue 7).
+
+Same rules as the pages and as ``api.views``: every action declares its capability, rows
+come from the apps' scoped selectors (another agency's id is 404), reads of a person's file
+are audited exactly as the pages audit them, and every write is the apps' own service, so
+validation, refusals and audit events are identical to the pages'.
+
+``ready``, adding a case to an operation and confirming it are commands, not edits of
+fields: the services check the current state under a row lock in their own transaction
+(open steps, seats, families kept together), so there is nothing an If-Match could
+protect that they do not already refuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from wayhome.accounts.roles import Cap
+from wayhome.api.errors import service_errors
+from wayhome.api.serializers import Masked
+from wayhome.api.views import ScopedViewSet, _choice_param, _optional_uuid, _uuid_param
+from wayhome.legal import selectors as legal_sel
+from wayhome.legal.models import Appeal, Hearing, LegalCase
+from wayhome.operations import manifest as manifests
+from wayhome.operations import selectors as ops_sel
+from wayhome.operations import services as ops_services
+from wayhome.operations.models import Operation
+from wayhome.people.models import Person
+from wayhome.repatriation import selectors as rep_sel
+from wayhome.repatriation import services as rep_services
+from wayhome.repatriation.models import CaseMember, CaseStep, RepatriationCase
+
+# --- legal cases --------------------------------------------------------------------------
+
+
+class HearingSerializer(serializers.ModelSerializer[Hearing]):
+    class Meta:
+        model = Hearing
+        fields = ["uuid", "date", "court", "purpose", "outcome"]
+
+
+class AppealSerializer(serializers.ModelSerializer[Appeal]):
+    class Meta:
+        model = Appeal
+        fields = ["uuid", "filed_on", "court", "grounds", "outcome", "decided_on"]
+
+
+class SentenceSerializer(serializers.Serializer[LegalCase]):
+    """The verdict and sentence, recorded together on the pages' own form."""
+
+    verdict = serializers.CharField(read_only=True)
+    verdict_on = serializers.DateField(read_only=True, allow_null=True)
+    kind = serializers.CharField(source="sentence_kind", read_only=True)
+    years = serializers.DecimalField(
+        source="sentence_years", max_digits=4, decimal_places=1, read_only=True, allow_null=True
+    )
+    deferred_until = serializers.DateField(
+        source="sentence_deferred_until", read_only=True, allow_null=True
+    )
+    deferred_reason = serializers.CharField(source="sentence_deferred_reason", read_only=True)
+
+
+class LegalCaseListSerializer(Masked, serializers.ModelSerializer[LegalCase]):
+    """A list row: who, where, how far; no charges, lawyer or notes (as the list page)."""
+
+    person: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
+    country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", read_only=True
+    )
+
+    class Meta:
+        model = LegalCase
+        fields = [
+            "uuid",
+            "person",
+            "jurisdiction",
+            "country",
+            "court",
+            "case_number",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class LegalCaseSerializer(LegalCaseListSerializer):
+    """One case with its hearings, sentence and appeals; reading it is audited."""
+
+    sentence = SentenceSerializer(source="*", read_only=True)
+    hearings = HearingSerializer(many=True, read_only=True)
+    appeals = AppealSerializer(many=True, read_only=True)
+
+    class Meta(LegalCaseListSerializer.Meta):
+        fields = [
+            *LegalCaseListSerializer.Meta.fields,
+            "charges",
+            "lawyer",
+            "lawyer_fee",
+            "lawyer_fee_currency",
+            "notes",
+            "sentence",
+            "hearings",
+            "appeals",
+        ]
+        read_only_fields = fields
+
+
+class LegalCaseViewSet(ScopedViewSet):
+    """Legal cases of the client's agency (legal.view), read-only: verdicts, hearings and
+    appeals each have their own form and rules on the pages."""
+
+    queryset = LegalCase.objects.none()
+    action_caps = {"list": Cap.LEGAL_VIEW, "retrieve": Cap.LEGAL_VIEW}
+    serializer_class = LegalCaseSerializer
+
+    @extend_schema(
+        parameters=[
+            _uuid_param("person", "The person the case is against."),
+            OpenApiParameter("status", str, enum=LegalCase.Status.values),
+        ],
+        responses=LegalCaseListSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        person = _optional_uuid(request, "person")
+        qs: QuerySet[LegalCase] = legal_sel.legal_cases_visible_to(self.user)
+        if person is not None:
+            qs = qs.filter(person__uuid=person)
+        state = _choice_param(request, "status", LegalCase.Status.values)
+        if state:
+            qs = qs.filter(status=state)
+        return self.page(qs, LegalCaseListSerializer)
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        case = legal_sel.legal_case_read(self.user, uuid)
+        return self.show(case)
+
+
+# --- repatriation cases -------------------------------------------------------------------
+
+
+class StepSerializer(serializers.ModelSerializer[CaseStep]):
+    class Meta:
+        model = CaseStep
+        fields = ["uuid", "code", "label", "required", "status", "blocker", "since", "note"]
+        read_only_fields = fields
+
+
+class MemberSerializer(serializers.ModelSerializer[CaseMember]):
+    person: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
+    checklist = StepSerializer(source="steps", many=True, read_only=True)
+
+    class Meta:
+        model = CaseMember
+        fields = [
+            "uuid",
+            "person",
+            "is_principal",
+            "travels",
+            "may_travel_separately",
+            "separation_reason",
+            "checklist",
+        ]
+        read_only_fields = fields
+
+
+class RepatriationCaseListSerializer(Masked, serializers.ModelSerializer[RepatriationCase]):
+    family_group: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True, allow_null=True
+    )
+    closure_reason = serializers.ChoiceField(
+        choices=RepatriationCase.Closure.choices, allow_blank=True, read_only=True
+    )
+    rule_set = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RepatriationCase
+        fields = [
+            "uuid",
+            "reference",
+            "stage",
+            "stage_since",
+            "closure_reason",
+            "rule_set",
+            "family_group",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_rule_set(self, obj: RepatriationCase) -> str:
+        """The rule set and version the checklist was built from ("iraq v3")."""
+        return f"{obj.rule_set.slug} v{obj.rule_set.version}"
+
+
+class RepatriationCaseSerializer(RepatriationCaseListSerializer):
+    """One case: its members, principal first, each with their checklist."""
+
+    members = serializers.SerializerMethodField()
+
+    class Meta(RepatriationCaseListSerializer.Meta):
+        fields = [
+            *RepatriationCaseListSerializer.Meta.fields,
+            "ready_override_reason",
+            "notes",
+            "members",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_members(self, obj: RepatriationCase) -> Any:
+        return MemberSerializer(rep_sel.members_with_steps(obj), many=True).data
+
+
+class ReadySerializer(serializers.Serializer[Any]):
+    override_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only a supervisor (case.approve) may mark a case ready with required "
+        "steps open, and only with a reason.",
+    )
+
+
+class OpenStepSerializer(serializers.Serializer[Any]):
+    person = serializers.UUIDField()
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the step's label, not the field's
+    status = serializers.CharField()
+    blocker = serializers.CharField()
+    since = serializers.DateField(allow_null=True)
+
+
+class ReadyRefusalSerializer(serializers.Serializer[Any]):
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    open_steps = OpenStepSerializer(many=True, required=False)
+
+
+def _open_steps(case: RepatriationCase) -> list[dict[str, Any]]:
+    """The required steps of travelling members still pending or blocked."""
+    steps = (
+        CaseStep.objects.filter(
+            member__case=case, member__travels=True, required=True, status__in=CaseStep.OPEN
+        )
+        .select_related("member__person")
+        .order_by("-member__is_principal", "member_id", "sort", "id")
+    )
+    return [
+        {
+            "person": str(s.member.person.uuid),
+            "code": s.code,
+            "label": s.label,
+            "status": s.status,
+            "blocker": s.blocker,
+            "since": s.since.isoformat() if s.since else None,
+        }
+        for s in steps
+    ]
+
+
+class RepatriationCaseViewSet(ScopedViewSet):
+    """Repatriation cases (case.view); ``ready`` marks one ready to travel (case.edit)."""
+
+    queryset = RepatriationCase.objects.none()
+    action_caps = {
+        "list": Cap.CASE_VIEW,
+        "retrieve": Cap.CASE_VIEW,
+        "ready": Cap.CASE_EDIT,
+    }
+    serializer_class = RepatriationCaseSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("stage", str, enum=RepatriationCase.Stage.values),
+            _uuid_param("person", "A member of the case."),
+        ],
+        responses=RepatriationCaseListSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        qs: QuerySet[RepatriationCase] = rep_sel.cases_visible_to(self.user)
+        stage = _choice_param(request, "stage", RepatriationCase.Stage.values)
+        if stage:
+            qs = qs.filter(stage=stage)
+        person = _optional_uuid(request, "person")
+        if person is not None:
+            qs = qs.filter(members__person__uuid=person).distinct()
+        return self.page(qs, RepatriationCaseListSerializer)
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        # case_read audits a read of the case and of every member, as the case page does.
+        return self.show(rep_sel.case_read(self.user, uuid))
+
+    @extend_schema(
+        request=ReadySerializer,
+        responses={
+            200: RepatriationCaseSerializer,
+            400: OpenApiResponse(
+                ReadyRefusalSerializer, description="Refused: the reasons and the open steps."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def ready(self, request: Request, uuid: str) -> Response:
+        """Mark the case ready to travel. Refused (400, with the open steps) while a
+        travelling member's required step is open, unless a supervisor gives a reason."""
+        case = rep_sel.case_get(self.user, uuid)
+        data = self.validated(ReadySerializer)
+        try:
+            case = rep_services.case_mark_ready(
+                actor=self.user, case=case, override_reason=data["override_reason"]
+            )
+        except DjangoValidationError as exc:
+            body: dict[str, Any] = service_errors(exc)
+            open_steps = _open_steps(case)
+            if open_steps:
+                body["open_steps"] = open_steps
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return self.show(rep_sel.case_get(self.user, case.uuid))
+
+
+# --- operations ---------------------------------------------------------------------------
+
+
+class TravellerSerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField()
+    person = serializers.UUIDField()
+    case = serializers.UUIDField()
+    case_reference = serializers.CharField()
+    minor = serializers.BooleanField()
+    unaccompanied = serializers.BooleanField(
+        help_text="A child with no mother or guardian on board."
+    )
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Required steps still open, with blockers."
+    )
+    outcome = serializers.CharField(help_text="Once arrived: boarded, held back, ...")
+
+
+class SplitSerializer(serializers.Serializer[Any]):
+    person = serializers.UUIDField(help_text="The traveller.")
+    relative = serializers.UUIDField(help_text="The relative left behind.")
+    relation = serializers.CharField()
+    joinable_case = serializers.UUIDField(
+        allow_null=True, help_text="A ready case of the relative's that would close the split."
+    )
+
+
+class ManifestSerializer(serializers.Serializer[Any]):
+    seats = serializers.IntegerField()
+    over_capacity = serializers.IntegerField()
+    women = serializers.IntegerField()
+    children = serializers.IntegerField()
+    with_missing_items = serializers.IntegerField()
+    can_confirm = serializers.BooleanField()
+    travellers = TravellerSerializer(many=True)
+    splits = SplitSerializer(many=True)
+
+
+def manifest_of(operation: Operation) -> tuple[dict[str, Any], list[Person]]:
+    """The manifest as the operation's page shows it: the frozen lines once confirmed (with
+    today's flags), else the travellers computed from its cases."""
+    m = manifests.build(operation)
+    flags = {t.person.pk: t for t in m.travellers}
+    lines = list(ops_sel.lines_of(operation))
+    travellers: list[dict[str, Any]] = []
+    if lines:
+        for line in lines:
+            t = flags.get(line.person_id)
+            travellers.append(
+                {
+                    "position": line.position,
+                    "person": line.person.uuid,
+                    "case": line.case.uuid,
+                    "case_reference": line.case.reference,
+                    "minor": t.minor if t else False,
+                    "unaccompanied": t.unaccompanied if t else False,
+                    "missing": t.missing if t else [],
+                    "outcome": line.outcome,
+                }
+            )
+    else:
+        for t in m.travellers:
+            travellers.append(
+                {
+                    "position": t.position,
+                    "person": t.person.uuid,
+                    "case": t.case.uuid,
+                    "case_reference": t.case.reference,
+                    "minor": t.minor,
+                    "unaccompanied": t.unaccompanied,
+                    "missing": t.missing,
+                    "outcome": "",
+                }
+            )
+    data = {
+        "seats": m.seats,
+        "over_capacity": m.over_capacity,
+        "women": m.women,
+        "children": m.children,
+        "with_missing_items": m.with_missing_items,
+        "can_confirm": m.can_confirm and operation.is_planned,
+        "travellers": travellers,
+        "splits": [
+            {
+                "person": s.traveller.person.uuid,
+                "relative": s.relative.uuid,
+                "relation": s.relation,
+                "joinable_case": s.joinable_case.uuid if s.joinable_case else None,
+            }
+            for s in m.splits
+        ],
+    }
+    return data, [line.person for line in lines] or [t.person for t in m.travellers]
+
+
+class OperationListSerializer(Masked, serializers.ModelSerializer[Operation]):
+    from_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", read_only=True
+    )
+    to_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", read_only=True
+    )
+
+    class Meta:
+        model = Operation
+        fields = [
+            "uuid",
+            "kind",
+            "label",
+            "planned_on",
+            "from_country",
+            "handover_point",
+            "to_country",
+            "arrival_point",
+            "capacity",
+            "status",
+            "confirmed_at",
+            "arrived_on",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OperationSerializer(OperationListSerializer):
+    """One operation with its cases and manifest; reading it reads every traveller."""
+
+    cases = serializers.SerializerMethodField()
+    manifest = serializers.SerializerMethodField()
+
+    class Meta(OperationListSerializer.Meta):
+        fields = [*OperationListSerializer.Meta.fields, "escorts", "cases", "manifest"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_cases(self, obj: Operation) -> list[str]:
+        return [str(c.uuid) for c in manifests.cases_on(obj)]
+
+    @extend_schema_field(ManifestSerializer)
+    def get_manifest(self, obj: Operation) -> Any:
+        data = self.context["manifest"] if "manifest" in self.context else manifest_of(obj)[0]
+        return ManifestSerializer(data).data
+
+
+class AddCaseSerializer(serializers.Serializer[Any]):
+    case = serializers.UUIDField(help_text="A ready case of the agency on no other operation.")
+
+
+class OperationViewSet(ScopedViewSet):
+    """Flights and convoys (operation.view); adding a ready case and confirming the
+    manifest (operation.edit) go through the operations services and their rules."""
+
+    queryset = Operation.objects.none()
+    action_caps = {
+        "list": Cap.OPERATION_VIEW,
+        "retrieve": Cap.OPERATION_VIEW,
+        "add_case": Cap.OPERATION_EDIT,
+        "confirm": Cap.OPERATION_EDIT,
+    }
+    serializer_class = OperationSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=Operation.State.values)],
+        responses=OperationListSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        state = _choice_param(request, "status", Operation.State.values)
+        return self.page(ops_sel.operations_listed(self.user, state), OperationListSerializer)
+
+    def _shown(self, op: Operation, code: int = status.HTTP_200_OK) -> Response:
+        """The operation with its manifest; every traveller's read is audited, as on
+        the operation's page."""
+        manifest, persons = manifest_of(op)
+        ops_sel.persons_read(self.user, op, persons)
+        return self.show(op, code, context={**self.get_serializer_context(), "manifest": manifest})
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        return self._shown(ops_sel.operation_get(self.user, uuid))
+
+    @extend_schema(
+        request=AddCaseSerializer,
+        responses={201: OperationSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="cases", url_name="cases")
+    def add_case(self, request: Request, uuid: str) -> Response:
+        """Put a ready case on the planned operation; refused (400, with the reasons) when
+        the seats do not hold it or a family would be split."""
+        op = ops_sel.operation_get(self.user, uuid)
+        data = self.validated(AddCaseSerializer)
+        try:
+            case = ops_sel.case_for_operation(self.user, data["case"])
+        except Http404 as exc:
+            raise serializers.ValidationError({"case": [_("No such case.")]}) from exc
+        ops_services.operation_case_add(actor=self.user, operation=op, case=case)
+        return self._shown(ops_sel.operation_get(self.user, uuid), status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=OperationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, uuid: str) -> Response:
+        """Freeze the manifest; refused (400, every reason) while a family would be split,
+        the seats do not hold everyone, or unaccompanied children have no named escorts."""
+        op = ops_sel.operation_get(self.user, uuid)
+        ops_services.operation_confirm(actor=self.user, operation=op)
+        return self._shown(ops_sel.operation_get(self.user, uuid))
