@@ -56,6 +56,14 @@ EXTRA_KEYS: dict[str, FC] = {
     "names": FC.IDENTIFYING,  # each name is masked by its own serializer as well
     "sought": FC.FAMILY,
     "inquirer": FC.SYSTEM,  # nested object masked by its own serializer, or a uuid
+    # Casework (api/casework.py): nested parts of a legal case, a repatriation case's
+    # members with their checklists, an operation's cases and manifest (travellers).
+    "sentence": FC.LEGAL,
+    "hearings": FC.LEGAL,
+    "appeals": FC.LEGAL,
+    "members": FC.IDENTIFYING,
+    "cases": FC.CASE,
+    "manifest": FC.IDENTIFYING,
 }
 _ORDER = {Visibility.SEE: 0, Visibility.MASK: 1, Visibility.NEVER: 2}
 
