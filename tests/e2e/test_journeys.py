@@ -22,7 +22,9 @@ from wayhome.people.models import Person, Sex
 from wayhome.review.models import MatchCandidate
 from wayhome.tracing.models import TracingRequest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the reference data the migrations load (countries, shipped rule sets)
+# is put back even when an earlier live-server test emptied the tables.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "correct-horse-battery-staple"
 
 

@@ -22,7 +22,9 @@ from wayhome.people import services as people_services
 from wayhome.repatriation.models import CaseStep, RepatriationCase
 from wayhome.repatriation.shipped import sync_shipped
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the reference data the migrations load (countries, shipped rule sets)
+# is put back even when an earlier live-server test emptied the tables.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_family_from_case_to_printed_manifest(page: Page, live_server: LiveServer) -> None:
