@@ -8,6 +8,7 @@ with a message to show; nothing is written then.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,15 +16,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import Max, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wayhome.accounts.models import Agency, User
 from wayhome.accounts.roles import Cap
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
-from wayhome.core.signals import Milestone, milestone_reached
+from wayhome.core.signals import FactChange, Milestone, milestone_reached
 from wayhome.legal.models import LegalCase
 from wayhome.people.models import Citizenship, FamilyGroup, IdentityDocument, Person, Relationship
 from wayhome.people.models import Status as PersonStatus
@@ -38,6 +39,8 @@ from wayhome.repatriation.models import (
     RuleSet,
 )
 from wayhome.repatriation.shipped import parse_rule_set
+
+logger = logging.getLogger(__name__)
 
 REFERENCE_TRIES = 5
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -230,6 +233,15 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
             and step.status == CaseStep.Status.PENDING
         ):
             step.status, step.blocker, step.since = state, planned.blocker, _today()
+        elif (
+            planned.kind == rules.Kind.EXIT_PERMISSION
+            and planned.state is rules.StepState.PENDING
+            and step.status == CaseStep.Status.BLOCKED
+            and step.blocker == rules.SERVING_SENTENCE
+        ):
+            # The engine's own blocker goes when the sentence does (acquitted on appeal);
+            # a blocker a user wrote stays.
+            step.status, step.blocker, step.since = state, "", _today()
         step.save()
         changes = diff(before, snapshot(step, ["status", "blocker", "label", "required", "sort"]))
         if changes.keys() & {"status", "blocker"}:
@@ -241,8 +253,17 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
                 changes=changes,
                 agency=member.case.agency,
             )
-    for code, step in existing.items():
-        if code not in planned_codes and step.status == CaseStep.Status.PENDING:
+    unplanned = [
+        step
+        for code, step in existing.items()
+        if code not in planned_codes and step.status == CaseStep.Status.PENDING
+    ]
+    # A pending step with a document attached was worked on: it keeps its state.
+    with_documents = set(
+        CaseDocument.objects.filter(step__in=unplanned).values_list("step_id", flat=True)
+    )
+    for step in unplanned:
+        if step.pk not in with_documents:
             step.status = CaseStep.Status.NOT_APPLICABLE
             step.save(update_fields=["status", "updated_at"])
 
@@ -284,6 +305,69 @@ def checklist_refresh(*, actor: User, case: RepatriationCase) -> None:
     audit_record(
         actor=actor, action=AuditEvent.Action.UPDATE, obj=case, reason="checklist refreshed"
     )
+
+
+def _english(text: Any) -> str:
+    """Audit reasons are stored once, in English, whatever the page's language."""
+    with translation.override("en"):
+        return str(text)
+
+
+def _family_of(person_ids: set[int]) -> set[int]:
+    """The persons and everyone one family link away: a child's checklist reads its
+    parents' and guardians' facts, so a change to the mother concerns the child's case."""
+    linked = Relationship.objects.filter(
+        Q(from_person_id__in=person_ids) | Q(to_person_id__in=person_ids)
+    ).values_list("from_person_id", "to_person_id")
+    return person_ids.union(*(set(pair) for pair in linked))
+
+
+@transaction.atomic
+def checklists_rebuild_for_facts(
+    *, persons: Sequence[Person], cause: FactChange, actor: User | None = None
+) -> list[RepatriationCase]:
+    """Rebuild the open cases of these persons and their family after a fact changed.
+
+    Called (through ``core.signals.facts_changed``) inside the transaction of the write
+    that changed the fact, so no user capability is checked here: that write was already
+    allowed. Steps keep what users recorded (see ``_sync_member_steps``); returned and
+    closed cases are history and are not touched. Each rebuilt case gets one audit event
+    without an actor, naming the cause and whose change it followed.
+    """
+    ids = {p.pk for p in persons if p.pk is not None}
+    if not ids:
+        return []
+    case_ids = (
+        CaseMember.objects.filter(person_id__in=_family_of(ids))
+        .exclude(case__stage__in=CLOSED_STAGES)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    cases = list(
+        RepatriationCase.objects.filter(pk__in=list(case_ids))
+        .select_related("rule_set", "agency")
+        .order_by("id")
+    )
+    for case in cases:
+        if rules.validate_rules(case.rule_set.rules):
+            # Never make another app's write fail over a rule set the engine cannot read
+            # (only rows made outside the services can be such); a person rebuilds later.
+            logger.warning("checklist rebuild skipped: rule set unusable (case %s)", case.uuid)
+            continue
+        _sync_checklist(None, case)
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            obj=case,
+            changes={
+                "rebuild": "system",
+                "cause": str(cause),
+                "after_change_by": actor.get_username() if actor is not None else None,
+            },
+            reason=f"checklist rebuilt by the system: {_english(FactChange(cause).label)}",
+            agency=case.agency,
+        )
+    return cases
 
 
 # --- cases --------------------------------------------------------------------------------
