@@ -947,7 +947,7 @@ def document_context(
         fines = []
         for m in members_with_steps(case):
             open_items = [
-                f"{s.label}: {s.blocker}" if s.blocker else s.label
+                f"{s.localized_label}: {_(s.blocker)}" if s.blocker else s.localized_label
                 for s in m.steps.all()
                 if s.required and s.is_open
             ]
@@ -1005,9 +1005,11 @@ def document_generate(
         raise PermissionDenied
     if template.kind == DocumentTemplate.Kind.CONSENT_FORM and parent is None:
         raise ValidationError({"parent": _("Choose the parent who is to sign.")})
-    context = document_context(
-        case=case, kind=template.kind, parent=parent, children=children, court=court
-    )
+    # The labels the context carries (stage, status, steps) in the document's language.
+    with translation.override(template.language):
+        context = document_context(
+            case=case, kind=template.kind, parent=parent, children=children, court=court
+        )
     try:
         html = documents.render_html(
             template.body, context, language=template.language, title=template.title
