@@ -177,13 +177,16 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
     """
     facts = member_facts(member)
     checklist = rules.build_checklist(rule_set.rules, facts, _today())
-    member.assessed_as = {
+    assessed = {
         "age": checklist.age.value,
         "citizenships": list(facts.citizenships),
         "sentenced": facts.sentenced,
         "notes": checklist.notes,
     }
-    member.save(update_fields=["assessed_as", "updated_at"])
+    # Only what changed is written: a rebuild after every fact change must stay cheap.
+    if member.assessed_as != assessed:
+        member.assessed_as = assessed
+        member.save(update_fields=["assessed_as", "updated_at"])
     existing = {s.code: s for s in member.steps.all()}
     planned_codes = set()
     for order, planned in enumerate(checklist.steps):
@@ -207,6 +210,7 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
                 _milestone(member.person, Milestone.CONSENT_NEEDED, actor, f"consent:{step.uuid}")
             continue
         before = snapshot(step, ["status", "blocker", "label", "required", "sort"])
+        stored = (step.label, step.required, step.detail, step.sort, step.since)
         step.label, step.required, step.detail, step.sort = (
             planned.label,
             planned.required,
@@ -242,8 +246,16 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
             # The engine's own blocker goes when the sentence does (acquitted on appeal);
             # a blocker a user wrote stays.
             step.status, step.blocker, step.since = state, "", _today()
-        step.save()
         changes = diff(before, snapshot(step, ["status", "blocker", "label", "required", "sort"]))
+        if not changes and stored == (
+            step.label,
+            step.required,
+            step.detail,
+            step.sort,
+            step.since,
+        ):
+            continue
+        step.save()
         if changes.keys() & {"status", "blocker"}:
             audit_record(
                 actor=actor,
@@ -313,16 +325,23 @@ def _english(text: Any) -> str:
         return str(text)
 
 
-def _family_of(person_ids: set[int]) -> set[int]:
-    """The persons and everyone one family link away: a child's checklist reads its
-    parents' and guardians' facts, so a change to the mother concerns the child's case."""
-    linked = Relationship.objects.filter(
-        Q(from_person_id__in=person_ids) | Q(to_person_id__in=person_ids)
-    ).values_list("from_person_id", "to_person_id")
-    return person_ids.union(*(set(pair) for pair in linked))
+def _open_cases_of_family(person_ids: set[int]) -> list[int]:
+    """The open cases of these persons and of everyone one family link away, in one query:
+    a child's checklist reads its parents' and guardians' facts, so a change to the mother
+    concerns the child's case."""
+    linked_to = Relationship.objects.filter(from_person_id__in=person_ids).values("to_person_id")
+    linked_from = Relationship.objects.filter(to_person_id__in=person_ids).values("from_person_id")
+    return list(
+        CaseMember.objects.filter(
+            Q(person_id__in=person_ids) | Q(person_id__in=linked_to) | Q(person_id__in=linked_from)
+        )
+        .exclude(case__stage__in=CLOSED_STAGES)
+        .order_by()  # DISTINCT on the case id alone, not the model's ordering too
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
 
 
-@transaction.atomic
 def checklists_rebuild_for_facts(
     *, persons: Sequence[Person], cause: FactChange, actor: User | None = None
 ) -> list[RepatriationCase]:
@@ -330,21 +349,25 @@ def checklists_rebuild_for_facts(
 
     Called (through ``core.signals.facts_changed``) inside the transaction of the write
     that changed the fact, so no user capability is checked here: that write was already
-    allowed. Steps keep what users recorded (see ``_sync_member_steps``); returned and
-    closed cases are history and are not touched. Each rebuilt case gets one audit event
-    without an actor, naming the cause and whose change it followed.
+    allowed. Most such writes concern nobody in a case: one query answers that, and only
+    a rebuild opens its own (nested) atomic block. Steps keep what users recorded (see
+    ``_sync_member_steps``); returned and closed cases are history and are not touched.
+    Each rebuilt case gets one audit event without an actor, naming the cause and whose
+    change it followed.
     """
     ids = {p.pk for p in persons if p.pk is not None}
-    if not ids:
+    case_ids = _open_cases_of_family(ids) if ids else []
+    if not case_ids:
         return []
-    case_ids = (
-        CaseMember.objects.filter(person_id__in=_family_of(ids))
-        .exclude(case__stage__in=CLOSED_STAGES)
-        .values_list("case_id", flat=True)
-        .distinct()
-    )
+    return _rebuild_cases(case_ids, cause, actor)
+
+
+@transaction.atomic
+def _rebuild_cases(
+    case_ids: list[int], cause: FactChange, actor: User | None
+) -> list[RepatriationCase]:
     cases = list(
-        RepatriationCase.objects.filter(pk__in=list(case_ids))
+        RepatriationCase.objects.filter(pk__in=case_ids)
         .select_related("rule_set", "agency")
         .order_by("id")
     )
