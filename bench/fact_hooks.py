@@ -55,7 +55,7 @@ def measure(repeat: int) -> list[tuple[str, list[float]]]:
     from wayhome.core.fuzzydate import FuzzyDate
     from wayhome.core.signals import facts_changed
     from wayhome.people import services as people
-    from wayhome.people.models import Citizenship, Relationship, Sex
+    from wayhome.people.models import Citizenship, Person, Relationship, Sex
     from wayhome.places.models import Country
     from wayhome.repatriation import services as repatriation
     from wayhome.repatriation.hooks import rebuild_on_facts_changed
@@ -67,7 +67,7 @@ def measure(repeat: int) -> list[tuple[str, list[float]]]:
     )
     ru = Country.objects.get_or_create(iso2="RU", defaults={"name": "Russia"})[0]
 
-    def person(given: str, sex: str, years: int) -> object:
+    def person(given: str, sex: str, years: int) -> Person:
         p = people.person_create(
             actor=actor,
             names=[people.NameData(given=given, family="Benchova")],
@@ -87,7 +87,7 @@ def measure(repeat: int) -> list[tuple[str, list[float]]]:
     rule_set = RuleSet.objects.get(slug="iraq", agency__isnull=True, status=RuleSet.Status.ACTIVE)
     repatriation.case_open(actor=actor, rule_set=rule_set, persons=[mother, *children])
 
-    def toggler(who: object) -> Callable[[], object]:
+    def toggler(who: Person) -> Callable[[], object]:
         cit = Citizenship.objects.get(person=who)
         states = [Citizenship.Status.VERIFIED, Citizenship.Status.CLAIMED]
         turn = [0]
