@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-DATABASE_BENCHMARKS = ("pages", "candidates_quality", "candidates", "load")
+DATABASE_BENCHMARKS = ("pages", "candidates_quality", "candidates", "load", "fact_hooks")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ def plan(database_url: str | None) -> list[tuple[str, list[str]]]:
             ("candidates_quality", ["--database-url", database_url]),
             ("candidates", ["--database-url", with_suffix(database_url, "_1000000")]),
             ("load", ["--database-url", with_suffix(database_url, "_1000000")]),
+            ("fact_hooks", ["--database-url", database_url]),
         ]
     return runs
 

@@ -83,6 +83,14 @@ def test_the_matrix_sees_the_whole_configuration() -> None:
     names = {name for name, _, _ in ROUTES}
     assert {"web:dashboard", "people:list", "tracing:request_list", "audit:event_list"} <= names
     assert names >= PUBLIC, "a public route was renamed: update PUBLIC"
+    # Corrections and retractions of aftercare rows: each role, anonymous and another
+    # agency are checked below like every other page.
+    assert {
+        "aftercare:placement_correct",
+        "aftercare:placement_retract",
+        "aftercare:followup_correct",
+        "aftercare:followup_retract",
+    } <= names
 
 
 @pytest.mark.parametrize(("name", "route", "rule"), PROTECTED, ids=[p[0] for p in PROTECTED])

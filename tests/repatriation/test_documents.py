@@ -133,3 +133,84 @@ def test_arabic_letters_are_joined() -> None:
     glyphs = re.findall(rb"<([0-9a-fA-F]+)>", runs[0])
     assert len(glyphs) == 3
     assert len(set(glyphs)) == 3
+
+
+def test_every_document_ships_in_the_four_languages(db: None) -> None:
+    shipped_pairs = set(
+        DocumentTemplate.objects.filter(agency=None, is_current=True).values_list(
+            "kind", "language"
+        )
+    )
+    assert shipped_pairs == {
+        (kind, language)
+        for kind in DocumentTemplate.Kind.values
+        for language in ("en", "ru", "ar", "tg")
+    }
+
+
+@pytest.mark.parametrize("language", ["ru", "tg", "ar"])
+def test_new_shipped_wording_is_marked_for_counsel(db: None, language: str) -> None:
+    kinds = {"ru": ["court_order_request"], "tg": ["court_order_request", "envoy_summary"]}
+    for kind in kinds.get(language, ["envoy_summary"]):
+        body = DocumentTemplate.objects.get(
+            kind=kind, language=language, agency=None, is_current=True
+        ).body
+        assert "to be confirmed by counsel" in body
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "почтительно просит суд вынести решение"),
+        ("tg", "эҳтиромона хоҳиш менамояд"),
+    ],
+)
+def test_court_order_request_in_russian_and_tajik(
+    caseworker: User, case: RepatriationCase, language: str, expected: str
+) -> None:
+    template = DocumentTemplate.objects.get(
+        kind="court_order_request", language=language, agency=None
+    )
+    parent = case.members.get(is_principal=True).person
+    doc = services.document_generate(
+        actor=caseworker,
+        case=case,
+        template=template,
+        parent=parent,
+        court="Juvenile court of Baghdad",
+    )
+    text = " ".join(_text(doc).split())
+    assert expected in text
+    assert "Juvenile court of Baghdad" in text
+    assert "Zarema" in text
+    assert "Child0" in text
+    assert case.reference in text
+    assert f"({language}, v1)" in doc.title
+
+
+def test_tajik_envoy_summary(caseworker: User, case: RepatriationCase) -> None:
+    doc = _generate(caseworker, case, "envoy_summary", "tg", with_parent=False)
+    text = " ".join(_text(doc).split())
+    assert "Хулосаи парванда" in text
+    assert "ҳуқуқшинос тасдиқ карда шаванд" in text  # the rules' "to be confirmed" warning
+    assert "2500 USD" in text
+    assert "Child2" in text
+
+
+def test_arabic_envoy_summary_is_shaped_right_to_left_with_arabic_labels(
+    caseworker: User, case: RepatriationCase
+) -> None:
+    doc = _generate(caseworker, case, "envoy_summary", "ar", with_parent=False)
+    text = _text(doc)
+    flat = " ".join(text.split())
+    assert "ملخص القضية" in flat
+    assert "يجب أن يؤكدها مستشار قانوني" in flat  # whole words, logical order
+    # The steps still open are named by the rule set's Arabic labels, not the English.
+    assert "أمر من محكمة عراقية" in flat
+    assert "Iraqi court order" not in flat
+    assert "2500 USD" in flat
+    assert "المرحلة: مفتوح" in flat  # the stage in the document's language
+    # The first column (the person) is the rightmost: read left to right, the second
+    # column's heading ("date of birth", wrapped) comes before it on the same line.
+    header = next(line for line in text.splitlines() if "الشخص" in line)
+    assert header.index("تاريخ") < header.index("الشخص")

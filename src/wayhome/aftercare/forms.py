@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wayhome.accounts.models import User
 from wayhome.aftercare.models import AftercareFile, FollowUp, Placement, SupportService
-from wayhome.aftercare.services import PlacementData, ReceptionData, ServiceData
+from wayhome.aftercare.services import PlacementData, ReceptionData, ServiceData, VisitData
+from wayhome.core.versioning import VersionField
 from wayhome.tracing.forms import person_pick_field
 from wayhome.tracing.selectors import colleagues_of
 
@@ -159,3 +160,78 @@ class VisitForm(forms.Form):
 class CloseForm(forms.Form):
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=_("Why is the file closed?"), max_length=500)
+
+
+REASON_HELP = _("Kept in the history with your name; say what was wrong.")
+
+
+class PlacementCorrectForm(PlacementForm):
+    """The placement's fields as recorded, to correct, with the version read and why."""
+
+    version = VersionField()
+    reason = forms.CharField(label=_("Why is it corrected?"), max_length=500, help_text=REASON_HELP)
+
+    def placement_data(self) -> PlacementData:
+        d = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "reason")}
+        return PlacementData(**d)
+
+    @staticmethod
+    def initial_for(placement: Placement) -> dict[str, Any]:
+        keys = list(PlacementForm.base_fields)
+        return {**{k: getattr(placement, k) for k in keys}, "version": placement.version}
+
+
+class VisitCorrectForm(forms.Form):
+    version = VersionField()
+    due_on = forms.DateField(label=_("Visit due on"), widget=DATE)
+    visited_on = forms.DateField(
+        label=_("Visited on"),
+        widget=DATE,
+        required=False,
+        help_text=_("Clear it, with the outcome, if the visit did not take place."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", "—"), *FollowUp.Outcome.choices], required=False
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False)
+    reason = forms.CharField(label=_("Why is it corrected?"), max_length=500, help_text=REASON_HELP)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"] = forms.ModelChoiceField(
+            queryset=colleagues_of(user),
+            to_field_name="uuid",
+            label=_("Assigned to"),
+            required=False,
+        )
+
+    def visit_data(self) -> VisitData:
+        d = self.cleaned_data
+        return VisitData(
+            due_on=d["due_on"],
+            assigned_to=d["assigned_to"],
+            visited_on=d["visited_on"],
+            outcome=d["outcome"],
+            notes=d["notes"],
+        )
+
+    @staticmethod
+    def initial_for(visit: FollowUp) -> dict[str, Any]:
+        return {
+            "version": visit.version,
+            "due_on": visit.due_on,
+            "assigned_to": visit.assigned_to.uuid if visit.assigned_to else None,
+            "visited_on": visit.visited_on,
+            "outcome": visit.outcome,
+            "notes": visit.notes,
+        }
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it retracted?"),
+        max_length=500,
+        help_text=_(
+            "It stays in the history with your name and this reason, but no longer counts."
+        ),
+    )

@@ -8,6 +8,8 @@ and are encrypted at rest like an inquirer's.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +61,43 @@ class AftercareFile(AgencyOwned):
         return str(self.uuid)[:8]
 
 
-class Placement(AgencyOwned):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class LiveQuerySet(models.QuerySet[_M]):
+    def live(self) -> LiveQuerySet[_M]:
+        """Rows not retracted: what counts, lists and dashboards use."""
+        return self.filter(retracted_at__isnull=True)
+
+
+class Correctable(AgencyOwned):
+    """A row that is corrected (a new version, the old values in the audit event with the
+    reason) or retracted (kept, with who and why, but left out of every count), never
+    deleted: the history of a child's care must stay whole."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retracted by"),
+    )
+    retraction_reason = models.CharField(_("why it was retracted"), max_length=500, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
+
+
+class Placement(Correctable):
     class Kind(models.TextChoices):
         MOTHER = "mother", _("With the mother")
         GRANDPARENTS = "grandparents", _("With grandparents")
@@ -147,7 +185,7 @@ class SupportService(AgencyOwned):
         return self.get_kind_display()
 
 
-class FollowUp(AgencyOwned):
+class FollowUp(Correctable):
     class Outcome(models.TextChoices):
         WELL = "well", _("Doing well")
         CONCERNS = "concerns", _("Concerns noted")

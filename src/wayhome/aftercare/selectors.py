@@ -84,7 +84,7 @@ def files_listed(
 ) -> QuerySet[AftercareFile]:
     """The list page: each file with its overdue and next visit, open files first."""
     today = today or timezone.localdate()
-    pending = Q(followups__visited_on__isnull=True)
+    pending = Q(followups__visited_on__isnull=True, followups__retracted_at__isnull=True)
     qs = files_visible_to(user).select_related("person", "operation")
     if q.strip():
         qs = qs.filter(person__display_name__icontains=q.strip())
@@ -105,6 +105,7 @@ def overdue_followups(user: User, today: dt.date | None = None) -> QuerySet[Foll
             file__in=files_visible_to(user),
             file__closed_on__isnull=True,
             visited_on__isnull=True,
+            retracted_at__isnull=True,
             due_on__lt=today,
         )
         .select_related("file", "file__person", "assigned_to")
@@ -137,6 +138,7 @@ def overdue_by_band(user: User, today: dt.date | None = None) -> dict[str, int]:
         file__agency_id=user.agency_key,
         file__closed_on__isnull=True,
         visited_on__isnull=True,
+        retracted_at__isnull=True,
         due_on__lt=today,
     )
     counts = {}
@@ -149,7 +151,40 @@ def overdue_by_band(user: User, today: dt.date | None = None) -> dict[str, int]:
 
 
 def current_placement(file: AftercareFile) -> Placement | None:
-    return file.placements.filter(end_date__isnull=True).order_by("-start_date", "-id").first()
+    return (
+        Placement.objects.filter(file=file, end_date__isnull=True)
+        .live()
+        .order_by("-start_date", "-id")
+        .first()
+    )
+
+
+def placements_of(file: AftercareFile) -> QuerySet[Placement]:
+    """The file's placements that stand, newest first (retracted ones: ``retracted_of``)."""
+    return Placement.objects.filter(file=file).live().order_by("-start_date", "-id")
+
+
+def followups_of(file: AftercareFile) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(file=file)
+        .live()
+        .select_related("assigned_to")
+        .order_by("due_on", "id")
+    )
+
+
+def retracted_of(file: AftercareFile) -> list[Placement | FollowUp]:
+    """Placements and visits retracted from the file, newest retraction first: shown apart
+    with who retracted them and why, never counted."""
+    rows: list[Placement | FollowUp] = [
+        *Placement.objects.filter(file=file, retracted_at__isnull=False).select_related(
+            "retracted_by"
+        ),
+        *FollowUp.objects.filter(file=file, retracted_at__isnull=False).select_related(
+            "retracted_by"
+        ),
+    ]
+    return sorted(rows, key=lambda r: (r.retracted_at, r.pk), reverse=True)
 
 
 def file_history(file: AftercareFile) -> QuerySet[AuditEvent]:

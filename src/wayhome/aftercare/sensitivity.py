@@ -11,6 +11,15 @@ from __future__ import annotations
 from wayhome.accounts.sensitivity import FieldClass as FC
 from wayhome.accounts.sensitivity import register
 
+# A correction's version and a retraction's when and who are bookkeeping of the case; the
+# reason is free text a person wrote.
+CORRECTION_FIELDS = {
+    "version": FC.SYSTEM,
+    "retracted_at": FC.CASE,
+    "retracted_by": FC.CASE,
+    "retraction_reason": FC.FREE_TEXT,
+}
+
 register(
     "aftercare.AftercareFile",
     {
@@ -39,6 +48,7 @@ register(
         "guardian_consent_on": FC.CASE,
         "court_decision": FC.LEGAL,
         "notes": FC.FREE_TEXT,
+        **CORRECTION_FIELDS,
     },
 )
 register(
@@ -61,5 +71,6 @@ register(
         "visited_on": FC.CASE,
         "outcome": FC.CASE,
         "notes": FC.FREE_TEXT,
+        **CORRECTION_FIELDS,
     },
 )

@@ -9,15 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wayhome.accounts.models import User
-from wayhome.aftercare.models import AftercareFile, FollowUp, Placement, SupportService
+from wayhome.accounts.roles import Cap
+from wayhome.aftercare.models import (
+    AftercareFile,
+    Correctable,
+    FollowUp,
+    Placement,
+    SupportService,
+)
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
+from wayhome.core.versioning import version_take
 from wayhome.people.models import Person
 
 A = AuditEvent.Action
@@ -63,6 +71,24 @@ def _not_before(day: dt.date | None, start: dt.date, field: str) -> None:
 def _own(actor: User, obj: AftercareFile | Person) -> None:
     if obj.agency_id != actor.agency_key:
         raise ValidationError(_("This record belongs to another agency."))
+
+
+def _may_edit(actor: User) -> None:
+    if not actor.has_cap(Cap.AFTERCARE_EDIT):
+        raise PermissionDenied
+
+
+def _live(row: Correctable) -> None:
+    if row.is_retracted:
+        raise ValidationError(_("This record was retracted; it stays only in the history."))
+
+
+def _reason(reason: str) -> str:
+    """A correction or a retraction says why; the reason goes into the audit event."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the reason is kept in the history.")})
+    return reason[:500]
 
 
 @dataclass(frozen=True)
@@ -122,7 +148,8 @@ def reception_update(
     before = snapshot(file, FILE_FIELDS)
     _apply_reception(file, reception)
     first = min(
-        [p.start_date for p in file.placements.all()] + [s.started_on for s in file.services.all()],
+        [p.start_date for p in Placement.objects.filter(file=file).live()]
+        + [s.started_on for s in file.services.all()],
         default=None,
     )
     if first is not None and first < file.received_on:
@@ -152,7 +179,7 @@ class PlacementData:
     notes: str = ""
 
 
-def _check_placement(file: AftercareFile, data: PlacementData) -> None:
+def _check_placement_facts(file: AftercareFile, data: PlacementData) -> None:
     if data.kind not in Placement.Kind.values:
         raise ValidationError({"kind": _("Choose a kind of placement.")})
     _not_future(data.start_date, "start_date")
@@ -169,7 +196,11 @@ def _check_placement(file: AftercareFile, data: PlacementData) -> None:
             raise ValidationError(
                 {"guardian_phone": _("Give a phone number or an address to reach them.")}
             )
-    current = file.placements.filter(end_date__isnull=True).first()
+
+
+def _check_placement(file: AftercareFile, data: PlacementData) -> None:
+    _check_placement_facts(file, data)
+    current = Placement.objects.filter(file=file, end_date__isnull=True).live().first()
     if current is not None and data.start_date < current.start_date:
         raise ValidationError(
             {"start_date": _("A new placement cannot start before the current one.")}
@@ -181,7 +212,7 @@ def placement_add(*, actor: User, file: AftercareFile, data: PlacementData) -> P
     """Place the returnee; the current placement, if any, ends the day the new one starts."""
     _own(actor, file)
     _check_placement(file, data)
-    for current in file.placements.filter(end_date__isnull=True):
+    for current in Placement.objects.filter(file=file, end_date__isnull=True).live():
         current.end_date = data.start_date
         current.save(update_fields=["end_date", "updated_at"])
         audit_record(
@@ -214,6 +245,7 @@ def placement_consent(
     """Record the guardian's written consent (and the custody decision) once given."""
     file = placement.file
     _own(actor, file)
+    _live(placement)
     if placement.kind not in Placement.CARER_KINDS:
         raise ValidationError(_("This placement has no guardian whose consent is needed."))
     _not_future(consent_on, "consent_on")
@@ -333,6 +365,7 @@ def followup_record(
     """Record a visit's outcome and, when given, schedule the next one in the same step."""
     file = visit.file
     _own(actor, file)
+    _live(visit)
     if visit.is_done:
         raise ValidationError(_("This visit is already recorded."))
     if outcome not in FollowUp.Outcome.values:
@@ -384,3 +417,189 @@ def file_close(
         reason=reason.strip(),
     )
     return file
+
+
+# --- corrections and retractions ------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_correct(
+    *,
+    actor: User,
+    placement: Placement,
+    data: PlacementData,
+    reason: str,
+    expected_version: int | None = None,
+) -> Placement:
+    """Correct a placement recorded wrongly (a wrong date, a misspelt guardian): a new
+    version whose audit event keeps the old values and the reason.
+
+    A corrected start date moves the end of the placement before it, which ended the day
+    this one began.
+    """
+    _may_edit(actor)
+    file = placement.file
+    _own(actor, file)
+    _live(placement)
+    reason = _reason(reason)
+    version_take(placement, Placement, expected_version)
+    _check_placement_facts(file, data)
+    if placement.end_date is not None and data.start_date > placement.end_date:
+        raise ValidationError({"start_date": _("A placement cannot start after it ended.")})
+    previous = (
+        Placement.objects.filter(file=file, end_date=placement.start_date)
+        .live()
+        .exclude(pk=placement.pk)
+        .first()
+    )
+    if previous is not None and data.start_date < previous.start_date:
+        raise ValidationError(
+            {"start_date": _("This date is before the start of the placement before it.")}
+        )
+    before = snapshot(placement, PLACEMENT_FIELDS)
+    for key in PLACEMENT_FIELDS:
+        if key != "end_date":
+            value = getattr(data, key)
+            setattr(placement, key, value.strip() if isinstance(value, str) else value)
+    placement.save()
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=placement,
+        person_uuid=file.person.uuid,
+        changes={
+            **diff(before, snapshot(placement, PLACEMENT_FIELDS)),
+            "version": [placement.version - 1, placement.version],
+        },
+        reason=reason,
+    )
+    if previous is not None and previous.end_date != placement.start_date:
+        _move_end(actor, previous, placement.start_date, reason)
+    return placement
+
+
+def _move_end(actor: User, placement: Placement, end_date: dt.date | None, reason: str) -> None:
+    version_take(placement, Placement, None)
+    old = placement.end_date
+    placement.end_date = end_date
+    placement.save(update_fields=["end_date", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=placement,
+        person_uuid=placement.file.person.uuid,
+        changes={
+            "end_date": [old, end_date],
+            "version": [placement.version - 1, placement.version],
+        },
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def placement_retract(*, actor: User, placement: Placement, reason: str) -> Placement:
+    """Mark a placement that never happened as retracted: kept with who and why, left out
+    of the current placement and every count. The placement before it runs on until the
+    next one (or is current again)."""
+    _may_edit(actor)
+    file = placement.file
+    _own(actor, file)
+    _live(placement)
+    reason = _reason(reason)
+    previous = (
+        Placement.objects.filter(file=file, end_date=placement.start_date)
+        .live()
+        .exclude(pk=placement.pk)
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    _retract(actor, placement, reason, file)
+    if previous is not None:
+        _move_end(actor, previous, placement.end_date, reason)
+    return placement
+
+
+def _retract(actor: User, row: Correctable, reason: str, file: AftercareFile) -> None:
+    row.retracted_at = timezone.now()
+    row.retracted_by = actor
+    row.retraction_reason = reason
+    row.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=row,
+        person_uuid=file.person.uuid,
+        changes={"retracted_at": [None, row.retracted_at]},
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class VisitData:
+    """A follow-up visit as corrected: its plan and, once visited, its outcome."""
+
+    due_on: dt.date
+    assigned_to: User | None = None
+    visited_on: dt.date | None = None
+    outcome: str = ""
+    notes: str = ""
+
+
+@transaction.atomic
+def followup_correct(
+    *,
+    actor: User,
+    visit: FollowUp,
+    data: VisitData,
+    reason: str,
+    expected_version: int | None = None,
+) -> FollowUp:
+    """Correct a visit: its due date, who goes, or an outcome recorded wrongly (clearing
+    the visit date and outcome puts it back to planned). A new version, audited with the
+    old values and the reason."""
+    _may_edit(actor)
+    file = visit.file
+    _own(actor, file)
+    _live(visit)
+    reason = _reason(reason)
+    version_take(visit, FollowUp, expected_version)
+    _not_before(data.due_on, file.received_on, "due_on")
+    if data.assigned_to is not None and data.assigned_to.agency_id != actor.agency_key:
+        raise ValidationError({"assigned_to": _("Assign the visit to someone of your agency.")})
+    if (data.visited_on is None) != (not data.outcome):
+        raise ValidationError(
+            {"outcome": _("Give both the date of the visit and its outcome, or neither.")}
+        )
+    if data.outcome and data.outcome not in FollowUp.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the visit.")})
+    _not_future(data.visited_on, "visited_on")
+    _not_before(data.visited_on, file.received_on, "visited_on")
+    before = snapshot(visit, FOLLOWUP_FIELDS)
+    visit.due_on, visit.assigned_to = data.due_on, data.assigned_to
+    visit.visited_on, visit.outcome = data.visited_on, data.outcome
+    visit.notes = data.notes.strip()
+    visit.save()
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=visit,
+        person_uuid=file.person.uuid,
+        changes={
+            **diff(before, snapshot(visit, FOLLOWUP_FIELDS)),
+            "version": [visit.version - 1, visit.version],
+        },
+        reason=reason,
+    )
+    return visit
+
+
+@transaction.atomic
+def followup_retract(*, actor: User, visit: FollowUp, reason: str) -> FollowUp:
+    """Retract a visit planned or recorded by mistake: it no longer counts as overdue or
+    done anywhere, and stays in the history with who retracted it and why."""
+    _may_edit(actor)
+    file = visit.file
+    _own(actor, file)
+    _live(visit)
+    _retract(actor, visit, _reason(reason), file)
+    return visit

@@ -17,4 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("placements/<uuid:key>/consent/", views.placement_consent, name="placement_consent"),
     path("services/<uuid:key>/end/", views.service_end, name="service_end"),
     path("followups/<uuid:key>/record/", views.visit_record, name="visit_record"),
+    path("placements/<uuid:key>/correct/", views.placement_correct, name="placement_correct"),
+    path("placements/<uuid:key>/retract/", views.placement_retract, name="placement_retract"),
+    path("followups/<uuid:key>/correct/", views.followup_correct, name="followup_correct"),
+    path("followups/<uuid:key>/retract/", views.followup_retract, name="followup_retract"),
 ]

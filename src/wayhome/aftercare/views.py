@@ -29,10 +29,13 @@ from wayhome.aftercare.forms import (
     ConsentForm,
     FileOpenForm,
     FollowUpForm,
+    PlacementCorrectForm,
     PlacementForm,
     ReceptionForm,
+    RetractForm,
     ServiceEndForm,
     ServiceForm,
+    VisitCorrectForm,
     VisitForm,
 )
 from wayhome.aftercare.links import legal_cases_at_home
@@ -126,11 +129,10 @@ def file_detail(request: HttpRequest, key: str) -> HttpResponse:
             "file": redact(user, file),
             "person": file.person,
             "current": redact(user, selectors.current_placement(file)),
-            "placements": redact_all(user, file.placements.order_by("-start_date", "-id")),
+            "placements": redact_all(user, selectors.placements_of(file)),
             "services": redact_all(user, file.services.order_by("ended_on", "-started_on")),
-            "followups": redact_all(
-                user, file.followups.select_related("assigned_to").order_by("due_on", "id")
-            ),
+            "followups": redact_all(user, selectors.followups_of(file)),
+            "retracted": redact_all(user, selectors.retracted_of(file)),
             "legal_cases": legal_cases_at_home(user, file.person),
             "history": history,
             "today": today,
@@ -300,3 +302,108 @@ def file_close(request: HttpRequest, key: str) -> HttpResponse:
             messages.success(request, _("File closed."))
             return _to_file(file)
     return _form_page(request, form, _("Close the file"), file)
+
+
+# --- corrections and retractions ----------------------------------------------------------
+
+# Form field -> model field of what a role may not read: left out of the form, kept stored.
+_PLACEMENT_WITHHELD = {
+    "guardian_name": "guardian_name",
+    "guardian_relationship": "guardian_relationship",
+    "guardian_phone": "guardian_phone",
+    "guardian_address": "guardian_address",
+    "court_decision": "court_decision",
+    "notes": "notes",
+}
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def placement_correct(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    placement = selectors.placement_get(user, key)
+    form = PlacementCorrectForm(
+        request.POST or None, initial=PlacementCorrectForm.initial_for(placement)
+    )
+    withhold(user, form, placement, _PLACEMENT_WITHHELD)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        saved = _attempt(
+            form,
+            lambda: services.placement_correct(
+                actor=user,
+                placement=placement,
+                data=form.placement_data(),
+                reason=d["reason"],
+                expected_version=d["version"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Placement corrected; the old version is in the history."))
+            return _to_file(placement.file)
+    return _form_page(request, form, _("Correct the placement"), placement.file)
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def placement_retract(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    placement = selectors.placement_get(user, key)
+    form = RetractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.placement_retract(
+                actor=user, placement=placement, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Placement retracted; it stays in the history."))
+            return _to_file(placement.file)
+    return _form_page(request, form, _("Retract the placement"), placement.file)
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def followup_correct(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    visit = selectors.followup_get(user, key)
+    form = VisitCorrectForm(
+        request.POST or None, user=user, initial=VisitCorrectForm.initial_for(visit)
+    )
+    withhold(user, form, visit, {"notes": "notes"})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        saved = _attempt(
+            form,
+            lambda: services.followup_correct(
+                actor=user,
+                visit=visit,
+                data=form.visit_data(),
+                reason=d["reason"],
+                expected_version=d["version"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Visit corrected; the old version is in the history."))
+            return _to_file(visit.file)
+    return _form_page(request, form, _("Correct the visit"), visit.file)
+
+
+@GET_POST
+@cap_required(Cap.AFTERCARE_EDIT)
+def followup_retract(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    visit = selectors.followup_get(user, key)
+    form = RetractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.followup_retract(
+                actor=user, visit=visit, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Visit retracted; it stays in the history."))
+            return _to_file(visit.file)
+    return _form_page(request, form, _("Retract the visit"), visit.file)

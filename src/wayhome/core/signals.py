@@ -9,9 +9,15 @@ Senders pass keyword arguments:
 - ``actor``: the user who recorded it (or None for a system job);
 - ``key``: a string unique to this occurrence (e.g. ``"arrived:<flight uuid>"``) so a
   listener can make sure nothing is sent twice.
+
+``facts_changed`` is sent by people, tracing and legal services when a fact the
+repatriation rules engine reads changes; see ``announce_facts_changed``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 from django.dispatch import Signal
@@ -27,3 +33,35 @@ class Milestone(models.TextChoices):
 
 
 milestone_reached = Signal()
+
+
+class FactChange(models.TextChoices):
+    """Which fact about a person changed, as ``facts_changed`` names its cause."""
+
+    BIRTH = "birth", _("birth date changed")
+    CITIZENSHIP = "citizenship", _("citizenship changed")
+    RELATIONSHIP = "relationship", _("family link changed")
+    STATUS = "status", _("death or detention recorded")
+    LEGAL_CASE = "legal_case", _("legal case or sentence changed")
+    DOCUMENT = "document", _("identity document changed")
+
+
+facts_changed = Signal()
+"""Sent *inside* the writing service's transaction when a fact that repatriation checklists
+read changes, so the rebuild commits or rolls back with the change itself.
+
+Keyword arguments: ``persons`` (the ``people.Person`` rows whose facts changed; listeners
+widen this to their family as they need), ``cause`` (a ``FactChange``) and ``actor`` (the
+user whose write it was, or None).
+"""
+
+
+def announce_facts_changed(
+    *, sender: type, persons: Iterable[Any], cause: FactChange, actor: Any
+) -> None:
+    """Tell listeners (repatriation) that these persons' facts changed, in this transaction.
+
+    Sent synchronously rather than on commit: a listener's writes must belong to the same
+    transaction, and an error in them must undo the change that caused them.
+    """
+    facts_changed.send(sender=sender, persons=tuple(persons), cause=cause, actor=actor)

@@ -16,7 +16,7 @@ from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
-from wayhome.core.signals import Milestone, milestone_reached
+from wayhome.core.signals import FactChange, Milestone, announce_facts_changed, milestone_reached
 from wayhome.legal.models import Appeal, DetentionReport, Hearing, LegalCase, LegalEvent
 from wayhome.people.models import Person
 from wayhome.places.models import Country
@@ -56,6 +56,13 @@ def _check(actor: User, *objs: Any) -> None:
     for obj in objs:
         if obj is not None and getattr(obj, "agency_id", actor.agency_key) != actor.agency_key:
             raise PermissionDenied
+
+
+def _facts_changed(actor: User, case: LegalCase) -> None:
+    """Open repatriation cases follow a new case, a status or a sentence (same transaction)."""
+    announce_facts_changed(
+        sender=LegalCase, persons=(case.person,), cause=FactChange.LEGAL_CASE, actor=actor
+    )
 
 
 def _not_future(day: dt.date | None, field: str) -> None:
@@ -141,6 +148,7 @@ def legal_case_create(
         changes={k: [None, v] for k, v in snapshot(case, CASE_FIELDS).items()},
     )
     _event(actor, case, LegalEvent.Kind.OPENED, charges or court or "", source=source)
+    _facts_changed(actor, case)
     return case
 
 
@@ -172,6 +180,8 @@ def legal_case_update(*, actor: User, case: LegalCase, **fields: Any) -> LegalCa
             str(getattr(LegalCase._meta.get_field(k), "verbose_name", k)) for k in changes
         )
         _event(actor, case, LegalEvent.Kind.UPDATED, labels, source=fields.get("source"))
+        if changes.keys() & {"status", "jurisdiction"}:
+            _facts_changed(actor, case)
     return case
 
 
@@ -253,6 +263,7 @@ def verdict_record(
                 key=key,
             )
         )
+    _facts_changed(actor, case)
     return case
 
 
@@ -348,6 +359,8 @@ def appeal_add(
         agency=case.agency,
     )
     _event(actor, case, LegalEvent.Kind.APPEAL, grounds or court, filed_on, source)
+    if old != case.status:
+        _facts_changed(actor, case)
     return appeal
 
 
@@ -395,6 +408,7 @@ def appeal_decide(
         decided_on,
         source,
     )
+    _facts_changed(actor, case)
     return appeal
 
 

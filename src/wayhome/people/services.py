@@ -22,6 +22,7 @@ from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
 from wayhome.core.forms import error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError
+from wayhome.core.signals import FactChange, announce_facts_changed
 from wayhome.core.text import detect_script, search_fold
 from wayhome.core.versioning import version_take
 from wayhome.matching.services import person_keys_file, person_keys_refresh
@@ -40,6 +41,23 @@ from wayhome.people.models import (
 from wayhome.places.models import Country, Region
 
 A = AuditEvent.Action
+
+# Person fields the repatriation rules read (age from the birth interval, a parent's sex).
+_RULE_FIELDS = {
+    "sex",
+    "birth_precision",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_age_years",
+    "birth_age_as_of",
+}
+
+
+def _facts_changed(actor: User, cause: FactChange, *persons: Person) -> None:
+    """Open repatriation cases of these persons (and their family) follow the change."""
+    announce_facts_changed(sender=Person, persons=persons, cause=cause, actor=actor)
+
 
 PERSON_FIELDS = (
     "sex",
@@ -221,6 +239,8 @@ def person_update(
         audit_record(
             actor=actor, action=A.UPDATE, obj=person, person_uuid=person.uuid, changes=changes
         )
+    if changes.keys() & _RULE_FIELDS:
+        _facts_changed(actor, FactChange.BIRTH, person)
     return person
 
 
@@ -321,6 +341,7 @@ def citizenship_add(
         changes=snapshot(cit, ("country", "status", "basis")),
         agency=person.agency,
     )
+    _facts_changed(actor, FactChange.CITIZENSHIP, person)
     return cit
 
 
@@ -341,6 +362,7 @@ def citizenship_update(
         changes=diff(before, snapshot(citizenship, ("status", "basis"))),
         agency=person.agency,
     )
+    _facts_changed(actor, FactChange.CITIZENSHIP, person)
     return citizenship
 
 
@@ -357,6 +379,7 @@ def citizenship_remove(*, actor: User, citizenship: Citizenship) -> None:
         agency=person.agency,
     )
     citizenship.delete()
+    _facts_changed(actor, FactChange.CITIZENSHIP, person)
 
 
 DOCUMENT_FIELDS = (
@@ -391,6 +414,7 @@ def document_add(*, actor: User, person: Person, **fields: Any) -> IdentityDocum
         changes=snapshot(doc, DOCUMENT_FIELDS),
         agency=person.agency,
     )
+    _facts_changed(actor, FactChange.DOCUMENT, person)
     return doc
 
 
@@ -413,6 +437,7 @@ def document_update(*, actor: User, document: IdentityDocument, **fields: Any) -
         changes=diff(before, snapshot(document, DOCUMENT_FIELDS)),
         agency=person.agency,
     )
+    _facts_changed(actor, FactChange.DOCUMENT, person)
     return document
 
 
@@ -429,6 +454,7 @@ def document_remove(*, actor: User, document: IdentityDocument) -> None:
         agency=person.agency,
     )
     document.delete()
+    _facts_changed(actor, FactChange.DOCUMENT, person)
 
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -541,6 +567,7 @@ def relationship_create(
         person_uuid=from_person.uuid,
         changes=snapshot(rel, ("from_person", "to_person", "kind", "is_current", "notes")),
     )
+    _facts_changed(actor, FactChange.RELATIONSHIP, from_person, to_person)
     return rel
 
 
@@ -554,7 +581,9 @@ def relationship_remove(*, actor: User, relationship: Relationship) -> None:
         person_uuid=relationship.from_person.uuid,
         changes=snapshot(relationship, ("from_person", "to_person", "kind")),
     )
+    pair = (relationship.from_person, relationship.to_person)
     relationship.delete()
+    _facts_changed(actor, FactChange.RELATIONSHIP, *pair)
 
 
 @transaction.atomic

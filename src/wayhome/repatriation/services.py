@@ -8,6 +8,7 @@ with a message to show; nothing is written then.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,15 +16,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import Max, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wayhome.accounts.models import Agency, User
 from wayhome.accounts.roles import Cap
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
-from wayhome.core.signals import Milestone, milestone_reached
+from wayhome.core.signals import FactChange, Milestone, milestone_reached
 from wayhome.legal.models import LegalCase
 from wayhome.people.models import Citizenship, FamilyGroup, IdentityDocument, Person, Relationship
 from wayhome.people.models import Status as PersonStatus
@@ -38,6 +39,8 @@ from wayhome.repatriation.models import (
     RuleSet,
 )
 from wayhome.repatriation.shipped import parse_rule_set
+
+logger = logging.getLogger(__name__)
 
 REFERENCE_TRIES = 5
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -174,13 +177,16 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
     """
     facts = member_facts(member)
     checklist = rules.build_checklist(rule_set.rules, facts, _today())
-    member.assessed_as = {
+    assessed = {
         "age": checklist.age.value,
         "citizenships": list(facts.citizenships),
         "sentenced": facts.sentenced,
         "notes": checklist.notes,
     }
-    member.save(update_fields=["assessed_as", "updated_at"])
+    # Only what changed is written: a rebuild after every fact change must stay cheap.
+    if member.assessed_as != assessed:
+        member.assessed_as = assessed
+        member.save(update_fields=["assessed_as", "updated_at"])
     existing = {s.code: s for s in member.steps.all()}
     planned_codes = set()
     for order, planned in enumerate(checklist.steps):
@@ -204,6 +210,7 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
                 _milestone(member.person, Milestone.CONSENT_NEEDED, actor, f"consent:{step.uuid}")
             continue
         before = snapshot(step, ["status", "blocker", "label", "required", "sort"])
+        stored = (step.label, step.required, step.detail, step.sort, step.since)
         step.label, step.required, step.detail, step.sort = (
             planned.label,
             planned.required,
@@ -230,8 +237,25 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
             and step.status == CaseStep.Status.PENDING
         ):
             step.status, step.blocker, step.since = state, planned.blocker, _today()
-        step.save()
+        elif (
+            planned.kind == rules.Kind.EXIT_PERMISSION
+            and planned.state is rules.StepState.PENDING
+            and step.status == CaseStep.Status.BLOCKED
+            and step.blocker == rules.SERVING_SENTENCE
+        ):
+            # The engine's own blocker goes when the sentence does (acquitted on appeal);
+            # a blocker a user wrote stays.
+            step.status, step.blocker, step.since = state, "", _today()
         changes = diff(before, snapshot(step, ["status", "blocker", "label", "required", "sort"]))
+        if not changes and stored == (
+            step.label,
+            step.required,
+            step.detail,
+            step.sort,
+            step.since,
+        ):
+            continue
+        step.save()
         if changes.keys() & {"status", "blocker"}:
             audit_record(
                 actor=actor,
@@ -241,8 +265,17 @@ def _sync_member_steps(actor: User | None, member: CaseMember, rule_set: RuleSet
                 changes=changes,
                 agency=member.case.agency,
             )
-    for code, step in existing.items():
-        if code not in planned_codes and step.status == CaseStep.Status.PENDING:
+    unplanned = [
+        step
+        for code, step in existing.items()
+        if code not in planned_codes and step.status == CaseStep.Status.PENDING
+    ]
+    # A pending step with a document attached was worked on: it keeps its state.
+    with_documents = set(
+        CaseDocument.objects.filter(step__in=unplanned).values_list("step_id", flat=True)
+    )
+    for step in unplanned:
+        if step.pk not in with_documents:
             step.status = CaseStep.Status.NOT_APPLICABLE
             step.save(update_fields=["status", "updated_at"])
 
@@ -284,6 +317,80 @@ def checklist_refresh(*, actor: User, case: RepatriationCase) -> None:
     audit_record(
         actor=actor, action=AuditEvent.Action.UPDATE, obj=case, reason="checklist refreshed"
     )
+
+
+def _english(text: Any) -> str:
+    """Audit reasons are stored once, in English, whatever the page's language."""
+    with translation.override("en"):
+        return str(text)
+
+
+def _open_cases_of_family(person_ids: set[int]) -> list[int]:
+    """The open cases of these persons and of everyone one family link away, in one query:
+    a child's checklist reads its parents' and guardians' facts, so a change to the mother
+    concerns the child's case."""
+    linked_to = Relationship.objects.filter(from_person_id__in=person_ids).values("to_person_id")
+    linked_from = Relationship.objects.filter(to_person_id__in=person_ids).values("from_person_id")
+    return list(
+        CaseMember.objects.filter(
+            Q(person_id__in=person_ids) | Q(person_id__in=linked_to) | Q(person_id__in=linked_from)
+        )
+        .exclude(case__stage__in=CLOSED_STAGES)
+        .order_by()  # DISTINCT on the case id alone, not the model's ordering too
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
+def checklists_rebuild_for_facts(
+    *, persons: Sequence[Person], cause: FactChange, actor: User | None = None
+) -> list[RepatriationCase]:
+    """Rebuild the open cases of these persons and their family after a fact changed.
+
+    Called (through ``core.signals.facts_changed``) inside the transaction of the write
+    that changed the fact, so no user capability is checked here: that write was already
+    allowed. Most such writes concern nobody in a case: one query answers that, and only
+    a rebuild opens its own (nested) atomic block. Steps keep what users recorded (see
+    ``_sync_member_steps``); returned and closed cases are history and are not touched.
+    Each rebuilt case gets one audit event without an actor, naming the cause and whose
+    change it followed.
+    """
+    ids = {p.pk for p in persons if p.pk is not None}
+    case_ids = _open_cases_of_family(ids) if ids else []
+    if not case_ids:
+        return []
+    return _rebuild_cases(case_ids, cause, actor)
+
+
+@transaction.atomic
+def _rebuild_cases(
+    case_ids: list[int], cause: FactChange, actor: User | None
+) -> list[RepatriationCase]:
+    cases = list(
+        RepatriationCase.objects.filter(pk__in=case_ids)
+        .select_related("rule_set", "agency")
+        .order_by("id")
+    )
+    for case in cases:
+        if rules.validate_rules(case.rule_set.rules):
+            # Never make another app's write fail over a rule set the engine cannot read
+            # (only rows made outside the services can be such); a person rebuilds later.
+            logger.warning("checklist rebuild skipped: rule set unusable (case %s)", case.uuid)
+            continue
+        _sync_checklist(None, case)
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            obj=case,
+            changes={
+                "rebuild": "system",
+                "cause": str(cause),
+                "after_change_by": actor.get_username() if actor is not None else None,
+            },
+            reason=f"checklist rebuilt by the system: {_english(FactChange(cause).label)}",
+            agency=case.agency,
+        )
+    return cases
 
 
 # --- cases --------------------------------------------------------------------------------
@@ -863,7 +970,7 @@ def document_context(
         fines = []
         for m in members_with_steps(case):
             open_items = [
-                f"{s.label}: {s.blocker}" if s.blocker else s.label
+                f"{s.localized_label}: {_(s.blocker)}" if s.blocker else s.localized_label
                 for s in m.steps.all()
                 if s.required and s.is_open
             ]
@@ -921,9 +1028,11 @@ def document_generate(
         raise PermissionDenied
     if template.kind == DocumentTemplate.Kind.CONSENT_FORM and parent is None:
         raise ValidationError({"parent": _("Choose the parent who is to sign.")})
-    context = document_context(
-        case=case, kind=template.kind, parent=parent, children=children, court=court
-    )
+    # The labels the context carries (stage, status, steps) in the document's language.
+    with translation.override(template.language):
+        context = document_context(
+            case=case, kind=template.kind, parent=parent, children=children, court=court
+        )
     try:
         html = documents.render_html(
             template.body, context, language=template.language, title=template.title

@@ -22,6 +22,7 @@ from wayhome.accounts.models import Agency, User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record, diff, snapshot
 from wayhome.core.fuzzydate import FuzzyDate, Precision
+from wayhome.core.signals import FactChange, announce_facts_changed
 from wayhome.core.versioning import version_take
 from wayhome.people import services as people_services
 from wayhome.people.kinship import KinWord
@@ -69,6 +70,8 @@ REQUEST_FIELDS = (
     "assigned_to",
 )
 CURRENT_FIELDS = ("current_status", "current_facility", "current_since")
+# Statuses the repatriation rules read (a living parent, a sentence being served).
+_RULE_STATUSES = {Status.DECEASED, Status.SENTENCED}
 STATE_FIELDS = ("status", "located_on", "closed_on", "closure_reason")
 REFERENCE_TRIES = 10
 
@@ -316,6 +319,12 @@ def _refresh_current(actor: User, person: Person) -> None:
         return
     Person.objects.filter(pk=person.pk).update(**new, updated_at=timezone.now())
     audit_record(actor=actor, action=A.UPDATE, obj=fresh, person_uuid=person.uuid, changes=changes)
+    statuses = set(changes.get("current_status") or ())
+    if statuses & _RULE_STATUSES:
+        # A death or a sentence changes who can consent and who may leave.
+        announce_facts_changed(
+            sender=Person, persons=(fresh,), cause=FactChange.STATUS, actor=actor
+        )
 
 
 def person_current_refresh(*, actor: User, person: Person) -> None:
