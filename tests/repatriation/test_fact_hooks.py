@@ -363,3 +363,26 @@ def test_a_case_whose_rule_set_the_engine_cannot_read_is_skipped(caseworker: Use
     )
     assert fam.children[0].citizenships.filter(country__iso2="TJ").exists()
     assert _system_rebuilds(case) == []
+
+
+def test_merging_a_duplicate_that_holds_the_mother_link_and_undoing_it(
+    caseworker: User, supervisor: User
+) -> None:
+    from wayhome.review import services as review_services
+
+    child = factories.person(caseworker, "Amir", "Testov", Sex.MALE, years_ago(6))
+    duplicate = factories.person(caseworker, "Amir", "Testov", Sex.MALE, years_ago(6))
+    mother = factories.person(caseworker, "Madina", "Testova", Sex.FEMALE, years_ago(31))
+    people_services.relationship_create(
+        actor=caseworker, from_person=mother, to_person=duplicate, kind=Relationship.Kind.PARENT
+    )
+    case = services.case_open(actor=caseworker, rule_set=shipped(), persons=[child])
+    assert _step(case, child, "parent_consent").detail["from"] == ["court"]
+    # The duplicate's family link moves to the kept record: the mother can now consent.
+    merge = review_services.persons_merge(
+        actor=supervisor, keep=child, absorb=duplicate, reason="same child, two lists"
+    )
+    assert _step(case, child, "parent_consent").detail["from"] == ["mother"]
+    review_services.persons_unmerge(actor=supervisor, merge=merge, reason="two brothers")
+    assert _step(case, child, "parent_consent").detail["from"] == ["court"]
+    assert [e.changes["cause"] for e in _system_rebuilds(case)] == [FactChange.MERGE] * 2

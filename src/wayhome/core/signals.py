@@ -44,6 +44,7 @@ class FactChange(models.TextChoices):
     STATUS = "status", _("death or detention recorded")
     LEGAL_CASE = "legal_case", _("legal case or sentence changed")
     DOCUMENT = "document", _("identity document changed")
+    MERGE = "merge", _("records merged or separated")
 
 
 facts_changed = Signal()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
+from wayhome.core.signals import FactChange, announce_facts_changed
 from wayhome.matching.scoring import model_for
 from wayhome.matching.selectors import (
     candidates_for_person,
@@ -114,6 +115,8 @@ def _merge(
         moved=moved,
     )
     _refresh_derived(actor, keep)
+    # The kept record gained the other's citizenships, documents and family links.
+    announce_facts_changed(sender=PersonMerge, persons=[keep], cause=FactChange.MERGE, actor=actor)
     audit_record(
         actor=actor,
         action=A.CREATE,
@@ -170,6 +173,9 @@ def persons_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMe
     merge.undone_at, merge.undone_by, merge.undo_reason = timezone.now(), actor, reason
     merge.save(update_fields=["undone_at", "undone_by", "undo_reason", "updated_at"])
     _refresh_derived(actor, keep, absorb)
+    announce_facts_changed(
+        sender=PersonMerge, persons=[keep, absorb], cause=FactChange.MERGE, actor=actor
+    )
     if merge.candidate is not None:
         _decide(actor, merge.candidate, C.PENDING, reason)
     audit_record(
