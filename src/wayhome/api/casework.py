@@ -129,20 +129,8 @@ class LegalCaseWriteSerializer(serializers.ModelSerializer[LegalCase]):
 
     class Meta:
         model = LegalCase
-        fields = [
-            "person",
-            "jurisdiction",
-            "country",
-            "court",
-            "case_number",
-            "charges",
-            "status",
-            "lawyer",
-            "lawyer_fee",
-            "lawyer_fee_currency",
-            "source",
-            "notes",
-        ]
+        # The fields the legal services write, so the API and the pages' form agree.
+        fields = ["person", *legal_services.CASE_FIELDS]
 
 
 _DEFERRAL_REASON = LegalCase._meta.get_field("sentence_deferred_reason").max_length
