@@ -133,7 +133,7 @@ class LegalCaseWriteSerializer(serializers.ModelSerializer[LegalCase]):
         fields = ["person", *legal_services.CASE_FIELDS]
 
 
-_DEFERRAL_REASON = LegalCase._meta.get_field("sentence_deferred_reason").max_length
+_DEFERRAL_REASON = 300  # LegalCase.sentence_deferred_reason's max_length
 
 
 class VerdictSerializer(serializers.Serializer[Any]):
@@ -689,7 +689,7 @@ STEP_STATUSES = [
 class StepUpdateSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=STEP_STATUSES)
     blocker = serializers.CharField(
-        max_length=CaseStep._meta.get_field("blocker").max_length,
+        max_length=500,  # CaseStep.blocker's, as on the step's form
         required=False,
         allow_blank=True,
         default="",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -264,16 +264,13 @@ def _side(person: Person, other: Person, user: User | None) -> Side:
     if user is not None:
         # Every record on the side passes the sensitivity table, as on the person page.
         partners = _sees(user, PersonName, "full")
-        for lines in names.values():
-            for line in lines:
-                redact(user, line.name)
-                if not partners:
-                    line.partner, line.explain, line.score = "", "", 0.0
-        citizenships = redact_all(user, citizenships)
-        documents = redact_all(user, documents)
+        for script, lines in names.items():
+            redact_all(user, [line.name for line in lines])
+            if not partners:  # the other record's names, compared: not for this reader
+                names[script] = [replace(ln, partner="", explain="", score=0.0) for ln in lines]
+        redact_all(user, [*citizenships, *documents, *whereabouts])
         for entry in whereabouts:
             redact_all(user, entry.reports.all())
-        whereabouts = [w for w in whereabouts if redact(user, w) is not None]
     return Side(
         person=_redacted_copy(user, person),
         names=names,
