@@ -62,6 +62,7 @@ def record_uuids(actor: User) -> dict[str, uuid.UUID]:
 def casework_records(actor: User, mother: Any, child: Any) -> dict[str, uuid.UUID]:
     """A legal case, a repatriation case and an operation, through their services."""
     import datetime as dt
+    from decimal import Decimal
 
     from django.utils import timezone
 
@@ -70,11 +71,25 @@ def casework_records(actor: User, mother: Any, child: Any) -> dict[str, uuid.UUI
     from wayhome.operations import services as ops_services
     from wayhome.operations.models import Operation
     from wayhome.repatriation import services as rep_services
+    from wayhome.repatriation.models import CaseStep
 
     iraq = factories.country("IQ", "Iraq")
     lawyer = factories.user(actor.agency, Role.LEGAL_OFFICER)
     legal = legal_services.legal_case_create(actor=lawyer, person=mother, country=iraq)
+    hearing = legal_services.hearing_add(actor=lawyer, case=legal, date=dt.date(2026, 1, 15))
+    appealed = legal_services.legal_case_create(actor=lawyer, person=mother, country=iraq)
+    legal_services.verdict_record(
+        actor=lawyer,
+        case=appealed,
+        verdict="guilty",
+        verdict_on=dt.date(2026, 2, 1),
+        sentence_kind="years",
+        sentence_years=Decimal(5),
+    )
+    appeal = legal_services.appeal_add(actor=lawyer, case=appealed, filed_on=dt.date(2026, 2, 10))
     case = rep_services.case_open(actor=actor, rule_set=shipped(), persons=[mother, child])
+    step = CaseStep.objects.filter(member__case=case).first()
+    assert step is not None  # the shipped rules give every member steps
     operation = ops_services.operation_create(
         actor=actor,
         data=ops_services.OperationData(
@@ -89,4 +104,11 @@ def casework_records(actor: User, mother: Any, child: Any) -> dict[str, uuid.UUI
             escorts="",
         ),
     )
-    return {"legal-case": legal.uuid, "repatriation-case": case.uuid, "operation": operation.uuid}
+    return {
+        "legal-case": legal.uuid,
+        "hearing": hearing.uuid,
+        "appeal": appeal.uuid,
+        "repatriation-case": case.uuid,
+        "case-step": step.uuid,
+        "operation": operation.uuid,
+    }

@@ -91,8 +91,8 @@ def test_legal_cases_are_refused_without_legal_view_and_hidden_from_other_agenci
     other = _client(agency_b, Role.LEGAL_OFFICER)
     assert other.get(f"/api/v1/legal-cases/{case.uuid}/").status_code == 404
     assert other.get("/api/v1/legal-cases/").json()["results"] == []
-    # Read-only: no write route exists.
-    assert _client(agency_a, Role.SUPERVISOR).post("/api/v1/legal-cases/").status_code == 405
+    # Writing needs legal.edit, which an analyst lacks.
+    assert analyst.post("/api/v1/legal-cases/", {}, "application/json").status_code == 403
 
 
 # --- repatriation cases -------------------------------------------------------------------

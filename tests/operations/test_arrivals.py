@@ -102,6 +102,8 @@ def test_arrival_updates_everything_in_one_step(
     partly.case.refresh_from_db()
     assert home.case.stage == RepatriationCase.Stage.RETURNED
     assert partly.case.stage == RepatriationCase.Stage.READY  # ready for another flight
+    reopened = AuditEvent.objects.filter(object_uuid=partly.case.uuid).latest("id")
+    assert reopened.reason == str(RepatriationCase.ReadyAgain.HELD_BACK.label)
     whole.refresh_from_db()
     half.refresh_from_db()
     assert (whole.status, whole.closure_reason) == ("closed", "reunited")

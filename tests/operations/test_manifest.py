@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from tests.operations import builders as b
 from wayhome.accounts.models import User
+from wayhome.audit.models import AuditEvent
 from wayhome.core.signals import Milestone, milestone_reached
 from wayhome.operations import manifest, services
 from wayhome.operations.models import ManifestLine, Operation
@@ -227,4 +228,7 @@ def test_cancelling_makes_scheduled_cases_ready_again(supervisor: User) -> None:
     services.operation_cancel(actor=supervisor, operation=op, reason="Airport closed")
     fam.case.refresh_from_db()
     assert fam.case.stage == RepatriationCase.Stage.READY
+    # Through the repatriation app's named transition, with its reason.
+    event = AuditEvent.objects.filter(object_uuid=fam.case.uuid).latest("id")
+    assert event.reason == str(RepatriationCase.ReadyAgain.OPERATION_CANCELLED.label)
     services.operation_case_add(actor=supervisor, operation=b.flight(supervisor), case=fam.case)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -13,7 +15,7 @@ from tests.repatriation.helpers import family, shipped
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap, Role
 from wayhome.figures.selectors import Table, default_filters
-from wayhome.repatriation import panels, services
+from wayhome.repatriation import panels, selectors, services
 from wayhome.repatriation.models import CaseStep, ConsentDecision, RepatriationCase
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +104,35 @@ def test_pipeline_on_both_dashboards_and_exported(
     response = analyst.get(reverse("figures:export", args=["repatriation-stage", "csv"]))
     assert response.status_code == 200
     assert f"{RepatriationCase.Stage.IN_PROGRESS.label},<5" in response.content.decode("utf-8-sig")
+
+
+def test_the_two_panels_count_the_cases_once_per_dashboard(
+    users: dict[str, User],
+    blocked_case: RepatriationCase,
+    client_for: Callable[[User], Client],
+    django_assert_num_queries: Any,
+) -> None:
+    """Both panels show one set of counts: one call of case_counts (its two queries) per
+    page, and a later page counts afresh."""
+    analyst = users[Role.ANALYST]
+    with mock.patch.object(selectors, "case_counts", wraps=selectors.case_counts) as counted:
+        assert client_for(analyst).get(reverse("web:dashboard")).status_code == 200
+        assert counted.call_count == 1
+        assert client_for(analyst).get(reverse("web:dashboard")).status_code == 200
+        assert counted.call_count == 2
+    filters = default_filters(dt.date(2026, 3, 31))
+    # case_counts is two queries (by stage, by blocked step); the blockers' labels one.
+    with django_assert_num_queries(3):
+        panels.cases_by_stage(analyst, filters)
+        panels.steps_blocked(analyst, filters)
+    # New filters (a new page): counted again, so a change in between is seen.
+    services.case_set_stage(
+        actor=users[Role.CASEWORKER],
+        case=blocked_case,
+        stage=RepatriationCase.Stage.CLOSED,
+        closure_reason=RepatriationCase.Closure.WITHDRAWN,
+    )
+    closed = str(RepatriationCase.Stage.CLOSED.label)
+    assert (
+        _rows(panels.cases_by_stage(analyst, default_filters(dt.date(2026, 3, 31))))[closed] == "<5"
+    )

@@ -387,3 +387,36 @@ def test_member_remove(caseworker: User) -> None:
     with pytest.raises(ValidationError, match="at least one"):
         services.member_remove(actor=caseworker, member=first)
     assert AuditEvent.objects.filter(action="delete", person_uuid=fam.mother.uuid).exists()
+
+
+def test_a_scheduled_case_is_ready_again_only_by_the_named_transition(
+    caseworker: User,
+) -> None:
+    """Scheduled → ready is its own transition (the operation did not take the case),
+    audited with its reason; from any other stage it is refused, as is a made-up reason,
+    and case_set_stage still refuses "ready" (the checklist is checked only forward)."""
+    fam = family(caseworker, children=1)
+    case = services.case_open(actor=caseworker, rule_set=shipped(), persons=[fam.mother])
+    why = RepatriationCase.ReadyAgain.OPERATION_CANCELLED
+    with pytest.raises(ValidationError, match="scheduled"):
+        services.case_ready_again(actor=caseworker, case=case, because=why)
+    services.case_set_stage(actor=caseworker, case=case, stage=RepatriationCase.Stage.SCHEDULED)
+    with pytest.raises(ValidationError):
+        services.case_set_stage(actor=caseworker, case=case, stage=RepatriationCase.Stage.READY)
+    with pytest.raises(ValidationError):
+        services.case_ready_again(actor=caseworker, case=case, because="bored")
+    analyst = factories.user(caseworker.agency, Role.ANALYST)
+    with pytest.raises(PermissionDenied):
+        services.case_ready_again(actor=analyst, case=case, because=why)
+    case.refresh_from_db()
+    assert case.stage == RepatriationCase.Stage.SCHEDULED
+
+    on = timezone.localdate() - dt.timedelta(days=2)
+    services.case_ready_again(
+        actor=caseworker, case=case, because=RepatriationCase.ReadyAgain.HELD_BACK, on=on
+    )
+    case.refresh_from_db()
+    assert (case.stage, case.stage_since) == (RepatriationCase.Stage.READY, on)
+    event = AuditEvent.objects.filter(object_uuid=case.uuid).latest("id")
+    assert event.changes == {"stage": ["scheduled", "ready"]}
+    assert event.reason == str(RepatriationCase.ReadyAgain.HELD_BACK.label)

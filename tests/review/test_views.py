@@ -15,9 +15,13 @@ from tests.people.helpers import link
 from tests.review.helpers import K, candidate, family, twins
 from wayhome.accounts.models import Agency, User
 from wayhome.accounts.roles import Role
+from wayhome.accounts.sensitivity import FIELD_CLASSES, ROLE_VISIBILITY
+from wayhome.accounts.sensitivity import FieldClass as FC
+from wayhome.accounts.sensitivity import Visibility as V
 from wayhome.people.models import Person
 from wayhome.review import services
 from wayhome.review.models import MatchCandidate, PersonMerge
+from wayhome.review.selectors import side_by_side
 
 ClientFor = Callable[[User], Client]
 D = MatchCandidate.Decision
@@ -93,6 +97,52 @@ def test_side_by_side_shows_both_records_and_agreement(
     rows = {str(r.label): r.agreement for r in response.context["s"].rows}
     assert rows["Citizenships"] == "agree"
     assert rows["Sex"] == "unknown"
+
+
+def test_side_by_side_passes_every_field_through_the_sensitivity_table(
+    pair: MatchCandidate,
+    users: dict[str, User],
+    client_for: ClientFor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As on the person page: a role that may see whereabouts and identity documents
+    only masked gets "restricted" where they were, and "cannot tell" for their
+    agreement, never the values (the facility, the document number, the source)."""
+    url = reverse("review:candidate", args=[pair.uuid])
+    consular = users[Role.CONSULAR_OFFICER]
+    html = client_for(consular).get(url).content.decode()
+    assert "Prison One" in html
+    assert "SYN-0001" in html
+    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
+    monkeypatch.setitem(
+        ROLE_VISIBILITY, Role.CONSULAR_OFFICER, {**table, FC.LOCATION: V.MASK, FC.CASE: V.NEVER}
+    )
+    monkeypatch.setitem(
+        FIELD_CLASSES, "people.IdentityDocument", {**FIELD_CLASSES["people.IdentityDocument"]}
+    )
+    FIELD_CLASSES["people.IdentityDocument"]["number"] = FC.LOCATION
+    response = client_for(consular).get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Prison One" not in html  # current facility and whereabouts: masked
+    assert "SYN-0001" not in html  # a document number of a masked class
+    assert "prison list" not in html  # a report's source, of a class never seen
+    assert "restricted" in html
+    assert "Aisha Naloyeva" in html  # names are seen as before
+    rows = {str(r.label): r for r in response.context["s"].rows}
+    assert rows["Current whereabouts"].agreement == "unknown"
+    documents = rows["Identity documents"]
+    assert "restricted" in (documents.left, documents.right)
+    assert documents.agreement == "unknown"
+    assert rows["Citizenships"].agreement == "agree"  # a class still seen in full
+    # The page gets redacted copies; the pair's own records stay whole in memory for
+    # the decision that follows.
+    held = pair.right if pair.right.current_facility_id else pair.left
+    assert held.current_facility_id is not None
+    shown = side_by_side(pair, consular)
+    side = shown.right if held is pair.right else shown.left
+    assert side.person.current_facility_id is None
+    assert held.current_facility_id is not None
 
 
 def test_side_by_side_refusals(

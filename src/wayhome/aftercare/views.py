@@ -6,20 +6,17 @@ then a form, then a service whose ValidationError goes back onto the form.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all, withhold
@@ -40,23 +37,7 @@ from wayhome.aftercare.forms import (
 )
 from wayhome.aftercare.links import legal_cases_at_home
 from wayhome.aftercare.models import AftercareFile
-
-T = TypeVar("T")
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _attempt(form: forms.Form, save: Callable[[], T]) -> T | None:
-    try:
-        return save()
-    except ValidationError as exc:
-        from wayhome.core.forms import apply_service_errors
-
-        apply_service_errors(form, exc)
-        return None
+from wayhome.core.views import GET_POST, acting_user, attempt
 
 
 def _to_file(file: AftercareFile) -> HttpResponse:
@@ -72,7 +53,7 @@ def _form_page(
 @require_GET
 @cap_required(Cap.AFTERCARE_VIEW)
 def file_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     q = request.GET.get("q", "")
     page = Paginator(selectors.files_listed(user, q=q), 50).get_page(request.GET.get("page"))
     return render(
@@ -85,7 +66,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.AFTERCARE_VIEW)
 def overdue_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     page = Paginator(selectors.overdue_followups(user), 50).get_page(request.GET.get("page"))
     return render(request, "aftercare/overdue.html", {"page": page, "today": timezone.localdate()})
 
@@ -93,14 +74,14 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def file_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     initial: dict[str, Any] = {
         "person": request.GET.getlist("person"),
         "received_on": timezone.localdate(),
     }
     form = FileOpenForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        file = _attempt(
+        file = attempt(
             form,
             lambda: services.file_open(
                 actor=user, person=form.cleaned_data["person"], reception=form.reception_data()
@@ -115,7 +96,7 @@ def file_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.AFTERCARE_VIEW)
 def file_detail(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     file = selectors.file_read(user, key)
     today = timezone.localdate()
     can_edit = user.has_cap(Cap.AFTERCARE_EDIT)
@@ -147,13 +128,13 @@ def file_detail(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def reception_edit(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     file = selectors.file_get(user, key)
     form = ReceptionForm(request.POST or None, initial=ReceptionForm.initial_for(file))
     # A role that may not read the medical findings neither sees nor overwrites them.
     withhold(user, form, file, {"medical_notes": "medical_notes"})
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.reception_update(
                 actor=user, file=file, reception=form.reception_data()
@@ -168,11 +149,11 @@ def reception_edit(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def placement_add(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     file = selectors.file_get(user, key)
     form = PlacementForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.placement_add(actor=user, file=file, data=form.placement_data()),
         )
@@ -185,11 +166,11 @@ def placement_add(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def placement_consent(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     placement = selectors.placement_get(user, key)
     form = ConsentForm(request.POST)
     if form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.placement_consent(
                 actor=user,
@@ -207,11 +188,11 @@ def placement_consent(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def service_add(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     file = selectors.file_get(user, key)
     form = ServiceForm(request.POST or None, initial={"started_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form, lambda: services.service_add(actor=user, file=file, data=form.service_data())
         )
         if saved is not None:
@@ -223,11 +204,11 @@ def service_add(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def service_end(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     service = selectors.service_get(user, key)
     form = ServiceEndForm(request.POST)
     if form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.service_end(
                 actor=user, service=service, ended_on=form.cleaned_data["ended_on"]
@@ -242,12 +223,12 @@ def service_end(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def followup_add(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     file = selectors.file_get(user, key)
     form = FollowUpForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.followup_schedule(
                 actor=user, file=file, due_on=d["due_on"], assigned_to=d["assigned_to"]
@@ -262,12 +243,12 @@ def followup_add(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def visit_record(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     visit = selectors.followup_get(user, key)
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.followup_record(
                 actor=user,
@@ -287,12 +268,12 @@ def visit_record(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def file_close(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     file = selectors.file_get(user, key)
     form = CloseForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.file_close(
                 actor=user, file=file, closed_on=d["closed_on"], reason=d["reason"]

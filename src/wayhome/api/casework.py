@@ -5,10 +5,14 @@ come from the apps' scoped selectors (another agency's id is 404), reads of a pe
 are audited exactly as the pages audit them, and every write is the apps' own service, so
 validation, refusals and audit events are identical to the pages'.
 
-``ready``, adding a case to an operation and confirming it are commands, not edits of
-fields: the services check the current state under a row lock in their own transaction
-(open steps, seats, families kept together), so there is nothing an If-Match could
-protect that they do not already refuse.
+A write that changes fields someone else may have changed (a case's details, a verdict,
+a hearing's outcome, an appeal's decision, a checklist step, a case's stage, an
+operation's plan) needs If-Match with the record's ETag, checked under a row lock in the
+service's transaction, as every other update. ``ready``, adding or removing a case on an
+operation, confirming and cancelling it are commands, not edits of fields: the services
+check the current state under a row lock in their own transaction (open steps, seats,
+families kept together), so there is nothing an If-Match could protect that they do not
+already refuse. Adding a hearing or an appeal creates a record and overwrites nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -32,15 +37,25 @@ from rest_framework.response import Response
 
 from wayhome.accounts.roles import Cap
 from wayhome.api.errors import service_errors
-from wayhome.api.serializers import Masked
-from wayhome.api.views import ScopedViewSet, _choice_param, _optional_uuid, _uuid_param
+from wayhome.api.serializers import Masked, ScopedUUIDField
+from wayhome.api.views import (
+    IF_MATCH,
+    ScopedViewSet,
+    _choice_param,
+    _optional_uuid,
+    _read_person,
+    _uuid_param,
+    check_if_match,
+)
 from wayhome.legal import selectors as legal_sel
+from wayhome.legal import services as legal_services
 from wayhome.legal.models import Appeal, Hearing, LegalCase
 from wayhome.operations import manifest as manifests
 from wayhome.operations import selectors as ops_sel
 from wayhome.operations import services as ops_services
 from wayhome.operations.models import Operation
 from wayhome.people.models import Person
+from wayhome.places.models import Country
 from wayhome.repatriation import selectors as rep_sel
 from wayhome.repatriation import services as rep_services
 from wayhome.repatriation.models import CaseMember, CaseStep, RepatriationCase
@@ -58,6 +73,118 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
     class Meta:
         model = Appeal
         fields = ["uuid", "filed_on", "court", "grounds", "outcome", "decided_on"]
+
+
+class HearingDetailSerializer(Masked, HearingSerializer):
+    """One hearing on its own, with the case it belongs to (its ETag guards its outcome)."""
+
+    legal_case: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
+
+    class Meta(HearingSerializer.Meta):
+        fields = ["uuid", "legal_case", "date", "court", "purpose", "outcome", "updated_at"]
+        read_only_fields = fields
+
+
+class AppealDetailSerializer(Masked, AppealSerializer):
+    """One appeal on its own, with the case it belongs to (its ETag guards its decision)."""
+
+    legal_case: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
+
+    class Meta(AppealSerializer.Meta):
+        fields = [
+            "uuid",
+            "legal_case",
+            "filed_on",
+            "court",
+            "grounds",
+            "outcome",
+            "decided_on",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def _source() -> Any:
+    return ScopedUUIDField(
+        "reports",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The information report this rests on (a uuid of /api/v1/reports/).",
+    )
+
+
+class LegalCaseWriteSerializer(serializers.ModelSerializer[LegalCase]):
+    """Open a case, or change its details; the verdict has its own command."""
+
+    person = ScopedUUIDField("persons", help_text="The person the case is against.")
+    country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", queryset=Country.objects.all(), help_text="ISO code."
+    )
+    source = _source()
+
+    class Meta:
+        model = LegalCase
+        # The fields the legal services write, so the API and the pages' form agree.
+        fields = ["person", *legal_services.CASE_FIELDS]
+
+
+_DEFERRAL_REASON = 300  # LegalCase.sentence_deferred_reason's max_length
+
+
+class VerdictSerializer(serializers.Serializer[Any]):
+    verdict = serializers.ChoiceField(choices=[c for c in LegalCase.Verdict.choices if c[0]])
+    verdict_on = serializers.DateField()
+    sentence_kind = serializers.ChoiceField(
+        choices=LegalCase.SentenceKind.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only with a guilty verdict, and then required.",
+    )
+    sentence_years = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, default=None
+    )
+    sentence_deferred_until = serializers.DateField(required=False, allow_null=True, default=None)
+    sentence_deferred_reason = serializers.CharField(
+        max_length=_DEFERRAL_REASON, required=False, allow_blank=True, default=""
+    )
+    source = _source()
+
+
+class HearingWriteSerializer(serializers.ModelSerializer[Hearing]):
+    source = _source()
+
+    class Meta:
+        model = Hearing
+        fields = ["date", "court", "purpose", "outcome", "source"]
+
+
+class HearingOutcomeSerializer(serializers.Serializer[Any]):
+    outcome = serializers.CharField(max_length=2000)
+    source = _source()
+
+
+class AppealWriteSerializer(serializers.ModelSerializer[Appeal]):
+    source = _source()
+
+    class Meta:
+        model = Appeal
+        fields = ["filed_on", "court", "grounds", "source"]
+
+
+# An appeal is decided with any outcome but "pending".
+APPEAL_DECISIONS = [c for c in Appeal.Outcome.choices if c[0] != Appeal.Outcome.PENDING]
+
+
+class AppealDecisionSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=APPEAL_DECISIONS)
+    decided_on = serializers.DateField()
+    source = _source()
 
 
 class SentenceSerializer(serializers.Serializer[LegalCase]):
@@ -124,12 +251,82 @@ class LegalCaseSerializer(LegalCaseListSerializer):
 
 
 class LegalCaseViewSet(ScopedViewSet):
-    """Legal cases of the client's agency (legal.view), read-only: verdicts, hearings and
-    appeals each have their own form and rules on the pages."""
+    """Legal cases of the client's agency (legal.view); opening one, changing its
+    details, recording a verdict and sentence, a hearing or an appeal (legal.edit) go
+    through the legal services, as the pages' forms do."""
 
     queryset = LegalCase.objects.none()
-    action_caps = {"list": Cap.LEGAL_VIEW, "retrieve": Cap.LEGAL_VIEW}
+    action_caps = {
+        "list": Cap.LEGAL_VIEW,
+        "retrieve": Cap.LEGAL_VIEW,
+        "create": Cap.LEGAL_EDIT,
+        "update": Cap.LEGAL_EDIT,
+        "partial_update": Cap.LEGAL_EDIT,
+        "verdict": Cap.LEGAL_EDIT,
+        "hearings": Cap.LEGAL_EDIT,
+        "appeals": Cap.LEGAL_EDIT,
+    }
     serializer_class = LegalCaseSerializer
+
+    def _case(self, case: LegalCase, code: int = status.HTTP_200_OK) -> Response:
+        return self.show(legal_sel.legal_case_get(self.user, case.uuid), code)
+
+    @extend_schema(request=LegalCaseWriteSerializer, responses={201: LegalCaseSerializer})
+    def create(self, request: Request) -> Response:
+        """Open a case; a verdict is recorded afterwards with ``verdict``."""
+        data = self.validated(LegalCaseWriteSerializer)
+        case = legal_services.legal_case_create(actor=self.user, **data)
+        return self._case(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=LegalCaseWriteSerializer, parameters=[IF_MATCH])
+    def update(self, request: Request, uuid: str, partial: bool = False) -> Response:
+        """Change the court, charges, status, lawyer or notes; not the person, and not
+        the verdict (``verdict``)."""
+        case = legal_sel.legal_case_get(self.user, uuid)
+        data = self.validated(LegalCaseWriteSerializer, partial=partial)
+        person = data.pop("person", None)
+        if person is not None and person.pk != case.person_id:
+            raise serializers.ValidationError(
+                {"person": [_("The person of a legal case cannot be changed.")]}
+            )
+        with transaction.atomic():
+            case = check_if_match(request, case)
+            case = legal_services.legal_case_update(actor=self.user, case=case, **data)
+        return self._case(case)
+
+    @extend_schema(request=LegalCaseWriteSerializer, parameters=[IF_MATCH])
+    def partial_update(self, request: Request, uuid: str) -> Response:
+        return self.update(request, uuid, partial=True)
+
+    @extend_schema(request=VerdictSerializer, responses=LegalCaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def verdict(self, request: Request, uuid: str) -> Response:
+        """Record the verdict and, when guilty, the sentence (relatives who asked are
+        told of a sentence). Replaces an earlier verdict, hence If-Match."""
+        case = legal_sel.legal_case_get(self.user, uuid)
+        data = self.validated(VerdictSerializer)
+        with transaction.atomic():
+            case = check_if_match(request, case)
+            case = legal_services.verdict_record(actor=self.user, case=case, **data)
+        return self._case(case)
+
+    @extend_schema(request=HearingWriteSerializer, responses={201: HearingDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def hearings(self, request: Request, uuid: str) -> Response:
+        """Add a hearing (its outcome now, if it took place, or later on /hearings/)."""
+        case = legal_sel.legal_case_get(self.user, uuid)
+        data = self.validated(HearingWriteSerializer)
+        hearing = legal_services.hearing_add(actor=self.user, case=case, **data)
+        return self.show(hearing, status.HTTP_201_CREATED, serializer=HearingDetailSerializer)
+
+    @extend_schema(request=AppealWriteSerializer, responses={201: AppealDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def appeals(self, request: Request, uuid: str) -> Response:
+        """File an appeal against the verdict; the case is then on appeal."""
+        case = legal_sel.legal_case_get(self.user, uuid)
+        data = self.validated(AppealWriteSerializer)
+        appeal = legal_services.appeal_add(actor=self.user, case=case, **data)
+        return self.show(appeal, status.HTTP_201_CREATED, serializer=AppealDetailSerializer)
 
     @extend_schema(
         parameters=[
@@ -151,6 +348,59 @@ class LegalCaseViewSet(ScopedViewSet):
     def retrieve(self, request: Request, uuid: str) -> Response:
         case = legal_sel.legal_case_read(self.user, uuid)
         return self.show(case)
+
+
+class HearingViewSet(ScopedViewSet):
+    """One hearing of a visible legal case (legal.view); reading it is a read of the
+    person's file. Its outcome is recorded once it took place (legal.edit, If-Match)."""
+
+    queryset = Hearing.objects.none()
+    action_caps = {"retrieve": Cap.LEGAL_VIEW, "outcome": Cap.LEGAL_EDIT}
+    serializer_class = HearingDetailSerializer
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        hearing = legal_sel.hearing_get(self.user, uuid)
+        _read_person(self.user, hearing.legal_case.person)
+        return self.show(hearing)
+
+    @extend_schema(
+        request=HearingOutcomeSerializer, responses=HearingDetailSerializer, parameters=[IF_MATCH]
+    )
+    @action(detail=True, methods=["post"])
+    def outcome(self, request: Request, uuid: str) -> Response:
+        hearing = legal_sel.hearing_get(self.user, uuid)
+        data = self.validated(HearingOutcomeSerializer)
+        with transaction.atomic():
+            hearing = check_if_match(request, hearing)
+            hearing = legal_services.hearing_outcome(actor=self.user, hearing=hearing, **data)
+        return self.show(legal_sel.hearing_get(self.user, hearing.uuid))
+
+
+class AppealViewSet(ScopedViewSet):
+    """One appeal of a visible legal case (legal.view); reading it is a read of the
+    person's file. Its decision is recorded with ``decide`` (legal.edit, If-Match)."""
+
+    queryset = Appeal.objects.none()
+    action_caps = {"retrieve": Cap.LEGAL_VIEW, "decide": Cap.LEGAL_EDIT}
+    serializer_class = AppealDetailSerializer
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        appeal = legal_sel.appeal_get(self.user, uuid)
+        _read_person(self.user, appeal.legal_case.person)
+        return self.show(appeal)
+
+    @extend_schema(
+        request=AppealDecisionSerializer, responses=AppealDetailSerializer, parameters=[IF_MATCH]
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, uuid: str) -> Response:
+        """The appeal's outcome; a changed sentence is then recorded with ``verdict``."""
+        appeal = legal_sel.appeal_get(self.user, uuid)
+        data = self.validated(AppealDecisionSerializer)
+        with transaction.atomic():
+            appeal = check_if_match(request, appeal)
+            appeal = legal_services.appeal_decide(actor=self.user, appeal=appeal, **data)
+        return self.show(legal_sel.appeal_get(self.user, appeal.uuid))
 
 
 # --- repatriation cases -------------------------------------------------------------------
@@ -278,16 +528,82 @@ def _open_steps(case: RepatriationCase) -> list[dict[str, Any]]:
     ]
 
 
+class CaseOpenSerializer(serializers.Serializer[Any]):
+    rule_set = ScopedUUIDField(
+        "rule_sets", help_text="An active rule set (the route's rules) the agency may use."
+    )
+    persons = ScopedUUIDField(
+        "persons", many=True, help_text="The person, or the family members, to bring home."
+    )
+    principal = ScopedUUIDField(
+        "persons",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One of the persons; the first one when left out.",
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+# The stages a case is moved to by hand, as on the case's page: ``ready`` checks the
+# checklist (its own command); scheduled and returned follow an operation.
+MANUAL_STAGES = [
+    (RepatriationCase.Stage.IN_PROGRESS.value, RepatriationCase.Stage.IN_PROGRESS.label),
+    (RepatriationCase.Stage.CLOSED.value, RepatriationCase.Stage.CLOSED.label),
+]
+
+
+class StageSerializer(serializers.Serializer[Any]):
+    stage = serializers.ChoiceField(choices=MANUAL_STAGES)
+    closure_reason = serializers.ChoiceField(
+        choices=RepatriationCase.Closure.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when the case is closed.",
+    )
+
+
 class RepatriationCaseViewSet(ScopedViewSet):
-    """Repatriation cases (case.view); ``ready`` marks one ready to travel (case.edit)."""
+    """Repatriation cases (case.view); opening one, marking it ready and moving its
+    stage by hand (case.edit) go through the repatriation services."""
 
     queryset = RepatriationCase.objects.none()
     action_caps = {
         "list": Cap.CASE_VIEW,
         "retrieve": Cap.CASE_VIEW,
+        "create": Cap.CASE_EDIT,
         "ready": Cap.CASE_EDIT,
+        "stage": Cap.CASE_EDIT,
     }
     serializer_class = RepatriationCaseSerializer
+
+    @extend_schema(request=CaseOpenSerializer, responses={201: RepatriationCaseSerializer})
+    def create(self, request: Request) -> Response:
+        """Open a case for one person or a family and build every member's checklist
+        from the rule set."""
+        data = self.validated(CaseOpenSerializer)
+        case = rep_services.case_open(
+            actor=self.user,
+            rule_set=data["rule_set"],
+            persons=data["persons"],
+            principal=data["principal"],
+            notes=data["notes"],
+        )
+        return self.show(rep_sel.case_get(self.user, case.uuid), status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=StageSerializer, responses=RepatriationCaseSerializer, parameters=[IF_MATCH]
+    )
+    @action(detail=True, methods=["post"])
+    def stage(self, request: Request, uuid: str) -> Response:
+        """Move the case back to in progress, or close it with a reason."""
+        case = rep_sel.case_get(self.user, uuid)
+        data = self.validated(StageSerializer)
+        with transaction.atomic():
+            case = check_if_match(request, case)
+            case = rep_services.case_set_stage(actor=self.user, case=case, **data)
+        return self.show(rep_sel.case_get(self.user, case.uuid))
 
     @extend_schema(
         parameters=[
@@ -336,6 +652,101 @@ class RepatriationCaseViewSet(ScopedViewSet):
                 body["open_steps"] = open_steps
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return self.show(rep_sel.case_get(self.user, case.uuid))
+
+
+class StepDetailSerializer(Masked, serializers.ModelSerializer[CaseStep]):
+    """One checklist step, with the member it belongs to (its ETag guards its update)."""
+
+    member: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
+
+    class Meta:
+        model = CaseStep
+        fields = [
+            "uuid",
+            "member",
+            "code",
+            "label",
+            "required",
+            "status",
+            "blocker",
+            "since",
+            "note",
+            "waived_reason",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# The statuses a caseworker records, as on the step's form; waiving is a supervisor's.
+STEP_STATUSES = [
+    (s.value, s.label)
+    for s in (CaseStep.Status.PENDING, CaseStep.Status.DONE, CaseStep.Status.BLOCKED)
+]
+
+
+class StepUpdateSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=STEP_STATUSES)
+    blocker = serializers.CharField(
+        max_length=500,  # CaseStep.blocker's, as on the step's form
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What blocks the step; required when blocked.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    since = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Today when left out."
+    )
+
+
+class WaiveSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=500)
+
+
+class CaseStepViewSet(ScopedViewSet):
+    """One step of a case's checklist (case.view; reading it reads the member's file).
+    Progress is recorded with ``update`` (case.edit), a waiver by a supervisor
+    (case.approve); both need If-Match with the step's ETag."""
+
+    queryset = CaseStep.objects.none()
+    action_caps = {
+        "retrieve": Cap.CASE_VIEW,
+        "progress": Cap.CASE_EDIT,
+        "waive": Cap.CASE_APPROVE,
+    }
+    serializer_class = StepDetailSerializer
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        step = rep_sel.step_get(self.user, uuid)
+        _read_person(self.user, step.member.person)
+        return self.show(step)
+
+    @extend_schema(
+        request=StepUpdateSerializer, responses=StepDetailSerializer, parameters=[IF_MATCH]
+    )
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, uuid: str) -> Response:
+        """Done, pending, or blocked (and by what). A consent step follows the consent
+        decisions and is refused here, as on the pages."""
+        step = rep_sel.step_get(self.user, uuid)
+        data = self.validated(StepUpdateSerializer)
+        with transaction.atomic():
+            step = check_if_match(request, step)
+            step = rep_services.step_update(actor=self.user, step=step, **data)
+        return self.show(rep_sel.step_get(self.user, step.uuid))
+
+    @extend_schema(request=WaiveSerializer, responses=StepDetailSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def waive(self, request: Request, uuid: str) -> Response:
+        """A supervisor's decision that the step is not needed, with a reason."""
+        step = rep_sel.step_get(self.user, uuid)
+        data = self.validated(WaiveSerializer)
+        with transaction.atomic():
+            step = check_if_match(request, step)
+            step = rep_services.step_waive(actor=self.user, step=step, reason=data["reason"])
+        return self.show(rep_sel.step_get(self.user, step.uuid))
 
 
 # --- operations ---------------------------------------------------------------------------
@@ -486,6 +897,32 @@ class AddCaseSerializer(serializers.Serializer[Any]):
     case = serializers.UUIDField(help_text="A ready case of the agency on no other operation.")
 
 
+class RemoveCaseSerializer(serializers.Serializer[Any]):
+    case = serializers.UUIDField(help_text="A case on this planned operation.")
+
+
+class CancelSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=500, help_text="Why the operation is called off.")
+
+
+class OperationWriteSerializer(serializers.ModelSerializer[Operation]):
+    """Plan an operation, or change a planned one; its cases have their own commands."""
+
+    from_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", queryset=Country.objects.all(), help_text="The host country (ISO)."
+    )
+    to_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="iso2", queryset=Country.objects.all(), help_text="The home country (ISO)."
+    )
+    capacity = serializers.IntegerField(
+        min_value=1, max_value=2000, help_text="Seats for returnees; escorts are not counted."
+    )
+
+    class Meta:
+        model = Operation
+        fields = list(ops_services.OP_FIELDS)
+
+
 class OperationViewSet(ScopedViewSet):
     """Flights and convoys (operation.view); adding a ready case and confirming the
     manifest (operation.edit) go through the operations services and their rules."""
@@ -494,10 +931,41 @@ class OperationViewSet(ScopedViewSet):
     action_caps = {
         "list": Cap.OPERATION_VIEW,
         "retrieve": Cap.OPERATION_VIEW,
+        "create": Cap.OPERATION_EDIT,
+        "update": Cap.OPERATION_EDIT,
+        "partial_update": Cap.OPERATION_EDIT,
         "add_case": Cap.OPERATION_EDIT,
+        "remove_case": Cap.OPERATION_EDIT,
         "confirm": Cap.OPERATION_EDIT,
+        "cancel": Cap.OPERATION_EDIT,
     }
     serializer_class = OperationSerializer
+
+    @extend_schema(request=OperationWriteSerializer, responses={201: OperationSerializer})
+    def create(self, request: Request) -> Response:
+        """Plan a flight or convoy; cases are put on it with ``cases``."""
+        data = self.validated(OperationWriteSerializer)
+        op = ops_services.operation_create(actor=self.user, data=ops_services.OperationData(**data))
+        return self._shown(ops_sel.operation_get(self.user, op.uuid), status.HTTP_201_CREATED)
+
+    @extend_schema(request=OperationWriteSerializer, parameters=[IF_MATCH])
+    def update(self, request: Request, uuid: str, partial: bool = False) -> Response:
+        """Change a planned operation; a smaller capacity must still hold its travellers."""
+        op = ops_sel.operation_get(self.user, uuid)
+        data = self.validated(OperationWriteSerializer, partial=partial)
+        with transaction.atomic():
+            op = check_if_match(request, op)
+            current = {f: getattr(op, f) for f in ops_services.OP_FIELDS}
+            op = ops_services.operation_update(
+                actor=self.user,
+                operation=op,
+                data=ops_services.OperationData(**{**current, **data}),
+            )
+        return self._shown(ops_sel.operation_get(self.user, op.uuid))
+
+    @extend_schema(request=OperationWriteSerializer, parameters=[IF_MATCH])
+    def partial_update(self, request: Request, uuid: str) -> Response:
+        return self.update(request, uuid, partial=True)
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=Operation.State.values)],
@@ -533,6 +1001,28 @@ class OperationViewSet(ScopedViewSet):
             raise serializers.ValidationError({"case": [_("No such case.")]}) from exc
         ops_services.operation_case_add(actor=self.user, operation=op, case=case)
         return self._shown(ops_sel.operation_get(self.user, uuid), status.HTTP_201_CREATED)
+
+    @extend_schema(request=RemoveCaseSerializer, responses=OperationSerializer)
+    @action(detail=True, methods=["post"], url_path="remove-case", url_name="remove_case")
+    def remove_case(self, request: Request, uuid: str) -> Response:
+        """Take a case off the planned operation; it stays ready for another one."""
+        op = ops_sel.operation_get(self.user, uuid)
+        data = self.validated(RemoveCaseSerializer)
+        try:
+            case = rep_sel.case_get(self.user, data["case"])
+        except Http404 as exc:
+            raise serializers.ValidationError({"case": [_("No such case.")]}) from exc
+        ops_services.operation_case_remove(actor=self.user, operation=op, case=case)
+        return self._shown(ops_sel.operation_get(self.user, uuid))
+
+    @extend_schema(request=CancelSerializer, responses=OperationSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, uuid: str) -> Response:
+        """Call the operation off; its scheduled cases are ready again for another one."""
+        op = ops_sel.operation_get(self.user, uuid)
+        data = self.validated(CancelSerializer)
+        ops_services.operation_cancel(actor=self.user, operation=op, reason=data["reason"])
+        return self._shown(ops_sel.operation_get(self.user, uuid))
 
     @extend_schema(request=None, responses=OperationSerializer)
     @action(detail=True, methods=["post"])

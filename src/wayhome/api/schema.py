@@ -51,7 +51,11 @@ def add_error_responses(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any
             codes["400"] = "Invalid input: messages by field; nothing was written."
             if "{uuid}" in path:
                 codes["404"] = "No such record among those this client may see."
-            if method in ("put", "patch", "delete") or path.endswith("/transition/"):
+            takes_if_match = any(
+                p.get("in") == "header" and p.get("name") == "If-Match"
+                for p in operation.get("parameters", [])
+            )
+            if method in ("put", "patch", "delete") or takes_if_match:
                 codes["412"] = "The record changed since the ETag given in If-Match."
                 codes["428"] = "If-Match is missing."
             for code, text in codes.items():

@@ -57,6 +57,10 @@ class ScopedUUIDField(serializers.SlugRelatedField[Any]):
             qs = tracing_sel.reports_visible_to(user)
         elif self.scope == "inquirers":
             qs = tracing_sel.inquirers_visible_to(user)
+        elif self.scope == "rule_sets":
+            from wayhome.repatriation.selectors import rule_sets_visible_to
+
+            qs = rule_sets_visible_to(user)
         else:
             qs = tracing_sel.colleagues_of(user)
         return qs

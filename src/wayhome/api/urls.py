@@ -21,6 +21,9 @@ router.register(
     "repatriation-cases", casework.RepatriationCaseViewSet, basename="repatriation-case"
 )
 router.register("operations", casework.OperationViewSet, basename="operation")
+router.register("hearings", casework.HearingViewSet, basename="hearing")
+router.register("appeals", casework.AppealViewSet, basename="appeal")
+router.register("case-steps", casework.CaseStepViewSet, basename="case-step")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(router.urls)),

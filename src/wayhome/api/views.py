@@ -180,8 +180,19 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
         data = serializer_class(rows, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
-    def show(self, obj: models.Model, code: int = status.HTTP_200_OK, **kw: Any) -> Response:
-        data = self.get_serializer(obj, **kw).data
+    def show(
+        self,
+        obj: models.Model,
+        code: int = status.HTTP_200_OK,
+        serializer: type[Any] | None = None,
+        **kw: Any,
+    ) -> Response:
+        """The record with its ETag, through the view's serializer or ``serializer``."""
+        if serializer is not None:
+            kw.setdefault("context", self.get_serializer_context())
+            data = serializer(obj, **kw).data
+        else:
+            data = self.get_serializer(obj, **kw).data
         return _with_etag(Response(data, status=code), obj)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
@@ -34,17 +34,12 @@ from wayhome.audit.services import audit_record
 from wayhome.comms import delivery, selectors, services, texts
 from wayhome.comms.forms import EntryForm, TemplateForm
 from wayhome.comms.models import LANGUAGES, Channel, CommEntry, Kind
+from wayhome.core.views import GET_POST, acting_user
 from wayhome.people.models import FamilyGroup
 from wayhome.portal import services as portal_services
 from wayhome.protection.models import Scope
 from wayhome.protection.selectors import current_consent
 from wayhome.tracing.models import TracingRequest
-
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _saved(form: forms.Form, call: Callable[[], object]) -> bool:
@@ -85,7 +80,7 @@ def _log(
     form: EntryForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     audit_record(actor=user, action=AuditEvent.Action.VIEW, obj=obj, changes={"page": "comms_log"})
     page = Paginator(entries, 30).get_page(request.GET.get("page"))
     # What was said with the family is ``contact``: masked for legal officers.
@@ -106,7 +101,7 @@ def _log(
 def _add(
     request: HttpRequest, *, obj: TracingRequest | FamilyGroup, back: str, add_url: str
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     form = EntryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -140,8 +135,8 @@ def _add(
 @require_GET
 @cap_required(Cap.COMMS_VIEW)
 def request_log(request: HttpRequest, key: str) -> HttpResponse:
-    obj = selectors.request_get(_user(request), key)
-    entries = selectors.entries_of(_user(request), request=obj)
+    obj = selectors.request_get(acting_user(request), key)
+    entries = selectors.entries_of(acting_user(request), request=obj)
     return _log(
         request, obj=obj, entries=entries, add_url=reverse("comms:request_log_add", args=[obj.uuid])
     )
@@ -150,7 +145,7 @@ def request_log(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.COMMS_EDIT)
 def request_log_add(request: HttpRequest, key: str) -> HttpResponse:
-    obj = selectors.request_get(_user(request), key)
+    obj = selectors.request_get(acting_user(request), key)
     return _add(
         request,
         obj=obj,
@@ -162,8 +157,8 @@ def request_log_add(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 @cap_required(Cap.COMMS_VIEW)
 def family_log(request: HttpRequest, key: str) -> HttpResponse:
-    obj = selectors.family_get(_user(request), key)
-    entries = selectors.entries_of(_user(request), family=obj)
+    obj = selectors.family_get(acting_user(request), key)
+    entries = selectors.entries_of(acting_user(request), family=obj)
     return _log(
         request, obj=obj, entries=entries, add_url=reverse("comms:family_log_add", args=[obj.uuid])
     )
@@ -172,7 +167,7 @@ def family_log(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.COMMS_EDIT)
 def family_log_add(request: HttpRequest, key: str) -> HttpResponse:
-    obj = selectors.family_get(_user(request), key)
+    obj = selectors.family_get(acting_user(request), key)
     return _add(
         request,
         obj=obj,
@@ -185,7 +180,7 @@ def family_log_add(request: HttpRequest, key: str) -> HttpResponse:
 @cap_required(Cap.COMMS_VIEW)
 def attachment(request: HttpRequest, key: str) -> HttpResponse:
     """An attachment's bytes, for a reader of the log; never cached, never a public file."""
-    user = _user(request)
+    user = acting_user(request)
     entry = selectors.entry_get(user, key)
     if not entry.attachment or not _may_read_attachments(user):
         raise Http404
@@ -202,7 +197,7 @@ def attachment(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 @cap_required(Cap.COMMS_VIEW)
 def request_notifications(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     obj = selectors.request_get(user, key)
     inquirer = obj.inquirer
     audit_record(
@@ -236,7 +231,7 @@ def request_notifications(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.COMMS_EDIT)
 def notification_retry(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     row = selectors.notification_get(user, key)
     try:
         services.notification_retry(actor=user, notification=row)
@@ -278,7 +273,7 @@ def sms_status(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.RULES_ADMIN)
 def template_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     current: dict[tuple[str, str, str], int] = {}
     for t in selectors.templates_of(user):
         key = (t.kind, t.language, t.channel)
@@ -308,7 +303,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.RULES_ADMIN)
 def template_edit(request: HttpRequest, kind: str, language: str, channel: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if kind not in Kind.values or channel not in Channel.values or language not in dict(LANGUAGES):
         raise Http404
     subject, body, version = services.template_text(user.agency_key, kind, language, channel)
@@ -363,7 +358,7 @@ def template_edit(request: HttpRequest, kind: str, language: str, channel: str) 
 @require_GET
 @cap_required(Cap.COMMS_VIEW)
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     reviewed = request.GET.get("reviewed") == "1"
     page = Paginator(selectors.submissions_of(user, reviewed=reviewed), 30).get_page(
         request.GET.get("page")
@@ -379,7 +374,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @cap_required(Cap.COMMS_EDIT)
 def submission_reviewed(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     submission = selectors.submission_get(user, key)
     try:
         portal_services.submission_review(actor=user, submission=submission)
@@ -393,7 +388,7 @@ def submission_reviewed(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 @cap_required(Cap.COMMS_VIEW)
 def submission_photo(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     submission = selectors.submission_get(user, key)
     if not submission.photo:
         raise Http404

@@ -7,23 +7,21 @@ form, a service; a service's ValidationError goes back onto the form, nothing wr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all
-from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST, acting_user, form_page
 from wayhome.legal import selectors, services
 from wayhome.legal.forms import (
     AppealDecisionForm,
@@ -38,12 +36,6 @@ from wayhome.legal.forms import (
 from wayhome.legal.models import LegalCase
 from wayhome.people.selectors import person_get
 
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
 
 def _form_page(
     request: HttpRequest,
@@ -55,23 +47,24 @@ def _form_page(
     success: str,
 ) -> HttpResponse:
     """Show a form; on a valid POST run the service and go back to the case."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save()
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            target = case if case is not None else result
-            return redirect("legal:case_detail", case_uuid=target.uuid)
-    return render(request, "legal/form.html", {"form": form, "title": title, "case": case})
+    return form_page(
+        request,
+        form,
+        save,
+        template="legal/form.html",
+        done=lambda result: reverse(
+            "legal:case_detail", kwargs={"case_uuid": (case or result).uuid}
+        ),
+        success=success,
+        context={"title": title, "case": case},
+    )
 
 
 @require_GET
 @cap_required(Cap.LEGAL_VIEW)
 def case_list(request: HttpRequest) -> HttpResponse:
     f = CaseFilterForm(request.GET or None)
-    cases = selectors.legal_cases_visible_to(_user(request)).order_by("-updated_at")
+    cases = selectors.legal_cases_visible_to(acting_user(request)).order_by("-updated_at")
     if f.is_valid():
         if f.cleaned_data["status"]:
             cases = cases.filter(status=f.cleaned_data["status"])
@@ -84,7 +77,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.LEGAL_VIEW)
 def hearing_list(request: HttpRequest) -> HttpResponse:
-    hearings = selectors.upcoming_hearings(_user(request), days=365)
+    hearings = selectors.upcoming_hearings(acting_user(request), days=365)
     return render(
         request, "legal/hearing_list.html", {"hearings": hearings, "today": timezone.localdate()}
     )
@@ -93,7 +86,7 @@ def hearing_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.LEGAL_EDIT)
 def case_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     initial: dict[str, Any] = {"country": "IQ", "jurisdiction": LegalCase.Jurisdiction.HOST}
     person = None
     if request.GET.get("person"):
@@ -119,7 +112,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.LEGAL_VIEW)
 def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.legal_case_read(user, case_uuid)
     # Every value goes through the sensitivity table (legal, free-text notes) first.
     return render(
@@ -139,7 +132,7 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.LEGAL_EDIT)
 def case_edit(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.legal_case_get(user, case_uuid)
     initial = {
         "jurisdiction": case.jurisdiction,
@@ -172,7 +165,7 @@ def case_edit(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.LEGAL_EDIT)
 def verdict(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.legal_case_get(user, case_uuid)
     form = VerdictForm(request.POST or None, initial={"verdict_on": timezone.localdate()})
     form.add_source(user, case.person)
@@ -189,7 +182,7 @@ def verdict(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.LEGAL_EDIT)
 def hearing_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.legal_case_get(user, case_uuid)
     form = HearingForm(request.POST or None, initial={"court": case.court})
     form.add_source(user, case.person)
@@ -206,7 +199,7 @@ def hearing_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.LEGAL_EDIT)
 def hearing_outcome(request: HttpRequest, hearing_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     hearing = selectors.hearing_get(user, hearing_uuid)
     form = OutcomeForm(request.POST or None, initial={"outcome": hearing.outcome})
     form.add_source(user, hearing.legal_case.person)
@@ -223,7 +216,7 @@ def hearing_outcome(request: HttpRequest, hearing_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.LEGAL_EDIT)
 def appeal_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.legal_case_get(user, case_uuid)
     form = AppealForm(request.POST or None)
     form.add_source(user, case.person)
@@ -240,7 +233,7 @@ def appeal_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.LEGAL_EDIT)
 def appeal_decide(request: HttpRequest, appeal_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     appeal = selectors.appeal_get(user, appeal_uuid)
     form = AppealDecisionForm(request.POST or None)
     form.add_source(user, appeal.legal_case.person)
@@ -257,7 +250,7 @@ def appeal_decide(request: HttpRequest, appeal_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.LEGAL_EDIT)
 def conditions_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.legal_case_get(user, case_uuid)
     form = ConditionsForm(request.POST or None, initial={"reported_on": timezone.localdate()})
     form.add_source(user, case.person)

@@ -136,22 +136,19 @@ def operation_update(*, actor: User, operation: Operation, data: OperationData) 
     return operation
 
 
-def _set_stage(actor: User, case: RepatriationCase, stage: str, on: dt.date) -> None:
-    """Move a case's stage as a consequence of the operation.
-
-    Scheduled and returned go through the repatriation app's own service; back to ready
-    (an operation called off, a traveller held back) is this app's to write, because
-    "mark ready" would re-check a checklist that was already approved.
-    """
-    if case.stage == stage:
-        return
-    if stage != Stage.READY:
+def _set_stage(actor: User, case: RepatriationCase, stage: str) -> None:
+    """Move a case forward (scheduled, returned) as a consequence of the operation,
+    through the repatriation app's own service."""
+    if case.stage != stage:
         repatriation_services.case_set_stage(actor=actor, case=case, stage=stage)
-        return
-    before = case.stage
-    case.stage, case.stage_since = stage, on
-    case.save(update_fields=["stage", "stage_since", "updated_at"])
-    audit_record(actor=actor, action=A.UPDATE, obj=case, changes={"stage": [before, stage]})
+
+
+def _ready_again(actor: User, case: RepatriationCase, because: str, on: dt.date) -> None:
+    """A scheduled case that did not travel is ready for another operation, through the
+    repatriation app's named transition (no re-check of the approved checklist). A case
+    closed by hand meanwhile is not reopened by the operation."""
+    if case.stage == Stage.SCHEDULED:
+        repatriation_services.case_ready_again(actor=actor, case=case, because=because, on=on)
 
 
 def _split_message(split: manifests.Split) -> str:
@@ -285,7 +282,7 @@ def operation_confirm(*, actor: User, operation: Operation) -> Operation:
     operation.confirmed_at = timezone.now()
     operation.save(update_fields=["status", "confirmed_at", "updated_at"])
     for case in m.cases:
-        _set_stage(actor, case, Stage.SCHEDULED, _today())
+        _set_stage(actor, case, Stage.SCHEDULED)
     audit_record(
         actor=actor,
         action=A.UPDATE,
@@ -315,8 +312,7 @@ def operation_cancel(*, actor: User, operation: Operation, reason: str) -> Opera
     operation.status = Operation.State.CANCELLED
     operation.save(update_fields=["status", "updated_at"])
     for case in manifests.cases_on(operation):
-        if case.stage == Stage.SCHEDULED:
-            _set_stage(actor, case, Stage.READY, _today())
+        _ready_again(actor, case, RepatriationCase.ReadyAgain.OPERATION_CANCELLED, _today())
     audit_record(
         actor=actor,
         action=A.UPDATE,
@@ -474,10 +470,10 @@ def arrivals_record(
     for case_lines in by_case.values():
         case = case_lines[0].case
         if all(outcomes[ln.pk].arrived for ln in case_lines):
-            _set_stage(actor, case, Stage.RETURNED, arrived_on)
+            _set_stage(actor, case, Stage.RETURNED)
             returned += 1
         else:
-            _set_stage(actor, case, Stage.READY, arrived_on)
+            _ready_again(actor, case, RepatriationCase.ReadyAgain.HELD_BACK, arrived_on)
             reopened += 1
     located, closed = _move_requests(actor, arrived, arrived_on)
     operation.status = Operation.State.COMPLETED

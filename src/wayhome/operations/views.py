@@ -7,22 +7,19 @@ Every view: the capability gate, then a scoped selector (another agency's operat
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required, reauth_required
 from wayhome.accounts.roles import Cap
-from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST, acting_user, attempt
 from wayhome.operations import export, selectors, services
 from wayhome.operations import manifest as manifests
 from wayhome.operations.forms import (
@@ -34,21 +31,6 @@ from wayhome.operations.forms import (
 )
 from wayhome.operations.models import Operation
 
-T = TypeVar("T")
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _attempt(form: forms.Form, save: Callable[[], T]) -> T | None:
-    try:
-        return save()
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return None
-
 
 def _to_op(op: Operation) -> HttpResponse:
     return redirect("operations:detail", key=op.uuid)
@@ -58,7 +40,7 @@ def _to_op(op: Operation) -> HttpResponse:
 @cap_required(Cap.OPERATION_VIEW)
 def operation_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    rows = selectors.operations_listed(_user(request), status)
+    rows = selectors.operations_listed(acting_user(request), status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -70,10 +52,10 @@ def operation_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.OPERATION_EDIT)
 def operation_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     form = OperationForm(request.POST or None, initial={"kind": Operation.Kind.FLIGHT})
     if request.method == "POST" and form.is_valid():
-        op = _attempt(
+        op = attempt(
             form, lambda: services.operation_create(actor=user, data=form.operation_data())
         )
         if op is not None:
@@ -85,11 +67,11 @@ def operation_create(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.OPERATION_EDIT)
 def operation_edit(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     op = selectors.operation_get(user, key)
     form = OperationForm(request.POST or None, initial=OperationForm.initial_for(op))
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.operation_update(actor=user, operation=op, data=form.operation_data()),
         )
@@ -100,7 +82,7 @@ def operation_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, op: Operation, **extra: Any) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     m = manifests.build(op)
     lines = list(selectors.lines_of(op))
     selectors.persons_read(
@@ -127,18 +109,18 @@ def _detail(request: HttpRequest, op: Operation, **extra: Any) -> HttpResponse:
 @require_GET
 @cap_required(Cap.OPERATION_VIEW)
 def operation_detail(request: HttpRequest, key: str) -> HttpResponse:
-    return _detail(request, selectors.operation_get(_user(request), key))
+    return _detail(request, selectors.operation_get(acting_user(request), key))
 
 
 @require_POST
 @cap_required(Cap.OPERATION_EDIT)
 def case_add(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     op = selectors.operation_get(user, key)
     form = CaseChoiceForm(request.POST)
     if form.is_valid():
         case = selectors.case_for_operation(user, form.cleaned_data["case"])
-        if _attempt(form, lambda: services.operation_case_add(actor=user, operation=op, case=case)):
+        if attempt(form, lambda: services.operation_case_add(actor=user, operation=op, case=case)):
             messages.success(request, _("Case added to the operation."))
             return _to_op(op)
     return _detail(request, op, add_form=form)
@@ -147,7 +129,7 @@ def case_add(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.OPERATION_EDIT)
 def case_remove(request: HttpRequest, key: str, case_key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     op = selectors.operation_get(user, key)
     case = selectors.case_for_operation(user, case_key)
     try:
@@ -162,7 +144,7 @@ def case_remove(request: HttpRequest, key: str, case_key: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.OPERATION_EDIT)
 def operation_confirm(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     op = selectors.operation_get(user, key)
     try:
         services.operation_confirm(actor=user, operation=op)
@@ -175,11 +157,11 @@ def operation_confirm(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.OPERATION_EDIT)
 def operation_cancel(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     op = selectors.operation_get(user, key)
     form = CancelForm(request.POST)
     if form.is_valid():
-        cancelled = _attempt(
+        cancelled = attempt(
             form,
             lambda: services.operation_cancel(
                 actor=user, operation=op, reason=form.cleaned_data["reason"]
@@ -194,7 +176,7 @@ def operation_cancel(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.OPERATION_EDIT)
 def arrivals(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     op = selectors.operation_get(user, key)
     lines = list(selectors.lines_of(op))
     form = ArrivalForm(request.POST or None, lines=lines)
@@ -209,7 +191,7 @@ def arrivals(request: HttpRequest, key: str) -> HttpResponse:
             )
             for line in lines
         }
-        summary = _attempt(
+        summary = attempt(
             form,
             lambda: services.arrivals_record(
                 actor=user, operation=op, arrived_on=d["arrived_on"], outcomes=outcomes
@@ -245,7 +227,7 @@ def arrivals(request: HttpRequest, key: str) -> HttpResponse:
 @reauth_required
 def manifest_export(request: HttpRequest, key: str) -> HttpResponse:
     """The manifest as PDF or XLSX, after a fresh login and with a reason (audited)."""
-    user = _user(request)
+    user = acting_user(request)
     op = selectors.operation_get(user, key)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -254,7 +236,7 @@ def manifest_export(request: HttpRequest, key: str) -> HttpResponse:
         rows = export.rows_for(m, lines)
         fmt = form.cleaned_data["fmt"]
         persons = [ln.person for ln in lines] if lines else [t.person for t in m.travellers]
-        recorded = _attempt(
+        recorded = attempt(
             form,
             lambda: (
                 services.manifest_export_record(

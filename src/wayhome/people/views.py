@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from itertools import groupby
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -19,14 +19,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.core.forms import apply_service_errors
 from wayhome.core.versioning import Conflict, StaleVersion, conflict_for
+from wayhome.core.views import GET_POST, acting_user, form_page
 from wayhome.matching.step import StepGroup, StepQuery, candidate_step
 from wayhome.people import selectors as sel
 from wayhome.people import services
@@ -50,14 +50,9 @@ from wayhome.people.forms import (
 from wayhome.people.graphs import group_graph, person_graph
 from wayhome.people.models import FamilyGroup, Person, PersonName, Script
 
-GET_POST = require_http_methods(["GET", "POST"])
 # A service's error key → the form field it belongs next to, where the names differ.
 SERVICE_FIELD_ON_FORM = {"birth": "birth_precision"}
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -76,15 +71,16 @@ def _form_page(
 ) -> HttpResponse:
     """Show the form; on a valid POST call ``save`` and redirect (to ``done``, or to what
     ``done`` makes of the saved object), or show the service's errors on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except ValidationError as exc:
-            apply_service_errors(form, exc, SERVICE_FIELD_ON_FORM)
-        else:
-            messages.success(request, success)
-            return redirect(done if isinstance(done, str) else done(saved))
-    return render(request, template, {"form": form, **(context or {})})
+    return form_page(
+        request,
+        form,
+        save,
+        template=template,
+        done=done,
+        success=success,
+        context=context,
+        field_map=SERVICE_FIELD_ON_FORM,
+    )
 
 
 def _person_url(person: Person, anchor: str = "") -> str:
@@ -118,7 +114,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()  # invalid fields are left out of cleaned_data, hence the filters
         filters, number = form.filters(), form.cleaned_data.get("page") or 1
-    page = sel.person_page(_user(request), filters, number)
+    page = sel.person_page(acting_user(request), filters, number)
     template = "people/_person_results.html" if _is_htmx(request) else "people/person_list.html"
     return render(request, template, {"form": form, "page": page})
 
@@ -144,10 +140,10 @@ def _names_by_script_and_kind(person: Person) -> NameGroups:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    p = sel.person_read(_user(request), person)
+    p = sel.person_read(acting_user(request), person)
     if p.uuid != person:  # a merged record's old link: show the surviving record's URL
         return redirect("people:detail", p.uuid)
-    user = _user(request)
+    user = acting_user(request)
     kin = sel.kin_of(p, user)
     graph = person_graph(p, kin) if kin else ""
     name_groups = _names_by_script_and_kind(p)
@@ -166,8 +162,8 @@ def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
             "citizenships": p.citizenships.select_related("country"),
             "documents": documents,
             "photos": photos,
-            "family_groups": sel.family_groups_visible_to(_user(request)).filter(members=p),
-            "can_edit": _user(request).has_cap(Cap.PERSON_EDIT),
+            "family_groups": sel.family_groups_visible_to(acting_user(request)).filter(members=p),
+            "can_edit": acting_user(request).has_cap(Cap.PERSON_EDIT),
         },
     )
 
@@ -188,7 +184,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         groups = candidate_step(request, [StepQuery("", entered, facts["sex"], facts["birth"])])
         if not groups:
             try:
-                person = services.person_create(actor=_user(request), names=entered, **facts)
+                person = services.person_create(actor=acting_user(request), names=entered, **facts)
             except ValidationError as exc:
                 apply_service_errors(form, exc, SERVICE_FIELD_ON_FORM)
             else:
@@ -203,21 +199,21 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_update(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """Edit a person's facts. The form carries the version it was opened at: if someone
     else saved since, nothing is written and the page shows what they changed."""
-    p = sel.person_get(_user(request), person)
+    p = sel.person_get(acting_user(request), person)
     form = PersonFactsForm(request.POST or None, initial=facts_initial(p))
-    withhold(_user(request), form, p, {"notes": "notes"})
+    withhold(acting_user(request), form, p, {"notes": "notes"})
     form.fields["version"].required = True
     conflict: Conflict | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
-                actor=_user(request),
+                actor=acting_user(request),
                 person=p,
                 expected_version=form.cleaned_data["version"],
                 **form.facts(),
             )
         except StaleVersion as exc:
-            fresh = sel.person_get(_user(request), person)
+            fresh = sel.person_get(acting_user(request), person)
             conflict = conflict_for(form, fresh, exc, facts_initial(fresh))
         except ValidationError as exc:
             apply_service_errors(form, exc, SERVICE_FIELD_ON_FORM)
@@ -238,12 +234,12 @@ def _child_context(person: Person, title: str) -> dict[str, Any]:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def name_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    p = sel.person_get(_user(request), person)
+    p = sel.person_get(acting_user(request), person)
     form = NameForm(request.POST or None)
     return _form_page(
         request,
         form,
-        lambda: services.name_add(actor=_user(request), person=p, data=form.name_data()),
+        lambda: services.name_add(actor=acting_user(request), person=p, data=form.name_data()),
         done=_person_url(p, "names"),
         success=_("The name is added."),
         context=_child_context(p, _("Add a name")),
@@ -253,12 +249,12 @@ def name_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def name_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    name = sel.name_get(_user(request), key)
+    name = sel.name_get(acting_user(request), key)
     form = NameForm(request.POST or None, initial=name_initial(name))
     return _form_page(
         request,
         form,
-        lambda: services.name_update(actor=_user(request), name=name, data=form.name_data()),
+        lambda: services.name_update(actor=acting_user(request), name=name, data=form.name_data()),
         done=_person_url(name.person, "names"),
         success=_("The name is saved."),
         context=_child_context(name.person, _("Edit a name")),
@@ -268,10 +264,10 @@ def name_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def name_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    name = sel.name_get(_user(request), key)
+    name = sel.name_get(acting_user(request), key)
     return _post_action(
         request,
-        lambda: services.name_remove(actor=_user(request), name=name),
+        lambda: services.name_remove(actor=acting_user(request), name=name),
         _person_url(name.person, "names"),
         _("The name is removed."),
     )
@@ -280,12 +276,12 @@ def name_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def citizenship_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    p = sel.person_get(_user(request), person)
+    p = sel.person_get(acting_user(request), person)
     form = CitizenshipForm(request.POST or None)
     return _form_page(
         request,
         form,
-        lambda: services.citizenship_add(actor=_user(request), person=p, **form.cleaned_data),
+        lambda: services.citizenship_add(actor=acting_user(request), person=p, **form.cleaned_data),
         done=_person_url(p, "citizenships"),
         success=_("The citizenship is added."),
         context=_child_context(p, _("Add a citizenship")),
@@ -295,7 +291,7 @@ def citizenship_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def citizenship_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    cit = sel.citizenship_get(_user(request), key)
+    cit = sel.citizenship_get(acting_user(request), key)
     form = CitizenshipEditForm(
         request.POST or None, initial={"status": cit.status, "basis": cit.basis}
     )
@@ -303,7 +299,7 @@ def citizenship_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
         request,
         form,
         lambda: services.citizenship_update(
-            actor=_user(request), citizenship=cit, **form.cleaned_data
+            actor=acting_user(request), citizenship=cit, **form.cleaned_data
         ),
         done=_person_url(cit.person, "citizenships"),
         success=_("The citizenship is saved."),
@@ -314,10 +310,10 @@ def citizenship_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def citizenship_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    cit = sel.citizenship_get(_user(request), key)
+    cit = sel.citizenship_get(acting_user(request), key)
     return _post_action(
         request,
-        lambda: services.citizenship_remove(actor=_user(request), citizenship=cit),
+        lambda: services.citizenship_remove(actor=acting_user(request), citizenship=cit),
         _person_url(cit.person, "citizenships"),
         _("The citizenship is removed."),
     )
@@ -326,12 +322,12 @@ def citizenship_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def document_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    p = sel.person_get(_user(request), person)
+    p = sel.person_get(acting_user(request), person)
     form = DocumentForm(request.POST or None)
     return _form_page(
         request,
         form,
-        lambda: services.document_add(actor=_user(request), person=p, **form.cleaned_data),
+        lambda: services.document_add(actor=acting_user(request), person=p, **form.cleaned_data),
         done=_person_url(p, "documents"),
         success=_("The document is added."),
         context=_child_context(p, _("Add an identity document")),
@@ -341,13 +337,15 @@ def document_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def document_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    doc = sel.document_get(_user(request), key)
+    doc = sel.document_get(acting_user(request), key)
     form = DocumentForm(request.POST or None, initial=document_initial(doc))
-    withhold(_user(request), form, doc, {"number": "number", "notes": "notes"})
+    withhold(acting_user(request), form, doc, {"number": "number", "notes": "notes"})
     return _form_page(
         request,
         form,
-        lambda: services.document_update(actor=_user(request), document=doc, **form.cleaned_data),
+        lambda: services.document_update(
+            actor=acting_user(request), document=doc, **form.cleaned_data
+        ),
         done=_person_url(doc.person, "documents"),
         success=_("The document is saved."),
         context=_child_context(doc.person, _("Edit an identity document")),
@@ -357,10 +355,10 @@ def document_edit(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def document_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    doc = sel.document_get(_user(request), key)
+    doc = sel.document_get(acting_user(request), key)
     return _post_action(
         request,
-        lambda: services.document_remove(actor=_user(request), document=doc),
+        lambda: services.document_remove(actor=acting_user(request), document=doc),
         _person_url(doc.person, "documents"),
         _("The document is removed."),
     )
@@ -369,12 +367,12 @@ def document_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def photo_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    p = sel.person_get(_user(request), person)
+    p = sel.person_get(acting_user(request), person)
     form = PhotoForm(request.POST or None, request.FILES or None)
     return _form_page(
         request,
         form,
-        lambda: services.photo_add(actor=_user(request), person=p, **form.cleaned_data),
+        lambda: services.photo_add(actor=acting_user(request), person=p, **form.cleaned_data),
         done=_person_url(p, "photos"),
         success=_("The photograph is added."),
         context={**_child_context(p, _("Add a photograph")), "multipart": True},
@@ -384,10 +382,10 @@ def photo_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def photo_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    photo = sel.photo_get(_user(request), key)
+    photo = sel.photo_get(acting_user(request), key)
     return _post_action(
         request,
-        lambda: services.photo_remove(actor=_user(request), photo=photo),
+        lambda: services.photo_remove(actor=acting_user(request), photo=photo),
         _person_url(photo.person, "photos"),
         _("The photograph is removed."),
     )
@@ -397,7 +395,7 @@ def photo_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @cap_required(Cap.PERSON_VIEW)
 def photo_file(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """A photograph's bytes, only for a reader who may see the person; never cached."""
-    photo = sel.photo_read(_user(request), key)
+    photo = sel.photo_read(acting_user(request), key)
     suffix = photo.image.name.rsplit(".", 1)[-1].lower()
     with photo.image.open("rb") as f:  # at most 5 MB, checked on upload
         content = f.read()
@@ -417,7 +415,7 @@ def _picker_context(request: HttpRequest) -> dict[str, Any]:
     """The person picker's search box and its results (for the no-JS page and htmx)."""
     search = PersonSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
-    return {"search": search, "q": q, "found": sel.persons_matching(_user(request), q)}
+    return {"search": search, "q": q, "found": sel.persons_matching(acting_user(request), q)}
 
 
 def _picker_choices(request: HttpRequest, field: str, input_type: str) -> HttpResponse:
@@ -430,7 +428,7 @@ def _picker_choices(request: HttpRequest, field: str, input_type: str) -> HttpRe
 @cap_required(Cap.PERSON_EDIT)
 def relationship_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """ "This person is mother of ...": pick the other by searching names."""
-    user = _user(request)
+    user = acting_user(request)
     p = sel.person_get(user, person)
     if _is_htmx(request) and request.method == "GET":
         return _picker_choices(request, "other", "radio")
@@ -462,12 +460,12 @@ def relationship_add(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def relationship_remove(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    rel = sel.relationship_get(_user(request), key)
+    rel = sel.relationship_get(acting_user(request), key)
     from_other_side = request.POST.get("back") == str(rel.to_person.uuid)
     back = rel.to_person if from_other_side else rel.from_person
     return _post_action(
         request,
-        lambda: services.relationship_remove(actor=_user(request), relationship=rel),
+        lambda: services.relationship_remove(actor=acting_user(request), relationship=rel),
         _person_url(back, "family"),
         _("The relationship is removed."),
     )
@@ -483,7 +481,7 @@ def _group_url(group: FamilyGroup) -> str:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def family_list(request: HttpRequest) -> HttpResponse:
-    groups = sel.family_groups_listed(_user(request))
+    groups = sel.family_groups_listed(acting_user(request))
     return render(request, "people/family_list.html", {"groups": groups[:200]})
 
 
@@ -491,14 +489,14 @@ def family_list(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.PERSON_EDIT)
 def family_create(request: HttpRequest) -> HttpResponse:
     """A new group; from a person's page it starts with the person and their relatives."""
-    user = _user(request)
+    user = acting_user(request)
     if _is_htmx(request) and request.method == "GET":
         return _picker_choices(request, "members", "checkbox")
     start = request.GET.get("person")
     chosen: list[Person] = []
     if start:
         focus = sel.person_get(user, start)
-        chosen = [focus, *(k.other for k in sel.kin_of(focus, _user(request)))]
+        chosen = [focus, *(k.other for k in sel.kin_of(focus, acting_user(request)))]
     form = FamilyGroupCreateForm(
         request.POST or None,
         initial={"label": _("Family of %(name)s") % {"name": chosen[0]} if chosen else ""},
@@ -520,16 +518,16 @@ def family_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
-    g = sel.family_group_get(_user(request), group)
-    members = sel.group_members(g, _user(request))
+    g = sel.family_group_get(acting_user(request), group)
+    members = sel.group_members(g, acting_user(request))
     return render(
         request,
         "people/family_detail.html",
         {
-            "group": redact(_user(request), g),
+            "group": redact(acting_user(request), g),
             "members": members,
             "graph": group_graph(g.label, members, sel.links_among(members)) if members else "",
-            "can_edit": _user(request).has_cap(Cap.PERSON_EDIT),
+            "can_edit": acting_user(request).has_cap(Cap.PERSON_EDIT),
             **_picker_context(request),
         },
     )
@@ -538,13 +536,15 @@ def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def family_edit(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
-    g = sel.family_group_get(_user(request), group)
+    g = sel.family_group_get(acting_user(request), group)
     form = FamilyGroupForm(request.POST or None, initial={"label": g.label, "notes": g.notes})
-    withhold(_user(request), form, g, {"notes": "notes"})
+    withhold(acting_user(request), form, g, {"notes": "notes"})
     return _form_page(
         request,
         form,
-        lambda: services.family_group_update(actor=_user(request), group=g, **form.cleaned_data),
+        lambda: services.family_group_update(
+            actor=acting_user(request), group=g, **form.cleaned_data
+        ),
         done=_group_url(g),
         success=_("The family group is saved."),
         context={"title": _("Edit the family group"), "cancel": _group_url(g)},
@@ -554,7 +554,7 @@ def family_edit(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def family_member_add(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     g = sel.family_group_get(user, group)
     person = sel.person_get(user, request.POST.get("person", ""))
     return _post_action(
@@ -568,7 +568,7 @@ def family_member_add(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def family_member_remove(request: HttpRequest, group: uuid.UUID, person: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     g = sel.family_group_get(user, group)
     p = sel.person_get(user, person)
     return _post_action(

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required, staff_required
 from wayhome.accounts.roles import Cap
-from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST, acting_user, form_page
 from wayhome.places import selectors, services
 from wayhome.places.forms import (
     AuthorityForm,
@@ -24,10 +22,6 @@ from wayhome.places.forms import (
     RegionForm,
 )
 from wayhome.places.models import Authority, Region
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @require_GET
@@ -51,7 +45,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             "facilities": facilities[:200],
             "total": facilities.count(),
             "filters": filters,
-            "can_edit": _user(request).has_cap(Cap.PLACE_EDIT),
+            "can_edit": acting_user(request).has_cap(Cap.PLACE_EDIT),
         },
     )
 
@@ -60,7 +54,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def facility_detail(request: HttpRequest, facility_uuid: str) -> HttpResponse:
     """The place, and who of the user's agency is there, as far as the role may know."""
-    user = _user(request)
+    user = acting_user(request)
     facility = selectors.facility_get(facility_uuid)
     persons = (
         selectors.persons_currently_at(user, facility)[:500]
@@ -87,17 +81,17 @@ def _form_page(
     done: Callable[[Model], HttpResponse],
 ) -> HttpResponse:
     """The shared GET/POST cycle of the place forms: validate, call the service, redirect."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return done(obj)
-    return render(request, "places/form.html", {"form": form, "title": title})
+    return form_page(
+        request,
+        form,
+        lambda: save(form.cleaned_data),
+        template="places/form.html",
+        done=done,
+        context={"title": title},
+    )
 
 
-@require_http_methods(["GET", "POST"])
+@GET_POST
 @cap_required(Cap.PLACE_EDIT)
 def facility_create(request: HttpRequest) -> HttpResponse:
     form = FacilityForm(request.POST or None)
@@ -105,12 +99,12 @@ def facility_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         _("New facility"),
-        lambda data: services.facility_create(actor=_user(request), **data),
+        lambda data: services.facility_create(actor=acting_user(request), **data),
         lambda f: redirect("places:facility_detail", facility_uuid=f.uuid),  # type: ignore[attr-defined]
     )
 
 
-@require_http_methods(["GET", "POST"])
+@GET_POST
 @cap_required(Cap.PLACE_EDIT)
 def facility_edit(request: HttpRequest, facility_uuid: str) -> HttpResponse:
     facility = selectors.facility_get(facility_uuid)
@@ -119,7 +113,9 @@ def facility_edit(request: HttpRequest, facility_uuid: str) -> HttpResponse:
         request,
         form,
         _("Edit facility"),
-        lambda data: services.facility_update(actor=_user(request), facility=facility, **data),
+        lambda data: services.facility_update(
+            actor=acting_user(request), facility=facility, **data
+        ),
         lambda f: redirect("places:facility_detail", facility_uuid=f.uuid),  # type: ignore[attr-defined]
     )
 
@@ -134,30 +130,30 @@ def reference_list(request: HttpRequest) -> HttpResponse:
         {
             "regions": Region.objects.select_related("country").order_by("country__name", "name"),
             "authorities": Authority.objects.select_related("country"),
-            "can_edit": _user(request).has_cap(Cap.PLACE_EDIT),
+            "can_edit": acting_user(request).has_cap(Cap.PLACE_EDIT),
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
+@GET_POST
 @cap_required(Cap.PLACE_EDIT)
 def region_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         RegionForm(request.POST or None),
         _("New region"),
-        lambda data: services.region_create(actor=_user(request), **data),
+        lambda data: services.region_create(actor=acting_user(request), **data),
         lambda _obj: redirect("places:reference_list"),
     )
 
 
-@require_http_methods(["GET", "POST"])
+@GET_POST
 @cap_required(Cap.PLACE_EDIT)
 def authority_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         AuthorityForm(request.POST or None),
         _("New authority"),
-        lambda data: services.authority_create(actor=_user(request), **data),
+        lambda data: services.authority_create(actor=acting_user(request), **data),
         lambda _obj: redirect("places:reference_list"),
     )

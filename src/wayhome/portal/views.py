@@ -21,6 +21,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST
 from wayhome.portal import conf, services, texts
 from wayhome.portal.forms import CodeForm, SendForm, StartForm
 from wayhome.portal.models import PortalAccess
@@ -28,7 +29,6 @@ from wayhome.tracing.selectors import sought_of
 
 COOKIE = "wayhome_relative"
 DEMO_KEY = "wayhome_portal_demo_code"
-GET_POST = require_http_methods(["GET", "POST"])
 UI_LANGS = {code for code, _name in settings.LANGUAGES}
 
 

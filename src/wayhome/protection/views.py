@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,12 +21,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required, reauth_required
 from wayhome.accounts.roles import Cap
 from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST, acting_user
 from wayhome.people import selectors as people_sel
 from wayhome.people.models import Person
 from wayhome.protection import selectors as sel
@@ -44,12 +45,6 @@ from wayhome.protection.models import Disclosure
 from wayhome.protection.subject import document_numbers_visible, person_dossier
 from wayhome.tracing import selectors as tracing_sel
 from wayhome.tracing.models import TracingRequest
-
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _is_supervisor(user: User) -> bool:
@@ -89,7 +84,7 @@ def _panel(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def person_panel(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     p = people_sel.person_get(user, person)
     return _panel(
         request,
@@ -108,7 +103,7 @@ def person_panel(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 @require_GET
 @cap_required(Cap.TRACING_VIEW)
 def request_panel(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     obj = tracing_sel.request_get(user, key)
     return _panel(
         request,
@@ -142,7 +137,7 @@ def _processing(
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         call = lambda: services.processing_record_set(  # noqa: E731
-            actor=_user(request), person=person, request=obj, **data
+            actor=acting_user(request), person=person, request=obj, **data
         )
         if _saved(form, call):
             messages.success(request, _("Purpose and legal basis recorded."))
@@ -161,7 +156,7 @@ def _consent(
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         call = lambda: services.consent_record(  # noqa: E731
-            actor=_user(request),
+            actor=acting_user(request),
             person=person,
             inquirer=obj.inquirer if obj is not None else None,
             scope=data["scope"],
@@ -187,28 +182,28 @@ def _request_back(obj: TracingRequest) -> str:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def person_processing(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    p = people_sel.person_get(_user(request), person)
+    p = people_sel.person_get(acting_user(request), person)
     return _processing(request, _person_back(p), person=p)
 
 
 @GET_POST
 @cap_required(Cap.TRACING_EDIT)
 def request_processing(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    obj = tracing_sel.request_get(_user(request), key)
+    obj = tracing_sel.request_get(acting_user(request), key)
     return _processing(request, _request_back(obj), obj=obj)
 
 
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def person_consent(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    p = people_sel.person_get(_user(request), person)
+    p = people_sel.person_get(acting_user(request), person)
     return _consent(request, _person_back(p), person=p)
 
 
 @GET_POST
 @cap_required(Cap.TRACING_EDIT)
 def request_consent(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    obj = tracing_sel.request_get(_user(request), key)
+    obj = tracing_sel.request_get(acting_user(request), key)
     return _consent(request, _request_back(obj), obj=obj)
 
 
@@ -219,7 +214,7 @@ def request_consent(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @cap_required(Cap.PERSON_VIEW)
 def disclosure_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    rows = sel.disclosures_visible_to(_user(request))
+    rows = sel.disclosures_visible_to(acting_user(request))
     if status in Disclosure.Status.values:
         rows = rows.filter(status=status)
     return render(
@@ -246,7 +241,7 @@ def _offered(user: User, request: HttpRequest) -> tuple[list[Person], set[str]]:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def disclosure_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     form = DisclosureForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -276,7 +271,7 @@ def disclosure_create(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, d: Disclosure, **extra: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     return {
         "d": d,
         "persons": d.persons.order_by("display_name", "id"),
@@ -292,7 +287,7 @@ def _detail(request: HttpRequest, d: Disclosure, **extra: Any) -> dict[str, Any]
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def disclosure_detail(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    d = sel.disclosure_get(_user(request), key)
+    d = sel.disclosure_get(acting_user(request), key)
     return render(request, "protection/disclosure_detail.html", _detail(request, d))
 
 
@@ -302,7 +297,7 @@ def disclosure_detail(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @reauth_required
 def disclosure_decide(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """Four eyes: a supervisor other than the requester approves or refuses."""
-    user = _user(request)
+    user = acting_user(request)
     d = sel.disclosure_get(user, key)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -333,7 +328,7 @@ def disclosure_decide(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @reauth_required
 def disclosure_sent(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """Record that the approved data left (checked again: consent may have changed)."""
-    user = _user(request)
+    user = acting_user(request)
     d = sel.disclosure_get(user, key)
     form = SentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -357,7 +352,7 @@ def disclosure_sent(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @reauth_required
 def subject_access(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """Everything held on a person, as a page or JSON, once a reason is given (audited)."""
-    user = _user(request)
+    user = acting_user(request)
     p = people_sel.person_get(user, person)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -384,7 +379,7 @@ def subject_access(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 @cap_required(Cap.AUDIT_VIEW)
 def person_erase(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """Erase (anonymise) a person on request, unless an open case or disclosure needs them."""
-    user = _user(request)
+    user = acting_user(request)
     p = people_sel.person_get(user, person)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -116,6 +116,13 @@ class RepatriationCase(AgencyOwned):
         RETURNED = "returned", _("Returned")
         CLOSED = "closed", _("Closed")
 
+    class ReadyAgain(models.TextChoices):
+        """Why a scheduled case is ready to travel again (the only way back to ready
+        that does not re-check the checklist: it was approved before it was scheduled)."""
+
+        OPERATION_CANCELLED = "operation_cancelled", _("The operation was called off")
+        HELD_BACK = "held_back", _("A member was held back and did not arrive")
+
     class Closure(models.TextChoices):
         RETURNED = "returned", _("Returned home")
         WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -13,6 +13,21 @@ from wayhome.figures.selectors import Filters, Table, formatter_for
 from wayhome.repatriation import selectors
 from wayhome.repatriation.models import RepatriationCase
 
+_KEPT = "_repatriation_case_counts"
+
+
+def _counts(user: User, filters: Filters) -> selectors.CaseCounts:
+    """The counts both panels show, computed once per dashboard: ``panel_tables`` hands
+    every panel the same ``filters`` object, so the counts are kept on the user with
+    that object and reused while it is the same one (a later page has new filters, and
+    counts afresh)."""
+    kept: tuple[Filters, selectors.CaseCounts] | None = getattr(user, _KEPT, None)
+    if kept is not None and kept[0] is filters:
+        return kept[1]
+    counts = selectors.case_counts(user)
+    setattr(user, _KEPT, (filters, counts))
+    return counts
+
 
 def _note() -> str:
     return _("All the agency's cases as they stand today: the filters above do not apply.")
@@ -29,7 +44,7 @@ def cases_by_stage(user: User, filters: Filters) -> Table | None:
     """Every stage, in pipeline order, even when empty: a reader sees where cases pile up."""
     if not user.has_cap(Cap.STATS_VIEW):
         return None
-    counts = selectors.case_counts(user).by_stage
+    counts = _counts(user, filters).by_stage
     fmt = formatter_for(user)
     table = Table("repatriation-stage", _("Repatriation cases by stage"), _("Stage"), [_("Cases")])
     table.column_keys = ["cases"]
@@ -45,7 +60,7 @@ def steps_blocked(user: User, filters: Filters) -> Table | None:
     """Blocked steps of cases not yet returned or closed, by step, most frequent first."""
     if not user.has_cap(Cap.STATS_VIEW):
         return None
-    counts = selectors.case_counts(user).by_blocker
+    counts = _counts(user, filters).by_blocker
     labels = selectors.blocker_labels(user, list(counts))
     fmt = formatter_for(user)
     table = Table(

@@ -810,6 +810,8 @@ def case_set_stage(
     _require(actor, Cap.CASE_EDIT)
     _same_agency(actor, case)
     if stage == RepatriationCase.Stage.READY:
+        # Forward through case_mark_ready (the checklist), back from scheduled through
+        # case_ready_again (the operation that did not take the case).
         raise ValidationError(_("Use 'mark ready', which checks the checklist."))
     if stage not in RepatriationCase.Stage.values:
         raise ValidationError({"stage": _("Unknown stage.")})
@@ -830,6 +832,32 @@ def case_set_stage(
         action=AuditEvent.Action.UPDATE,
         obj=case,
         changes=diff(before, snapshot(case, fields)),
+    )
+    return case
+
+
+@transaction.atomic
+def case_ready_again(
+    *, actor: User, case: RepatriationCase, because: str, on: dt.date | None = None
+) -> RepatriationCase:
+    """Scheduled → ready: the case did not travel (its operation was called off, or a
+    member was held back), so it waits for another operation. The one move back to ready
+    that does not go through ``case_mark_ready``: the checklist (or a supervisor's
+    override, which stays) was approved before the case was scheduled."""
+    _require(actor, Cap.CASE_EDIT)
+    _same_agency(actor, case)
+    if because not in RepatriationCase.ReadyAgain.values:
+        raise ValidationError({"because": _("Say why the case is ready again.")})
+    if case.stage != RepatriationCase.Stage.SCHEDULED:
+        raise ValidationError(_("Only a scheduled case can be ready to travel again."))
+    case.stage, case.stage_since = RepatriationCase.Stage.READY, on or _today()
+    case.save(update_fields=["stage", "stage_since", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=case,
+        changes={"stage": [RepatriationCase.Stage.SCHEDULED, RepatriationCase.Stage.READY]},
+        reason=str(RepatriationCase.ReadyAgain(because).label),
     )
     return case
 

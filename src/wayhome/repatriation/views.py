@@ -7,7 +7,7 @@ form, a service; a service's ValidationError goes back onto the form, nothing wr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
@@ -25,7 +25,7 @@ from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
-from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST, acting_user, form_page
 from wayhome.legal.models import LegalCase
 from wayhome.legal.selectors import legal_cases_visible_to
 from wayhome.people.models import Person
@@ -50,12 +50,6 @@ from wayhome.repatriation.forms import (
 from wayhome.repatriation.models import RepatriationCase, RuleSet
 from wayhome.repatriation.rules import RulesError
 
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
 
 def _case_url(case: RepatriationCase) -> str:
     return reverse("repatriation:case_detail", args=[case.uuid])
@@ -73,18 +67,14 @@ def _form_page(
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Show a form; on a valid POST run the service and go on (to ``done(result)`` or back)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save()
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(done(result) if done else back)
-    return render(
+    return form_page(
         request,
-        "repatriation/form.html",
-        {"form": form, "title": title, "back": back, **(context or {})},
+        form,
+        save,
+        template="repatriation/form.html",
+        done=done or back,
+        success=success,
+        context={"title": title, "back": back, **(context or {})},
     )
 
 
@@ -94,7 +84,7 @@ def _form_page(
 @require_GET
 @cap_required(Cap.CASE_VIEW)
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     f = CaseFilterForm(request.GET or None)
     cases = selectors.cases_visible_to(user).prefetch_related("members__person")
     if f.is_valid() and f.cleaned_data["stage"]:
@@ -132,7 +122,7 @@ def _route_for(user: User, person_uuids: list[str]) -> RuleSet | None:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def case_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     group = family_group_get(user, request.GET["family"]) if request.GET.get("family") else None
     initial: dict[str, Any] = {}
     if group is not None:
@@ -172,7 +162,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.CASE_VIEW)
 def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_read(user, case_uuid)
     members = selectors.members_with_steps(case)
     consents = {
@@ -206,7 +196,7 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def case_ready(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_get(user, case_uuid)
     form = ReadyForm(request.POST or None)
     return _form_page(
@@ -229,7 +219,7 @@ def case_ready(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def case_stage(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_get(user, case_uuid)
     form = StageForm(request.POST or None, initial={"stage": case.stage})
     return _form_page(
@@ -246,7 +236,7 @@ def case_stage(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.CASE_EDIT)
 def case_refresh(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_get(user, case_uuid)
     services.checklist_refresh(actor=user, case=case)
     messages.success(request, _("The checklist is rebuilt from the current facts."))
@@ -256,7 +246,7 @@ def case_refresh(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def case_migrate(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_get(user, case_uuid)
     form = MigrateForm(request.POST or None, user=user, case=case)
     return _form_page(
@@ -275,7 +265,7 @@ def case_migrate(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def member_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_get(user, case_uuid)
     form = MemberAddForm(request.POST or None, user=user)
 
@@ -297,7 +287,7 @@ def member_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def member_edit(request: HttpRequest, member_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     member = selectors.member_get(user, member_uuid)
     form = MemberForm(
         request.POST or None,
@@ -321,7 +311,7 @@ def member_edit(request: HttpRequest, member_uuid: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.CASE_EDIT)
 def member_remove(request: HttpRequest, member_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     member = selectors.member_get(user, member_uuid)
     case = member.case
     try:
@@ -336,7 +326,7 @@ def member_remove(request: HttpRequest, member_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def step_edit(request: HttpRequest, step_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     step = selectors.step_get(user, step_uuid)
     form = StepForm(
         request.POST or None,
@@ -356,7 +346,7 @@ def step_edit(request: HttpRequest, step_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_APPROVE)
 def step_waive(request: HttpRequest, step_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     step = selectors.step_get(user, step_uuid)
     form = ReasonForm(request.POST or None)
     return _form_page(
@@ -373,7 +363,7 @@ def step_waive(request: HttpRequest, step_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def consent_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_get(user, case_uuid)
     form = ConsentForm(request.POST or None, case=case)
     return _form_page(
@@ -393,7 +383,7 @@ def consent_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def document_upload(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_get(user, case_uuid)
     form = UploadForm(request.POST or None, request.FILES or None, case=case)
     return _form_page(
@@ -417,7 +407,7 @@ def document_upload(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.CASE_EDIT)
 def document_generate(request: HttpRequest, case_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = selectors.case_get(user, case_uuid)
     form = GenerateForm(request.POST or None, user=user, case=case)
     return _form_page(
@@ -435,7 +425,7 @@ def document_generate(request: HttpRequest, case_uuid: str) -> HttpResponse:
 @cap_required(Cap.CASE_VIEW)
 def document_file(request: HttpRequest, document_uuid: str) -> HttpResponse:
     """A case document's bytes, only for a reader of the case; never cached; audited."""
-    user = _user(request)
+    user = acting_user(request)
     doc = selectors.document_get(user, document_uuid)
     audit_record(
         actor=user,
@@ -461,7 +451,7 @@ def document_file(request: HttpRequest, document_uuid: str) -> HttpResponse:
 @require_GET
 @cap_required(Cap.RULES_ADMIN)
 def rule_set_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     return render(
         request,
         "repatriation/rule_set_list.html",
@@ -475,7 +465,7 @@ def rule_set_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.RULES_ADMIN)
 def rule_set_detail(request: HttpRequest, rule_set_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     rs = selectors.rule_set_get(user, rule_set_uuid)
     return render(
         request,
@@ -492,7 +482,7 @@ def rule_set_detail(request: HttpRequest, rule_set_uuid: str) -> HttpResponse:
 @cap_required(Cap.RULES_ADMIN)
 def rule_set_edit(request: HttpRequest, rule_set_uuid: str) -> HttpResponse:
     """A new version from an existing one: never an in-place edit."""
-    user = _user(request)
+    user = acting_user(request)
     base = selectors.rule_set_get(user, rule_set_uuid)
     form = RuleSetForm(request.POST or None, initial={"source_text": base.source_text})
     return _form_page(
@@ -510,7 +500,7 @@ def rule_set_edit(request: HttpRequest, rule_set_uuid: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.RULES_ADMIN)
 def rule_set_status(request: HttpRequest, rule_set_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     rs = selectors.rule_set_get(user, rule_set_uuid)
     try:
         services.rule_set_set_status(actor=user, rule_set=rs, status=request.POST.get("status", ""))
@@ -524,7 +514,7 @@ def rule_set_status(request: HttpRequest, rule_set_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.RULES_ADMIN)
 def template_edit(request: HttpRequest, template_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     base = selectors.template_get(user, template_uuid)
     form = TemplateForm(request.POST or None, initial={"body": base.body})
     return _form_page(

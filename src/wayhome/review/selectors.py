@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -16,9 +17,25 @@ from django.utils.translation import gettext_lazy as _
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.scope import assignment_filter
+from wayhome.accounts.sensitivity import (
+    Visibility,
+    field_class,
+    present,
+    redact,
+    redact_all,
+    visibility,
+)
 from wayhome.core.templatetags.wayhome import fuzzydate
 from wayhome.core.text import search_fold
-from wayhome.people.models import Person, PersonName, Relationship, Script, Sex
+from wayhome.people.models import (
+    Citizenship,
+    IdentityDocument,
+    Person,
+    PersonName,
+    Relationship,
+    Script,
+    Sex,
+)
 from wayhome.people.selectors import Kin, kin_of, persons_on_record
 from wayhome.review.models import MatchCandidate, PersonMerge
 from wayhome.review.services import names_explanation
@@ -211,19 +228,56 @@ def _name_lines(person: Person, other: Person) -> dict[str, list[NameLine]]:
     return out
 
 
+def _sees(user: User | None, model: type[Model], name: str) -> bool:
+    """Whether the reviewer sees this field in full (no user: an internal call, all)."""
+    return user is None or visibility(user, field_class(model, name)) is Visibility.SEE
+
+
+def _shown(user: User | None, model: type[Model], name: str, value: Any) -> Any:
+    """A row's value as the reviewer may have it: itself, "restricted", or "—"."""
+    if user is None:
+        return value
+    kept = present(user, field_class(model, name), None if value == "—" else value)
+    return "—" if kept is None else kept
+
+
+def _redacted_copy(user: User | None, person: Person) -> Person:
+    """The person as the reviewer may see them, field by field, as on the person's page
+    (a copy: the pair's own records stay whole for the decision that follows)."""
+    if user is None:
+        return person
+    shown = copy.copy(person)
+    redact(user, shown)
+    return shown
+
+
 def _side(person: Person, other: Person, user: User | None) -> Side:
+    names = _name_lines(person, other)
+    whereabouts = list(
+        Whereabouts.objects.filter(person=person, retracted_at__isnull=True)
+        .select_related("facility", "country")
+        .prefetch_related("reports")
+        .order_by("-start_date", "-id")[:RECENT_WHEREABOUTS]
+    )
+    citizenships = list(person.citizenships.select_related("country"))
+    documents = list(person.documents.select_related("issuing_country"))
+    if user is not None:
+        # Every record on the side passes the sensitivity table, as on the person page.
+        partners = _sees(user, PersonName, "full")
+        for script, lines in names.items():
+            redact_all(user, [line.name for line in lines])
+            if not partners:  # the other record's names, compared: not for this reader
+                names[script] = [replace(ln, partner="", explain="", score=0.0) for ln in lines]
+        redact_all(user, [*citizenships, *documents, *whereabouts])
+        for entry in whereabouts:
+            redact_all(user, entry.reports.all())
     return Side(
-        person=person,
-        names=_name_lines(person, other),
-        citizenships=list(person.citizenships.select_related("country")),
-        documents=list(person.documents.select_related("issuing_country")),
+        person=_redacted_copy(user, person),
+        names=names,
+        citizenships=citizenships,
+        documents=documents,
         kin=kin_of(person, user),
-        whereabouts=list(
-            Whereabouts.objects.filter(person=person, retracted_at__isnull=True)
-            .select_related("facility", "country")
-            .prefetch_related("reports")
-            .order_by("-start_date", "-id")[:RECENT_WHEREABOUTS]
-        ),
+        whereabouts=whereabouts,
     )
 
 
@@ -243,44 +297,82 @@ def side_by_side(candidate: MatchCandidate, user: User | None = None) -> SideByS
     a, b = candidate.left, candidate.right
     cits = [frozenset(p.citizenships.values_list("country_id", flat=True)) for p in (a, b)]
     births = [fuzzydate(p.birth) if p.birth.is_known else "—" for p in (a, b)]
+    # Each row is the field of one class: a reviewer who may not see it in full gets
+    # "restricted" (or nothing) for the values and "cannot tell" for the agreement,
+    # which would otherwise say something about the values.
     rows = [
-        Row(_("Sex"), a.get_sex_display(), b.get_sex_display(), _agreement(a.sex, b.sex)),
-        Row(
-            _("Birth"),
-            births[0],
-            births[1],
-            UNKNOWN
-            if not (a.birth.is_known and b.birth.is_known)
-            else (AGREE if _births_overlap(a, b) else DIFFER),
+        (
+            Person,
+            "sex",
+            Row(_("Sex"), a.get_sex_display(), b.get_sex_display(), _agreement(a.sex, b.sex)),
         ),
-        Row(
-            _("Place of birth"),
-            a.birth_place or "—",
-            b.birth_place or "—",
-            _agreement(search_fold(a.birth_place), search_fold(b.birth_place)),
+        (
+            Person,
+            "birth_year",
+            Row(
+                _("Birth"),
+                births[0],
+                births[1],
+                UNKNOWN
+                if not (a.birth.is_known and b.birth.is_known)
+                else (AGREE if _births_overlap(a, b) else DIFFER),
+            ),
         ),
-        Row(
-            _("Citizenships"),
-            _listed(c.country for c in a.citizenships.select_related("country")),
-            _listed(c.country for c in b.citizenships.select_related("country")),
-            _agreement(cits[0], cits[1], lambda x, y: bool(x & y)),
+        (
+            Person,
+            "birth_place",
+            Row(
+                _("Place of birth"),
+                a.birth_place or "—",
+                b.birth_place or "—",
+                _agreement(search_fold(a.birth_place), search_fold(b.birth_place)),
+            ),
         ),
-        Row(
-            _("Identity documents"),
-            _listed(d.number for d in a.documents.all() if d.number),
-            _listed(d.number for d in b.documents.all() if d.number),
-            _agreement(_docs(a), _docs(b), lambda x, y: bool(x & y)),
+        (
+            Citizenship,
+            "country",
+            Row(
+                _("Citizenships"),
+                _listed(c.country for c in a.citizenships.select_related("country")),
+                _listed(c.country for c in b.citizenships.select_related("country")),
+                _agreement(cits[0], cits[1], lambda x, y: bool(x & y)),
+            ),
         ),
-        Row(
-            _("Current whereabouts"),
-            _listed([a.get_current_status_display(), *filter(None, [a.current_facility])]),
-            _listed([b.get_current_status_display(), *filter(None, [b.current_facility])]),
-            _agreement(a.current_facility_id, b.current_facility_id),
+        (
+            IdentityDocument,
+            "number",
+            Row(
+                _("Identity documents"),
+                _listed(d.number for d in a.documents.all() if d.number),
+                _listed(d.number for d in b.documents.all() if d.number),
+                _agreement(_docs(a), _docs(b), lambda x, y: bool(x & y)),
+            ),
         ),
+        (
+            Person,
+            "current_facility",
+            Row(
+                _("Current whereabouts"),
+                _listed([a.get_current_status_display(), *filter(None, [a.current_facility])]),
+                _listed([b.get_current_status_display(), *filter(None, [b.current_facility])]),
+                _agreement(a.current_facility_id, b.current_facility_id),
+            ),
+        ),
+    ]
+    shown = [
+        row
+        if _sees(user, model, name)
+        else Row(
+            row.label,
+            _shown(user, model, name, row.left),
+            _shown(user, model, name, row.right),
+            UNKNOWN,
+        )
+        for model, name, row in rows
     ]
     return SideBySide(
         left=_side(a, b, user),
         right=_side(b, a, user),
-        rows=rows,
-        best_names=names_explanation(a, b),
+        rows=shown,
+        best_names=names_explanation(a, b) if _sees(user, PersonName, "full") else {},
     )

@@ -8,7 +8,7 @@ Another agency's pair, merge or person is a 404 (scoped selectors).
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,12 +16,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST, acting_user
 from wayhome.people import selectors as people_sel
 from wayhome.people.forms import PersonSearchForm
 from wayhome.people.models import Person
@@ -29,10 +30,6 @@ from wayhome.review import selectors as sel
 from wayhome.review import services
 from wayhome.review.forms import ConfirmForm, FamilyForm, ProposeForm, RejectForm, UndoForm
 from wayhome.review.models import MatchCandidate, PersonMerge
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def is_supervisor(user: User) -> bool:
@@ -48,9 +45,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "review/queue.html",
         {
-            "q": sel.queue(_user(request), source, request.GET.get("page")),
+            "q": sel.queue(acting_user(request), source, request.GET.get("page")),
             "sources": MatchCandidate.Source.choices,
-            "can_refit": is_supervisor(_user(request)),
+            "can_refit": is_supervisor(acting_user(request)),
         },
     )
 
@@ -66,15 +63,15 @@ def _offered(children: list[MatchCandidate]) -> list[tuple[str, str]]:
 def _detail(
     request: HttpRequest, candidate: MatchCandidate, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    children = sel.children_candidates(candidate, _user(request))
+    children = sel.children_candidates(candidate, acting_user(request))
     context = {
         "c": candidate,
-        "s": sel.side_by_side(candidate, _user(request)),
+        "s": sel.side_by_side(candidate, acting_user(request)),
         "children": children,
         "confirm_form": forms.get("confirm_form") or ConfirmForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "family_form": forms.get("family_form") or FamilyForm(offered=_offered(children)),
-        "can_decide": _user(request).has_cap(Cap.PERSON_EDIT)
+        "can_decide": acting_user(request).has_cap(Cap.PERSON_EDIT)
         and candidate.status == MatchCandidate.Decision.PENDING,
     }
     return render(request, "review/candidate_detail.html", context, status=status)
@@ -83,7 +80,7 @@ def _detail(
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def candidate_detail(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    return _detail(request, sel.candidate_get(_user(request), key))
+    return _detail(request, sel.candidate_get(acting_user(request), key))
 
 
 def _decided(request: HttpRequest, message: str) -> HttpResponse:
@@ -94,12 +91,12 @@ def _decided(request: HttpRequest, message: str) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def candidate_confirm(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    candidate = sel.candidate_get(_user(request), key)
+    candidate = sel.candidate_get(acting_user(request), key)
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
             merge = services.candidate_confirm(
-                actor=_user(request),
+                actor=acting_user(request),
                 candidate=candidate,
                 keep=_side_of(candidate, form.cleaned_data["keep"]),
                 reason=form.cleaned_data["reason"],
@@ -115,12 +112,12 @@ def candidate_confirm(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def candidate_reject(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    candidate = sel.candidate_get(_user(request), key)
+    candidate = sel.candidate_get(acting_user(request), key)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
             services.candidate_reject(
-                actor=_user(request), candidate=candidate, reason=form.cleaned_data["reason"]
+                actor=acting_user(request), candidate=candidate, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -132,10 +129,10 @@ def candidate_reject(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 def family_confirm(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     candidate = sel.candidate_get(user, key)
     form = FamilyForm(
-        request.POST, offered=_offered(sel.children_candidates(candidate, _user(request)))
+        request.POST, offered=_offered(sel.children_candidates(candidate, acting_user(request)))
     )
     if form.is_valid():
         chosen = sel.candidates_visible_to(user).filter(uuid__in=form.cleaned_data["children"])
@@ -163,7 +160,7 @@ def _history(
         {
             "person": person,
             "merges": sel.merges_of(person),
-            "can_undo": is_supervisor(_user(request)),
+            "can_undo": is_supervisor(acting_user(request)),
             "failed": failed,
             "undo_form": form,
         },
@@ -174,19 +171,19 @@ def _history(
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def merge_history(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
-    return _history(request, sel.person_on_record_get(_user(request), person))
+    return _history(request, sel.person_on_record_get(acting_user(request), person))
 
 
 @require_POST
 @cap_required(Cap.PERSON_EDIT)
 @cap_required(Cap.AUDIT_VIEW)
 def merge_undo(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    merge = sel.merge_get(_user(request), key)
+    merge = sel.merge_get(acting_user(request), key)
     form = UndoForm(request.POST)
     if form.is_valid():
         try:
             services.persons_unmerge(
-                actor=_user(request), merge=merge, reason=form.cleaned_data["reason"]
+                actor=acting_user(request), merge=merge, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -196,11 +193,11 @@ def merge_undo(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     return _history(request, merge.keep, failed=merge, form=form)
 
 
-@require_http_methods(["GET", "POST"])
+@GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def propose(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """ "This may be the same person as ...": pick the other by name, queue the pair."""
-    user = _user(request)
+    user = acting_user(request)
     p = people_sel.person_get(user, person)
     search = PersonSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
@@ -229,7 +226,7 @@ def propose(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 @cap_required(Cap.PERSON_EDIT)
 def propose_pair(request: HttpRequest) -> HttpResponse:
     """ "Review this pair", from a tracing request's candidate list."""
-    user = _user(request)
+    user = acting_user(request)
     left = people_sel.person_get(user, request.POST.get("left", ""))
     right = people_sel.person_get(user, request.POST.get("right", ""))
     try:
@@ -248,7 +245,7 @@ def propose_pair(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.AUDIT_VIEW)
 def refit(request: HttpRequest) -> HttpResponse:
     try:
-        services.model_refit_from_confirmed(actor=_user(request))
+        services.model_refit_from_confirmed(actor=acting_user(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

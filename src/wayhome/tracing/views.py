@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -22,14 +21,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all, withhold
-from wayhome.core.forms import apply_service_errors
 from wayhome.core.versioning import Conflict, StaleVersion, conflict_differences, conflict_for
+from wayhome.core.views import GET_POST, acting_user, attempt
 from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
 from wayhome.people.models import Person
 from wayhome.people.selectors import family_group_get, person_get, persons_matching
@@ -49,11 +48,6 @@ from wayhome.tracing.forms import (
 from wayhome.tracing.models import InformationReport, TracingRequest
 
 T = TypeVar("T")
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -63,13 +57,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 def _attempt(form: forms.Form, save: Callable[[], T]) -> T | None:
     """Run a service; on a ValidationError put it on the form and return None (a
     ``StaleVersion`` goes up to the edit view, which shows what changed)."""
-    try:
-        return save()
-    except StaleVersion:
-        raise
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return None
+    return attempt(form, save, passing=(StaleVersion,))
 
 
 def _all_valid(*parts: Any) -> bool:
@@ -93,11 +81,11 @@ def person_url(person: Person) -> str:
 @cap_required(Cap.PERSON_VIEW)
 def report_list(request: HttpRequest) -> HttpResponse:
     channel = request.GET.get("channel", "")
-    reports = selectors.reports_listed(_user(request))
+    reports = selectors.reports_listed(acting_user(request))
     if channel in InformationReport.Channel.values:
         reports = reports.filter(channel=channel)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    redact_all(_user(request), page.object_list)
+    redact_all(acting_user(request), page.object_list)
     return render(
         request,
         "tracing/report_list.html",
@@ -108,7 +96,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def report_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     initial = {"persons": request.GET.getlist("person"), "received_on": timezone.localdate()}
     form = ReportForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +116,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cap_required(Cap.PERSON_VIEW)
 def report_detail(request: HttpRequest, report_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     report = selectors.report_get(user, report_uuid)
     return render(
         request,
@@ -144,7 +132,7 @@ def report_detail(request: HttpRequest, report_uuid: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def report_edit(request: HttpRequest, report_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     report = selectors.report_get(user, report_uuid)
     form = ReportForm(request.POST or None, user=user, initial=ReportForm.initial_for(report))
     withhold(user, form, report, {"summary": "summary"})
@@ -178,7 +166,7 @@ def person_picker(request: HttpRequest) -> HttpResponse:
     A pick comes back as a ticked checkbox that is appended to the picked list, so further
     searches never lose what was already chosen.
     """
-    user = _user(request)
+    user = acting_user(request)
     field = request.GET.get("field", "persons")
     with_relation = request.GET.get("relation") == "1"
     if "pick" in request.GET:
@@ -210,7 +198,7 @@ def person_picker(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.PERSON_VIEW)
 def person_timeline(request: HttpRequest, person_uuid: str) -> HttpResponse:
     """The timeline: just the fragment for htmx (the person page loads it), else a page."""
-    user = _user(request)
+    user = acting_user(request)
     person = person_get(user, person_uuid)
     context = {
         "person": person,
@@ -225,7 +213,7 @@ def person_timeline(request: HttpRequest, person_uuid: str) -> HttpResponse:
 def _entry_forms(
     request: HttpRequest, persons: list[Person]
 ) -> tuple[WhereaboutsForm, NewReportForm]:
-    reports = selectors.reports_concerning(_user(request), persons)
+    reports = selectors.reports_concerning(acting_user(request), persons)
     data = request.POST or None
     today = {"received_on": timezone.localdate()}
     return WhereaboutsForm(data, reports=reports), NewReportForm(data, initial=today)
@@ -234,7 +222,7 @@ def _entry_forms(
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def whereabouts_add(request: HttpRequest, person_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     person = person_get(user, person_uuid)
     form, new = _entry_forms(request, [person])
     if request.method == "POST" and form.is_valid() and new.is_valid():
@@ -262,7 +250,7 @@ def whereabouts_add(request: HttpRequest, person_uuid: str) -> HttpResponse:
 @cap_required(Cap.PERSON_EDIT)
 def group_whereabouts_add(request: HttpRequest, group_uuid: str) -> HttpResponse:
     """One entry for every member of a family group at once, all or nothing."""
-    user = _user(request)
+    user = acting_user(request)
     group = family_group_get(user, group_uuid)
     members = list(group.members.order_by("display_name"))
     form, new = _entry_forms(request, members)
@@ -300,7 +288,7 @@ def _group_url(group_uuid: Any) -> str:
 @GET_POST
 @cap_required(Cap.PERSON_EDIT)
 def whereabouts_retract(request: HttpRequest, entry_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     entry = selectors.entry_get(user, entry_uuid)
     form = RetractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -326,7 +314,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     status, q = "", ""
     if filters.is_valid():
         status, q = filters.cleaned_data["status"], filters.cleaned_data["q"]
-    rows = selectors.requests_filtered(_user(request), status=status, q=q).prefetch_related(
+    rows = selectors.requests_filtered(acting_user(request), status=status, q=q).prefetch_related(
         "sought_links__person"
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -358,7 +346,7 @@ def _sought_queries(formset: Any) -> list[StepQuery]:
 @GET_POST
 @cap_required(Cap.TRACING_EDIT)
 def request_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     data = request.POST or None
     form = RequestForm(data, user=user, initial={"received_on": timezone.localdate()})
     choice = InquirerChoiceForm(data, user=user)
@@ -415,7 +403,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 def _detail(
     request: HttpRequest, obj: TracingRequest, transition: TransitionForm | None = None
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     # Fields the role may not see are replaced before the template sees them.
     redact(user, obj)
     redact(user, obj.inquirer)
@@ -436,14 +424,14 @@ def _detail(
 @require_GET
 @cap_required(Cap.TRACING_VIEW)
 def request_detail(request: HttpRequest, request_uuid: str) -> HttpResponse:
-    return _detail(request, selectors.request_get(_user(request), request_uuid))
+    return _detail(request, selectors.request_get(acting_user(request), request_uuid))
 
 
 @GET_POST
 @cap_required(Cap.TRACING_EDIT)
 def request_edit(request: HttpRequest, request_uuid: str) -> HttpResponse:
     """The request's facts, its sought persons and the inquirer's details, saved together."""
-    user = _user(request)
+    user = acting_user(request)
     obj = selectors.request_get(user, request_uuid)
     links = list(selectors.sought_of(obj))
     data = request.POST or None
@@ -510,7 +498,7 @@ def _save_request(
 @require_POST
 @cap_required(Cap.TRACING_EDIT)
 def request_transition(request: HttpRequest, request_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     obj = selectors.request_get(user, request_uuid)
     form = TransitionForm(request.POST)
     if form.is_valid():

@@ -291,5 +291,9 @@ SPECTACULAR_SETTINGS = {
         "StepStatusEnum": "wayhome.repatriation.models.CaseStep.Status",
         "OperationStatusEnum": "wayhome.operations.models.Operation.State",
         "OperationKindEnum": "wayhome.operations.models.Operation.Kind",
+        "AppealOutcomeEnum": "wayhome.legal.models.Appeal.Outcome",
+        "AppealDecisionEnum": "wayhome.api.casework.APPEAL_DECISIONS",
+        "CaseStageEnum": "wayhome.repatriation.models.RepatriationCase.Stage",
+        "ManualStageEnum": "wayhome.api.casework.MANUAL_STAGES",
     },
 }
