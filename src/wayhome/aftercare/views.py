@@ -301,7 +301,7 @@ _PLACEMENT_WITHHELD = {
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def placement_correct(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     placement = selectors.placement_get(user, key)
     form = PlacementCorrectForm(
         request.POST or None, initial=PlacementCorrectForm.initial_for(placement)
@@ -309,7 +309,7 @@ def placement_correct(request: HttpRequest, key: str) -> HttpResponse:
     withhold(user, form, placement, _PLACEMENT_WITHHELD)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.placement_correct(
                 actor=user,
@@ -328,11 +328,11 @@ def placement_correct(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def placement_retract(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     placement = selectors.placement_get(user, key)
     form = RetractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.placement_retract(
                 actor=user, placement=placement, reason=form.cleaned_data["reason"]
@@ -347,7 +347,7 @@ def placement_retract(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def followup_correct(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     visit = selectors.followup_get(user, key)
     form = VisitCorrectForm(
         request.POST or None, user=user, initial=VisitCorrectForm.initial_for(visit)
@@ -355,7 +355,7 @@ def followup_correct(request: HttpRequest, key: str) -> HttpResponse:
     withhold(user, form, visit, {"notes": "notes"})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.followup_correct(
                 actor=user,
@@ -374,11 +374,11 @@ def followup_correct(request: HttpRequest, key: str) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def followup_retract(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     visit = selectors.followup_get(user, key)
     form = RetractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.followup_retract(
                 actor=user, visit=visit, reason=form.cleaned_data["reason"]
