@@ -230,3 +230,33 @@ def test_contains_search_has_its_trigram_index_on_postgresql(index: str) -> None
         row = cursor.fetchone()
     assert row is not None
     assert "gin_trgm_ops" in row[0]
+
+
+def test_many_matches_are_walked_in_name_order_and_browsed_only_so_deep(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SORT_MAX matches the page reads the name index in order instead of sorting:
+    the same persons in the same order, and only WALK_PAGES pages, asking to refine."""
+    for i in range(7):
+        factories.person(caseworker, given=f"P{6 - i}", family="Commonova")
+    factories.person(caseworker, given="A", family="Rareova")
+    sorted_page = sel.person_page(caseworker, PersonFilters(q="commonova"))
+    assert not sorted_page.refine
+    monkeypatch.setattr(sel, "PAGE_SIZE", 3)
+    monkeypatch.setattr(sel, "SORT_MAX", 5)
+    monkeypatch.setattr(sel, "WALK_PAGES", 2)
+    walked = [sel.person_page(caseworker, PersonFilters(q="commonova"), n) for n in (1, 2, 3)]
+    assert [names(p.persons) for p in walked] == [
+        ["P0 Commonova", "P1 Commonova", "P2 Commonova"],
+        ["P3 Commonova", "P4 Commonova", "P5 Commonova"],
+        ["P3 Commonova", "P4 Commonova", "P5 Commonova"],  # no deeper than WALK_PAGES
+    ]
+    assert names(sorted_page.persons)[:6] == names(walked[0].persons) + names(walked[1].persons)
+    assert all(p.refine for p in walked)
+    assert (walked[0].has_next, walked[1].has_next, walked[0].total) == (True, False, 7)
+    few = sel.person_page(caseworker, PersonFilters(q="rareova"))
+    assert (names(few.persons), few.refine) == (["A Rareova"], False)
+    assert names(sel.persons_matching(caseworker, "commonova", limit=2)) == [
+        "P0 Commonova",
+        "P1 Commonova",
+    ]
