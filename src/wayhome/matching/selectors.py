@@ -649,6 +649,12 @@ def _with_family(
     """Show each candidate's registered children; when the request seeks children, each
     child of the candidate who matches a sought child adds its own evidence (its match
     weight) to the candidate's, so a mother whose children also match ranks higher."""
+    if sought_children:
+        # Every sought child's tokens against all these children's in one call per token,
+        # rather than pair by pair as each child is scored (same scores, token_scores).
+        kids = [n for c in candidates for k in children.get(c.person.pk, []) for n in names[k.pk]]
+        for _, query in sought_children:
+            prefetch(_token_pairs(query, kids))
     for c in candidates:
         c.children = children.get(c.person.pk, [])
         if sought_children and c.children:
