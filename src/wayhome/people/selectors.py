@@ -46,15 +46,19 @@ COUNT_CAP = 10_000
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
 # Below this length a contains search cannot use the trigram index: match name starts.
 MIN_CONTAINS = 3
-# Past this many matches a name search is not sorted: the page walks the name index and
-# keeps the matches it meets. Sorting costs a read of every match (60,000 rows for a
-# common family name at a million persons); the walk reads about PAGE_SIZE times
-# (persons / matches) rows, which is few exactly when the matches are many. At about
-# sqrt(PAGE_SIZE * persons) matches both read as much (7,000 at a million).
+# Past this many matches a name search is not sorted by name: sorting reads every match
+# (60,000 rows for a common family name at a million persons, about half a second), and
+# a walk of the name index is no better, because the matches of a family name are not
+# spread evenly over names ordered by their first word (at a million, 60,795 persons
+# were passed before the first "Алиева"). The newest registrations come first instead:
+# a walk of the primary key backwards meets matches evenly, since when a person was
+# registered says nothing of their name, and reads the table nearly in its physical
+# order: about PAGE_SIZE * (persons / matches) rows a page. The count of a name search
+# stops here too, as counting is most of such a search's cost.
 SORT_MAX = 5_000
-# A walk to a deep page reads (page * PAGE_SIZE) * (persons / matches) rows: so many
-# matches are browsed 20 pages deep (the first 1,000 by name), and the page asks for a
-# narrower search (another name, an age, a filter) to reach the others.
+# A walk to a deep page reads page * PAGE_SIZE * (persons / matches) rows: so many
+# matches are browsed 20 pages deep (the newest 1,000), and the page asks for a narrower
+# search (another name, an age, a filter) to reach the others.
 WALK_PAGES = 20
 # How many merges deep person_get follows a merged record to the surviving one.
 MAX_MERGE_HOPS = 20
@@ -175,9 +179,11 @@ class PersonPage:
     number: int
     has_next: bool
     total: int
-    # True when the count stopped at COUNT_CAP: "more than 10,000".
+    # True when the count stopped at its cap (COUNT_CAP; SORT_MAX for a name search):
+    # "more than 10,000".
     total_is_capped: bool
-    # True when the matches are too many to page through (WALK_PAGES): "refine".
+    # True when the matches are too many to sort (SORT_MAX): the newest come first, and
+    # only WALK_PAGES pages of them; the page asks to refine the search.
     refine: bool = False
 
     @property
@@ -206,9 +212,9 @@ def _names_starting(folded: str) -> QuerySet[PersonName]:
 
 
 def _contains(folded: str, walk: bool) -> Q | GreaterThan[int]:
-    """A name containing ``folded``: through the trigram index (LIKE), or, for a walk in
-    name order, as a test of each row that no index serves (strpos), so that PostgreSQL
-    reads the name index in order and stops at the page's end instead of sorting."""
+    """A name containing ``folded``: through the trigram index (LIKE), or, for a walk of
+    the newest first, as a test of each row that no index serves (strpos), so that
+    PostgreSQL reads the primary key backwards and stops at the page's end."""
     if walk:
         return GreaterThan(StrIndex("search_names", Value(folded)), 0)
     return Q(search_names__contains=folded)
@@ -221,7 +227,7 @@ def persons_filtered(
 
     Ages are ranges over fuzzy births: a person "about 4 in 2019" matches an age filter
     whenever some reading of their birth date would give an age in the range. ``walk``
-    asks for the same rows in a form meant to be read in name order (``_contains``).
+    asks for the same rows in a form meant to be read newest first (``_contains``).
     """
     today = today or timezone.localdate()
     qs = persons_visible_to(user)
@@ -246,27 +252,33 @@ def persons_filtered(
 
 
 def _walks(f: PersonFilters, matches: int) -> bool:
-    """Whether ``matches`` persons are better walked in name order than sorted."""
-    return matches > SORT_MAX and len(search_fold(f.q)) >= MIN_CONTAINS
+    """Whether ``matches`` persons are too many to sort by name (SORT_MAX)."""
+    return matches > SORT_MAX and _by_name_search(f)
 
 
-def _by_name(user: User, f: PersonFilters, matches: int) -> QuerySet[Person]:
-    """The matching persons in name order, read the cheaper way for ``matches`` of them:
-    sorted when few, walked in the name index's order when many (SORT_MAX)."""
-    walk = _walks(f, matches)
-    return persons_filtered(user, f, walk=walk).order_by("display_name", "id")
+def _by_name_search(f: PersonFilters) -> bool:
+    return len(search_fold(f.q)) >= MIN_CONTAINS
+
+
+def _ordered(user: User, f: PersonFilters, matches: int) -> QuerySet[Person]:
+    """The matching persons by name when they are few, the newest first when many."""
+    if _walks(f, matches):
+        return persons_filtered(user, f, walk=True).order_by("-id")
+    return persons_filtered(user, f).order_by("display_name", "id")
 
 
 def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
-    """One page of 50 by name, with its related rows loaded and a capped count."""
+    """One page of 50 (by name, or the newest first when a name matches very many),
+    with its related rows loaded and a capped count."""
     qs = persons_filtered(user, f)
-    total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    cap = SORT_MAX if _by_name_search(f) else COUNT_CAP
+    total = qs.order_by().values("pk")[: cap + 1].count()
     refine = _walks(f, total)
     last = WALK_PAGES if refine else MAX_PAGE
     number = min(max(number, 1), last)
     start = (number - 1) * PAGE_SIZE
     rows = list(
-        _by_name(user, f, total)
+        _ordered(user, f, total)
         .select_related("current_facility", "home_region")
         .prefetch_related("names")[start : start + PAGE_SIZE + 1]
     )
@@ -274,19 +286,20 @@ def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
         persons=rows[:PAGE_SIZE],
         number=number,
         has_next=len(rows) > PAGE_SIZE and number < last,
-        total=min(total, COUNT_CAP),
-        total_is_capped=total > COUNT_CAP,
+        total=min(total, cap),
+        total_is_capped=total > cap,
         refine=refine,
     )
 
 
 def persons_matching(user: User, q: str, limit: int = 20) -> list[Person]:
-    """A few persons whose names match: the person picker's suggestions."""
+    """A few persons whose names match: the person picker's suggestions (by name, or
+    the newest first when a name matches very many)."""
     if not q.strip():
         return []
     f = PersonFilters(q=q)
     matches = persons_filtered(user, f).order_by().values("pk")[: SORT_MAX + 1].count()
-    return list(_by_name(user, f, matches).select_related("current_facility")[:limit])
+    return list(_ordered(user, f, matches).select_related("current_facility")[:limit])
 
 
 # --- family -------------------------------------------------------------------------
