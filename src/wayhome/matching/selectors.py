@@ -194,8 +194,8 @@ def _usable_shortlists(
 
     One statement for all the queries (a request's sought persons: one round trip, and
     the keys a family shares are read once), each distinct key an index range scan of at
-    most its cap + 1 rows; the same SQL on SQLite and PostgreSQL. Keys that fill their
-    cap are remembered as common.
+    most its cap + 1 rows (on PostgreSQL a lateral join over the keys, elsewhere a UNION
+    of a branch per key). Keys that fill their cap are remembered as common.
     """
     wanted = {k for keys, _ in queries.values() for k in keys}
     usable = sorted(wanted - _known_common(agency_id, sorted(wanted)))
@@ -204,14 +204,27 @@ def _usable_shortlists(
         return {}
     table = connection.ops.quote_name(NameKey._meta.db_table)
     persons = connection.ops.quote_name(Person._meta.db_table)
-    branch = (
-        f"SELECT * FROM (SELECT %s AS k, %s AS cap, person_id FROM {table} "  # noqa: S608
-        "WHERE agency_id = %s AND key = %s LIMIT %s) AS b{n}"
-    )
-    hits = " UNION ALL ".join(branch.format(n=n) for n in range(len(usable)))
     params: list[str | int | None] = []
-    for key in usable:
-        params += [key, cap_of(key), agency_id, key, cap_of(key) + 1]
+    if connection.vendor == "postgresql":
+        # One lateral lookup per key: planned once whatever the number of keys (a UNION
+        # of a branch per key took PostgreSQL 39 ms to plan for a request's 70 keys).
+        keyed = ", ".join(["(%s, %s)"] * len(usable))
+        hits = (
+            f"SELECT v.k, v.cap, n.person_id FROM (VALUES {keyed}) AS v(k, cap) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT person_id FROM {table} "
+            "WHERE agency_id = %s AND key = v.k LIMIT v.cap + 1) AS n"
+        )
+        for key in usable:
+            params += [key, cap_of(key)]
+        params.append(agency_id)
+    else:
+        branch = (
+            f"SELECT * FROM (SELECT %s AS k, %s AS cap, person_id FROM {table} "  # noqa: S608
+            "WHERE agency_id = %s AND key = %s LIMIT %s) AS b{n}"
+        )
+        hits = " UNION ALL ".join(branch.format(n=n) for n in range(len(usable)))
+        for key in usable:
+            params += [key, cap_of(key), agency_id, key, cap_of(key) + 1]
     limit = size + len(exclude)
     for q, k in asked:
         params += [q, k]
