@@ -27,8 +27,16 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING
 
 from bench.pages import p95, setup_django, timed
+
+if TYPE_CHECKING:
+    from wayhome.accounts.models import User
+    from wayhome.matching.selectors import Described
+    from wayhome.people.models import Person
+    from wayhome.tracing.models import TracingRequest
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_wayhome_1000000"
 LETTERS = "abdeghiklmnorstuyz"
@@ -41,6 +49,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=100, help="tracing requests ranked")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reindex", action="store_true", help="build the blocking index first")
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="also rank other requests (cold), alternately with a shortlist statement per"
+        " sought person (as before) and with one for the whole request, under the same load",
+    )
     return parser.parse_args(argv)
 
 
@@ -132,13 +146,56 @@ def measure(args: argparse.Namespace) -> list[tuple[str, list[float]]]:
             out.append((time.perf_counter() - start) * 1000)
         return out
 
-    return [
+    rows = [
         ("SELECT 1 (baseline)", timed(select_one, 30)),
         ("person list page (baseline)", timed(person_list, 30)),
         (f"candidates_for, first pass (found {found}/{len(work)})", cold),
         ("candidates_for, same queries again", warm),
         (f"request candidates ({len(requests)} requests)", rank_requests()),
         ("request candidates, again", rank_requests()),
+    ]
+    if args.interleaved:
+        rows += interleaved(user, requests, args.requests)
+    return rows
+
+
+def interleaved(
+    user: User, seen: list[TracingRequest], count: int
+) -> list[tuple[str, list[float]]]:
+    """Requests not ranked yet (cold), alternately with a shortlist statement per sought
+    person (the code before one statement per request) and with one per request: the two
+    arms share the machine's load, so their ratio holds when the load moves."""
+    from wayhome.matching import selectors
+    from wayhome.matching.selectors import request_candidates
+    from wayhome.tracing.models import TracingRequest
+
+    batched = selectors._shortlists
+
+    def one_by_one(
+        user: User,
+        queries: Mapping[int, Described],
+        exclude: Collection[Person | int],
+        size: int,
+    ) -> dict[int, list[int]]:
+        return {q: selectors._shortlist_ids(user, d, exclude, size) for q, d in queries.items()}
+
+    fresh = list(
+        TracingRequest.objects.filter(agency_id=user.agency_key)
+        .exclude(pk__in=[r.pk for r in seen])
+        .order_by("?")[: 2 * count]
+    )
+    arms: dict[str, list[float]] = {"one by one": [], "one statement": []}
+    for i, r in enumerate(fresh):
+        arm = "one by one" if i % 2 == 0 else "one statement"
+        selectors._shortlists = one_by_one if i % 2 == 0 else batched
+        try:
+            start = time.perf_counter()
+            request_candidates(user, r)
+            arms[arm].append((time.perf_counter() - start) * 1000)
+        finally:
+            selectors._shortlists = batched
+    return [
+        (f"request candidates, shortlists {arm} (cold, {len(v)})", v) for arm, v in arms.items()
     ]
 
 

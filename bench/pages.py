@@ -12,6 +12,13 @@ health endpoint's median, which factors out how fast this machine is today.
 
 The second factor is switched off for the run (WAYHOME_MFA_REQUIRED=0): this measures
 pages, not logins.
+
+``--need-to-know`` times every page a second time with the agency working by team
+(accounts/scope.py): the caseworker in one of two bench teams, a third of the persons
+held by each team and a third by none. It WRITES those teams and assignments (once; a
+third of the persons' ``team_id``), so point it at a copy of the seeded database. The
+agency's switch is turned on for the second pass only and put back afterwards, so both
+passes read the same rows in the same run.
 """
 
 from __future__ import annotations
@@ -35,6 +42,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page")
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument(
+        "--need-to-know",
+        action="store_true",
+        help="also time the pages with need-to-know on (writes teams: use a copy)",
+    )
     return parser.parse_args(argv)
 
 
@@ -131,8 +143,54 @@ def prepare(persons: int, seed: int, batch_size: int) -> str:
     return f"seeded {missing:,} persons in {seconds:,.0f} s ({missing / seconds:,.0f}/s)"
 
 
+BENCH_TEAMS = ("Bench team A", "Bench team B")
+
+
+def need_to_know_teams() -> str:
+    """Two teams, the caseworker in the first; persons with id % 3 = 0 held by the first,
+    = 1 by the second, = 2 by none (left as they are when some team holds any already)."""
+    from django.db import connection
+
+    from wayhome.accounts.models import Team, User
+
+    user = User.objects.get(username="ngo-caseworker")
+    mine, other = (Team.objects.get_or_create(agency=user.agency, name=n)[0] for n in BENCH_TEAMS)
+    user.teams.add(mine)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM people_person WHERE agency_id = %s AND team_id IS NOT NULL LIMIT 1",
+            [user.agency_key],
+        )
+        if cursor.fetchone() is None:
+            cursor.execute(
+                "UPDATE people_person SET team_id = CASE WHEN id %% 3 = 0 THEN %s ELSE %s END"
+                " WHERE agency_id = %s AND id %% 3 < 2",
+                [mine.pk, other.pk, user.agency_key],
+            )
+            cursor.execute("ANALYZE people_person")
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE team_id IS NULL OR team_id = %s), count(*)"
+            " FROM people_person WHERE agency_id = %s",
+            [mine.pk, user.agency_key],
+        )
+        visible, total = cursor.fetchone()
+    return f"need-to-know: the caseworker's teams and unassigned hold {visible:,} of {total:,}"
+
+
+def set_need_to_know(on: bool) -> bool:
+    """Switch the demo agency's need-to-know; return what it was."""
+    from wayhome.accounts.models import Agency, User
+
+    agency = User.objects.get(username="ngo-caseworker").agency
+    assert agency is not None  # the demo accounts belong to agencies
+    was = agency.need_to_know
+    Agency.objects.filter(pk=agency.pk).update(need_to_know=on)
+    return was
+
+
 def measure(repeat: int) -> list[tuple[str, list[float]]]:
     from django.db import connection
+    from django.db.models import Q
     from django.test import Client
     from django.urls import reverse
 
@@ -142,8 +200,11 @@ def measure(repeat: int) -> list[tuple[str, list[float]]]:
     user = User.objects.get(username="ngo-caseworker")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    # Persons the caseworker may open with need-to-know on as well (no team or theirs),
+    # so that both passes of --need-to-know open the same ones.
     people = list(
         Person.objects.filter(agency=user.agency)
+        .filter(Q(team__isnull=True) | Q(team__in=user.teams.all()))
         .order_by("uuid")
         .values_list("uuid", flat=True)[: repeat + 2]
     )
@@ -180,16 +241,26 @@ def measure(repeat: int) -> list[tuple[str, list[float]]]:
             )
         )
     rows.append(("person detail", timed(detail, repeat)))
+    edits = iter(people * 2)
+    rows.append(
+        (
+            "person edit form",
+            timed(lambda: get(reverse("people:update", args=[next(edits)]))(), repeat),
+        )
+    )
+    # The rest of the load test's mix (bench/_locustfile.py).
+    rows.append(("request list", timed(get(reverse("tracing:request_list")), repeat)))
+    rows.append(("dashboard", timed(get(reverse("web:dashboard")), repeat)))
     return rows
 
 
 def report(persons: int, prepared: str, rows: list[tuple[str, list[float]]]) -> None:
     health = statistics.median(rows[1][1])
     print(f"\n== {persons:,} persons ({prepared})")
-    print(f"{'page':38} {'median ms':>10} {'p95 ms':>10} {'x health':>9}")
+    print(f"{'page':46} {'median ms':>10} {'p95 ms':>10} {'x health':>9}")
     for label, samples in rows:
         median = statistics.median(samples)
-        print(f"{label:38} {median:10.2f} {p95(samples):10.2f} {median / health:9.2f}")
+        print(f"{label:46} {median:10.2f} {p95(samples):10.2f} {median / health:9.2f}")
 
 
 def main(argv: list[str]) -> int:
@@ -201,7 +272,16 @@ def main(argv: list[str]) -> int:
     for persons, url in zip(args.persons, urls, strict=True):
         use_database(url)
         prepared = prepare(persons, args.seed, args.batch_size)
-        report(persons, prepared, measure(args.repeat))
+        if args.need_to_know:
+            prepared += "; " + need_to_know_teams()
+        rows = measure(args.repeat)
+        if args.need_to_know:
+            was = set_need_to_know(True)
+            try:
+                rows += [(f"{label}, need-to-know", s) for label, s in measure(args.repeat)[2:]]
+            finally:
+                set_need_to_know(was)
+        report(persons, prepared, rows)
     return 0
 
 

@@ -162,3 +162,32 @@ def test_a_name_met_again_is_not_parsed_again(
     (fresh,) = selectors.names_of([p.pk])[p.pk]
     assert fresh.features is not first.features
     assert fresh.features == first.features
+
+
+def test_one_statement_finds_each_querys_shortlist_as_one_query_at_a_time_does(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request's shortlists in one statement: the same persons, in the same order, as a
+    statement per sought person, a key too common for one query skipped for all of them."""
+    monkeypatch.setattr(selectors, "TOKEN_KEY_CAP", 2)
+    for given, born in [("Fatima", 1990), ("Khadija", 1980), ("Maryam", 2010)]:
+        person(caseworker, f"{given} Aliyeva", born=born)
+    aminat = person(caseworker, "Aminat Aliyeva", born=1990)
+    umar = person(caseworker, "Umar Aliyev", sex=Sex.MALE, born=2014)
+    person(caseworker, "Rustam Eldarov", sex=Sex.MALE, born=1974)
+    queries = {
+        1: selectors.described(["Aminat Aliyeva"], "F", year(1990)),
+        2: selectors.described(["Umar Aliyev"], "M", year(2014)),
+        3: selectors.described(["Maryam Aliyeva"]),
+        4: selectors.described(["   "]),
+    }
+    together = selectors._shortlists(caseworker, queries, [umar.pk], 3)
+    selectors._COMMON.clear()
+    one_by_one = {
+        q: selectors._shortlist_ids(caseworker, d, [umar.pk], 3) for q, d in queries.items()
+    }
+    assert together == one_by_one
+    assert together[1][0] == aminat.pk
+    assert umar.pk not in together[2]
+    assert together[4] == []
+    assert all(len(ids) <= 3 for ids in together.values())

@@ -230,3 +230,31 @@ def test_contains_search_has_its_trigram_index_on_postgresql(index: str) -> None
         row = cursor.fetchone()
     assert row is not None
     assert "gin_trgm_ops" in row[0]
+
+
+def test_many_matches_come_newest_first_and_only_so_deep(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SORT_MAX matches a name search is not sorted by name: the newest registered
+    come first, only WALK_PAGES pages deep, and the page asks to refine."""
+    made = [factories.person(caseworker, given=f"P{i}", family="Commonova") for i in range(7)]
+    factories.person(caseworker, given="A", family="Rareova")
+    by_name = sel.person_page(caseworker, PersonFilters(q="commonova"))
+    assert names(by_name.persons) == [f"P{i} Commonova" for i in range(7)]
+    assert (by_name.refine, by_name.total, by_name.total_is_capped) == (False, 7, False)
+    monkeypatch.setattr(sel, "PAGE_SIZE", 3)
+    monkeypatch.setattr(sel, "SORT_MAX", 5)
+    monkeypatch.setattr(sel, "WALK_PAGES", 2)
+    walked = [sel.person_page(caseworker, PersonFilters(q="commonova"), n) for n in (1, 2, 3)]
+    newest = [p.display_name for p in reversed(made)]
+    assert [names(p.persons) for p in walked] == [newest[:3], newest[3:6], newest[3:6]]
+    assert all(p.refine and p.total_is_capped and p.total == 5 for p in walked)
+    assert (walked[0].has_next, walked[1].has_next) == (True, False)
+    few = sel.person_page(caseworker, PersonFilters(q="rareova"))
+    assert (names(few.persons), few.refine) == (["A Rareova"], False)
+    assert names(sel.persons_matching(caseworker, "commonova", limit=2)) == newest[:2]
+    monkeypatch.setattr(sel, "SORT_MAX", 7)
+    assert names(sel.persons_matching(caseworker, "commonova", limit=2)) == [
+        "P0 Commonova",
+        "P1 Commonova",
+    ]

@@ -79,6 +79,22 @@ def test_list_says_more_than_when_the_count_is_capped(
     assert "More than 1 persons match." in html
 
 
+def test_list_asks_to_refine_a_search_with_many_matches(
+    caseworker: User, client_for: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wayhome.people import selectors
+
+    monkeypatch.setattr(selectors, "SORT_MAX", 1)
+    factories.person(caseworker)
+    factories.person(caseworker, given="Zarema")
+    client = client_for(caseworker)
+    many = client.get(reverse("people:list"), {"q": "testova"}).content.decode()
+    assert "Many persons match: the 1,000 registered most recently are shown" in many
+    assert "Zarema Testova" in many
+    one = client.get(reverse("people:list"), {"q": "zarema"}).content.decode()
+    assert "Many persons match" not in one
+
+
 def test_list_refusals(analyst: User, users: dict[str, User], client_for: Login) -> None:
     assert_login_required(reverse("people:list"))
     assert_forbidden(client_for(analyst), reverse("people:list"))

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.http import Http404
 from django.utils import timezone
 
@@ -44,6 +46,20 @@ COUNT_CAP = 10_000
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
 # Below this length a contains search cannot use the trigram index: match name starts.
 MIN_CONTAINS = 3
+# Past this many matches a name search is not sorted by name: sorting reads every match
+# (60,000 rows for a common family name at a million persons, about half a second), and
+# a walk of the name index is no better, because the matches of a family name are not
+# spread evenly over names ordered by their first word (at a million, 60,795 persons
+# were passed before the first "Алиева"). The newest registrations come first instead:
+# a walk of the primary key backwards meets matches evenly, since when a person was
+# registered says nothing of their name, and reads the table nearly in its physical
+# order: about PAGE_SIZE * (persons / matches) rows a page. The count of a name search
+# stops here too, as counting is most of such a search's cost.
+SORT_MAX = 5_000
+# A walk to a deep page reads page * PAGE_SIZE * (persons / matches) rows: so many
+# matches are browsed 20 pages deep (the newest 1,000), and the page asks for a narrower
+# search (another name, an age, a filter) to reach the others.
+WALK_PAGES = 20
 # How many merges deep person_get follows a merged record to the surviving one.
 MAX_MERGE_HOPS = 20
 
@@ -163,12 +179,21 @@ class PersonPage:
     number: int
     has_next: bool
     total: int
-    # True when the count stopped at COUNT_CAP: "more than 10,000".
+    # True when the count stopped at its cap (COUNT_CAP; SORT_MAX for a name search):
+    # "more than 10,000".
     total_is_capped: bool
+    # True when the matches are too many to sort (SORT_MAX): the newest come first, and
+    # only WALK_PAGES pages of them; the page asks to refine the search.
+    refine: bool = False
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+    @property
+    def browsable(self) -> int:
+        """How many of the matches can be paged through when ``refine`` is set."""
+        return WALK_PAGES * PAGE_SIZE
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -186,19 +211,29 @@ def _names_starting(folded: str) -> QuerySet[PersonName]:
     return PersonName.objects.filter(search_text__startswith=folded)
 
 
+def _contains(folded: str, walk: bool) -> Q | GreaterThan[int]:
+    """A name containing ``folded``: through the trigram index (LIKE), or, for a walk of
+    the newest first, as a test of each row that no index serves (strpos), so that
+    PostgreSQL reads the primary key backwards and stops at the page's end."""
+    if walk:
+        return GreaterThan(StrIndex("search_names", Value(folded)), 0)
+    return Q(search_names__contains=folded)
+
+
 def persons_filtered(
-    user: User, f: PersonFilters, today: dt.date | None = None
+    user: User, f: PersonFilters, today: dt.date | None = None, *, walk: bool = False
 ) -> QuerySet[Person]:
     """Visible persons matching the filters, without DISTINCT (names via a subquery).
 
     Ages are ranges over fuzzy births: a person "about 4 in 2019" matches an age filter
-    whenever some reading of their birth date would give an age in the range.
+    whenever some reading of their birth date would give an age in the range. ``walk``
+    asks for the same rows in a form meant to be read newest first (``_contains``).
     """
     today = today or timezone.localdate()
     qs = persons_visible_to(user)
     folded = search_fold(f.q)
     if len(folded) >= MIN_CONTAINS:
-        qs = qs.filter(search_names__contains=folded)
+        qs = qs.filter(_contains(folded, walk))
     elif folded:
         qs = qs.filter(id__in=_names_starting(folded).values("person_id"))
     if f.status:
@@ -216,35 +251,55 @@ def persons_filtered(
     return qs
 
 
+def _walks(f: PersonFilters, matches: int) -> bool:
+    """Whether ``matches`` persons are too many to sort by name (SORT_MAX)."""
+    return matches > SORT_MAX and _by_name_search(f)
+
+
+def _by_name_search(f: PersonFilters) -> bool:
+    return len(search_fold(f.q)) >= MIN_CONTAINS
+
+
+def _ordered(user: User, f: PersonFilters, matches: int) -> QuerySet[Person]:
+    """The matching persons by name when they are few, the newest first when many."""
+    if _walks(f, matches):
+        return persons_filtered(user, f, walk=True).order_by("-id")
+    return persons_filtered(user, f).order_by("display_name", "id")
+
+
 def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
-    """One page of 50 by name, with its related rows loaded and a capped count."""
+    """One page of 50 (by name, or the newest first when a name matches very many),
+    with its related rows loaded and a capped count."""
     qs = persons_filtered(user, f)
-    total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    number = min(max(number, 1), MAX_PAGE)
+    cap = SORT_MAX if _by_name_search(f) else COUNT_CAP
+    total = qs.order_by().values("pk")[: cap + 1].count()
+    refine = _walks(f, total)
+    last = WALK_PAGES if refine else MAX_PAGE
+    number = min(max(number, 1), last)
     start = (number - 1) * PAGE_SIZE
     rows = list(
-        qs.select_related("current_facility", "home_region")
-        .prefetch_related("names")
-        .order_by("display_name", "id")[start : start + PAGE_SIZE + 1]
+        _ordered(user, f, total)
+        .select_related("current_facility", "home_region")
+        .prefetch_related("names")[start : start + PAGE_SIZE + 1]
     )
     return PersonPage(
         persons=rows[:PAGE_SIZE],
         number=number,
-        has_next=len(rows) > PAGE_SIZE and number < MAX_PAGE,
-        total=min(total, COUNT_CAP),
-        total_is_capped=total > COUNT_CAP,
+        has_next=len(rows) > PAGE_SIZE and number < last,
+        total=min(total, cap),
+        total_is_capped=total > cap,
+        refine=refine,
     )
 
 
 def persons_matching(user: User, q: str, limit: int = 20) -> list[Person]:
-    """A few persons whose names match: the person picker's suggestions."""
+    """A few persons whose names match: the person picker's suggestions (by name, or
+    the newest first when a name matches very many)."""
     if not q.strip():
         return []
-    return list(
-        persons_filtered(user, PersonFilters(q=q))
-        .select_related("current_facility")
-        .order_by("display_name", "id")[:limit]
-    )
+    f = PersonFilters(q=q)
+    matches = persons_filtered(user, f).order_by().values("pk")[: SORT_MAX + 1].count()
+    return list(_ordered(user, f, matches).select_related("current_facility")[:limit])
 
 
 # --- family -------------------------------------------------------------------------

@@ -206,7 +206,13 @@ class TracingRequest(AgencyOwned):
         constraints = [
             models.UniqueConstraint(fields=["agency", "reference"], name="tracing_unique_ref")
         ]
-        indexes = [models.Index(fields=["agency", "team"], name="request_agency_team")]
+        indexes = [
+            models.Index(fields=["agency", "team"], name="request_agency_team"),
+            # The request list's order: its first page without sorting every request of
+            # the agency (151,000 at a million persons: 300 ms), and its count from the
+            # index alone.
+            models.Index(fields=["agency", "-received_on", "-id"], name="request_agency_received"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
