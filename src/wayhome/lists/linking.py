@@ -197,7 +197,8 @@ class BatchLinker:
         missing = sorted(i for i in ids if i < NEW and i not in self._persons)
         for start in range(0, len(missing), IN_CHUNK):
             chunk = missing[start : start + IN_CHUNK]
-            visible = {p.pk: p for p in persons_visible_to(self.actor).filter(pk__in=chunk)}
+            rows = persons_visible_to(self.actor).filter(pk__in=chunk).select_related("agency")
+            visible = {p.pk: p for p in rows}
             for i in chunk:
                 self._persons[i] = visible.get(i)
             self._names.update(names_of(list(visible)))
@@ -325,7 +326,12 @@ class BatchLinker:
             if (s := _score(query, person, names, self.model)) is not None
         ]
         scored.sort(key=lambda rs: (-rs[1].candidate.score, -rs[1].candidate.weight, rs[0]))
-        return [(ref, _explained(s, self.model)) for ref, s in scored[:FOUND]]
+        # Only the best one's explanation is used (the review pair's): explaining the
+        # others, as the pages do, would cost a name alignment each.
+        found = [(ref, s.candidate) for ref, s in scored[:FOUND]]
+        if found:
+            found[0] = (scored[0][0], _explained(scored[0][1], self.model))
+        return found
 
     def _link_one(
         self,

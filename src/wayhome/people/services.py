@@ -211,6 +211,8 @@ def _audit_created(actor: User, draft: PersonDraft) -> None:
         obj=person,
         person_uuid=person.uuid,
         changes={**snapshot(person, PERSON_FIELDS), "names": draft.name_count},
+        # the actor's agency is loaded already; the person's would be read per event
+        agency=actor.agency if actor.agency_id == person.agency_id else None,
     )
 
 

@@ -328,6 +328,7 @@ def candidates_propose_new(
             obj=c,
             person_uuid=c.left.uuid,
             changes={"left": c.left, "right": c.right, "score": c.score, "source": source},
+            agency=actor.agency if actor.agency_id == c.agency_id else None,
         )
     return made
 
