@@ -13,9 +13,11 @@ timed in the same run:
 - COPY baseline: the parsed rows copied into an unlogged table, the fastest a database
   takes these rows in at all, with no linking, no audit, no checks;
 - import: ``list_import_upload`` and ``list_import_commit`` as the web job runs them
-  (candidate search and scoring per row, a person and its keys and audit event per new
-  row, the review queue), in one transaction that is rolled back at the end so that the
-  registry is the same for the next run.
+  (linking in batches, ``lists/linking.py``: the index, the shortlisted persons and
+  their names read once per batch, scoring in memory, the batch's new persons, names,
+  keys and review pairs written in bulk, audit events chained in bulk), in one
+  transaction that is rolled back at the end so that the registry is the same for the
+  next run.
 """
 
 from __future__ import annotations
