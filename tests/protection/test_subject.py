@@ -167,7 +167,7 @@ def _talked_about(actor: User, person: Person, other: Person) -> None:
         source="the mother (synthetic)",
         summary="A voice message from her, in March (synthetic).",
     )
-    PortalSubmission.objects.create(agency=actor.agency, request=request, report=report)
+    PortalSubmission.objects.create(agency_id=actor.agency_key, request=request, report=report)
     elsewhere = request_with_contact(actor, sought=[other])
     comms_services.comm_entry_create(
         actor=actor,
