@@ -193,6 +193,13 @@ def main(argv: list[str]) -> int:
     parse_s, parsed = time_parse(data)
     copy_s = time_copy(parsed)
     before_ms = select_one_ms()
+    # Said at once: a long import may be stopped before the table below is printed.
+    print(
+        f"  parse {parse_s:,.1f} s ({args.rows / parse_s:,.0f} rows/s), COPY baseline"
+        f" {copy_s:,.2f} s ({args.rows / copy_s:,.0f} rows/s)",
+        file=sys.stderr,
+        flush=True,
+    )
     import_s, counts = time_import(data, args.rows)
     after_ms = select_one_ms()
     n = args.rows
