@@ -13,9 +13,11 @@ timed in the same run:
 - COPY baseline: the parsed rows copied into an unlogged table, the fastest a database
   takes these rows in at all, with no linking, no audit, no checks;
 - import: ``list_import_upload`` and ``list_import_commit`` as the web job runs them
-  (candidate search and scoring per row, a person and its keys and audit event per new
-  row, the review queue), in one transaction that is rolled back at the end so that the
-  registry is the same for the next run.
+  (linking in batches, ``lists/linking.py``: the index, the shortlisted persons and
+  their names read once per batch, scoring in memory, the batch's new persons, names,
+  keys and review pairs written in bulk, audit events chained in bulk), in one
+  transaction that is rolled back at the end so that the registry is the same for the
+  next run.
 """
 
 from __future__ import annotations
@@ -191,6 +193,13 @@ def main(argv: list[str]) -> int:
     parse_s, parsed = time_parse(data)
     copy_s = time_copy(parsed)
     before_ms = select_one_ms()
+    # Said at once: a long import may be stopped before the table below is printed.
+    print(
+        f"  parse {parse_s:,.1f} s ({args.rows / parse_s:,.0f} rows/s), COPY baseline"
+        f" {copy_s:,.2f} s ({args.rows / copy_s:,.0f} rows/s)",
+        file=sys.stderr,
+        flush=True,
+    )
     import_s, counts = time_import(data, args.rows)
     after_ms = select_one_ms()
     n = args.rows

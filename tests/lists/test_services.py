@@ -16,7 +16,7 @@ from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_verify
 from wayhome.core.fuzzydate import FuzzyDate
 from wayhome.jobs.models import Job
-from wayhome.lists import services
+from wayhome.lists import linking, services
 from wayhome.lists.models import ImportRow, ListImport
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, Sex
@@ -164,16 +164,19 @@ def test_a_failed_import_leaves_nothing_behind(
 ) -> None:
     draft = upload(caseworker, csv_bytes(ROWS))
     before, events = registry_size(), AuditEvent.objects.count()
-    real = people_services.person_create
+    real = people_services.persons_create_many
     calls = []
 
-    def fail_on_third(**kwargs: Any) -> Person:
+    def fail_on_third(**kwargs: Any) -> None:
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return real(**kwargs)
+        real(**kwargs)
 
-    monkeypatch.setattr(people_services, "person_create", fail_on_third)
+    # a row per batch: two batches' persons are written before the third fails
+    monkeypatch.setattr(linking, "BATCH_MIN", 1)
+    monkeypatch.setattr(linking, "BATCH_MAX", 1)
+    monkeypatch.setattr(people_services, "persons_create_many", fail_on_third)
     job = services.list_import_start(actor=caseworker, list_import=draft)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
@@ -184,7 +187,7 @@ def test_a_failed_import_leaves_nothing_behind(
     assert draft.report is None
     # the job itself is on the trail; nothing the import wrote is
     assert AuditEvent.objects.count() == events + 1
-    monkeypatch.setattr(people_services, "person_create", real)
+    monkeypatch.setattr(people_services, "persons_create_many", real)
     services.list_import_commit(actor=caseworker, list_import=draft)  # and it can be re-run
     assert Person.objects.count() == before[0] + 3
 
@@ -319,10 +322,28 @@ def _realistic_registry(actor: User) -> list[list[str]]:
     return rows
 
 
-def test_the_commit_links_every_row_as_linking_rows_one_by_one_does(caseworker: User) -> None:
-    """The commit's bulk writing (audit events held to the end, a new person's names and
-    keys written from memory) gives each row the outcome and person that linking the
-    rows one at a time through the plain services gives."""
+def _by_first_row(
+    rows: list[tuple[int, str, int | None]], registered: set[int]
+) -> list[tuple[int, str, int | str | None]]:
+    first: dict[int, int] = {}
+    for number, _outcome, pk in rows:
+        if pk is not None and pk not in registered:
+            first.setdefault(pk, number)
+    return [(n, o, p if p is None or p in registered else f"row {first[p]}") for n, o, p in rows]
+
+
+@pytest.mark.parametrize("batch", [1, 7, 1000])
+def test_the_commit_links_every_row_as_linking_rows_one_by_one_does(
+    caseworker: User, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linking in batches (one read of the index per batch, the batch's own new persons
+    searched in memory, its persons, names, keys and pairs written in bulk, audit events
+    held to the end) gives each row the outcome and person that linking the rows one at
+    a time through the plain services gives: whether the list is one batch, batches of
+    seven (rows 21 and 22, a child listed twice, then fall in two batches: the second
+    joins the person the first created), or one row per batch."""
+    monkeypatch.setattr(linking, "BATCH_MIN", batch)
+    monkeypatch.setattr(linking, "BATCH_MAX", batch)
     rows = _realistic_registry(caseworker)
     draft = upload(caseworker, csv_bytes(rows))
     read = services.read_import(draft)
@@ -340,16 +361,19 @@ def test_the_commit_links_every_row_as_linking_rows_one_by_one_does(caseworker: 
             for row in read.rows:
                 linked = services._link_row(caseworker, row, report, {})
                 pk = linked.person.pk if linked.person is not None else None
-                expected.append((row.number, str(linked.outcome), pk if pk in registered else None))
+                expected.append((row.number, str(linked.outcome), pk))
             raise _Undo
     except _Undo:
         pass  # the reference run is undone: the commit starts from the same registry
     done = commit(caseworker, csv_bytes(rows))
     got = [
-        (r.number, str(r.outcome), r.person_id if r.person_id in registered else None)
+        (r.number, str(r.outcome), r.person_id)
         for r in ImportRow.objects.filter(list_import=done).order_by("number")
     ]
-    assert got == expected
+    # A person the list created is named by the first row that became them.
+    assert _by_first_row(got, registered) == _by_first_row(expected, registered)
+    twice = [n for n, o, p in _by_first_row(got, registered) if o == "matched" and "row" in str(p)]
+    assert twice, "no row joined a person an earlier row of the list created"
     outcomes = {o for _n, o, _p in got}
     assert {"matched", "review", "new"} <= outcomes, outcomes
     assert audit_verify().intact

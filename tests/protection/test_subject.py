@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from tests import factories
+from tests.comms.helpers import request_with_contact
 from tests.people.helpers import image_upload
 from tests.protection.helpers import basis, consent, propose
 from tests.tracing.helpers import entry, tracing_request
+from wayhome.accounts import sensitivity
 from wayhome.accounts.models import User
+from wayhome.accounts.sensitivity import FieldClass, Visibility
 from wayhome.audit.models import AuditEvent
+from wayhome.comms import services as comms_services
+from wayhome.comms.models import Notification
 from wayhome.people import services as people_services
 from wayhome.people.models import IdentityDocument, Person
+from wayhome.portal.models import PortalSubmission
 from wayhome.protection import services
 from wayhome.protection.models import Anonymisation
 from wayhome.protection.subject import mask_number, person_dossier
@@ -136,3 +144,88 @@ def test_erase_removes_photo_files_once_committed(
         services.person_erase(actor=supervisor, person=person, reason="she asked")
     assert not storage.exists(name)
     assert not person.photos.exists()
+
+
+def _talked_about(actor: User, person: Person, other: Person) -> None:
+    """A call logged, a message sent and a relative's news, about ``person``; and a call
+    about ``other``, who is sought in another request."""
+    request = request_with_contact(actor, sought=[person], sms=False)
+    comms_services.comm_entry_create(
+        actor=actor,
+        request=request,
+        occurred_on=timezone.localdate(),
+        medium="call",
+        direction="in",
+        summary="The mother called: she heard from a cousin (synthetic).",
+        relative="the mother",
+    )
+    comms_services.notifications_queue(actor=actor, person=person, milestone="arrived", key="f-1")
+    report = tracing_services.report_create(
+        actor=actor,
+        received_on=timezone.localdate(),
+        channel="relative_call",
+        source="the mother (synthetic)",
+        summary="A voice message from her, in March (synthetic).",
+    )
+    PortalSubmission.objects.create(agency_id=actor.agency_key, request=request, report=report)
+    elsewhere = request_with_contact(actor, sought=[other])
+    comms_services.comm_entry_create(
+        actor=actor,
+        request=elsewhere,
+        occurred_on=timezone.localdate(),
+        medium="visit",
+        direction="out",
+        summary="Visited another family (synthetic).",
+    )
+
+
+def test_dossier_holds_the_talks_the_messages_and_the_relatives_news(supervisor: User) -> None:
+    person = factories.person(supervisor, given="Amina", family="Logova")
+    other = factories.person(supervisor, given="Musa", family="Drugov")
+    _talked_about(supervisor, person, other)
+    full = person_dossier(supervisor, person, reveal_numbers=True)
+    [call] = full["communications"]
+    assert call["summary"] == "The mother called: she heard from a cousin (synthetic)."
+    assert (call["channel"], call["relative"]) == ("Phone call", "the mother")
+    [sent] = full["notifications_sent"]
+    assert sent["channel"] == "E-mail"
+    assert sent["text"] == Notification.objects.get(request__sought_links__person=person).body
+    [news] = full["relatives_submissions"]
+    assert news["message"] == "A voice message from her, in March (synthetic)."
+    others = person_dossier(supervisor, other, reveal_numbers=True)
+    assert [c["summary"] for c in others["communications"]] == [
+        "Visited another family (synthetic)."
+    ]
+    assert others["relatives_submissions"] == []
+
+
+def test_dossier_is_redacted_field_by_field_for_the_exporting_role(
+    supervisor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each field as the role may have it: a masked class reads "restricted", a class it
+    may never see is left out (supervisors see all of these today; a role that sees
+    less gets less)."""
+    person = factories.person(supervisor, given="Amina", family="Redactova", notes="a note")
+    other = factories.person(supervisor, given="Musa", family="Drugov")
+    _talked_about(supervisor, person, other)
+    table = dict(sensitivity.ROLE_VISIBILITY[supervisor.role])
+    table[FieldClass.CONTACT] = Visibility.MASK
+    table[FieldClass.FREE_TEXT] = Visibility.NEVER
+    table[FieldClass.AUDIT] = Visibility.MASK
+    monkeypatch.setitem(sensitivity.ROLE_VISIBILITY, supervisor.role, table)
+    services.subject_export_record(
+        actor=supervisor, person=person, reason="her request", fmt="json"
+    )
+    dossier = person_dossier(supervisor, person, reveal_numbers=True)
+    assert dossier["person"]["display_name"] == "Amina Redactova"
+    assert "notes" not in dossier["person"]  # free text: never
+    [call] = dossier["communications"]
+    assert call["summary"] == "restricted"  # contact: masked
+    assert call["relative"] == "the mother"  # family: seen
+    [sent] = dossier["notifications_sent"]
+    assert sent["text"] == "restricted"
+    assert sent["status"]
+    [news] = dossier["relatives_submissions"]
+    assert "message" not in news  # the relative's words are free text
+    assert all(a["reason"] in ("restricted", None) for a in dossier["accessed_by"])
+    assert "her request" not in json.dumps(dossier, default=str)

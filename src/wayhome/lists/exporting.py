@@ -268,3 +268,98 @@ def export_persons(
         password=password,
         title=_("Persons"),
     )
+
+
+# --- repatriation cases -------------------------------------------------------------------
+
+CASE_COLUMNS: dict[str, Any] = {
+    "reference": gettext_lazy("Case reference"),
+    "stage": gettext_lazy("Stage"),
+    "host_country": gettext_lazy("Host country"),
+    "member": gettext_lazy("Member"),
+    "principal": gettext_lazy("Principal"),
+    "blocked_steps": gettext_lazy("Blocked steps"),
+    "pending_steps": gettext_lazy("Pending steps"),
+    "operation": gettext_lazy("Operation"),
+}
+# A member's name is identifying; the rest is how the case is handled.
+sensitivity.register_export(
+    "cases",
+    "repatriation.RepatriationCase",
+    {
+        "host_country": sensitivity.FieldClass.CASE,
+        "member": sensitivity.FieldClass.IDENTIFYING,
+        "principal": sensitivity.FieldClass.CASE,
+        "blocked_steps": sensitivity.FieldClass.CASE,
+        "pending_steps": sensitivity.FieldClass.CASE,
+        "operation": sensitivity.FieldClass.CASE,
+    },
+)
+
+
+def _steps(member: Any, status: str) -> str:
+    return "; ".join(
+        s.label + (f" ({s.blocker})" if s.blocker and status == "blocked" else "")
+        for s in member.steps.all()
+        if s.status == status and s.required
+    )
+
+
+def export_cases(
+    *,
+    actor: User,
+    cases: QuerySet[Any],
+    columns: Sequence[str],
+    reason: str,
+    fmt: str,
+    password: str | None = None,
+) -> tuple[str, bytes, str]:
+    """Repatriation cases (already scoped to what ``actor`` may see and filtered as on
+    the list page), a row per member the actor may see: reference, stage, host country,
+    the member, the required steps blocked (with what blocks them) and pending, and the
+    active operation the case is on."""
+    from django.db.models import Prefetch
+
+    from wayhome.operations.models import Operation, OperationCase
+    from wayhome.people.selectors import persons_visible_to
+    from wayhome.repatriation.models import CaseMember, CaseStep
+
+    keys = [c for c in columns if c in CASE_COLUMNS]
+    visible = persons_visible_to(actor)
+    members = (
+        CaseMember.objects.filter(person__in=visible)
+        .select_related("person")
+        .prefetch_related(Prefetch("steps", CaseStep.objects.order_by("sort", "id")))
+        .order_by("-is_principal", "id")
+    )
+    active = OperationCase.objects.filter(operation__status__in=Operation.ACTIVE).select_related(
+        "operation"
+    )
+    rows: list[list[object]] = []
+    chosen = cases.select_related("rule_set__host_country").prefetch_related(
+        Prefetch("members", members), Prefetch("operation_links", active)
+    )
+    for case in chosen.order_by("reference", "id"):
+        operation = next((str(link.operation) for link in case.operation_links.all()), "")
+        for member in case.members.all():
+            values = {
+                "reference": case.reference,
+                "stage": case.get_stage_display(),
+                "host_country": str(case.rule_set.host_country or ""),
+                "member": member.person.display_name,
+                "principal": _("yes") if member.is_principal else "",
+                "blocked_steps": _steps(member, "blocked"),
+                "pending_steps": _steps(member, "pending"),
+                "operation": operation,
+            }
+            rows.append([values[k] for k in keys])
+    return export(
+        actor=actor,
+        kind="cases",
+        reason=reason,
+        columns=[(k, str(CASE_COLUMNS[k])) for k in keys],
+        rows=rows,
+        fmt=fmt,
+        password=password,
+        title=_("Repatriation cases"),
+    )

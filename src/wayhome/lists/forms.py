@@ -104,10 +104,19 @@ class ExportForm(forms.Form):
                     "password by another channel than the file."),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        columns: dict[str, Any] | None = None,
+        initial_columns: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``columns``: the export's (key, heading) choices, the persons' by default."""
         from wayhome.lists.exporting import PERSON_COLUMNS
 
         super().__init__(*args, **kwargs)
         field = self.fields["columns"]
         assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101
-        field.choices = list(PERSON_COLUMNS.items())
+        field.choices = list((columns or PERSON_COLUMNS).items())
+        if initial_columns is not None:
+            field.initial = initial_columns

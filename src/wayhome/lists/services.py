@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,11 +29,25 @@ from wayhome.jobs.models import Job
 from wayhome.jobs.runner import Progress, is_stalled
 from wayhome.jobs.services import job_enqueue
 from wayhome.linkage.io import ListFormatError, Table, read_table
-from wayhome.linkage.model import BIRTH_LEVELS, SEX_LEVELS, FellegiSunter
+from wayhome.linkage.model import FellegiSunter
+from wayhome.lists.linking import (
+    MATCH_AT as MATCH_AT,
+)
+from wayhome.lists.linking import (
+    QUEUE_AT,
+    BatchLinker,
+    Linked,
+    batch_size,
+    explanation,
+    sure,
+)
+from wayhome.lists.linking import (
+    share_of_best as share_of_best,
+)
 from wayhome.lists.models import ImportRow, ListImport, ListSource
 from wayhome.lists.reading import FIELDS, ListRow, ReadList, read_list, suggest_mapping
 from wayhome.matching.scoring import model_for
-from wayhome.matching.selectors import Candidate, candidates_for
+from wayhome.matching.selectors import candidates_for
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, PersonName
 from wayhome.review import services as review_services
@@ -44,19 +57,6 @@ from wayhome.tracing.models import InformationReport
 
 A = AuditEvent.Action
 O = ImportRow.Outcome  # noqa: E741
-
-# A row joins a registered person on its own only when the best candidate holds this
-# share of the chance (``share_of_best``: another candidate who fits too takes its
-# share), the birth dates agree at least to the month (a year alone fits too many
-# children of one camp), and the sexes do not differ.
-# Anything less certain is a new person with a pair in the review queue
-# (review.services.QUEUE_AT), where a caseworker decides.
-MATCH_AT = 0.98
-# By name, not position: the model's levels have grown ("same year at given precision"
-# came in before "same month"), and a fixed index then let a year alone through.
-SURE_BIRTH_LEVEL = BIRTH_LEVELS.index("same month")
-DIFFERENT_SEX = SEX_LEVELS.index("disagree")
-QUEUE_AT = review_services.QUEUE_AT
 MAX_BYTES = 20 * 1024 * 1024
 ENCODING_CHOICES = ("utf-8", "utf-8-sig", "cp1251", "cp1256")
 
@@ -265,14 +265,6 @@ def import_running(list_import: ListImport) -> bool:
     return job.status == Job.Status.QUEUED or not is_stalled(job)
 
 
-@dataclass
-class _Linked:
-    outcome: str
-    person: Person | None = None
-    score: float | None = None
-    candidate: MatchCandidate | None = None
-
-
 @transaction.atomic
 def list_import_commit(
     *, actor: User, list_import: ListImport, progress: Progress | None = None
@@ -311,31 +303,36 @@ def list_import_commit(
                 "who": actor.get_username(),
             },
         )
-        previous = _previous_rows(list_import)
-        model = model_for(actor.agency_key)  # a commit cannot refit it: read it once
+        linker = BatchLinker(
+            actor=actor,
+            report=report,
+            previous=_previous_rows(list_import),
+            model=model_for(actor.agency_key),  # a commit cannot refit it: read it once
+        )
         rows: list[ImportRow] = []
         cited: set[int] = set()
         total = len(read.rows)
-        for i, row in enumerate(read.rows, start=1):
+        size = batch_size(total)
+        for start in range(0, total, size):
             if progress is not None:
-                progress(
-                    i - 1, total, _("Linking row %(n)s of %(total)s") % {"n": i, "total": total}
+                message = _("Linking row %(n)s of %(total)s") % {"n": start + 1, "total": total}
+                progress(start, total, message)
+            batch = read.rows[start : start + size]
+            for row, linked in zip(batch, linker.link(batch), strict=True):
+                if linked.person is not None:
+                    cited.add(linked.person.pk)
+                rows.append(
+                    ImportRow(
+                        list_import=list_import,
+                        number=row.number,
+                        key=row.key,
+                        digest=row.digest,
+                        outcome=linked.outcome,
+                        person=linked.person,
+                        score=linked.score,
+                        candidate=linked.candidate,
+                    )
                 )
-            linked = _link_row(actor, row, report, previous, model)
-            if linked.person is not None:
-                cited.add(linked.person.pk)
-            rows.append(
-                ImportRow(
-                    list_import=list_import,
-                    number=row.number,
-                    key=row.key,
-                    digest=row.digest,
-                    outcome=linked.outcome,
-                    person=linked.person,
-                    score=linked.score,
-                    candidate=linked.candidate,
-                )
-            )
         report.persons.add(*cited)
         ImportRow.objects.bulk_create(rows, batch_size=1000)
         counts: dict[str, int] = {"rows": total}
@@ -388,19 +385,21 @@ def _link_row(
     report: InformationReport,
     previous: dict[tuple[str, str], int],
     model: FellegiSunter | None = None,
-) -> _Linked:
+) -> Linked:
+    """One row linked through the plain services, as an import did before it linked in
+    batches: the reference ``linking.BatchLinker`` must agree with (tests)."""
     if not row.ok:
-        return _Linked(O.SKIPPED)
+        return Linked(O.SKIPPED)
     before = previous.get((row.key, row.digest))
     if before is not None and (person := _current(before)) is not None:
-        return _Linked(O.UNCHANGED, person)
+        return Linked(O.UNCHANGED, person)
     found = candidates_for(
         actor, names=row.names, sex=row.sex, birth=row.birth, limit=5, model=model
     )
     best = found[0] if found else None
-    if best is not None and _sure(best, found):
+    if best is not None and sure(best, found):
         _attach(actor, best.person, row, report)
-        return _Linked(O.MATCHED, best.person, best.score)
+        return Linked(O.MATCHED, best.person, best.score)
     person = people_services.person_create(
         actor=actor,
         names=row.names,
@@ -410,41 +409,17 @@ def _link_row(
         notes=row.notes,
     )
     if best is None or best.score < QUEUE_AT:
-        return _Linked(O.NEW, person)
+        return Linked(O.NEW, person)
     candidate = review_services.candidate_propose(
         actor=actor,
         left=person,
         right=best.person,
         score=round(best.score, 4),
-        explanation=_explanation(best),
+        explanation=explanation(best),
         source=MatchCandidate.Source.IMPORT,
         left_is_new=True,
     )
-    return _Linked(O.REVIEW, person, best.score, candidate)
-
-
-def _sure(best: Candidate, found: list[Candidate]) -> bool:
-    """Sure enough to attach without a person's decision (see MATCH_AT)."""
-    _name, birth, sex = best.vector
-    return share_of_best(found) >= MATCH_AT and birth >= SURE_BIRTH_LEVEL and sex != DIFFERENT_SEX
-
-
-def share_of_best(found: list[Candidate]) -> float:
-    """The chance that the best candidate, and not another one nor nobody, is the row's
-    person: its odds over one plus everyone's odds (as ``linkage.link._decide`` does).
-    Two registered persons who both fit well share it, and neither is sure."""
-    if not found:
-        return 0.0
-    odds = [min(c.score, 1 - 1e-12) / (1 - min(c.score, 1 - 1e-12)) for c in found]
-    return odds[0] / (1.0 + sum(odds))
-
-
-def _explanation(c: Candidate) -> dict[str, Any]:
-    reasons = [
-        f"{f.field}: {f.agreement}" + ("" if f.weight is None else f" ({f.weight:+.1f})")
-        for f in c.fields
-    ]
-    return {"alignment": c.alignment, "reasons": reasons}
+    return Linked(O.REVIEW, person, best.score, candidate)
 
 
 def _attach(actor: User, person: Person, row: ListRow, report: InformationReport) -> None:

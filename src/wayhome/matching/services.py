@@ -42,12 +42,25 @@ def person_keys_refresh(person: Person) -> None:
     )
 
 
+def names_keys(names: Iterable[PersonName]) -> set[str]:
+    """The keys a person with these names (in hand) is filed under."""
+    return stored_keys(name_row_features((n.given, n.patronymic, n.family, n.full) for n in names))
+
+
 def person_keys_file(person: Person, names: Iterable[PersonName]) -> None:
     """File a new person, who has no keys yet, under the keys of ``names`` (in hand)."""
-    rows = [(n.given, n.patronymic, n.family, n.full) for n in names]
+    persons_keys_file([(person, names_keys(names))])
+
+
+def persons_keys_file(filed: Iterable[tuple[Person, Iterable[str]]]) -> None:
+    """File new persons, who have no keys yet, under keys in hand (one bulk insert)."""
     NameKey.objects.bulk_create(
-        NameKey(agency_id=person.agency_id, person=person, key=k)
-        for k in sorted(stored_keys(name_row_features(rows)))
+        (
+            NameKey(agency_id=person.agency_id, person=person, key=k)
+            for person, keys in filed
+            for k in sorted(keys)
+        ),
+        batch_size=5000,
     )
 
 

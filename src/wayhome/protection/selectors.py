@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,9 @@ from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.scope import assignment_filter, sees_whole_agency
 from wayhome.audit.models import AuditEvent
+from wayhome.comms.models import CommEntry, Notification
 from wayhome.people.models import Person
+from wayhome.portal.models import PortalSubmission
 from wayhome.protection.models import (
     AUTHORITY_KINDS,
     ConsentEvent,
@@ -183,3 +185,50 @@ def pending_disclosures_of(person: Person) -> QuerySet[Disclosure]:
 def access_log(person: Person) -> QuerySet[AuditEvent]:
     """Who read, changed or exported this person's record, newest first."""
     return AuditEvent.objects.filter(person_uuid=person.uuid, agency_id=person.agency_id)
+
+
+def _requests_seeking(person: Person) -> QuerySet[TracingRequest]:
+    return TracingRequest.objects.filter(sought_links__person=person, agency_id=person.agency_id)
+
+
+def communications_about(user: User, person: Person) -> QuerySet[CommEntry]:
+    """The communication log's entries about a person: on the requests seeking them and
+    on their families (for one who reads the log, in their agency)."""
+    if not user.has_cap(Cap.COMMS_VIEW) or person.agency_id != user.agency_key:
+        return CommEntry.objects.none()
+    return (
+        CommEntry.objects.filter(agency_id=user.agency_key)
+        .filter(
+            Q(request__in=_requests_seeking(person))
+            | Q(family__in=person.family_groups.filter(agency_id=user.agency_key))
+        )
+        .select_related("request", "family", "staff")
+        .order_by("occurred_on", "id")
+    )
+
+
+def notifications_about(user: User, person: Person) -> QuerySet[Notification]:
+    """Messages to the inquirers of the requests seeking a person."""
+    if not user.has_cap(Cap.COMMS_VIEW) or person.agency_id != user.agency_key:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(
+            agency_id=user.agency_key, request__in=_requests_seeking(person)
+        )
+        .select_related("request")
+        .order_by("created_at", "id")
+    )
+
+
+def submissions_about(user: User, person: Person) -> QuerySet[PortalSubmission]:
+    """What relatives sent through their page on a request seeking the person, or in a
+    report that names them."""
+    if not user.has_cap(Cap.COMMS_VIEW) or person.agency_id != user.agency_key:
+        return PortalSubmission.objects.none()
+    return (
+        PortalSubmission.objects.filter(agency_id=user.agency_key)
+        .filter(Q(request__in=_requests_seeking(person)) | Q(report__persons=person))
+        .select_related("request", "report", "reviewed_by")
+        .distinct()
+        .order_by("created_at", "id")
+    )

@@ -7,6 +7,7 @@ app_name = "repatriation"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
+    path("export/", views.case_export, name="case_export"),
     path("<uuid:case_uuid>/", views.case_detail, name="case_detail"),
     path("<uuid:case_uuid>/ready/", views.case_ready, name="case_ready"),
     path("<uuid:case_uuid>/stage/", views.case_stage, name="case_stage"),

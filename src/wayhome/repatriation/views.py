@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wayhome.accounts.models import User
-from wayhome.accounts.permissions import cap_required
+from wayhome.accounts.permissions import cap_required, reauth_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.audit.models import AuditEvent
@@ -28,6 +28,8 @@ from wayhome.audit.services import audit_record
 from wayhome.core.views import GET_POST, acting_user, form_page
 from wayhome.legal.models import LegalCase
 from wayhome.legal.selectors import legal_cases_visible_to
+from wayhome.lists import exporting
+from wayhome.lists.forms import ExportForm
 from wayhome.people.models import Person
 from wayhome.people.selectors import family_group_get, group_members, person_get
 from wayhome.repatriation import selectors, services
@@ -96,6 +98,49 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "repatriation/case_list.html",
         {"page": page, "filters": f, "stage_counts": stage_counts},
+    )
+
+
+@GET_POST
+@cap_required(Cap.CASE_VIEW)
+@cap_required(Cap.EXPORT_RUN)
+@reauth_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The cases the list page shows (its filter carried over), a row per member, as
+    CSV, XLSX or PDF, through the exports' rules: a fresh login, a reason, the role's
+    field sensitivity, an optional password; audited (lists.exporting)."""
+    user = _user(request)
+    f = CaseFilterForm(request.GET or None)
+    cases = selectors.cases_visible_to(user)
+    stage = f.cleaned_data["stage"] if f.is_valid() else ""
+    if stage:
+        cases = cases.filter(stage=stage)
+    form = ExportForm(
+        request.POST or None,
+        columns=exporting.CASE_COLUMNS,
+        initial_columns=list(exporting.CASE_COLUMNS),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            name, data, content_type = exporting.export_cases(
+                actor=user,
+                cases=cases,
+                columns=d["columns"],
+                reason=d["reason"],
+                fmt=d["fmt"],
+                password=d["password"] or None,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            response = HttpResponse(data, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    stage_label = RepatriationCase.Stage(stage).label if stage else ""
+    return render(
+        request, "repatriation/case_export.html", {"form": form, "stage_label": stage_label}
     )
 
 

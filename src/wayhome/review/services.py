@@ -297,6 +297,48 @@ def candidate_propose(
     return candidate
 
 
+@transaction.atomic
+def candidates_propose_new(
+    *, actor: User, pairs: Sequence[tuple[Person, Person, float, Mapping[str, Any]]], source: str
+) -> list[MatchCandidate]:
+    """Queue pairs (left, right, score, explanation) whose left person was created in
+    this very transaction (a list's new rows), in one insert: no pair of them can exist
+    yet, so ``candidate_propose``'s look-up and savepoint are not needed. An audit event
+    per pair, as ``candidate_propose`` writes."""
+    if source not in MatchCandidate.Source.values:
+        raise ValidationError({"source": _("Choose where the proposal comes from.")})
+    made = []
+    for left, right, score, explanation in pairs:
+        _check_own(actor, left, right)
+        if left.pk == right.pk:
+            raise ValidationError(_("A person cannot be a match of themselves."))
+        _check_not_merged(left, right)
+        if not 0.0 <= score <= 1.0:
+            raise ValidationError({"score": _("A score lies between 0 and 1.")})
+        made.append(
+            MatchCandidate(
+                agency_id=actor.agency_key,
+                created_by=actor,
+                left=left,
+                right=right,
+                score=score,
+                explanation=dict(explanation),
+                source=source,
+            )
+        )
+    MatchCandidate.objects.bulk_create(made, batch_size=1000)
+    for c in made:
+        audit_record(
+            actor=actor,
+            action=A.CREATE,
+            obj=c,
+            person_uuid=c.left.uuid,
+            changes={"left": c.left, "right": c.right, "score": c.score, "source": source},
+            agency=actor.agency if actor.agency_id == c.agency_id else None,
+        )
+    return made
+
+
 def _rescore(
     actor: User, candidate: MatchCandidate, score: float, explanation: dict[str, Any]
 ) -> MatchCandidate:

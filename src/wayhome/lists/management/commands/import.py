@@ -131,9 +131,8 @@ class Command(BaseCommand):
             )
 
         def progress(done: int, total: int, message: str = "") -> None:
-            if done % 100 == 0 or done == total:
-                sys.stderr.write(f"row {done}/{total}\n")
-                sys.stderr.flush()
+            sys.stderr.write(f"row {done}/{total}\n")  # once per batch of rows
+            sys.stderr.flush()
 
         done = services.list_import_commit(actor=user, list_import=draft, progress=progress)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(done.counts.items()))
