@@ -25,7 +25,7 @@ from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
-from wayhome.core.views import GET_POST, acting_user, form_page
+from wayhome.core.views import GET_POST, acting_user, attempt, form_page
 from wayhome.legal.models import LegalCase
 from wayhome.legal.selectors import legal_cases_visible_to
 from wayhome.lists import exporting
@@ -109,7 +109,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
     """The cases the list page shows (its filter carried over), a row per member, as
     CSV, XLSX or PDF, through the exports' rules: a fresh login, a reason, the role's
     field sensitivity, an optional password; audited (lists.exporting)."""
-    user = _user(request)
+    user = acting_user(request)
     f = CaseFilterForm(request.GET or None)
     cases = selectors.cases_visible_to(user)
     stage = f.cleaned_data["stage"] if f.is_valid() else ""
@@ -122,18 +122,19 @@ def case_export(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            name, data, content_type = exporting.export_cases(
+        exported = attempt(
+            form,
+            lambda: exporting.export_cases(
                 actor=user,
                 cases=cases,
                 columns=d["columns"],
                 reason=d["reason"],
                 fmt=d["fmt"],
                 password=d["password"] or None,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            ),
+        )
+        if exported is not None:
+            name, data, content_type = exported
             response = HttpResponse(data, content_type=content_type)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             response["Cache-Control"] = "no-store"
