@@ -10,11 +10,9 @@ The numbers are exactly those of ``wayhome.names.similarity.score_features``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from itertools import pairwise, permutations
+from itertools import permutations
 
 import numpy as np
 
@@ -22,8 +20,6 @@ from wayhome.linkage.io import Person
 from wayhome.linkage.model import MISSING, birth_levels, name_levels, sex_levels
 from wayhome.names.similarity import TokenBank, TokenFeatures
 
-_THREADS = len(os.sched_getaffinity(0))
-_GROUPS_PER_THREAD = 200  # left tokens a thread must have for a pool to be worth it
 EXTRA_TOKEN_FACTOR = 0.97  # as in similarity._align: an unaligned token costs a little
 CHUNK = 500_000  # candidate pairs scored at once (bounds memory on large runs)
 
@@ -74,25 +70,14 @@ class TokenScores:
         if not len(codes):
             return np.zeros(0, dtype=np.float64)
         lefts = codes // self.width
-        starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist()
-        groups = list(zip(starts, [*starts[1:], len(codes)], strict=True))
-
-        def run(part: list[tuple[int, int]]) -> list[np.ndarray]:
-            return [
-                self.bank.scores(
-                    self.left[int(lefts[s])], (codes[s:e] % self.width).tolist(), floor, root
-                )
-                for s, e in part
-            ]
-
-        # rapidfuzz and numpy let go of the GIL while they work: threads use every core.
-        threads = min(_THREADS, max(1, len(groups) // _GROUPS_PER_THREAD))
-        if threads == 1:
-            return np.concatenate(run(groups)).astype(np.float64)
-        bounds = np.linspace(0, len(groups), threads * 4 + 1).astype(int).tolist()
-        with ThreadPoolExecutor(threads) as pool:
-            parts = pool.map(run, [groups[a:b] for a, b in pairwise(bounds)])
-            return np.concatenate([s for part in parts for s in part]).astype(np.float64)
+        starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
+        parts = [
+            self.bank.scores(
+                self.left[int(lefts[s])], (codes[s:e] % self.width).tolist(), floor, root
+            )
+            for s, e in zip(starts, np.r_[starts[1:], len(codes)], strict=True)
+        ]
+        return np.concatenate(parts).astype(np.float64)
 
     def _positions(self, codes: np.ndarray) -> np.ndarray:
         """Index of each code in the table, -1 where absent."""
