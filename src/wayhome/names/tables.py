@@ -64,12 +64,16 @@ def cyrillic_spellings() -> dict[str, list[str]]:
     return spellings
 
 
+# Per scheme, one ``str.translate`` table (letters neither table knows stay as they are).
+_SCHEME_TABLES = {
+    name: str.maketrans({ch: scheme.get(ch, _BASE.get(ch, ch)) for ch in {**_BASE, **scheme}})
+    for name, scheme in CYRILLIC_SCHEMES.items()
+}
+
+
 def romanise_cyrillic_schemes(token: str) -> dict[str, str]:
     """The token under each named scheme, e.g. {"german": "magomedow", ...}."""
-    return {
-        name: "".join(scheme.get(ch, _BASE.get(ch, ch)) for ch in token)
-        for name, scheme in CYRILLIC_SCHEMES.items()
-    }
+    return {name: token.translate(table) for name, table in _SCHEME_TABLES.items()}
 
 
 def seed_spellings(script: str) -> dict[str, list[str]]:
