@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
+from wayhome.figures import history as figures_history
 from wayhome.matching.scoring import model_for
 from wayhome.matching.selectors import (
     candidates_for_person,
@@ -114,6 +115,7 @@ def _merge(
         moved=moved,
     )
     _refresh_derived(actor, keep)
+    figures_history.persons_refresh([absorb.pk])  # counted under the surviving record now
     audit_record(
         actor=actor,
         action=A.CREATE,
