@@ -621,12 +621,12 @@ def dashboard_tables(user: User, f: Filters) -> list[Table]:
     return [series_table(user, f, (months, series)), *breakdown_tables(user, f, places)]
 
 
-def count_matching(user: User, f: Filters, on: dt.date) -> int:
+def count_matching(user: User, f: Filters, on: dt.date, *, scratch: bool = False) -> int:
     """How many persons matched ``f`` on the day ``on`` (for the ledger's definitions)."""
-    return sum(status_snapshot(user, f, ["status"], on=on).values())
+    return sum(status_snapshot(user, f, ["status"], on=on, scratch=scratch).values())
 
 
-def sought_on(user: User, f: Filters, on: dt.date) -> int:
+def sought_on(user: User, f: Filters, on: dt.date, *, scratch: bool = False) -> int:
     """Distinct persons sought in a request open on ``on``."""
-    sought, _located = tracing_counts(user, f, [on])
+    sought, _located = tracing_counts(user, f, [on], scratch=scratch)
     return sought[0]
