@@ -3,9 +3,12 @@
 A person's status on a day is the status of their latest whereabouts entry that started on
 or before that day and is not retracted: the same rule ``tracing.services`` uses for the
 current status, applied to any day, so the last month of a series agrees with the
-dashboard. Everything is aggregated in SQL in one pass over the timelines: a window
-function gives each entry the start of the next one, which turns the timeline into
-intervals; a month's count is then entries started minus entries superseded up to its end.
+dashboard. The counts are read from the tables ``figures.history`` keeps (spans, and
+monthly counts per status and dimension) when the filters allow, else from the spans;
+``scratch=True`` computes them from the timelines instead, in one pass (a window function
+gives each entry the start of the next one, which turns the timeline into intervals; a
+month's count is entries started minus entries superseded up to its end): the reference
+the tests and the benchmark compare the kept tables with.
 """
 
 from __future__ import annotations
