@@ -207,6 +207,7 @@ def rebuild(*, agency_id: int | None = None) -> tuple[int, int]:
         span_params(params),
     )
     _add_counts(f"(SELECT * FROM {span} WHERE {cond})", params, 1)  # noqa: S608
+    _execute(f"DELETE FROM {counts} WHERE n = 0", [])  # noqa: S608 - our SQL
     if connection.vendor == "postgresql":
         _execute(f"ANALYZE {span}", [])
         _execute(f"ANALYZE {counts}", [])
