@@ -344,3 +344,17 @@ def test_rebuild_is_idempotent_and_repairs(caseworker: User, world: dict[str, An
     call_command("figures", "rebuild", "--check")
     assert rows() == kept
     assert_same_as_scratch(caseworker)
+
+
+def test_anonymising_a_person_keeps_only_the_birth_year_in_the_spans(
+    caseworker: User, world: dict[str, Any]
+) -> None:
+    from wayhome.protection.anonymise import person_anonymise
+
+    gamma = world["persons"][2]  # born 1 March 2014
+    entry(caseworker, gamma, Status.IN_CAMP, D(2020, 3, 3), facility=world["camp"])
+    person_anonymise(Person.objects.get(pk=gamma.pk), cause="retention", today=D(2026, 1, 1))
+    assert set(
+        Span.objects.filter(person_id=gamma.pk).values_list("birth_earliest", flat=True)
+    ) == {D(2014, 1, 1)}
+    assert_same_as_scratch(caseworker)
