@@ -29,6 +29,7 @@ from wayhome.demo.families import FamilyBuilder
 from wayhome.demo.plans import FamilyPlan
 from wayhome.demo.reference import ensure_reference
 from wayhome.demo.writer import BatchWriter
+from wayhome.figures import history as figures_history
 
 Progress = Callable[[int, int, float], None]  # (done, total, seconds so far)
 
@@ -74,6 +75,8 @@ def seed_population(
             size += len(family.persons)
         with transaction.atomic():
             totals.update(writer.write(batch))
+            # The COPY path bypasses the services: the figures follow in the same commit.
+            figures_history.persons_refresh(p.db_id for f in batch for p in f.persons)
         if progress is not None:
             progress(made, persons, time.monotonic() - started)
     with transaction.atomic():

@@ -32,9 +32,10 @@ class Definition:
     # Counted from tracing requests (persons sought then) rather than whereabouts.
     sought: bool = False
 
-    def count(self, user: User, on: dt.date) -> int | None:
+    def count(self, user: User, on: dt.date, *, scratch: bool = False) -> int | None:
         """The registry's count on the day ``on``; None when a country it names is not
-        in the reference data (nothing can match then, and 0 would mislead)."""
+        in the reference data (nothing can match then, and 0 would mislead). ``scratch``
+        counts from the timelines instead of the kept spans (tests, benchmark)."""
         countries = {c.iso2: c for c in Country.objects.filter(iso2__in=self._isos())}
         if any(iso not in countries for iso in self._isos()):
             return None
@@ -47,7 +48,9 @@ class Definition:
             age_band=self.age_band,
             statuses=self.statuses,
         )
-        return sought_on(user, f, on) if self.sought else count_matching(user, f, on)
+        if self.sought:
+            return sought_on(user, f, on, scratch=scratch)
+        return count_matching(user, f, on, scratch=scratch)
 
     def _isos(self) -> list[str]:
         return [iso for iso in (self.citizenship, self.host_country) if iso]

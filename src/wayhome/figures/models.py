@@ -79,3 +79,76 @@ class Estimate(AgencyOwned):
     @property
     def as_of_end(self) -> dt.date:
         return period_end(self.as_of, self.as_of_precision)
+
+
+class Span(models.Model):
+    """One span of a person's figures history, derived and kept by ``figures.history``:
+    a whereabouts status from its entry's start to the start of the next live entry, or
+    a time sought or located in tracing requests (a person's overlapping requests merged).
+
+    The person's home region, sex and earliest birth date are copied in so that a figure
+    is a scan of this narrow table, without a join to the persons. Plain integer columns,
+    not foreign keys: the table is rebuilt from the source rows and must never block or
+    cascade a write to them."""
+
+    person_id = models.BigIntegerField()
+    agency_id = models.BigIntegerField()
+    # A people.Status value, or "sought" / "located".
+    status = models.CharField(max_length=20)
+    start_date = models.DateField()
+    # The first day no longer in the span; null while it lasts.
+    end_date = models.DateField(null=True)
+    country_id = models.BigIntegerField(null=True)
+    facility_id = models.BigIntegerField(null=True)
+    home_region_id = models.BigIntegerField(null=True)
+    sex = models.CharField(max_length=1)
+    birth_earliest = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["person_id"], name="figspan_person"),
+            models.Index(fields=["agency_id", "start_date"], name="figspan_agency_start"),
+            models.Index(fields=["agency_id", "end_date"], name="figspan_agency_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.start_date}-{self.end_date or ''}"
+
+
+class MonthlyCount(models.Model):
+    """How many spans start (+) minus how many end (-) in a month, per agency, status and
+    the dashboard's dimensions: a month's figure is the running sum up to it, so a ten-year
+    series is a scan of a few thousand rows instead of the timelines of a million persons.
+    Unknown dimensions are 0 (or "" for sex), not null, so that the key is unique."""
+
+    agency_id = models.BigIntegerField()
+    month = models.DateField()  # the first day of the month
+    status = models.CharField(max_length=20)
+    home_region_id = models.BigIntegerField()
+    country_id = models.BigIntegerField()
+    facility_id = models.BigIntegerField()
+    sex = models.CharField(max_length=1)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "agency_id",
+                    "month",
+                    "status",
+                    "home_region_id",
+                    "country_id",
+                    "facility_id",
+                    "sex",
+                ],
+                name="figmonth_key",
+            )
+        ]
+        # Counts that fell to zero are deleted after each refresh through this index.
+        indexes = [
+            models.Index(fields=["agency_id"], condition=models.Q(n=0), name="figmonth_zero")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.status} {self.n:+d}"

@@ -107,10 +107,15 @@ def _pivot(
     return [[grid[r][c] for c in col_keys] for r in row_keys]
 
 
-def public_report(user: User, as_of: dt.date, today: dt.date) -> PublicReport:
-    """The agency's figures on ``as_of`` for publication: no names, no small counts."""
+def public_report(
+    user: User, as_of: dt.date, today: dt.date, *, scratch: bool = False
+) -> PublicReport:
+    """The agency's figures on ``as_of`` for publication: no names, no small counts.
+    ``scratch`` counts from the timelines instead of the kept spans (tests, benchmark)."""
     f = Filters(start=as_of, end=as_of)
-    counts = status_snapshot(user, f, ["status", "sex", "age", "country", "region"])
+    counts = status_snapshot(
+        user, f, ["status", "sex", "age", "country", "region"], scratch=scratch
+    )
 
     status_keys = [s.value for s in _STATUS_ROWS]
     by_group = _pivot(

@@ -3,9 +3,12 @@
 A person's status on a day is the status of their latest whereabouts entry that started on
 or before that day and is not retracted: the same rule ``tracing.services`` uses for the
 current status, applied to any day, so the last month of a series agrees with the
-dashboard. Everything is aggregated in SQL in one pass over the timelines: a window
-function gives each entry the start of the next one, which turns the timeline into
-intervals; a month's count is then entries started minus entries superseded up to its end.
+dashboard. The counts are read from the tables ``figures.history`` keeps (spans, and
+monthly counts per status and dimension) when the filters allow, else from the spans;
+``scratch=True`` computes them from the timelines instead, in one pass (a window function
+gives each entry the start of the next one, which turns the timeline into intervals; a
+month's count is entries started minus entries superseded up to its end): the reference
+the tests and the benchmark compare the kept tables with.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.figures.history import LOCATED, SOUGHT, STOP, TRACING_KINDS
+from wayhome.figures.models import MonthlyCount, Span
 from wayhome.people.models import Citizenship, Person, Status
 from wayhome.places.models import Country, Facility, Region
 from wayhome.tracing.models import SoughtPerson, TracingRequest, Whereabouts
@@ -143,9 +148,14 @@ def _team_user_ids(user: User) -> list[int]:
     return sorted(ids | {user.pk})
 
 
-def _person_conditions(user: User, f: Filters) -> tuple[list[str], list[Any]]:
-    """WHERE conditions on ``p`` (people_person) for the person-level filters."""
-    conds = ["p.agency_id = %s", "p.merged_into_id IS NULL"]
+def _person_conditions(
+    user: User, f: Filters, *, spans: bool = False
+) -> tuple[list[str], list[Any]]:
+    """WHERE conditions on ``p`` for the person-level filters: people_person, or with
+    ``spans`` the figures' spans (which hold no merged person, and the person's id as
+    ``person_id``)."""
+    pid = "p.person_id" if spans else "p.id"
+    conds = ["p.agency_id = %s"] if spans else ["p.agency_id = %s", "p.merged_into_id IS NULL"]
     params: list[Any] = [user.agency_key]
     if f.home_region is not None:
         conds.append("p.home_region_id = %s")
@@ -165,7 +175,7 @@ def _person_conditions(user: User, f: Filters) -> tuple[list[str], list[Any]]:
             params.append(years_before(f.end, past))
     if f.citizenship is not None:
         conds.append(
-            f"EXISTS (SELECT 1 FROM {_t(Citizenship)} c WHERE c.person_id = p.id"  # noqa: S608 - our table names, %s placeholders
+            f"EXISTS (SELECT 1 FROM {_t(Citizenship)} c WHERE c.person_id = {pid}"  # noqa: S608 - our table names, %s placeholders
             " AND c.country_id = %s)"
         )
         params.append(f.citizenship.pk)
@@ -173,7 +183,7 @@ def _person_conditions(user: User, f: Filters) -> tuple[list[str], list[Any]]:
         ids = _team_user_ids(user)
         marks = ", ".join(["%s"] * len(ids))
         conds.append(
-            f"p.id IN (SELECT sp.person_id FROM {_t(SoughtPerson)} sp"  # noqa: S608 - our table names, %s placeholders
+            f"{pid} IN (SELECT sp.person_id FROM {_t(SoughtPerson)} sp"  # noqa: S608 - our table names, %s placeholders
             f" JOIN {_t(TracingRequest)} r ON r.id = sp.request_id"
             f" WHERE r.agency_id = %s AND r.assigned_to_id IN ({marks}))"
         )
@@ -181,8 +191,18 @@ def _person_conditions(user: User, f: Filters) -> tuple[list[str], list[Any]]:
     return conds, params
 
 
-def _live_cte(user: User, f: Filters) -> tuple[str, list[Any]]:
-    """Each live whereabouts entry of the filtered persons with the start of the next one."""
+def _live_cte(user: User, f: Filters, scratch: bool = False) -> tuple[str, list[Any]]:
+    """Each live whereabouts entry of the filtered persons with the start of the next one:
+    read from the kept spans, or with ``scratch`` computed from the timelines (the old
+    way, kept as the reference the tests and the benchmark compare with)."""
+    if not scratch:
+        conds, params = _person_conditions(user, f, spans=True)
+        sql = (
+            "WITH live AS (SELECT p.status, p.country_id, p.facility_id, p.start_date,"  # noqa: S608 - our table names, %s placeholders
+            " p.home_region_id, p.sex, p.birth_earliest, p.end_date AS next_start"
+            f" FROM {_t(Span)} p WHERE p.status NOT IN (%s, %s) AND {' AND '.join(conds)})"
+        )
+        return sql, [*TRACING_KINDS, *params]
     conds, params = _person_conditions(user, f)
     sql = (
         "WITH live AS (SELECT w.status, w.country_id, w.facility_id, w.start_date,"  # noqa: S608 - our table names, %s placeholders
@@ -256,27 +276,96 @@ def _series_from(rows: Iterable[Sequence[Any]], months: list[dt.date]) -> dict[s
     return series
 
 
-def status_series(user: User, f: Filters) -> tuple[list[dt.date], dict[str, list[int]]]:
+def _monthly(f: Filters) -> bool:
+    """Whether the monthly counts can answer: they hold the whole agency by home region,
+    sex, host country and facility; not by age, citizenship or who a request is assigned
+    to (those are counted from the spans)."""
+    return f.scope == SCOPE_AGENCY and not f.age_band and f.citizenship is None
+
+
+def _monthly_conditions(user: User, f: Filters, *, tracing: bool) -> tuple[str, list[Any]]:
+    """WHERE on figures_monthlycount: the statuses, or the sought and located rows, and
+    the filters. Host country and statuses do not apply to requests (nor did they)."""
+    marks = ", ".join(["%s"] * len(TRACING_KINDS))
+    conds = ["agency_id = %s", f"status {'IN' if tracing else 'NOT IN'} ({marks})"]
+    params: list[Any] = [user.agency_key, *TRACING_KINDS]
+    if f.home_region is not None:
+        conds.append("home_region_id = %s")
+        params.append(f.home_region.pk)
+    if f.sex:
+        conds.append("sex = %s")
+        params.append(f.sex)
+    if not tracing and f.host_country is not None:
+        conds.append("country_id = %s")
+        params.append(f.host_country.pk)
+    if not tracing and f.statuses:
+        conds.append(f"status IN ({', '.join(['%s'] * len(f.statuses))})")
+        params.extend(f.statuses)
+    return " AND ".join(conds), params
+
+
+def _monthly_series(user: User, f: Filters, months: list[dt.date]) -> dict[str, list[int]]:
+    """The status series from the monthly counts: a scan of (month, status) sums."""
+    where, params = _monthly_conditions(user, f, tracing=False)
+    rows = _fetch(
+        "SELECT 1, status, month, NULL, NULL, NULL, SUM(n)"  # noqa: S608 - our table names, %s placeholders
+        f" FROM {_t(MonthlyCount)} WHERE {where} AND month <= %s GROUP BY status, month"
+        " HAVING SUM(n) <> 0",
+        [*params, months[-1]],
+    )
+    return _series_from(rows, months)
+
+
+def _monthly_snapshot(
+    user: User, f: Filters, dims: Sequence[str], on: dt.date
+) -> dict[tuple[Any, ...], int]:
+    """Persons by the given dimensions at the end of ``on``'s month, from the counts."""
+    exprs = {
+        "status": "status",
+        "country": "NULLIF(country_id, 0)",
+        "facility": "NULLIF(facility_id, 0)",
+        "region": "NULLIF(home_region_id, 0)",
+        "sex": "sex",
+    }
+    where, params = _monthly_conditions(user, f, tracing=False)
+    select = ", ".join(f"{exprs[d]} AS d{i}" for i, d in enumerate(dims))
+    group = ", ".join(f"d{i}" for i in range(len(dims)))
+    rows = _fetch(
+        f"SELECT {select}, SUM(n) FROM {_t(MonthlyCount)}"  # noqa: S608 - our table names, %s placeholders
+        f" WHERE {where} AND month <= %s GROUP BY {group} HAVING SUM(n) <> 0",
+        [*params, on],
+    )
+    return {tuple(r[:-1]): int(r[-1]) for r in rows}
+
+
+def status_series(
+    user: User, f: Filters, *, scratch: bool = False
+) -> tuple[list[dt.date], dict[str, list[int]]]:
     """For each month end of the period, how many persons had each status then."""
     months = month_ends(f.start, f.end)
     if not months:
         return [], {}
-    cte, params = _live_cte(user, f)
+    if not scratch and _monthly(f):
+        return months, _monthly_series(user, f, months)
+    cte, params = _live_cte(user, f, scratch)
     part, part_params = _series_sql(f, months[-1])
     rows = _fetch(f"{cte} {part}", [*params, *part_params])
     return months, _series_from(rows, months)
 
 
 def series_and_places(
-    user: User, f: Filters
+    user: User, f: Filters, *, scratch: bool = False
 ) -> tuple[list[dt.date], dict[str, list[int]], dict[tuple[Any, ...], int]]:
     """The dashboard's monthly series and its (region, country, facility, status)
-    snapshot at the period's end in one pass over the timelines: at a million persons
-    the window over the whereabouts is most of the cost, so it is paid once."""
+    snapshot at the period's end: from the monthly counts when the filters allow, else
+    in one pass over the spans (or, with ``scratch``, over the timelines)."""
     months = month_ends(f.start, f.end)
     if not months:
         return [], {}, {}
-    cte, params = _live_cte(user, f)
+    if not scratch and _monthly(f):
+        places = status_snapshot(user, f, ["region", "country", "facility", "status"])
+        return months, _monthly_series(user, f, months), places
+    cte, params = _live_cte(user, f, scratch)
     part, part_params = _series_sql(f, months[-1])
     extra, extra_params = _entry_conditions(f)
     snap = (
@@ -294,13 +383,27 @@ def series_and_places(
     return months, series, places
 
 
-def tracing_series(user: User, f: Filters) -> tuple[list[int], list[int]]:
+def tracing_series(user: User, f: Filters, *, scratch: bool = False) -> tuple[list[int], list[int]]:
     """Distinct persons sought (in a request open) and located (in a request located and
     not yet closed) at each month end of the period."""
-    return tracing_counts(user, f, month_ends(f.start, f.end))
+    return tracing_counts(user, f, month_ends(f.start, f.end), scratch=scratch)
 
 
 FAR = dt.date(9999, 12, 31)
+
+
+def _span_events(user: User, f: Filters, kind: str) -> list[tuple[int, dt.date, int]]:
+    """(+1 or -1, day, persons) for the days on which persons start or stop being sought
+    (or located), from the kept spans (each person's requests already merged)."""
+    conds, params = _person_conditions(user, f, spans=True)
+    where = " AND ".join(["p.status = %s", *conds])
+    sql = (
+        f"SELECT 1, p.start_date, COUNT(*) FROM {_t(Span)} p WHERE {where}"  # noqa: S608 - our table names, %s placeholders
+        f" GROUP BY p.start_date UNION ALL SELECT -1, p.end_date, COUNT(*) FROM {_t(Span)} p"
+        f" WHERE p.end_date IS NOT NULL AND {where} GROUP BY p.end_date"
+    )
+    rows = _fetch(sql, [kind, *params, kind, *params])
+    return [(int(sign), _day(day), int(n)) for sign, day, n in rows]
 
 
 def _interval_events(
@@ -309,7 +412,7 @@ def _interval_events(
     """(+1 or -1, day, persons) for the days on which persons start or stop being in one
     of their requests' intervals [start, end); a person's overlapping intervals (two
     requests for the same person) are merged first, so each person counts once. One pass
-    in SQL (gaps and islands) that returns a few thousand rows."""
+    in SQL (gaps and islands) over the requests: the reference computation."""
     conds, params = _person_conditions(user, f)
     sql = (
         "WITH iv AS (SELECT sp.person_id AS pid,"  # noqa: S608 - our names and expressions
@@ -343,19 +446,30 @@ def _counts_on(events: list[tuple[int, dt.date, int]], days: Sequence[dt.date]) 
     return [by_day[d] for d in days]
 
 
-# When a request stops seeking: the day it was located or closed, whichever came first.
-_STOP = (
-    "CASE WHEN r.located_on IS NULL THEN r.closed_on WHEN r.closed_on IS NULL THEN"
-    " r.located_on WHEN r.located_on < r.closed_on THEN r.located_on ELSE r.closed_on END"
-)
-
-
-def tracing_counts(user: User, f: Filters, days: Sequence[dt.date]) -> tuple[list[int], list[int]]:
+def tracing_counts(
+    user: User, f: Filters, days: Sequence[dt.date], *, scratch: bool = False
+) -> tuple[list[int], list[int]]:
     """Distinct persons sought (a request received and neither located nor closed yet)
     and located (located and not yet closed) at the end of each of the given days."""
     if not days:
         return [], []
-    sought = _interval_events(user, f, "r.received_on", _STOP, "1 = 1")
+    if not scratch:
+        if _monthly(f) and all(d == month_end(d) for d in days):
+            where, params = _monthly_conditions(user, f, tracing=True)
+            rows = _fetch(
+                f"SELECT status, month, SUM(n) FROM {_t(MonthlyCount)}"  # noqa: S608 - our table names, %s placeholders
+                f" WHERE {where} AND month <= %s GROUP BY status, month",
+                [*params, max(days)],
+            )
+            events: dict[str, list[tuple[int, dt.date, int]]] = {k: [] for k in TRACING_KINDS}
+            for status, month, n in rows:
+                events[status].append((1, _day(month), int(n)))
+            return _counts_on(events[SOUGHT], days), _counts_on(events[LOCATED], days)
+        return (
+            _counts_on(_span_events(user, f, SOUGHT), days),
+            _counts_on(_span_events(user, f, LOCATED), days),
+        )
+    sought = _interval_events(user, f, "r.received_on", STOP, "1 = 1")
     located = _interval_events(user, f, "r.located_on", "r.closed_on", "r.located_on IS NOT NULL")
     return _counts_on(sought, days), _counts_on(located, days)
 
@@ -364,13 +478,21 @@ DIMENSIONS = ("status", "country", "facility", "region", "sex", "age")
 
 
 def status_snapshot(
-    user: User, f: Filters, dims: Sequence[str], on: dt.date | None = None
+    user: User,
+    f: Filters,
+    dims: Sequence[str],
+    on: dt.date | None = None,
+    *,
+    scratch: bool = False,
 ) -> dict[tuple[Any, ...], int]:
     """Persons by the given dimensions as of ``on`` (default the period's end): the
     status, host country and facility of the entry in force then, and the person's home
-    region, sex and age group (child or adult) on that day."""
+    region, sex and age group (child or adult) on that day. From the monthly counts on a
+    month's last day when they hold what is asked, else from the spans."""
     on = on or f.end
-    cte, params = _live_cte(user, f)
+    if not scratch and _monthly(f) and "age" not in dims and on == month_end(on):
+        return _monthly_snapshot(user, f, dims, on)
+    cte, params = _live_cte(user, f, scratch)
     extra, extra_params = _entry_conditions(f)
     exprs = {
         "status": ("status", []),
@@ -502,12 +624,12 @@ def dashboard_tables(user: User, f: Filters) -> list[Table]:
     return [series_table(user, f, (months, series)), *breakdown_tables(user, f, places)]
 
 
-def count_matching(user: User, f: Filters, on: dt.date) -> int:
+def count_matching(user: User, f: Filters, on: dt.date, *, scratch: bool = False) -> int:
     """How many persons matched ``f`` on the day ``on`` (for the ledger's definitions)."""
-    return sum(status_snapshot(user, f, ["status"], on=on).values())
+    return sum(status_snapshot(user, f, ["status"], on=on, scratch=scratch).values())
 
 
-def sought_on(user: User, f: Filters, on: dt.date) -> int:
+def sought_on(user: User, f: Filters, on: dt.date, *, scratch: bool = False) -> int:
     """Distinct persons sought in a request open on ``on``."""
-    sought, _located = tracing_counts(user, f, [on])
+    sought, _located = tracing_counts(user, f, [on], scratch=scratch)
     return sought[0]

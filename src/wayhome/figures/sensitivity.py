@@ -27,3 +27,34 @@ register(
         "notes": FC.FREE_TEXT,
     },
 )
+
+# Derived counts and spans (figures.history): keys and dates of no content of their own
+# beyond what the whereabouts and the person hold, classified as those are.
+register(
+    "figures.Span",
+    {
+        "person_id": FC.SYSTEM,
+        "agency_id": FC.SYSTEM,
+        "status": FC.LOCATION,
+        "start_date": FC.LOCATION,
+        "end_date": FC.LOCATION,
+        "country_id": FC.LOCATION,
+        "facility_id": FC.LOCATION,
+        "home_region_id": FC.IDENTIFYING,
+        "sex": FC.IDENTIFYING,
+        "birth_earliest": FC.IDENTIFYING,
+    },
+)
+register(
+    "figures.MonthlyCount",
+    {
+        "agency_id": FC.SYSTEM,
+        "month": FC.CASE,
+        "status": FC.CASE,
+        "home_region_id": FC.REFERENCE,
+        "country_id": FC.REFERENCE,
+        "facility_id": FC.REFERENCE,
+        "sex": FC.CASE,
+        "n": FC.CASE,
+    },
+)

@@ -25,6 +25,7 @@ from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError
 from wayhome.core.signals import FactChange, announce_facts_changed
 from wayhome.core.text import detect_script, search_fold
 from wayhome.core.versioning import version_take
+from wayhome.figures import history as figures_history
 from wayhome.matching.services import names_keys, person_keys_refresh, persons_keys_file
 from wayhome.people.kinship import WORD_TO_LINK
 from wayhome.people.models import (
@@ -308,6 +309,7 @@ def person_update(
     person.notes = notes
     _check_birth_against_family(person)
     person.save()
+    figures_history.persons_refresh([person.pk])  # sex, birth and home region are counted
     changes = diff(before, snapshot(person, PERSON_FIELDS))
     if changes:
         audit_record(
@@ -701,6 +703,7 @@ def _record_sex(actor: User, person: Person, sex: str) -> None:
     version_take(person, Person, None)
     person.sex = sex
     person.save(update_fields=["sex", "version", "updated_at"])
+    figures_history.persons_refresh([person.pk])
     audit_record(
         actor=actor,
         action=A.UPDATE,

@@ -14,6 +14,7 @@ import uuid
 from django.db import transaction
 
 from wayhome.core.fuzzydate import FuzzyDate, Precision
+from wayhome.figures import history as figures_history
 from wayhome.people.models import Person, Relationship
 from wayhome.people.services import person_names_refresh
 from wayhome.protection.models import Anonymisation, ConsentEvent, ProcessingRecord
@@ -66,6 +67,8 @@ def person_anonymise(person: Person, *, cause: str, today: dt.date) -> None:
     person.birth_place, person.birth_country, person.notes = "", None, ""
     person.save()
     person_names_refresh(person)
+    # The figures' spans copy the birth: they keep the year only from now on, too.
+    figures_history.persons_refresh([person.pk])
     _mark(person.agency_id, Anonymisation.Kind.PERSON, person.uuid, cause, today)
 
 

@@ -20,6 +20,7 @@ from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.core.signals import FactChange, announce_facts_changed
+from wayhome.figures import history as figures_history
 from wayhome.matching.scoring import model_for
 from wayhome.matching.selectors import (
     candidates_for_person,
@@ -115,6 +116,7 @@ def _merge(
         moved=moved,
     )
     _refresh_derived(actor, keep)
+    figures_history.persons_refresh([absorb.pk])  # counted under the surviving record now
     # The kept record gained the other's citizenships, documents and family links.
     announce_facts_changed(sender=PersonMerge, persons=[keep], cause=FactChange.MERGE, actor=actor)
     audit_record(

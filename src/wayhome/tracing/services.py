@@ -24,6 +24,7 @@ from wayhome.audit.services import audit_record, diff, snapshot
 from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.core.signals import FactChange, announce_facts_changed
 from wayhome.core.versioning import version_take
+from wayhome.figures import history as figures_history
 from wayhome.people import services as people_services
 from wayhome.people.kinship import KinWord
 from wayhome.people.models import FamilyGroup, Person, Sex, Status
@@ -297,7 +298,9 @@ def _write_entry(
 
 
 def _refresh_current(actor: User, person: Person) -> None:
-    """Set the person's current status from the latest live entry, auditing a change."""
+    """Set the person's current status from the latest live entry, auditing a change;
+    the figures' spans of the person follow in the same transaction."""
+    figures_history.persons_refresh([person.pk])
     latest = (
         Whereabouts.objects.filter(person=person, retracted_at__isnull=True)
         .select_related("facility")
@@ -574,6 +577,8 @@ def _resolve_sought(
 
 
 def _set_sought(request: TracingRequest, links: dict[int, SoughtLink]) -> None:
+    # Persons dropped from the request and persons added both change the figures.
+    touched = [*figures_history.request_person_ids(request), *links]
     request.sought_links.exclude(person_id__in=links).delete()
     existing = {link.person_id: link for link in request.sought_links.all()}
     for pk, wanted in links.items():
@@ -581,6 +586,7 @@ def _set_sought(request: TracingRequest, links: dict[int, SoughtLink]) -> None:
         if link.pk is None or link.relation_to_inquirer != wanted.relation.strip():
             link.relation_to_inquirer = wanted.relation.strip()
             link.save()
+    figures_history.persons_refresh(touched)
 
 
 def _sought_snapshot(request: TracingRequest) -> list[str]:
@@ -748,6 +754,7 @@ def request_transition(
         request.located_on, request.closed_on, request.closure_reason = None, None, ""
     request.status = to
     request.save(update_fields=[*STATE_FIELDS, "version", "updated_at"])
+    figures_history.persons_refresh(figures_history.request_person_ids(request))
     event = audit_record(
         actor=actor,
         action=A.UPDATE,
