@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
         tracing_series,
     )
     from wayhome.people.models import Person
-    from wayhome.web.selectors import dashboard_for
+    from wayhome.web.selectors import agency_counts
 
     if args.read_only:
         with connection.cursor() as cursor:
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     for name, call in [
         ("baseline: SELECT 1", select_one),
-        ("baseline: web dashboard counts", lambda: dashboard_for(user)),
+        ("baseline: web dashboard counts", lambda: agency_counts(user.agency_key)),
     ]:
         samples = timed(call, args.repeat)
         print(

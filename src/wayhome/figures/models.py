@@ -152,3 +152,22 @@ class MonthlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.status} {self.n:+d}"
+
+
+class DashboardSnapshot(models.Model):
+    """The web dashboard's counts for one agency, as last computed (``web.selectors``).
+
+    Counting a million persons by status, region and facility takes seconds, too long for
+    a page many colleagues open all day; the page shows these counts with their time and
+    asks for a fresh count in the background once they are older than
+    ``DASHBOARD_MAX_AGE``. Raw counts only, no name: small counts are suppressed when
+    shown, for the reader's role."""
+
+    agency_id = models.BigIntegerField(unique=True)
+    counts = models.JSONField()
+    computed_at = models.DateTimeField()
+    # Set while one process recounts, so that many readers of a stale snapshot ask once.
+    refreshing_since = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"dashboard of agency {self.agency_id} at {self.computed_at:%Y-%m-%d %H:%M}"

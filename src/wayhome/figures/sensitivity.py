@@ -58,3 +58,15 @@ register(
         "n": FC.CASE,
     },
 )
+
+# The web dashboard's last counts: aggregates without names, shown with small counts
+# suppressed for aggregate-only roles.
+register(
+    "figures.DashboardSnapshot",
+    {
+        "agency_id": FC.SYSTEM,
+        "counts": FC.CASE,
+        "computed_at": FC.SYSTEM,
+        "refreshing_since": FC.SYSTEM,
+    },
+)

@@ -201,6 +201,9 @@ REAUTH_SECONDS = 10 * 60
 JOBS_REDIS_URL = os.environ.get("WAYHOME_REDIS_URL", "")
 JOBS_QUEUE = os.environ.get("WAYHOME_JOBS_QUEUE", "wayhome")
 JOBS_INLINE = False  # tests: run a job in the committing thread, at once
+# The web dashboard shows counts up to this many seconds old and recounts in the
+# background (web.selectors.current_counts); 0 counts on every view (small registries).
+DASHBOARD_MAX_AGE = int(os.environ.get("WAYHOME_DASHBOARD_MAX_AGE", "120"))
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy: scripts and styles only from our own static files, so an
 # injected <script> or onclick= in a name taken from someone else's list cannot run.

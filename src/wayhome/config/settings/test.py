@@ -17,3 +17,6 @@ STORAGES = {
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Count the dashboard on every view: tests change data between views.
+DASHBOARD_MAX_AGE = 0
