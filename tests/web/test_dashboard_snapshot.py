@@ -123,3 +123,19 @@ def test_with_no_age_every_view_counts_and_nothing_is_kept(settings: Any, casewo
     assert dashboard_for(caseworker).total == 2
     assert not DashboardSnapshot.objects.exists()
     assert dashboard_for(caseworker).counted_at is None
+
+
+def test_while_someone_counts_for_the_first_time_others_see_being_counted(
+    kept: Any, caseworker: User, client_for: Callable[[User], Client]
+) -> None:
+    factories.person(caseworker)
+    now = timezone.now()
+    DashboardSnapshot.objects.create(
+        agency_id=caseworker.agency_key, counts={}, computed_at=now, refreshing_since=now
+    )
+    response = client_for(caseworker).get(reverse("web:dashboard"))
+    assert response.status_code == 200
+    d = response.context["d"]
+    assert d.counting
+    assert d.total == 0
+    assert "being counted for the first time" in response.content.decode()

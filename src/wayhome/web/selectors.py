@@ -68,6 +68,7 @@ class Dashboard:
     by_region: list[Breakdown]
     by_facility: list[Breakdown]
     counted_at: dt.datetime | None = None
+    counting: bool = False
 
 
 def _status_counts() -> dict[str, Count]:
@@ -161,7 +162,14 @@ def current_counts(agency_id: int) -> DashboardSnapshot:
         )
     snap = DashboardSnapshot.objects.filter(agency_id=agency_id).first()
     if snap is None:
-        return snapshot_refresh(agency_id)
+        # One reader counts the first time; the others wait on the row's key or see
+        # "being counted" instead of all counting a million persons at once.
+        snap, created = DashboardSnapshot.objects.get_or_create(
+            agency_id=agency_id,
+            defaults={"counts": {}, "computed_at": now, "refreshing_since": now},
+        )
+        if created:
+            return snapshot_refresh(agency_id)
     max_age = dt.timedelta(seconds=settings.DASHBOARD_MAX_AGE)
     if now - snap.computed_at > max_age:
         claimed = (
@@ -180,6 +188,8 @@ def dashboard_for(user: User) -> Dashboard:
     if not user.has_cap(Cap.STATS_VIEW):
         return Dashboard(0, 0, 0, {}, [], [])
     snap = current_counts(user.agency_key)
+    if not snap.counts:  # someone else is counting for the first time
+        return Dashboard(0, 0, 0, {}, [], [], counted_at=None, counting=True)
     c = snap.counts
     # Aggregates-only roles (no names) get small counts suppressed; readers of persons
     # can see the persons anyway.
