@@ -278,6 +278,23 @@ def _rows(li: np.ndarray, probabilities: np.ndarray) -> Iterator[tuple[np.ndarra
             yield shown, hidden
 
 
+def _vector_codes(vectors: np.ndarray) -> np.ndarray:
+    """One int64 per comparison vector, ordered as the vectors are lexicographically.
+
+    ``np.unique(axis=0)`` sorts rows as structured records: 48 s for 20 million
+    vectors, against 2 s for these codes, with the same distinct vectors in the same
+    order (levels fit in int8, so each is shifted by 128 into a byte of its own).
+    """
+    shifted = vectors.reshape(-1, 3).astype(np.int64) + 128
+    codes: np.ndarray = (shifted[:, 0] << 16) | (shifted[:, 1] << 8) | shifted[:, 2]
+    return codes
+
+
+def _vector_of(code: int) -> tuple[int, int, int]:
+    """The comparison vector of a ``_vector_codes`` code."""
+    return (code >> 16) - 128, ((code >> 8) & 0xFF) - 128, (code & 0xFF) - 128
+
+
 def _fit(
     left: Sequence[Person],
     right: Sequence[Person],
@@ -287,11 +304,11 @@ def _fit(
     confirmed: Collection[tuple[str, str]],
 ) -> tuple[FellegiSunter, np.ndarray]:
     """The model fitted on the distinct comparison vectors, and each pair's probability."""
-    distinct, inverse, counts = np.unique(
-        vectors.reshape(-1, 3), axis=0, return_inverse=True, return_counts=True
+    codes, inverse, counts = np.unique(
+        _vector_codes(vectors), return_inverse=True, return_counts=True
     )
     inverse = inverse.reshape(-1)
-    keys = [(int(a), int(b), int(c)) for a, b, c in distinct]
+    keys = [_vector_of(int(code)) for code in codes]
     fixed: dict[tuple[int, int, int], int] = {}
     if confirmed:
         wanted = set(confirmed)
