@@ -12,14 +12,16 @@ import pytest
 
 from tests.linkage.factories import CP1251_ROWS, LEFT_ROWS, RIGHT_ROWS, write_csv, write_xlsx
 from wayhome import cli
-from wayhome.linkage.engines import get_engine
+from wayhome.linkage.engines import as_rows, get_engine
 from wayhome.linkage.io import read_person_list
 from wayhome.linkage.link import (
+    KEY_WIDTHS,
     MAX_POSSIBLE,
     OUTPUT_COLUMNS,
     _decide,
     _vector_codes,
     _vector_of,
+    _Vocabulary,
     link,
 )
 
@@ -186,3 +188,24 @@ def test_vector_codes_sort_and_count_as_unique_rows_do() -> None:
     assert [_vector_of(int(c)) for c in codes] == [tuple(r) for r in rows.tolist()]
     assert inverse.reshape(-1).tolist() == row_inverse.reshape(-1).tolist()
     assert counts.tolist() == row_counts.tolist()
+
+
+def test_vocabulary_rows_are_the_pairs_as_rows_would_make() -> None:
+    from wayhome.names.similarity import block_keys, name_features
+
+    names = ["Аиша Налоева", "Налоева Аиша Аиша", "Rustam Magomedov", "عائشة نالوييفا", ""]
+    vocab = _Vocabulary.of([name_features(full=n) for n in names])
+    codes: dict[str, int] = {}
+    expected = as_rows(
+        [
+            (n, codes.setdefault(k, len(codes)))
+            for n, t in enumerate(vocab.tokens)
+            for k in block_keys(t, 8, KEY_WIDTHS)
+        ]
+    )
+    numbered: dict[str, int] = {}
+    assert vocab.key_rows(8, numbered).tolist() == expected.tolist()
+    assert numbered == codes
+    pairs = [(rec, t) for rec, ids in enumerate(vocab.records) for t in set(ids)]
+    assert vocab.token_rows().tolist() == as_rows(pairs).tolist()
+    assert _Vocabulary().token_rows().shape == (0, 2)
