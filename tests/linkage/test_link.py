@@ -7,13 +7,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.linkage.factories import CP1251_ROWS, LEFT_ROWS, RIGHT_ROWS, write_csv, write_xlsx
 from wayhome import cli
-from wayhome.linkage.engines import get_engine
+from wayhome.linkage.engines import as_rows, get_engine
 from wayhome.linkage.io import read_person_list
-from wayhome.linkage.link import MAX_POSSIBLE, OUTPUT_COLUMNS, _decide, link
+from wayhome.linkage.link import (
+    KEY_WIDTHS,
+    MAX_POSSIBLE,
+    OUTPUT_COLUMNS,
+    _decide,
+    _vector_codes,
+    _vector_of,
+    _Vocabulary,
+    link,
+)
 
 
 @pytest.fixture
@@ -163,3 +173,39 @@ def test_names_and_linkage_never_import_django() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], check=False)  # noqa: S603 - our own code
     assert result.returncode == 0
+
+
+def test_vector_codes_sort_and_count_as_unique_rows_do() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.integers(-128, 128, size=(5_000, 3)).astype(np.int8)
+    vectors[::7] = vectors[0]  # repeats, as real comparison vectors are
+    vectors[1] = (-128, 127, -1)
+    rows, row_inverse, row_counts = np.unique(
+        vectors, axis=0, return_inverse=True, return_counts=True
+    )
+    codes, inverse, counts = np.unique(_vector_codes(vectors), return_inverse=True,
+                                       return_counts=True)  # fmt: skip
+    assert [_vector_of(int(c)) for c in codes] == [tuple(r) for r in rows.tolist()]
+    assert inverse.reshape(-1).tolist() == row_inverse.reshape(-1).tolist()
+    assert counts.tolist() == row_counts.tolist()
+
+
+def test_vocabulary_rows_are_the_pairs_as_rows_would_make() -> None:
+    from wayhome.names.similarity import block_keys, name_features
+
+    names = ["Аиша Налоева", "Налоева Аиша Аиша", "Rustam Magomedov", "عائشة نالوييفا", ""]
+    vocab = _Vocabulary.of([name_features(full=n) for n in names])
+    codes: dict[str, int] = {}
+    expected = as_rows(
+        [
+            (n, codes.setdefault(k, len(codes)))
+            for n, t in enumerate(vocab.tokens)
+            for k in block_keys(t, 8, KEY_WIDTHS)
+        ]
+    )
+    numbered: dict[str, int] = {}
+    assert vocab.key_rows(8, numbered).tolist() == expected.tolist()
+    assert numbered == codes
+    pairs = [(rec, t) for rec, ids in enumerate(vocab.records) for t in set(ids)]
+    assert vocab.token_rows().tolist() == as_rows(pairs).tolist()
+    assert _Vocabulary().token_rows().shape == (0, 2)

@@ -2,7 +2,37 @@
 
 from __future__ import annotations
 
-from wayhome.names.similarity import compare_names, name_features, root_penalties, root_penalty
+import numpy as np
+import pytest
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from wayhome.names import similarity
+from wayhome.names.similarity import (
+    TokenBank,
+    TokenFeatures,
+    compare_names,
+    name_features,
+    root_penalties,
+    root_penalty,
+)
+
+# Synthetic names in three scripts, with shared endings, swapped and dropped letters
+# near the start, short tokens and learned (doubted) spellings: every branch of the
+# root penalty and of the best-spelling choice.
+NAMES = [
+    "Aisha Naloyeva", "Аиша Налоева", "عائشة نالوييفا", "Эльмурзаева Зарема",
+    "Бекмурзаева Зарема", "Elmurzaeva Zaryema", "Сайдуллаев Ахмед", "Абдуллаев Ахмад",
+    "Mahomedov Rustam", "Магомедов Рустам", "Amagomedov Rustom", "Mgomedov R",
+    "Юсупов Ибрагим", "Usupov Ibragim", "Yusupov Ibrahim", "Рахмонзода Зарина",
+    "Раҳмонзода Зарина", "Rakhmonzoda Zarina", "Umm Muhammad al-Shishani", "أبو محمد الشيشاني",
+    "Ли Ан", "Li An", "Ab Ob", "محمد علي", "Мухаммад Али", "Muhammad Ali",
+]  # fmt: skip
+
+
+def _tokens() -> list[TokenFeatures]:
+    found = {id(t): t for n in NAMES for t in name_features(full=n).tokens}
+    return list(found.values())
 
 
 def test_same_woman_in_three_scripts() -> None:
@@ -58,3 +88,43 @@ def test_root_penalties_in_bulk_equal_one_by_one() -> None:
     keys = ["elmurzaefa", "bekmurzaefa", "mgomedof", "amagomedof", "usupof", "ab", ""]
     bulk = root_penalties(keys, keys)
     assert bulk.tolist() == [[root_penalty(a, b) for b in keys] for a in keys]
+
+
+def test_token_match_in_bulk_is_the_loop_to_the_last_bit() -> None:
+    tokens = _tokens()
+    for left in tokens:
+        for right in tokens:
+            assert similarity._token_match(left, right) == similarity._token_match_loop(
+                left, right
+            ), (left.text, right.text)
+
+
+def _bank_scores_by_definition(token: TokenFeatures, rights: list[TokenFeatures]) -> np.ndarray:
+    """TokenBank.scores as written before roots were numbered: ``root_penalties`` of
+    every spelling pair, in the bank's float32 arithmetic."""
+    found = []
+    for right in rights:
+        mine, theirs = [k.key for k in token.keys], [k.key for k in right.keys]
+        raw = process.cdist(mine, theirs, scorer=Levenshtein.normalized_similarity,
+                            dtype=np.float32)  # fmt: skip
+        raw -= root_penalties(mine, theirs)
+        own = np.array([k.penalty for k in token.keys], dtype=np.float32)[:, None]
+        doubt = np.array([k.penalty for k in right.keys], dtype=np.float32)[None, :]
+        found.append(np.clip((raw - own - doubt).max(), 0.0, 1.0))
+    return np.array(found, dtype=np.float32)
+
+
+@pytest.mark.parametrize("at_once", [1, 256])
+def test_bank_root_table_gives_the_scores_of_root_penalties(
+    monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    monkeypatch.setattr(similarity, "ROOTS_AT_ONCE", at_once)
+    tokens = _tokens()
+    half = len(tokens) // 2
+    bank = TokenBank(tokens[half:])
+    bank.prime_roots(tokens[:3])  # some roots counted ahead, the rest on first use
+    members = list(range(len(bank.tokens)))
+    for token in tokens:
+        got = bank.scores(token, members)
+        assert got.tolist() == _bank_scores_by_definition(token, bank.tokens).tolist(), token.text
+        assert np.array_equal(bank.scores(token, members[::-2]), got[::-2])

@@ -23,7 +23,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from wayhome.linkage.engines import BlockingEngine, as_rows, get_engine
+from wayhome.linkage.engines import BlockingEngine, get_engine
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import BIRTH_LEVELS, MISSING, NAME_LEVELS, SEX_LEVELS, FellegiSunter
 from wayhome.linkage.scoring import PairScorer, TokenScores
@@ -128,17 +128,32 @@ class _Vocabulary:
 
         Numbers, not strings: the engines join integer columns several times faster.
         """
-        return as_rows(
-            [
-                (n, codes.setdefault(k, len(codes)))
-                for n, t in enumerate(self.tokens)
-                for k in block_keys(t, spellings, KEY_WIDTHS)
-            ]
-        )
+        tokens: list[int] = []
+        keys: list[int] = []
+        for n, t in enumerate(self.tokens):
+            found = [codes.setdefault(k, len(codes)) for k in block_keys(t, spellings, KEY_WIDTHS)]
+            keys += found
+            tokens += [n] * len(found)
+        return _columns(tokens, keys)
 
     def token_rows(self) -> np.ndarray:
         """Distinct (record, token id) for the engine's record join."""
-        return as_rows([(rec, t) for rec, ids in enumerate(self.records) for t in set(ids)])
+        records: list[int] = []
+        tokens: list[int] = []
+        for rec, ids in enumerate(self.records):
+            distinct = set(ids)
+            tokens += distinct
+            records += [rec] * len(distinct)
+        return _columns(records, tokens)
+
+
+def _columns(first: list[int], second: list[int]) -> np.ndarray:
+    """Two int lists as rows [n, 2]: the rows ``as_rows`` would make of their pairs, built
+    from flat lists (a million records make millions of pairs, and numpy reads a list of
+    ints several times faster than a list of tuples)."""
+    return np.column_stack(
+        [np.array(first, dtype=np.int64), np.array(second, dtype=np.int64)]
+    ).reshape(-1, 2)
 
 
 def _alike(pairs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -278,6 +293,23 @@ def _rows(li: np.ndarray, probabilities: np.ndarray) -> Iterator[tuple[np.ndarra
             yield shown, hidden
 
 
+def _vector_codes(vectors: np.ndarray) -> np.ndarray:
+    """One int64 per comparison vector, ordered as the vectors are lexicographically.
+
+    ``np.unique(axis=0)`` sorts rows as structured records: 48 s for 20 million
+    vectors, against 2 s for these codes, with the same distinct vectors in the same
+    order (levels fit in int8, so each is shifted by 128 into a byte of its own).
+    """
+    shifted = vectors.reshape(-1, 3).astype(np.int64) + 128
+    codes: np.ndarray = (shifted[:, 0] << 16) | (shifted[:, 1] << 8) | shifted[:, 2]
+    return codes
+
+
+def _vector_of(code: int) -> tuple[int, int, int]:
+    """The comparison vector of a ``_vector_codes`` code."""
+    return (code >> 16) - 128, ((code >> 8) & 0xFF) - 128, (code & 0xFF) - 128
+
+
 def _fit(
     left: Sequence[Person],
     right: Sequence[Person],
@@ -287,11 +319,11 @@ def _fit(
     confirmed: Collection[tuple[str, str]],
 ) -> tuple[FellegiSunter, np.ndarray]:
     """The model fitted on the distinct comparison vectors, and each pair's probability."""
-    distinct, inverse, counts = np.unique(
-        vectors.reshape(-1, 3), axis=0, return_inverse=True, return_counts=True
+    codes, inverse, counts = np.unique(
+        _vector_codes(vectors), return_inverse=True, return_counts=True
     )
     inverse = inverse.reshape(-1)
-    keys = [(int(a), int(b), int(c)) for a, b, c in distinct]
+    keys = [_vector_of(int(code)) for code in codes]
     fixed: dict[tuple[int, int, int], int] = {}
     if confirmed:
         wanted = set(confirmed)

@@ -33,6 +33,7 @@ class TokenScores:
         self.width = max(len(bank.tokens), 1)
         self.codes = np.zeros(0, dtype=np.int64)
         self.values = np.zeros(0, dtype=np.float64)
+        self._primed = False  # the bank has counted the left tokens' root edits
 
     def add(self, lt: np.ndarray, rt: np.ndarray) -> np.ndarray:
         """Score the given token pairs not scored yet; returns the scores of all given."""
@@ -69,6 +70,9 @@ class TokenScores:
         """Scores of sorted token-pair codes, one bank call per left token."""
         if not len(codes):
             return np.zeros(0, dtype=np.float64)
+        if root and not self._primed:
+            self.bank.prime_roots(self.left)
+            self._primed = True
         lefts = codes // self.width
         starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
         parts = [

@@ -7,7 +7,7 @@ score the best one-to-one alignment of their tokens in any order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
@@ -150,6 +150,7 @@ _SIMILARITY = Levenshtein.normalized_similarity
 ROOT = 3
 ROOT_FREE_EDITS = 1
 ROOT_EDIT_COST = 0.25
+ROOTS_AT_ONCE = 256  # left roots counted per cdist by TokenBank.prime_roots
 
 
 def _root_edits(left: str, right: str) -> int:
@@ -184,14 +185,34 @@ def root_penalties(left: Sequence[str], right: Sequence[str] | np.ndarray) -> np
     return penalties
 
 
-@lru_cache(maxsize=1_000_000)
-def _token_match(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
+def _token_match_loop(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
+    """``_token_match`` one spelling pair at a time: its definition, kept for the tests."""
     score, ls, rs = -1.0, left.keys[0], right.keys[0]
     for lk in left.keys:
         scores = [key_similarity(lk.key, rk.key) - rk.penalty for rk in right.keys]
         j = max(range(len(scores)), key=scores.__getitem__)
         if scores[j] - lk.penalty > score:
             score, ls, rs = scores[j] - lk.penalty, lk, right.keys[j]
+    via = rs.source if ls.source == "as written" else ls.source
+    return TokenMatch(left.text, right.text, round(max(score, 0.0), 4), ls.latin, rs.latin, via)
+
+
+@lru_cache(maxsize=1_000_000)
+def _token_match(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
+    """``_token_match_loop`` in C++ calls over the whole spelling grid (the linker
+    explains hundreds of thousands of pairs): the same float64 arithmetic in the same
+    order, and the first best spelling pair in the loop's order (argmax takes the first
+    maximum, as ``max`` and the strict ``>`` do), so the result is identical."""
+    mine, theirs = [k.key for k in left.keys], [k.key for k in right.keys]
+    grid = process.cdist(mine, theirs, scorer=_SIMILARITY, dtype=np.float64)
+    grid -= root_penalties(mine, theirs)
+    grid -= np.array([k.penalty for k in right.keys], dtype=np.float64)[None, :]
+    best = grid.argmax(axis=1)
+    totals = grid[np.arange(len(mine)), best] - np.array([k.penalty for k in left.keys])
+    i = int(totals.argmax())
+    score, ls, rs = -1.0, left.keys[0], right.keys[0]
+    if totals[i] > score:
+        score, ls, rs = float(totals[i]), left.keys[i], right.keys[int(best[i])]
     via = rs.source if ls.source == "as written" else ls.source
     return TokenMatch(left.text, right.text, round(max(score, 0.0), 4), ls.latin, rs.latin, via)
 
@@ -274,6 +295,42 @@ class TokenBank:
         self._lengths = lengths
         self._keys = np.array([k.key for t in self.tokens for k in t.keys], dtype=object)
         self._doubt = np.array([k.penalty for t in self.tokens for k in t.keys], dtype=np.float32)
+        # The root penalty depends on the first ROOT letters of each key only, and a
+        # vocabulary has a few thousand such roots: each key's root is numbered here, and
+        # a left root's edits beyond the free ones are counted once against all of them
+        # (``prime_roots``) instead of in three cdists over every key pair of every call.
+        roots: dict[str, int] = {}
+        self._root_of = np.array(
+            [roots.setdefault(k[:ROOT], len(roots)) for k in self._keys.tolist()], dtype=np.int64
+        )
+        self._roots = list(roots)
+        self._short_roots = [r[: ROOT - 1] for r in self._roots]
+        self._excess: dict[str, np.ndarray] = {}
+
+    def prime_roots(self, tokens: Iterable[TokenFeatures]) -> None:
+        """Count the root edits of every key of ``tokens`` against the bank's roots.
+
+        One cdist per window for all the new roots at once: called per token, the cost
+        of preparing the bank's roots again for every call outweighed the distances.
+        """
+        wanted = dict.fromkeys(k.key[:ROOT] for t in tokens for k in t.keys)
+        fresh = [r for r in wanted if r not in self._excess]
+        for start in range(0, len(fresh), ROOTS_AT_ONCE):  # bounds the int32 grids
+            heads = fresh[start : start + ROOTS_AT_ONCE]
+            short = [r[: ROOT - 1] for r in heads]
+            edits = process.cdist(heads, self._roots, scorer=Levenshtein.distance, dtype=np.int32)
+            for a, b in ((short, self._roots), (heads, self._short_roots)):
+                np.minimum(edits, process.cdist(a, b, scorer=Levenshtein.distance,
+                                                dtype=np.int32), out=edits)  # fmt: skip
+            excess = np.maximum(edits - ROOT_FREE_EDITS, 0).astype(np.uint8)  # at most ROOT
+            self._excess.update(zip(heads, excess, strict=True))
+
+    def _root_penalties(self, token: TokenFeatures, flat: np.ndarray) -> np.ndarray:
+        """``root_penalties`` of ``token``'s keys against the bank's keys at ``flat``."""
+        self.prime_roots((token,))
+        excess = np.stack([self._excess[k.key[:ROOT]] for k in token.keys])
+        penalties: np.ndarray = ROOT_EDIT_COST * excess[:, self._root_of[flat]]
+        return penalties
 
     def scores(
         self, token: TokenFeatures, members: Sequence[int], floor: float = 0.0, root: bool = True
@@ -300,7 +357,7 @@ class TokenBank:
             score_cutoff=floor,
         )
         if root:
-            raw -= root_penalties([k.key for k in token.keys], keys)
+            raw -= self._root_penalties(token, flat)
         own = np.array([k.penalty for k in token.keys], dtype=np.float32)[:, None]
         best_per_key = (raw - own - self._doubt[flat][None, :]).max(axis=0)
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
