@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -421,3 +422,16 @@ def test_operation_writes_are_refused_to_roles_and_agencies_without_them(
     assert (op.capacity, op.status) != (3, Operation.State.CANCELLED)
     assert op.status == Operation.State.PLANNED
     assert Operation.objects.count() == 1
+
+
+@pytest.mark.parametrize("field", ["to_country", "from_country"])
+def test_a_reference_with_a_nul_character_is_a_400_not_a_500(agency_a: Agency, field: str) -> None:
+    """PostgreSQL refuses NUL in a query; the reference must refuse it first (schemathesis
+    found the 500 on PostgreSQL only)."""
+    factories.country("IQ", "Iraq")
+    factories.country("RU", "Russia")
+    client = _client(agency_a, Role.CONSULAR_OFFICER)
+    refused = _write(client, "post", "/api/v1/operations/", _plan(**{field: "R\x00U"}))
+    assert refused.status_code == 400
+    assert field in refused.json()
+    assert not Operation.objects.exists()

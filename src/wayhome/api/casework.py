@@ -37,7 +37,7 @@ from rest_framework.response import Response
 
 from wayhome.accounts.roles import Cap
 from wayhome.api.errors import service_errors
-from wayhome.api.serializers import Masked, ScopedUUIDField
+from wayhome.api.serializers import Masked, ScopedUUIDField, SlugReference
 from wayhome.api.views import (
     IF_MATCH,
     ScopedViewSet,
@@ -78,9 +78,7 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
 class HearingDetailSerializer(Masked, HearingSerializer):
     """One hearing on its own, with the case it belongs to (its ETag guards its outcome)."""
 
-    legal_case: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True
-    )
+    legal_case: serializers.SlugRelatedField[Any] = SlugReference(slug_field="uuid", read_only=True)
 
     class Meta(HearingSerializer.Meta):
         fields = ["uuid", "legal_case", "date", "court", "purpose", "outcome", "updated_at"]
@@ -90,9 +88,7 @@ class HearingDetailSerializer(Masked, HearingSerializer):
 class AppealDetailSerializer(Masked, AppealSerializer):
     """One appeal on its own, with the case it belongs to (its ETag guards its decision)."""
 
-    legal_case: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True
-    )
+    legal_case: serializers.SlugRelatedField[Any] = SlugReference(slug_field="uuid", read_only=True)
 
     class Meta(AppealSerializer.Meta):
         fields = [
@@ -122,7 +118,7 @@ class LegalCaseWriteSerializer(serializers.ModelSerializer[LegalCase]):
     """Open a case, or change its details; the verdict has its own command."""
 
     person = ScopedUUIDField("persons", help_text="The person the case is against.")
-    country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    country: serializers.SlugRelatedField[Any] = SlugReference(
         slug_field="iso2", queryset=Country.objects.all(), help_text="ISO code."
     )
     source = _source()
@@ -205,12 +201,8 @@ class SentenceSerializer(serializers.Serializer[LegalCase]):
 class LegalCaseListSerializer(Masked, serializers.ModelSerializer[LegalCase]):
     """A list row: who, where, how far; no charges, lawyer or notes (as the list page)."""
 
-    person: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True
-    )
-    country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="iso2", read_only=True
-    )
+    person: serializers.SlugRelatedField[Any] = SlugReference(slug_field="uuid", read_only=True)
+    country: serializers.SlugRelatedField[Any] = SlugReference(slug_field="iso2", read_only=True)
 
     class Meta:
         model = LegalCase
@@ -414,9 +406,7 @@ class StepSerializer(serializers.ModelSerializer[CaseStep]):
 
 
 class MemberSerializer(serializers.ModelSerializer[CaseMember]):
-    person: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True
-    )
+    person: serializers.SlugRelatedField[Any] = SlugReference(slug_field="uuid", read_only=True)
     checklist = StepSerializer(source="steps", many=True, read_only=True)
 
     class Meta:
@@ -434,7 +424,7 @@ class MemberSerializer(serializers.ModelSerializer[CaseMember]):
 
 
 class RepatriationCaseListSerializer(Masked, serializers.ModelSerializer[RepatriationCase]):
-    family_group: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    family_group: serializers.SlugRelatedField[Any] = SlugReference(
         slug_field="uuid", read_only=True, allow_null=True
     )
     closure_reason = serializers.ChoiceField(
@@ -657,9 +647,7 @@ class RepatriationCaseViewSet(ScopedViewSet):
 class StepDetailSerializer(Masked, serializers.ModelSerializer[CaseStep]):
     """One checklist step, with the member it belongs to (its ETag guards its update)."""
 
-    member: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True
-    )
+    member: serializers.SlugRelatedField[Any] = SlugReference(slug_field="uuid", read_only=True)
 
     class Meta:
         model = CaseStep
@@ -845,12 +833,10 @@ def manifest_of(operation: Operation) -> tuple[dict[str, Any], list[Person]]:
 
 
 class OperationListSerializer(Masked, serializers.ModelSerializer[Operation]):
-    from_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    from_country: serializers.SlugRelatedField[Any] = SlugReference(
         slug_field="iso2", read_only=True
     )
-    to_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="iso2", read_only=True
-    )
+    to_country: serializers.SlugRelatedField[Any] = SlugReference(slug_field="iso2", read_only=True)
 
     class Meta:
         model = Operation
@@ -908,10 +894,10 @@ class CancelSerializer(serializers.Serializer[Any]):
 class OperationWriteSerializer(serializers.ModelSerializer[Operation]):
     """Plan an operation, or change a planned one; its cases have their own commands."""
 
-    from_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    from_country: serializers.SlugRelatedField[Any] = SlugReference(
         slug_field="iso2", queryset=Country.objects.all(), help_text="The host country (ISO)."
     )
-    to_country: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    to_country: serializers.SlugRelatedField[Any] = SlugReference(
         slug_field="iso2", queryset=Country.objects.all(), help_text="The home country (ISO)."
     )
     capacity = serializers.IntegerField(
