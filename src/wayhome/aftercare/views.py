@@ -6,6 +6,7 @@ then a form, then a service whose ValidationError goes back onto the form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -37,7 +38,7 @@ from wayhome.aftercare.forms import (
 )
 from wayhome.aftercare.links import legal_cases_at_home
 from wayhome.aftercare.models import AftercareFile
-from wayhome.core.views import GET_POST, acting_user, attempt
+from wayhome.core.views import GET_POST, acting_user, attempt, form_page
 
 
 def _to_file(file: AftercareFile) -> HttpResponse:
@@ -298,6 +299,27 @@ _PLACEMENT_WITHHELD = {
 }
 
 
+def _correction_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[], Any],
+    *,
+    title: str,
+    success: str,
+    file: AftercareFile,
+) -> HttpResponse:
+    """The correct and retract pages: run the service on a valid POST, back to the file."""
+    return form_page(
+        request,
+        form,
+        save,
+        template="aftercare/form.html",
+        done=lambda _saved: _to_file(file),
+        success=success,
+        context={"title": title, "file": file},
+    )
+
+
 @GET_POST
 @cap_required(Cap.AFTERCARE_EDIT)
 def placement_correct(request: HttpRequest, key: str) -> HttpResponse:
@@ -307,22 +329,20 @@ def placement_correct(request: HttpRequest, key: str) -> HttpResponse:
         request.POST or None, initial=PlacementCorrectForm.initial_for(placement)
     )
     withhold(user, form, placement, _PLACEMENT_WITHHELD)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        saved = attempt(
-            form,
-            lambda: services.placement_correct(
-                actor=user,
-                placement=placement,
-                data=form.placement_data(),
-                reason=d["reason"],
-                expected_version=d["version"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Placement corrected; the old version is in the history."))
-            return _to_file(placement.file)
-    return _form_page(request, form, _("Correct the placement"), placement.file)
+    return _correction_page(
+        request,
+        form,
+        lambda: services.placement_correct(
+            actor=user,
+            placement=placement,
+            data=form.placement_data(),
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        title=_("Correct the placement"),
+        success=_("Placement corrected; the old version is in the history."),
+        file=placement.file,
+    )
 
 
 @GET_POST
@@ -331,17 +351,16 @@ def placement_retract(request: HttpRequest, key: str) -> HttpResponse:
     user = acting_user(request)
     placement = selectors.placement_get(user, key)
     form = RetractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.placement_retract(
-                actor=user, placement=placement, reason=form.cleaned_data["reason"]
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Placement retracted; it stays in the history."))
-            return _to_file(placement.file)
-    return _form_page(request, form, _("Retract the placement"), placement.file)
+    return _correction_page(
+        request,
+        form,
+        lambda: services.placement_retract(
+            actor=user, placement=placement, reason=form.cleaned_data["reason"]
+        ),
+        title=_("Retract the placement"),
+        success=_("Placement retracted; it stays in the history."),
+        file=placement.file,
+    )
 
 
 @GET_POST
@@ -353,22 +372,20 @@ def followup_correct(request: HttpRequest, key: str) -> HttpResponse:
         request.POST or None, user=user, initial=VisitCorrectForm.initial_for(visit)
     )
     withhold(user, form, visit, {"notes": "notes"})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        saved = attempt(
-            form,
-            lambda: services.followup_correct(
-                actor=user,
-                visit=visit,
-                data=form.visit_data(),
-                reason=d["reason"],
-                expected_version=d["version"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Visit corrected; the old version is in the history."))
-            return _to_file(visit.file)
-    return _form_page(request, form, _("Correct the visit"), visit.file)
+    return _correction_page(
+        request,
+        form,
+        lambda: services.followup_correct(
+            actor=user,
+            visit=visit,
+            data=form.visit_data(),
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        title=_("Correct the visit"),
+        success=_("Visit corrected; the old version is in the history."),
+        file=visit.file,
+    )
 
 
 @GET_POST
@@ -377,14 +394,13 @@ def followup_retract(request: HttpRequest, key: str) -> HttpResponse:
     user = acting_user(request)
     visit = selectors.followup_get(user, key)
     form = RetractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.followup_retract(
-                actor=user, visit=visit, reason=form.cleaned_data["reason"]
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Visit retracted; it stays in the history."))
-            return _to_file(visit.file)
-    return _form_page(request, form, _("Retract the visit"), visit.file)
+    return _correction_page(
+        request,
+        form,
+        lambda: services.followup_retract(
+            actor=user, visit=visit, reason=form.cleaned_data["reason"]
+        ),
+        title=_("Retract the visit"),
+        success=_("Visit retracted; it stays in the history."),
+        file=visit.file,
+    )
