@@ -1,7 +1,7 @@
 """50 concurrent users against wayhome under gunicorn, over 1,000,000 persons in PostgreSQL.
 
 ``python -m bench load --database-url postgres://.../bench_wayhome_1000000 [--users 50]
-[--duration 60] [--workers 4] [--threads 2]``
+[--duration 60] [--front nginx|gunicorn] [--workers N] [--threads N]``
 
 The database must hold the seeded persons already (``python -m bench pages`` builds it).
 The run works on a copy (``<name>_load``, made with ``CREATE DATABASE ... TEMPLATE`` when
@@ -10,6 +10,12 @@ loopback; locust (headless) drives simulated caseworkers who log in, browse, sea
 persons and requests, open an edit form and save it, with 1-3 s of think time each
 (bench/_locustfile.py). The health endpoint, hit by the same users under the same load,
 is the baseline: "x health" is a page's 95th percentile over the health endpoint's.
+
+``--front nginx`` (the default where /usr/sbin/nginx is installed) serves it as production
+does (docs/operations.md): nginx terminates TLS and keeps the users' connections, gunicorn
+runs deploy/gunicorn.conf.py (synchronous workers, 2 x cores + 1) on loopback behind it.
+``--front gunicorn`` has gunicorn terminate TLS itself with threaded workers (4 x 2 unless
+told), for a machine without nginx.
 
 The second factor is switched off for the run (WAYHOME_MFA_REQUIRED=0). The figures are
 the steady state: locust resets them once every user has logged in (``--reset-stats``),
@@ -32,12 +38,14 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.pages import setup_django
 
 TARGET_P95_MS = 150.0
 HERE = Path(__file__).resolve().parent
+NGINX = "/usr/sbin/nginx"
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -49,9 +57,22 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=5.0)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load after ramp-up")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--front",
+        choices=("nginx", "gunicorn"),
+        default="nginx" if Path(NGINX).exists() else "gunicorn",
+        help="what terminates TLS: nginx before production gunicorn, or gunicorn itself",
+    )
+    parser.add_argument("--workers", type=int, help="gunicorn workers (production's default)")
+    parser.add_argument("--threads", type=int, help="threads per worker (nginx: 1, else 2)")
+    args = parser.parse_args(argv)
+    if args.front == "gunicorn":
+        args.workers = args.workers or 4
+        args.threads = args.threads or 2
+    else:
+        args.workers = args.workers or (os.cpu_count() or 1) * 2 + 1
+        args.threads = args.threads or 1
+    return args
 
 
 def working_copy(url: str) -> str:
@@ -155,6 +176,105 @@ def self_signed(work: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+def nginx_config(work: Path, port: int, upstream: int, cert: Path, key: Path) -> Path:
+    """deploy/nginx-wayhome.conf's proxying on loopback ports, with its files in ``work``."""
+    temp = work / "nginx"
+    temp.mkdir()
+    # As root nginx would hand its workers to "nobody", who cannot enter the private
+    # work directory; the throwaway server on loopback keeps the caller's user.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    config = work / "nginx.conf"
+    config.write_text(
+        f"""{user}worker_processes 1;
+daemon off;
+pid {temp}/nginx.pid;
+error_log {temp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    upstream wayhome {{ server 127.0.0.1:{upstream} fail_timeout=0; }}
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:wayhome:10m;
+        keepalive_timeout 75s;
+        location / {{
+            proxy_pass http://wayhome;
+            # With the port: the users' Referer names it, and a CSRF check compares them.
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_redirect off;
+        }}
+    }}
+}}
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def serve(args: argparse.Namespace, env: dict[str, str], work: Path) -> tuple[int, list[Any]]:
+    """Start the server the users will talk to; return its HTTPS port and the processes."""
+    port = free_port()
+    cert, key = self_signed(work)
+    gunicorn = [sys.executable, "-m", "gunicorn", "wayhome.config.wsgi:application"]
+    if args.front == "gunicorn":
+        return port, [
+            subprocess.Popen(
+                [
+                    *gunicorn,
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(args.workers),
+                    "--threads",
+                    str(args.threads),
+                    "--certfile",
+                    str(cert),
+                    "--keyfile",
+                    str(key),
+                    "--log-level",
+                    "warning",
+                ],
+                env=env,
+            )
+        ]
+    upstream = free_port()
+    app = subprocess.Popen(
+        [
+            *gunicorn,
+            "-c",
+            str(HERE.parent / "deploy" / "gunicorn.conf.py"),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            # Production writes the access log to journald; here a file, so the terminal
+            # stays readable, at the same cost per request.
+            "--access-logfile",
+            str(work / "access.log"),
+            "--log-level",
+            "warning",
+        ],
+        # nginx's X-Real-IP is believed from loopback only, as in production.
+        env={
+            **env,
+            "WAYHOME_BIND": f"127.0.0.1:{upstream}",
+            "WAYHOME_TRUSTED_PROXIES": "127.0.0.1",
+        },
+    )
+    proxy = subprocess.Popen([NGINX, "-c", str(nginx_config(work, port, upstream, cert, key))])
+    return port, [proxy, app]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -183,8 +303,8 @@ def read_stats(prefix: Path) -> list[dict[str, str]]:
 def report(rows: list[dict[str, str]], persons: int, args: argparse.Namespace) -> bool:
     health = next(float(r["95%"]) for r in rows if r["Name"] == "health (baseline)")
     print(
-        f"\n== load: {args.users} users, {args.duration} s, gunicorn {args.workers}x{args.threads}"
-        f" threads, {persons:,} persons (PostgreSQL)"
+        f"\n== load: {args.users} users, {args.duration} s, {args.front} in front,"
+        f" gunicorn {args.workers}x{args.threads} threads, {persons:,} persons (PostgreSQL)"
     )
     print("| request | count | failures | median ms | p95 ms | x health (p95) | p95 < 150 ms |")
     print("|---|---|---|---|---|---|---|")
@@ -225,29 +345,7 @@ def main(argv: list[str]) -> int:
     subprocess.run(
         [sys.executable, "-m", "wayhome", "collectstatic", "--no-input", "-v0"], env=env, check=True
     )
-    port = free_port()
-    cert, key = self_signed(work)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "wayhome.config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--certfile",
-            str(cert),
-            "--keyfile",
-            str(key),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
+    port, servers = serve(args, env, work)
     try:
         wait_until_up(f"https://127.0.0.1:{port}/health/")
         ramp = args.users / args.spawn_rate
@@ -280,8 +378,9 @@ def main(argv: list[str]) -> int:
             check=False,
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in servers:
+            process.terminate()
+            process.wait(timeout=30)
     ok = report(read_stats(work / "load"), persons, args)
     print("\nAll pages under 150 ms at p95 without errors." if ok else "\nTarget NOT met.")
     return 0
