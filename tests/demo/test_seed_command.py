@@ -159,3 +159,22 @@ def test_demo_command_sets_up_once_without_serving() -> None:
     assert "synthetic" in out.getvalue()
     call_command("demo", no_serve=True, persons=100, stdout=StringIO(), stderr=StringIO())
     assert Person.objects.filter(agency=first).count() == loaded, "loads data on the first run only"
+
+
+@pytest.mark.postgres
+def test_a_load_refreshes_postgresql_statistics_as_it_grows() -> None:
+    """Planned on a near-empty table's statistics, each batch's figures refresh scanned
+    every row loaded before it; the seed analyses the tables it grows, so PostgreSQL's
+    estimate follows the load (``reltuples`` is -1 for a table never analysed)."""
+    from django.db import connection
+
+    _seed()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN"
+            " ('people_person', 'tracing_whereabouts', 'figures_span')"
+        )
+        estimates = dict(cursor.fetchall())
+    assert estimates["people_person"] >= PERSONS
+    assert estimates["tracing_whereabouts"] > 0
+    assert estimates["figures_span"] > 0
