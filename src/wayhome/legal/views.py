@@ -124,12 +124,11 @@ def _filter_text(f: CaseFilterForm) -> str:
     """The list filter carried into the export, as its choices read (never a name)."""
     if not f.is_valid():
         return ""
-    chosen = []
-    for name, value in f.cleaned_data.items():
-        field = f.fields[name]
-        if value and isinstance(field, forms.ChoiceField):
-            chosen.append(str(dict(field.choices).get(value, value)))
-    return ", ".join(chosen)
+    d = f.cleaned_data
+    chosen = [LegalCase.Status(d["status"]).label] if d["status"] else []
+    if d["jurisdiction"]:
+        chosen.append(LegalCase.Jurisdiction(d["jurisdiction"]).label)
+    return ", ".join(str(c) for c in chosen)
 
 
 @require_GET
