@@ -161,3 +161,38 @@ def test_who_may_not_export_legal_cases(
     # Another agency's user exports their own (no) cases, never these.
     lines = _lines(_export(client_for(other_agency_user)))
     assert lines == ["Person,Country,Court,Status,Next hearing,Notes"]
+
+
+def test_the_export_reads_as_many_queries_for_many_cases_as_for_few(
+    users: dict[str, User], cases: list[LegalCase]
+) -> None:
+    """Persons, countries and next hearings come with the cases, never one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wayhome.legal.selectors import legal_cases_visible_to
+    from wayhome.lists.exporting import LEGAL_CASE_COLUMNS, export_legal_cases
+
+    officer = users[Role.LEGAL_OFFICER]
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            export_legal_cases(
+                actor=officer,
+                cases=legal_cases_visible_to(officer),
+                columns=list(LEGAL_CASE_COLUMNS),
+                reason="count",
+                fmt="csv",
+            )
+        return len(captured.captured_queries)
+
+    few = queries()
+    for i in range(6):
+        case = services.legal_case_create(
+            actor=officer,
+            person=factories.person(officer, f"Aisha{i}", "Testova"),
+            country=factories.country("SY", "Syria"),
+        )
+        services.hearing_add(actor=officer, case=case, date=timezone.localdate())
+    assert queries() == few
+    assert AuditEvent.objects.filter(action="export").latest("id").changes["rows"] == 8
