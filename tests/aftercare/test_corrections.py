@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -276,6 +277,86 @@ def test_correcting_a_recorded_visit(caseworker: User, file: AftercareFile) -> N
             ),
             reason="x",
         )
+
+
+def _visit_with_placement(actor: User, file: AftercareFile) -> tuple[Placement, FollowUp]:
+    placement = services.placement_add(actor=actor, file=file, data=_grandmother(RECEIVED))
+    visit = services.followup_schedule(actor=actor, file=file, due_on=TODAY)
+    return placement, visit
+
+
+def test_both_corrections_audit_one_new_version_with_the_reason(
+    caseworker: User, file: AftercareFile
+) -> None:
+    """Placements and visits share one correction path: one save, one audit event."""
+    placement, visit = _visit_with_placement(caseworker, file)
+    services.placement_correct(
+        actor=caseworker,
+        placement=placement,
+        data=replace(_grandmother(RECEIVED), guardian_relationship="aunt"),
+        reason="  relationship  ",
+        expected_version=1,
+    )
+    services.followup_correct(
+        actor=caseworker,
+        visit=visit,
+        data=services.VisitData(due_on=TODAY - dt.timedelta(days=1)),
+        reason="date",
+        expected_version=1,
+    )
+    expected = [
+        (placement.uuid, "guardian_relationship", ["grandmother", "aunt"], "relationship"),
+        (
+            visit.uuid,
+            "due_on",
+            [TODAY.isoformat(), (TODAY - dt.timedelta(days=1)).isoformat()],
+            "date",
+        ),
+    ]
+    for uuid, field, change, reason in expected:
+        event = AuditEvent.objects.get(object_uuid=uuid, action="update")
+        assert set(event.changes) == {field, "version"}
+        assert event.changes["version"] == [1, 2]
+        assert event.changes[field] == change
+        assert event.reason == reason
+        assert event.person_uuid == file.person.uuid
+
+
+def test_a_refused_correction_writes_nothing(caseworker: User, file: AftercareFile) -> None:
+    """A stale version or a failing check after the version is taken: no save, no event."""
+    placement, visit = _visit_with_placement(caseworker, file)
+    with pytest.raises(StaleVersion):
+        services.followup_correct(
+            actor=caseworker,
+            visit=visit,
+            data=services.VisitData(due_on=TODAY, notes="lost"),
+            reason="x",
+            expected_version=7,
+        )
+    with pytest.raises(ValidationError, match="future"):
+        services.followup_correct(
+            actor=caseworker,
+            visit=FollowUp.objects.get(pk=visit.pk),
+            data=services.VisitData(
+                due_on=TODAY, visited_on=TODAY + dt.timedelta(days=1), outcome="well"
+            ),
+            reason="x",
+            expected_version=1,
+        )
+    with pytest.raises(ValidationError, match="received"):
+        services.placement_correct(
+            actor=caseworker,
+            placement=Placement.objects.get(pk=placement.pk),
+            data=_grandmother(RECEIVED - dt.timedelta(days=1)),
+            reason="x",
+            expected_version=1,
+        )
+    assert FollowUp.objects.get(pk=visit.pk).version == 1
+    assert FollowUp.objects.get(pk=visit.pk).notes == ""
+    assert Placement.objects.get(pk=placement.pk).version == 1
+    assert not AuditEvent.objects.filter(
+        object_uuid__in=[visit.uuid, placement.uuid], action="update"
+    ).exists()
 
 
 @pytest.mark.parametrize("role", [Role.CONSULAR_OFFICER, Role.ANALYST, Role.AGENCY_ADMIN])

@@ -311,3 +311,53 @@ def test_names_and_relationships(caseworker: User, client_a: Client) -> None:
     of_child = _json(client_a.get("/api/v1/relationships/", {"person": str(child.uuid)}))
     assert [r["uuid"] for r in of_child["results"]] == [_json(link)["uuid"]]
     assert client_a.delete(f"/api/v1/relationships/{_json(link)['uuid']}/").status_code == 204
+
+
+def _viewset(if_match: str | None) -> Any:
+    """A bare ``ScopedViewSet`` holding a PATCH request with the given If-Match."""
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from wayhome.api.views import ScopedViewSet
+
+    headers = {} if if_match is None else {"HTTP_IF_MATCH": if_match}
+    view = ScopedViewSet()
+    view.request = Request(APIRequestFactory().patch("/", **headers))
+    return view
+
+
+def test_if_match_refuses_before_the_block_runs(caseworker: User) -> None:
+    """Every update's one If-Match path: 428 without the header, 412 when stale, and the
+    write in the block never starts."""
+    from wayhome.api.errors import PreconditionFailed, PreconditionRequired
+
+    person = factories.person(caseworker)
+    ran: list[str] = []
+    for header, refusal in ((None, PreconditionRequired), ("  ", PreconditionRequired)):
+        with pytest.raises(refusal), _viewset(header).if_match(person):
+            ran.append("missing")
+    with pytest.raises(PreconditionFailed), _viewset('"2", "3"').if_match(person):
+        ran.append("stale")
+    assert ran == []
+
+
+def test_if_match_gives_the_block_the_fresh_row_in_one_transaction(caseworker: User) -> None:
+    from django.db import connection
+
+    person = factories.person(caseworker)
+    held = Person.objects.get(pk=person.pk)
+    Person.objects.filter(pk=person.pk).update(notes="changed by a colleague", version=2)
+    with _viewset('W/"2"').if_match(held) as fresh:
+        assert connection.in_atomic_block
+        assert fresh is not held
+        assert (fresh.pk, fresh.version, fresh.notes) == (person.pk, 2, "changed by a colleague")
+
+    # A failure inside the block undoes what the block wrote.
+    def half_written() -> None:
+        with _viewset("*").if_match(held) as fresh:
+            Person.objects.filter(pk=fresh.pk).update(notes="half-written")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        half_written()
+    assert Person.objects.get(pk=person.pk).notes == "changed by a colleague"

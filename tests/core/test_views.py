@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from wayhome.core.versioning import StaleVersion
-from wayhome.core.views import attempt, form_page
+from wayhome.core.views import attachment, attempt, form_page
 
 
 class LabelForm(forms.Form):
@@ -122,3 +122,13 @@ def test_form_page_shows_the_form_on_get_invalid_input_or_a_refusal(
     assert [s["template"] for s in shown] == ["app/form.html"] * 3
     assert shown[0]["title"] == "A title"
     assert shown[2]["form"] is form
+
+
+def test_an_export_downloads_and_is_never_cached() -> None:
+    response = attachment(("wayhome-persons-20261122-0100.csv", b"a,b\r\n", "text/csv"))
+    assert response.content == b"a,b\r\n"
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="wayhome-persons-20261122-0100.csv"'
+    )
+    assert response["Cache-Control"] == "no-store"

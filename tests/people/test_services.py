@@ -161,6 +161,22 @@ def test_name_refusals(caseworker: User) -> None:
     assert person.names.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [([], "at least one name"), ([NameData(given=" ", family="\t")], "at least one part")],
+)
+def test_drafting_and_creating_a_person_refuse_the_same_names(
+    caseworker: User, names: list[NameData], message: str
+) -> None:
+    """One name check for both: an import's drafted persons are held to the form's rules."""
+    with pytest.raises(ValidationError, match=message):
+        services.person_draft(actor=caseworker, names=names)
+    with pytest.raises(ValidationError, match=message):
+        services.person_create(actor=caseworker, names=names)
+    assert not Person.objects.exists()
+    assert not AuditEvent.objects.filter(action=A.CREATE).exists()
+
+
 # --- citizenships and documents ------------------------------------------------------------
 
 

@@ -7,6 +7,8 @@ fix and nothing is written. Messages never name the person (they may reach logs)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -422,6 +424,46 @@ def file_close(
 # --- corrections and retractions ------------------------------------------------------------
 
 
+@contextmanager
+def _correction(
+    *,
+    actor: User,
+    row: Placement | FollowUp,
+    fields: tuple[str, ...],
+    reason: str,
+    expected_version: int | None,
+) -> Iterator[str]:
+    """One versioned correction of ``row``: the checks every correction shares, then the
+    caller's block (its own checks, then the new values set on ``row``), then one save and
+    one audit event with the old values, the new version and the reason.
+
+    Yields the cleaned reason. The version is taken (row locked, a stale
+    ``expected_version`` refused) before the caller's checks, so what they read is current;
+    anything raised in the block leaves the row unsaved and unaudited. Call it inside the
+    service's transaction.
+    """
+    _may_edit(actor)
+    file = row.file
+    _own(actor, file)
+    _live(row)
+    reason = _reason(reason)
+    version_take(row, type(row), expected_version)
+    before = snapshot(row, fields)
+    yield reason
+    row.save()
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        obj=row,
+        person_uuid=file.person.uuid,
+        changes={
+            **diff(before, snapshot(row, fields)),
+            "version": [row.version - 1, row.version],
+        },
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def placement_correct(
     *,
@@ -437,42 +479,31 @@ def placement_correct(
     A corrected start date moves the end of the placement before it, which ended the day
     this one began.
     """
-    _may_edit(actor)
     file = placement.file
-    _own(actor, file)
-    _live(placement)
-    reason = _reason(reason)
-    version_take(placement, Placement, expected_version)
-    _check_placement_facts(file, data)
-    if placement.end_date is not None and data.start_date > placement.end_date:
-        raise ValidationError({"start_date": _("A placement cannot start after it ended.")})
-    previous = (
-        Placement.objects.filter(file=file, end_date=placement.start_date)
-        .live()
-        .exclude(pk=placement.pk)
-        .first()
-    )
-    if previous is not None and data.start_date < previous.start_date:
-        raise ValidationError(
-            {"start_date": _("This date is before the start of the placement before it.")}
-        )
-    before = snapshot(placement, PLACEMENT_FIELDS)
-    for key in PLACEMENT_FIELDS:
-        if key != "end_date":
-            value = getattr(data, key)
-            setattr(placement, key, value.strip() if isinstance(value, str) else value)
-    placement.save()
-    audit_record(
+    with _correction(
         actor=actor,
-        action=A.UPDATE,
-        obj=placement,
-        person_uuid=file.person.uuid,
-        changes={
-            **diff(before, snapshot(placement, PLACEMENT_FIELDS)),
-            "version": [placement.version - 1, placement.version],
-        },
+        row=placement,
+        fields=PLACEMENT_FIELDS,
         reason=reason,
-    )
+        expected_version=expected_version,
+    ) as reason:
+        _check_placement_facts(file, data)
+        if placement.end_date is not None and data.start_date > placement.end_date:
+            raise ValidationError({"start_date": _("A placement cannot start after it ended.")})
+        previous = (
+            Placement.objects.filter(file=file, end_date=placement.start_date)
+            .live()
+            .exclude(pk=placement.pk)
+            .first()
+        )
+        if previous is not None and data.start_date < previous.start_date:
+            raise ValidationError(
+                {"start_date": _("This date is before the start of the placement before it.")}
+            )
+        for key in PLACEMENT_FIELDS:
+            if key != "end_date":
+                value = getattr(data, key)
+                setattr(placement, key, value.strip() if isinstance(value, str) else value)
     if previous is not None and previous.end_date != placement.start_date:
         _move_end(actor, previous, placement.start_date, reason)
     return placement
@@ -557,39 +588,28 @@ def followup_correct(
     """Correct a visit: its due date, who goes, or an outcome recorded wrongly (clearing
     the visit date and outcome puts it back to planned). A new version, audited with the
     old values and the reason."""
-    _may_edit(actor)
     file = visit.file
-    _own(actor, file)
-    _live(visit)
-    reason = _reason(reason)
-    version_take(visit, FollowUp, expected_version)
-    _not_before(data.due_on, file.received_on, "due_on")
-    if data.assigned_to is not None and data.assigned_to.agency_id != actor.agency_key:
-        raise ValidationError({"assigned_to": _("Assign the visit to someone of your agency.")})
-    if (data.visited_on is None) != (not data.outcome):
-        raise ValidationError(
-            {"outcome": _("Give both the date of the visit and its outcome, or neither.")}
-        )
-    if data.outcome and data.outcome not in FollowUp.Outcome.values:
-        raise ValidationError({"outcome": _("Choose the outcome of the visit.")})
-    _not_future(data.visited_on, "visited_on")
-    _not_before(data.visited_on, file.received_on, "visited_on")
-    before = snapshot(visit, FOLLOWUP_FIELDS)
-    visit.due_on, visit.assigned_to = data.due_on, data.assigned_to
-    visit.visited_on, visit.outcome = data.visited_on, data.outcome
-    visit.notes = data.notes.strip()
-    visit.save()
-    audit_record(
+    with _correction(
         actor=actor,
-        action=A.UPDATE,
-        obj=visit,
-        person_uuid=file.person.uuid,
-        changes={
-            **diff(before, snapshot(visit, FOLLOWUP_FIELDS)),
-            "version": [visit.version - 1, visit.version],
-        },
+        row=visit,
+        fields=FOLLOWUP_FIELDS,
         reason=reason,
-    )
+        expected_version=expected_version,
+    ):
+        _not_before(data.due_on, file.received_on, "due_on")
+        if data.assigned_to is not None and data.assigned_to.agency_id != actor.agency_key:
+            raise ValidationError({"assigned_to": _("Assign the visit to someone of your agency.")})
+        if (data.visited_on is None) != (not data.outcome):
+            raise ValidationError(
+                {"outcome": _("Give both the date of the visit and its outcome, or neither.")}
+            )
+        if data.outcome and data.outcome not in FollowUp.Outcome.values:
+            raise ValidationError({"outcome": _("Choose the outcome of the visit.")})
+        _not_future(data.visited_on, "visited_on")
+        _not_before(data.visited_on, file.received_on, "visited_on")
+        visit.due_on, visit.assigned_to = data.due_on, data.assigned_to
+        visit.visited_on, visit.outcome = data.visited_on, data.outcome
+        visit.notes = data.notes.strip()
     return visit
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -45,7 +44,6 @@ from wayhome.api.views import (
     _optional_uuid,
     _read_person,
     _uuid_param,
-    check_if_match,
 )
 from wayhome.legal import selectors as legal_sel
 from wayhome.legal import services as legal_services
@@ -281,8 +279,7 @@ class LegalCaseViewSet(ScopedViewSet):
             raise serializers.ValidationError(
                 {"person": [_("The person of a legal case cannot be changed.")]}
             )
-        with transaction.atomic():
-            case = check_if_match(request, case)
+        with self.if_match(case) as case:
             case = legal_services.legal_case_update(actor=self.user, case=case, **data)
         return self._case(case)
 
@@ -297,8 +294,7 @@ class LegalCaseViewSet(ScopedViewSet):
         told of a sentence). Replaces an earlier verdict, hence If-Match."""
         case = legal_sel.legal_case_get(self.user, uuid)
         data = self.validated(VerdictSerializer)
-        with transaction.atomic():
-            case = check_if_match(request, case)
+        with self.if_match(case) as case:
             case = legal_services.verdict_record(actor=self.user, case=case, **data)
         return self._case(case)
 
@@ -362,8 +358,7 @@ class HearingViewSet(ScopedViewSet):
     def outcome(self, request: Request, uuid: str) -> Response:
         hearing = legal_sel.hearing_get(self.user, uuid)
         data = self.validated(HearingOutcomeSerializer)
-        with transaction.atomic():
-            hearing = check_if_match(request, hearing)
+        with self.if_match(hearing) as hearing:
             hearing = legal_services.hearing_outcome(actor=self.user, hearing=hearing, **data)
         return self.show(legal_sel.hearing_get(self.user, hearing.uuid))
 
@@ -389,8 +384,7 @@ class AppealViewSet(ScopedViewSet):
         """The appeal's outcome; a changed sentence is then recorded with ``verdict``."""
         appeal = legal_sel.appeal_get(self.user, uuid)
         data = self.validated(AppealDecisionSerializer)
-        with transaction.atomic():
-            appeal = check_if_match(request, appeal)
+        with self.if_match(appeal) as appeal:
             appeal = legal_services.appeal_decide(actor=self.user, appeal=appeal, **data)
         return self.show(legal_sel.appeal_get(self.user, appeal.uuid))
 
@@ -590,8 +584,7 @@ class RepatriationCaseViewSet(ScopedViewSet):
         """Move the case back to in progress, or close it with a reason."""
         case = rep_sel.case_get(self.user, uuid)
         data = self.validated(StageSerializer)
-        with transaction.atomic():
-            case = check_if_match(request, case)
+        with self.if_match(case) as case:
             case = rep_services.case_set_stage(actor=self.user, case=case, **data)
         return self.show(rep_sel.case_get(self.user, case.uuid))
 
@@ -720,8 +713,7 @@ class CaseStepViewSet(ScopedViewSet):
         decisions and is refused here, as on the pages."""
         step = rep_sel.step_get(self.user, uuid)
         data = self.validated(StepUpdateSerializer)
-        with transaction.atomic():
-            step = check_if_match(request, step)
+        with self.if_match(step) as step:
             step = rep_services.step_update(actor=self.user, step=step, **data)
         return self.show(rep_sel.step_get(self.user, step.uuid))
 
@@ -731,8 +723,7 @@ class CaseStepViewSet(ScopedViewSet):
         """A supervisor's decision that the step is not needed, with a reason."""
         step = rep_sel.step_get(self.user, uuid)
         data = self.validated(WaiveSerializer)
-        with transaction.atomic():
-            step = check_if_match(request, step)
+        with self.if_match(step) as step:
             step = rep_services.step_waive(actor=self.user, step=step, reason=data["reason"])
         return self.show(rep_sel.step_get(self.user, step.uuid))
 
@@ -939,8 +930,7 @@ class OperationViewSet(ScopedViewSet):
         """Change a planned operation; a smaller capacity must still hold its travellers."""
         op = ops_sel.operation_get(self.user, uuid)
         data = self.validated(OperationWriteSerializer, partial=partial)
-        with transaction.atomic():
-            op = check_if_match(request, op)
+        with self.if_match(op) as op:
             current = {f: getattr(op, f) for f in ops_services.OP_FIELDS}
             op = ops_services.operation_update(
                 actor=self.user,

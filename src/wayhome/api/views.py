@@ -11,6 +11,8 @@ opening their page. Updates need ``If-Match`` with the ETag last read (428 witho
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from django.db import models, transaction
@@ -82,7 +84,8 @@ def _tags(header: str) -> list[str]:
 
 def check_if_match(request: Request, obj: M) -> M:
     """Lock the record's row for the rest of the transaction and compare it with the
-    request's If-Match; return the locked, fresh row. Call inside ``transaction.atomic``."""
+    request's If-Match; return the locked, fresh row. Views use ``ScopedViewSet.if_match``,
+    which opens the transaction this needs."""
     header = request.headers.get("If-Match", "")
     if not header.strip():
         raise PreconditionRequired
@@ -179,6 +182,15 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
         rows = self.paginate_queryset(qs)
         data = serializer_class(rows, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
+
+    @contextmanager
+    def if_match(self, obj: M) -> Iterator[M]:
+        """The one way an update meets If-Match: a transaction whose first step locks
+        ``obj``'s row and compares it with the request's If-Match (428 without one, 412
+        when stale); the block gets the locked, fresh row and writes in the same
+        transaction, so a save racing in between is refused rather than overwritten."""
+        with transaction.atomic():
+            yield check_if_match(self.request, obj)
 
     def show(
         self,
@@ -278,8 +290,7 @@ class PersonViewSet(ScopedViewSet):
             raise serializers.ValidationError(
                 {"names": [_("Change names through /api/v1/names/ and /persons/{uuid}/names/.")]}
             )
-        with transaction.atomic():
-            person = check_if_match(request, person)
+        with self.if_match(person) as person:
             merged = {
                 "sex": person.sex,
                 "birth_precision": person.birth_precision,
@@ -354,8 +365,7 @@ class NameViewSet(ScopedViewSet):
     def update(self, request: Request, uuid: str, partial: bool = False) -> Response:
         name = people_sel.name_get(self.user, uuid)
         data = self.validated(ser.NameSerializer, partial=partial)
-        with transaction.atomic():
-            name = check_if_match(request, name)
+        with self.if_match(name) as name:
             current = {f: getattr(name, f) for f in people_services.NAME_FIELDS}
             name = people_services.name_update(
                 actor=self.user,
@@ -371,8 +381,7 @@ class NameViewSet(ScopedViewSet):
     @extend_schema(parameters=[IF_MATCH], responses={204: None})
     def destroy(self, request: Request, uuid: str) -> Response:
         name = people_sel.name_get(self.user, uuid)
-        with transaction.atomic():
-            name = check_if_match(request, name)
+        with self.if_match(name) as name:
             people_services.name_remove(actor=self.user, name=name)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -478,8 +487,7 @@ class ReportViewSet(ScopedViewSet):
     def update(self, request: Request, uuid: str, partial: bool = False) -> Response:
         report = tracing_sel.report_get(self.user, uuid)
         data = self.validated(ser.ReportSerializer, partial=partial)
-        with transaction.atomic():
-            report = check_if_match(request, report)
+        with self.if_match(report) as report:
             current: dict[str, Any] = {
                 f: getattr(report, f)
                 for f in ("received_on", "channel", "source", "summary", "reliability")
@@ -652,8 +660,7 @@ class TracingRequestViewSet(ScopedViewSet):
             raise serializers.ValidationError(
                 {"inquirer_uuid": [_("The inquirer of a request cannot be changed.")]}
             )
-        with transaction.atomic():
-            obj = check_if_match(request, obj)
+        with self.if_match(obj) as obj:
             current: dict[str, Any] = {f: getattr(obj, f) for f in tracing_services.REQUEST_FIELDS}
             current["sought_links"] = [
                 {"person": link.person, "relation": link.relation_to_inquirer}
@@ -683,8 +690,7 @@ class TracingRequestViewSet(ScopedViewSet):
         """Move the request open → located → closed, or back to open with a reason."""
         obj = tracing_sel.request_get(self.user, uuid)
         data = self.validated(ser.TransitionSerializer)
-        with transaction.atomic():
-            obj = check_if_match(request, obj)
+        with self.if_match(obj) as obj:
             obj = tracing_services.request_transition(
                 actor=self.user,
                 request=obj,

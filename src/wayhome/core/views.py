@@ -81,3 +81,13 @@ def form_page(
             target = done if isinstance(done, str) else done(saved)
             return target if isinstance(target, HttpResponse) else redirect(target)
     return render(request, template, {"form": form, **(context or {})})
+
+
+def attachment(exported: tuple[str, bytes, str]) -> HttpResponse:
+    """An export as a download: its file name, content and type, never kept by a cache
+    (the audited exports' ``form_page`` ``done``)."""
+    name, data, content_type = exported
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

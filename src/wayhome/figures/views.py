@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
-from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST, acting_user, form_page
 from wayhome.figures import services
 from wayhome.figures.charts import bar_chart, line_chart
 from wayhome.figures.definitions import DEFINITIONS
@@ -38,7 +39,6 @@ from wayhome.figures.selectors import (
 )
 from wayhome.web.selectors import suppress_small
 
-GET_POST = require_http_methods(["GET", "POST"])
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -46,10 +46,6 @@ FORMATS = {
 # The monthly chart draws the statuses the brief of the dashboard names; the table beside
 # it has every status.
 CHARTED = ("sought", "located", "detained", "in_camp", "sentenced", "repatriated", "deceased")
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, Filters]:
@@ -88,7 +84,7 @@ def _bars(table: Table) -> object:
 @cap_required(Cap.STATS_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts over time and by place, filterable, each table with its chart and exports."""
-    user = _user(request)
+    user = acting_user(request)
     form, f = _filters(request)
     tables = _all_tables(user, f)
     monthly, rest = tables[0], tables[1:]
@@ -121,7 +117,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     """One dashboard table as CSV or XLSX, with the same suppression as the page; audited."""
     if fmt not in FORMATS:
         raise Http404
-    user = _user(request)
+    user = acting_user(request)
     _form, f = _filters(request)
     found = _table(user, f, table)
     if found is None:
@@ -147,7 +143,7 @@ def _report(request: HttpRequest) -> tuple[PublicForm, PublicReport]:
     form = PublicForm(request.GET or None)
     today = timezone.localdate()
     as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or today
-    return form, public_report(_user(request), as_of, today)
+    return form, public_report(acting_user(request), as_of, today)
 
 
 @require_GET
@@ -156,7 +152,7 @@ def public(request: HttpRequest) -> HttpResponse:
     """The report for publication, as it will be published; audited when produced."""
     form, report = _report(request)
     services.figures_viewed(
-        actor=_user(request), what="public", filters={"as_of": report.as_of.isoformat()}
+        actor=acting_user(request), what="public", filters={"as_of": report.as_of.isoformat()}
     )
     return render(
         request,
@@ -185,7 +181,7 @@ def public_file(request: HttpRequest, fmt: str) -> HttpResponse:
     """The public report as PDF (WeasyPrint) or CSV (every table, with its definitions)."""
     if fmt not in ("pdf", "csv"):
         raise Http404
-    user = _user(request)
+    user = acting_user(request)
     _form, report = _report(request)
     services.figures_exported(
         actor=user, what="public", fmt=fmt, filters={"as_of": report.as_of.isoformat()}
@@ -222,7 +218,7 @@ def _estimate(user: User, uuid: str) -> Estimate:
 def estimate_list(request: HttpRequest) -> HttpResponse:
     """Each published figure beside the registry's own count for the same definition, as
     of the date the figure speaks of and as of today."""
-    user = _user(request)
+    user = acting_user(request)
     fmt = formatter_for(user)
     today = timezone.localdate()
     cache: dict[tuple[str, dt.date], int | None] = {}
@@ -257,43 +253,38 @@ def estimate_list(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.ESTIMATE_EDIT)
 def estimate_create(request: HttpRequest) -> HttpResponse:
     form = EstimateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.estimate_create(actor=_user(request), data=form.service_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The estimate is recorded."))
-            return redirect("figures:estimate_list")
-    return render(request, "figures/estimate_form.html", {"form": form, "estimate": None})
+    return form_page(
+        request,
+        form,
+        lambda: services.estimate_create(actor=acting_user(request), data=form.service_data),
+        template="figures/estimate_form.html",
+        done=reverse("figures:estimate_list"),
+        success=_("The estimate is recorded."),
+        context={"estimate": None},
+    )
 
 
 @GET_POST
 @cap_required(Cap.ESTIMATE_EDIT)
 def estimate_edit(request: HttpRequest, uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     estimate = _estimate(user, uuid)
     form = EstimateForm(request.POST or None, instance=estimate)
-    delete = DeleteForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.estimate_update(actor=user, estimate=estimate, data=form.service_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The estimate is updated."))
-            return redirect("figures:estimate_list")
-    return render(
+    return form_page(
         request,
-        "figures/estimate_form.html",
-        {"form": form, "estimate": estimate, "delete": delete},
+        form,
+        lambda: services.estimate_update(actor=user, estimate=estimate, data=form.service_data),
+        template="figures/estimate_form.html",
+        done=reverse("figures:estimate_list"),
+        success=_("The estimate is updated."),
+        context={"estimate": estimate, "delete": DeleteForm()},
     )
 
 
 @require_http_methods(["POST"])
 @cap_required(Cap.ESTIMATE_EDIT)
 def estimate_delete(request: HttpRequest, uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     estimate = _estimate(user, uuid)
     form = DeleteForm(request.POST)
     if form.is_valid():

@@ -7,6 +7,7 @@ app_name = "legal"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.case_list, name="case_list"),
     path("hearings/", views.hearing_list, name="hearing_list"),
+    path("export/", views.case_export, name="case_export"),
     path("new/", views.case_create, name="case_create"),
     path("<uuid:case_uuid>/", views.case_detail, name="case_detail"),
     path("<uuid:case_uuid>/edit/", views.case_edit, name="case_edit"),

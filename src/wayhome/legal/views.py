@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from wayhome.accounts.permissions import cap_required
+from wayhome.accounts.permissions import cap_required, reauth_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all
-from wayhome.core.views import GET_POST, acting_user, form_page
+from wayhome.core.views import GET_POST, acting_user, attachment, form_page
 from wayhome.legal import selectors, services
 from wayhome.legal.forms import (
     AppealDecisionForm,
@@ -34,6 +35,8 @@ from wayhome.legal.forms import (
     VerdictForm,
 )
 from wayhome.legal.models import LegalCase
+from wayhome.lists import exporting
+from wayhome.lists.forms import ExportForm
 from wayhome.people.selectors import person_get
 
 
@@ -60,18 +63,72 @@ def _form_page(
     )
 
 
-@require_GET
-@cap_required(Cap.LEGAL_VIEW)
-def case_list(request: HttpRequest) -> HttpResponse:
+def _listed(request: HttpRequest) -> tuple[CaseFilterForm, QuerySet[LegalCase]]:
+    """The cases the list page shows for its filter (the export takes the same)."""
     f = CaseFilterForm(request.GET or None)
-    cases = selectors.legal_cases_visible_to(acting_user(request)).order_by("-updated_at")
+    cases = selectors.legal_cases_visible_to(acting_user(request))
     if f.is_valid():
         if f.cleaned_data["status"]:
             cases = cases.filter(status=f.cleaned_data["status"])
         if f.cleaned_data["jurisdiction"]:
             cases = cases.filter(jurisdiction=f.cleaned_data["jurisdiction"])
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return f, cases
+
+
+@require_GET
+@cap_required(Cap.LEGAL_VIEW)
+def case_list(request: HttpRequest) -> HttpResponse:
+    f, cases = _listed(request)
+    page = Paginator(cases.order_by("-updated_at"), 50).get_page(request.GET.get("page"))
     return render(request, "legal/case_list.html", {"page": page, "filters": f})
+
+
+@GET_POST
+@cap_required(Cap.LEGAL_VIEW)
+@cap_required(Cap.EXPORT_RUN)
+@reauth_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The cases the list page shows (its filter carried over), a row per case, as CSV,
+    XLSX or PDF, through the exports' rules: a fresh login, a reason, the role's field
+    sensitivity, an optional password; audited (lists.exporting)."""
+    user = acting_user(request)
+    f, cases = _listed(request)
+    form = ExportForm(
+        request.POST or None,
+        columns=exporting.LEGAL_CASE_COLUMNS,
+        initial_columns=exporting.LEGAL_CASE_INITIAL,
+    )
+
+    def export() -> tuple[str, bytes, str]:
+        d = form.cleaned_data
+        return exporting.export_legal_cases(
+            actor=user,
+            cases=cases,
+            columns=d["columns"],
+            reason=d["reason"],
+            fmt=d["fmt"],
+            password=d["password"] or None,
+        )
+
+    return form_page(
+        request,
+        form,
+        export,
+        template="legal/case_export.html",
+        done=attachment,
+        context={"filter_text": _filter_text(f)},
+    )
+
+
+def _filter_text(f: CaseFilterForm) -> str:
+    """The list filter carried into the export, as its choices read (never a name)."""
+    if not f.is_valid():
+        return ""
+    d = f.cleaned_data
+    chosen = [LegalCase.Status(d["status"]).label] if d["status"] else []
+    if d["jurisdiction"]:
+        chosen.append(LegalCase.Jurisdiction(d["jurisdiction"]).label)
+    return ", ".join(str(c) for c in chosen)
 
 
 @require_GET

@@ -363,3 +363,92 @@ def export_cases(
         password=password,
         title=_("Repatriation cases"),
     )
+
+
+# --- legal cases --------------------------------------------------------------------------
+
+LEGAL_CASE_COLUMNS: dict[str, Any] = {
+    "person": gettext_lazy("Person"),
+    "jurisdiction": gettext_lazy("Jurisdiction"),
+    "country": gettext_lazy("Country"),
+    "court": gettext_lazy("Court"),
+    "case_number": gettext_lazy("Court case number"),
+    "charges": gettext_lazy("Charges"),
+    "status": gettext_lazy("Status"),
+    "lawyer": gettext_lazy("Lawyer"),
+    "verdict": gettext_lazy("Verdict"),
+    "verdict_on": gettext_lazy("Verdict on"),
+    "sentence": gettext_lazy("Sentence"),
+    "sentence_deferred_until": gettext_lazy("Sentence deferred until"),
+    "next_hearing": gettext_lazy("Next hearing"),
+    "notes": gettext_lazy("Notes"),
+}
+# The person's name is identifying; the sentence and the next hearing are legal facts like
+# the fields they come from. The case's own fields keep their classes (legal.sensitivity).
+sensitivity.register_export(
+    "legal_cases",
+    "legal.LegalCase",
+    {
+        "person": sensitivity.FieldClass.IDENTIFYING,
+        "sentence": sensitivity.FieldClass.LEGAL,
+        "next_hearing": sensitivity.FieldClass.LEGAL,
+    },
+)
+LEGAL_CASE_INITIAL = ["person", "jurisdiction", "country", "court", "status", "sentence"]
+
+
+def export_legal_cases(
+    *,
+    actor: User,
+    cases: QuerySet[Any],
+    columns: Sequence[str],
+    reason: str,
+    fmt: str,
+    password: str | None = None,
+) -> tuple[str, bytes, str]:
+    """Legal cases (already scoped to what ``actor`` may see and filtered as on the list
+    page), a row per case of a person the actor may see, by the exports' rules: which
+    columns leave for the role, the reason, the audit event, the optional password."""
+    from django.db.models import Prefetch
+
+    from wayhome.legal.models import Hearing
+    from wayhome.people.selectors import persons_visible_to
+
+    keys = [c for c in columns if c in LEGAL_CASE_COLUMNS]
+    today = timezone.localdate()
+    upcoming = Hearing.objects.filter(date__gte=today).order_by("date", "id")
+    chosen = (
+        cases.filter(person__in=persons_visible_to(actor))
+        .select_related("person", "country")
+        .prefetch_related(Prefetch("hearings", upcoming, to_attr="upcoming"))
+        .order_by("person__display_name", "id")
+    )
+    rows: list[list[object]] = []
+    for case in chosen:
+        values = {
+            "person": case.person.display_name,
+            "jurisdiction": case.get_jurisdiction_display(),
+            "country": str(case.country),
+            "court": case.court,
+            "case_number": case.case_number,
+            "charges": case.charges,
+            "status": case.get_status_display(),
+            "lawyer": case.lawyer,
+            "verdict": case.get_verdict_display() if case.verdict else "",
+            "verdict_on": case.verdict_on,
+            "sentence": case.sentence_text,
+            "sentence_deferred_until": case.sentence_deferred_until,
+            "next_hearing": case.upcoming[0].date if case.upcoming else None,
+            "notes": case.notes,
+        }
+        rows.append([values[k] for k in keys])
+    return export(
+        actor=actor,
+        kind="legal_cases",
+        reason=reason,
+        columns=[(k, str(LEGAL_CASE_COLUMNS[k])) for k in keys],
+        rows=rows,
+        fmt=fmt,
+        password=password,
+        title=_("Legal cases"),
+    )

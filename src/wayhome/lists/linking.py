@@ -33,25 +33,24 @@ from wayhome.core.text import search_fold
 from wayhome.linkage.model import BIRTH_LEVELS, SEX_LEVELS, FellegiSunter
 from wayhome.lists.models import ImportRow
 from wayhome.lists.reading import ListRow
-from wayhome.matching.keys import features_of, query_keys, stored_keys
-from wayhome.matching.models import NameKey
-from wayhome.matching.selectors import (
+from wayhome.matching.batch import (
     BIRTH_POOL,
     SHORTLIST,
     Candidate,
     Described,
     Named,
-    _explained,
-    _known_common,
-    _remember_common,
-    _score,
-    _Scored,
-    _token_pairs,
+    Scored,
     cap_of,
+    common_keys,
     described,
+    explained,
     names_of,
+    prefetch_scores,
+    remember_common,
+    score_candidate,
 )
-from wayhome.matching.token_scores import prefetch
+from wayhome.matching.keys import features_of, query_keys, stored_keys
+from wayhome.matching.models import NameKey
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, PersonName
 from wayhome.people.selectors import persons_visible_to
@@ -244,9 +243,9 @@ class BatchLinker:
                 query = described(row.names, row.sex, row.birth)
                 queries[i] = (query, sorted(query_keys(query.names)))
         wanted = sorted({k for _q, keys in queries.values() for k in keys})
-        common = _known_common(self.agency_id, wanted)
+        common = common_keys(self.agency_id, wanted)
         hits = self._key_hits([k for k in wanted if k not in common])
-        _remember_common(self.agency_id, [k for k, ids in hits.items() if len(ids) > cap_of(k)])
+        remember_common(self.agency_id, [k for k, ids in hits.items() if len(ids) > cap_of(k)])
         # What the rows would shortlist from the registry alone: read in one go. Persons
         # created by the batch can only push some of them out (or, rarely, make a key
         # common, and the persons the row then shortlists are read when met).
@@ -271,7 +270,7 @@ class BatchLinker:
         """(person reference, keys shared) of the best by shared keys, as the search's
         ``top``: BIRTH_POOL times the shortlist, ties by reference."""
         shared: dict[int, int] = defaultdict(int)
-        common = _known_common(self.agency_id, keys)
+        common = common_keys(self.agency_id, keys)
         for k in keys:
             if k in common:
                 continue
@@ -281,7 +280,7 @@ class BatchLinker:
                 on_record = set(found)
                 extra = [p for p in batch.keys[k] if p not in on_record]
             if len(found) + len(extra) > cap_of(k):
-                _remember_common(self.agency_id, [k])
+                remember_common(self.agency_id, [k])
                 continue
             weight = 2 if k.startswith("=") else 1
             for p in (*found, *extra):
@@ -319,18 +318,18 @@ class BatchLinker:
                 persons.append((ref, batch.drafts[ref].person, batch.named[ref]))
             elif (person := self._persons.get(ref)) is not None:
                 persons.append((ref, person, self._names.get(ref, []) + batch.named.get(ref, [])))
-        prefetch(_token_pairs(query, [n for _r, _p, names in persons for n in names]))
-        scored: list[tuple[int, _Scored]] = [
+        prefetch_scores(query, [n for _r, _p, names in persons for n in names])
+        scored: list[tuple[int, Scored]] = [
             (ref, s)
             for ref, person, names in persons
-            if (s := _score(query, person, names, self.model)) is not None
+            if (s := score_candidate(query, person, names, self.model)) is not None
         ]
         scored.sort(key=lambda rs: (-rs[1].candidate.score, -rs[1].candidate.weight, rs[0]))
         # Only the best one's explanation is used (the review pair's): explaining the
         # others, as the pages do, would cost a name alignment each.
         found = [(ref, s.candidate) for ref, s in scored[:FOUND]]
         if found:
-            found[0] = (scored[0][0], _explained(scored[0][1], self.model))
+            found[0] = (scored[0][0], explained(scored[0][1], self.model))
         return found
 
     def _link_one(

@@ -6,41 +6,34 @@ Every view: the capability gate, then a scoped selector (another agency's import
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required, reauth_required
 from wayhome.accounts.roles import Cap
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
-from wayhome.core.forms import apply_service_errors
+from wayhome.core.views import GET_POST, acting_user, attachment, attempt, form_page
 from wayhome.lists import exporting, selectors, services
 from wayhome.lists.forms import ExportForm, MappingForm, UploadForm
 from wayhome.lists.models import ListImport
 from wayhome.lists.reading import headers_of, suggest_mapping
 from wayhome.people.selectors import persons_visible_to
 
-GET_POST = require_http_methods(["GET", "POST"])
 PREVIEW_ROWS = 100
 PROBLEMS_SHOWN = 500
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @require_GET
 @cap_required(Cap.IMPORT_RUN)
 def import_list(request: HttpRequest) -> HttpResponse:
-    imports = selectors.imports_visible_to(_user(request))
+    imports = selectors.imports_visible_to(acting_user(request))
     page = Paginator(imports, 50).get_page(request.GET.get("page"))
     return render(request, "lists/import_list.html", {"page": page})
 
@@ -48,36 +41,40 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @cap_required(Cap.IMPORT_RUN)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     sources = list(selectors.sources_of(user).values_list("name", flat=True))
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
-    if request.method == "POST" and form.is_valid():
+
+    def upload() -> ListImport:
         d = form.cleaned_data
-        try:
-            draft = services.list_import_upload(
-                actor=user,
-                source_name=d["source"],
-                file_name=d["file"].name,
-                data=d["file"].read(),
-                list_date=d["list_date"],
-                encoding=d["encoding"] or "",
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            if draft.status == ListImport.State.COMMITTED:
-                messages.info(
-                    request,
-                    _("This very file was already imported: nothing was changed."),
-                )
-            return redirect("lists:detail", draft.uuid)
-    return render(request, "lists/upload.html", {"form": form, "sources": sources})
+        return services.list_import_upload(
+            actor=user,
+            source_name=d["source"],
+            file_name=d["file"].name,
+            data=d["file"].read(),
+            list_date=d["list_date"],
+            encoding=d["encoding"] or "",
+        )
+
+    def uploaded(draft: ListImport) -> str:
+        if draft.status == ListImport.State.COMMITTED:
+            messages.info(request, _("This very file was already imported: nothing was changed."))
+        return reverse("lists:detail", args=[draft.uuid])
+
+    return form_page(
+        request,
+        form,
+        upload,
+        template="lists/upload.html",
+        done=uploaded,
+        context={"sources": sources},
+    )
 
 
 @GET_POST
 @cap_required(Cap.IMPORT_RUN)
 def import_detail(request: HttpRequest, import_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     list_import = selectors.import_get(user, import_uuid)
     if list_import.status == ListImport.State.COMMITTED:
         return _committed(request, list_import)
@@ -93,8 +90,9 @@ def import_detail(request: HttpRequest, import_uuid: str) -> HttpResponse:
             mapping = suggest_mapping(
                 headers_of(new_table, _header_index(new_table, d["header_row"]))
             )
-        try:
-            services.list_import_configure(
+        configured = attempt(
+            form,
+            lambda: services.list_import_configure(
                 actor=user,
                 list_import=list_import,
                 mapping=mapping,
@@ -102,10 +100,9 @@ def import_detail(request: HttpRequest, import_uuid: str) -> HttpResponse:
                 header_row=d["header_row"],
                 list_date=d["list_date"],
                 skip_invalid=d["skip_invalid"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            ),
+        )
+        if configured is not None:
             return redirect("lists:detail", list_import.uuid)
     read = services.read_import(list_import)
     problems = read.all_problems()
@@ -132,7 +129,7 @@ def _header_index(table: object, header_row: int) -> int:
 
 
 def _committed(request: HttpRequest, list_import: ListImport) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     audit_record(actor=user, action=AuditEvent.Action.VIEW, obj=list_import)
     rows = selectors.import_rows(list_import)
     outcome = request.GET.get("outcome", "")
@@ -149,7 +146,7 @@ def _committed(request: HttpRequest, list_import: ListImport) -> HttpResponse:
 @require_POST
 @cap_required(Cap.IMPORT_RUN)
 def import_commit(request: HttpRequest, import_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     list_import = selectors.import_get(user, import_uuid)
     try:
         job = services.list_import_start(actor=user, list_import=list_import)
@@ -169,25 +166,18 @@ def import_commit(request: HttpRequest, import_uuid: str) -> HttpResponse:
 @reauth_required
 def export_persons(request: HttpRequest) -> HttpResponse:
     """The agency's persons as CSV, XLSX or PDF, with the columns chosen, for a reason."""
-    user = _user(request)
+    user = acting_user(request)
     form = ExportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def export() -> tuple[str, bytes, str]:
         d = form.cleaned_data
-        persons = persons_visible_to(user).order_by("display_name", "id")
-        try:
-            name, data, content_type = exporting.export_persons(
-                actor=user,
-                persons=persons,
-                columns=d["columns"],
-                reason=d["reason"],
-                fmt=d["fmt"],
-                password=d["password"] or None,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            response = HttpResponse(data, content_type=content_type)
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            response["Cache-Control"] = "no-store"
-            return response
-    return render(request, "lists/export.html", {"form": form})
+        return exporting.export_persons(
+            actor=user,
+            persons=persons_visible_to(user).order_by("display_name", "id"),
+            columns=d["columns"],
+            reason=d["reason"],
+            fmt=d["fmt"],
+            password=d["password"] or None,
+        )
+
+    return form_page(request, form, export, template="lists/export.html", done=attachment)

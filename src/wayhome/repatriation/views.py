@@ -25,7 +25,7 @@ from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
-from wayhome.core.views import GET_POST, acting_user, attempt, form_page
+from wayhome.core.views import GET_POST, acting_user, attachment, attempt, form_page
 from wayhome.legal.models import LegalCase
 from wayhome.legal.selectors import legal_cases_visible_to
 from wayhome.lists import exporting
@@ -134,11 +134,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
             ),
         )
         if exported is not None:
-            name, data, content_type = exported
-            response = HttpResponse(data, content_type=content_type)
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            response["Cache-Control"] = "no-store"
-            return response
+            return attachment(exported)
     stage_label = RepatriationCase.Stage(stage).label if stage else ""
     return render(
         request, "repatriation/case_export.html", {"form": form, "stage_label": stage_label}
