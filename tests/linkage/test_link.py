@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,25 @@ def test_link_finds_the_partners_across_scripts(lists: tuple[Path, Path], engine
     for pair in pairs:
         assert 0.0 <= pair.score <= 1.0
         assert pair.row()[-1], "every row explains itself"
+
+
+def test_link_pauses_the_cycle_collector_and_restores_it(lists: tuple[Path, Path]) -> None:
+    left, right = (read_person_list(p) for p in lists)
+    seen: list[bool] = []
+    assert gc.isenabled()
+    link(left, right, engine="python", progress=lambda _: seen.append(gc.isenabled()))
+    assert seen
+    assert not any(seen)  # paused while linking
+    assert gc.isenabled()  # back on afterwards
+    gc.disable()
+    try:
+        link(left, right, engine="python", progress=None)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError, match="engine"):
+        link(left, right, engine="nope", progress=None)
+    assert gc.isenabled()  # also after a failure
 
 
 def test_engines_agree_on_candidates() -> None:

@@ -14,10 +14,12 @@ the distinct comparison vectors (a few hundred), so it costs nothing whatever th
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -237,6 +239,38 @@ def link(
 
     ``workers``: processes for the token spellings (default: the usable cores).
     """
+    with _collector_paused():
+        return _link(left, right, engine, confirmed, progress, spark_master, workers)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while linking, back as it was afterwards.
+
+    Linking allocates millions of small tuples and dicts that live until the end (the
+    spellings, keys and rows), and each allocation burst made the collector walk them
+    all again: a sixth of ru-dev's CPU time, for no cycle freed. The linker's own
+    structures hold no reference cycles; whatever cycles a run leaves are collected
+    at the next collection after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _link(
+    left: Sequence[Person],
+    right: Sequence[Person],
+    engine: str,
+    confirmed: Collection[tuple[str, str]],
+    progress: Progress | None,
+    spark_master: str | None,
+    workers: int | None,
+) -> tuple[list[ScoredPair], FellegiSunter]:
     started = time.monotonic()
 
     def say(message: str) -> None:
