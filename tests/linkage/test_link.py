@@ -215,17 +215,13 @@ def test_vocabulary_rows_are_the_pairs_as_rows_would_make() -> None:
 
     names = ["Аиша Налоева", "Налоева Аиша Аиша", "Rustam Magomedov", "عائشة نالوييفا", ""]
     vocab = _Vocabulary.of([name_features(full=n) for n in names])
-    codes: dict[str, int] = {}
-    expected = as_rows(
-        [
-            (n, codes.setdefault(k, len(codes)))
-            for n, t in enumerate(vocab.tokens)
-            for k in block_keys(t, 8, KEY_WIDTHS)
-        ]
-    )
-    numbered: dict[str, int] = {}
-    assert vocab.key_rows(8, numbered).tolist() == expected.tolist()
-    assert numbered == codes
+    expected = {(n, k) for n, t in enumerate(vocab.tokens) for k in block_keys(t, 8, KEY_WIDTHS)}
+    numbered: dict[str, int] = {"already numbered": 0}
+    rows = vocab.key_rows(8, numbered).tolist()
+    text = {code: key for key, code in numbered.items()}
+    assert len(rows) == len(expected)  # distinct rows
+    assert {(n, text[code]) for n, code in rows} == expected
+    assert numbered["already numbered"] == 0  # codes already given are kept
     pairs = [(rec, t) for rec, ids in enumerate(vocab.records) for t in set(ids)]
     assert vocab.token_rows().tolist() == as_rows(pairs).tolist()
     assert _Vocabulary().token_rows().shape == (0, 2)

@@ -35,7 +35,7 @@ from wayhome.names.similarity import (
     NameFeatures,
     TokenBank,
     TokenFeatures,
-    block_keys,
+    block_key_rows,
     compare_features,
     features_of_tokens,
 )
@@ -126,17 +126,18 @@ class _Vocabulary:
         return vocab
 
     def key_rows(self, spellings: int, codes: dict[str, int]) -> np.ndarray:
-        """(token id, blocking key) for the engine's token join, keys numbered in ``codes``.
+        """Distinct (token id, blocking key) for the engine's token join, keys numbered in
+        ``codes``, in no particular order (the join is a set operation).
 
         Numbers, not strings: the engines join integer columns several times faster.
         """
-        tokens: list[int] = []
-        keys: list[int] = []
-        for n, t in enumerate(self.tokens):
-            found = [codes.setdefault(k, len(codes)) for k in block_keys(t, spellings, KEY_WIDTHS)]
-            keys += found
-            tokens += [n] * len(found)
-        return _columns(tokens, keys)
+        owners, texts = block_key_rows(self.tokens, spellings, KEY_WIDTHS)
+        numbered = [codes.setdefault(k, len(codes)) for k in texts]
+        width = max(len(codes), 1)
+        pairs = np.unique(
+            np.array(owners, dtype=np.int64) * width + np.array(numbered, dtype=np.int64)
+        )
+        return _columns_of(pairs // width, pairs % width)
 
     def token_rows(self) -> np.ndarray:
         """Distinct (record, token id) for the engine's record join."""
@@ -147,6 +148,11 @@ class _Vocabulary:
             tokens += distinct
             records += [rec] * len(distinct)
         return _columns(records, tokens)
+
+
+def _columns_of(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two int64 columns as rows [n, 2]."""
+    return np.column_stack([first, second]).astype(np.int64).reshape(-1, 2)
 
 
 def _columns(first: list[int], second: list[int]) -> np.ndarray:

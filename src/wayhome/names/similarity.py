@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from wayhome.names.romanise import Spelling, consonant_skeleton, token_keys
+from wayhome.names.romanise import Spelling, consonant_skeleton, consonant_skeletons, token_keys
 from wayhome.names.structure import PARTICLE, NameToken, parse_name
 
 
@@ -125,6 +125,31 @@ def block_keys(
             add(suffix + key[-width:])
             add(consonants + skeleton[:width])
     return keys
+
+
+def block_key_rows(
+    tokens: Sequence[TokenFeatures], spellings: int = 8, widths: tuple[int, ...] = (3,)
+) -> tuple[list[int], list[str]]:
+    """(token index, blocking key) of many tokens, flat: the keys of ``block_keys`` of
+    each token, in no particular order and possibly repeated.
+
+    For the linker's key join (a list has hundreds of thousands of spellings): the
+    skeletons are computed in one pass and each kind of key by one comprehension,
+    instead of a set built key by key per token.
+    """
+    owners: list[int] = []
+    keys: list[str] = []
+    for n, token in enumerate(tokens):
+        mine = [s.key for s in token.keys[:spellings] if not s.key.startswith("~")]
+        keys += mine
+        owners += [n] * len(mine)
+    skeletons = consonant_skeletons(keys)
+    texts: list[str] = []
+    for width, prefix, suffix, consonants in _block_tags(widths):
+        texts += [prefix + key[:width] for key in keys]
+        texts += [suffix + key[-width:] for key in keys]
+        texts += [consonants + skeleton[:width] for skeleton in skeletons]
+    return owners * (3 * len(widths)), texts
 
 
 @lru_cache(maxsize=16)
