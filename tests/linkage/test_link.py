@@ -23,6 +23,8 @@ from wayhome.linkage.link import (
     _vector_codes,
     _vector_of,
     _Vocabulary,
+    features_of,
+    features_of_lists,
     link,
 )
 
@@ -225,3 +227,16 @@ def test_vocabulary_rows_are_the_pairs_as_rows_would_make() -> None:
     pairs = [(rec, t) for rec, ids in enumerate(vocab.records) for t in set(ids)]
     assert vocab.token_rows().tolist() == as_rows(pairs).tolist()
     assert _Vocabulary().token_rows().shape == (0, 2)
+
+
+def test_features_of_both_lists_at_once_equal_each_alone(lists: tuple[Path, Path]) -> None:
+    from wayhome.names.similarity import forget_spellings
+
+    left, right = (read_person_list(p) for p in lists)
+    together = features_of_lists([left, right], workers=1)
+    forget_spellings()  # computed afresh, not found in the caches filled above
+    alone = [features_of(left), features_of(right)]
+    assert len(together[0]) == len(left)
+    assert [[[(t.text, t.role, t.keys) for t in f.tokens] for f in side] for side in together] == [
+        [[(t.text, t.role, t.keys) for t in f.tokens] for f in side] for side in alone
+    ]

@@ -99,9 +99,17 @@ def features_of(persons: Sequence[Person], workers: int = 1) -> list[NameFeature
     With ``workers`` > 1 the spellings of the distinct tokens are computed in parallel
     first (the beam search dominates reading a list).
     """
-    parsed = [parse_name(p.given_name, p.family_name, p.full_name) for p in persons]
-    prime_token_keys((t.text for tokens in parsed for t in tokens), workers)
-    return [features_of_tokens(tokens) for tokens in parsed]
+    return features_of_lists([persons], workers)[0]
+
+
+def features_of_lists(
+    lists: Sequence[Sequence[Person]], workers: int = 1
+) -> list[list[NameFeatures]]:
+    """``features_of`` each list, the spellings of all their tokens primed together: one
+    pool of workers for both sides of a link, not one per side."""
+    parsed = [[parse_name(p.given_name, p.family_name, p.full_name) for p in ps] for ps in lists]
+    prime_token_keys((t.text for names in parsed for tokens in names for t in tokens), workers)
+    return [[features_of_tokens(tokens) for tokens in names] for names in parsed]
 
 
 @dataclass
@@ -285,7 +293,7 @@ def _link(
 
     blocker = get_engine(engine, spark_master)
     cores = workers if workers is not None else len(os.sched_getaffinity(0))
-    lf, rf = features_of(left, cores), features_of(right, cores)
+    lf, rf = features_of_lists([left, right], cores)
     say(f"name features of {len(left)} + {len(right)} rows")
     try:
         li, rj, vectors = candidate_pairs(left, right, lf, rf, blocker, say)

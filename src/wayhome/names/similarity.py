@@ -358,7 +358,11 @@ class TokenBank:
         return penalties
 
     def scores(
-        self, token: TokenFeatures, members: Sequence[int], floor: float = 0.0, root: bool = True
+        self,
+        token: TokenFeatures,
+        members: Sequence[int] | np.ndarray,
+        floor: float = 0.0,
+        root: bool = True,
     ) -> np.ndarray:
         """Scores in [0, 1] of ``token`` against the bank's tokens at ``members``.
 
@@ -371,8 +375,10 @@ class TokenBank:
             return np.zeros(0, dtype=np.float32)
         idx = np.asarray(members, dtype=np.int64)
         lengths = self._lengths[idx]
-        flat = np.repeat(self._starts[idx] - np.cumsum(lengths) + lengths, lengths)
-        flat += np.arange(int(lengths.sum()), dtype=np.int64)
+        ends = np.cumsum(lengths)
+        offsets = ends - lengths  # where each member's keys start in ``flat``
+        flat = np.repeat(self._starts[idx] - offsets, lengths)
+        flat += np.arange(int(ends[-1]), dtype=np.int64)
         keys = self._keys[flat]
         raw = process.cdist(
             [k.key for k in token.keys],
@@ -385,7 +391,6 @@ class TokenBank:
             raw -= self._root_penalties(token, flat)
         own = np.array([k.penalty for k in token.keys], dtype=np.float32)[:, None]
         best_per_key = (raw - own - self._doubt[flat][None, :]).max(axis=0)
-        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         result: np.ndarray = np.clip(np.maximum.reduceat(best_per_key, offsets), 0.0, 1.0)
         return result
 
