@@ -212,8 +212,14 @@ def test_vector_codes_sort_and_count_as_unique_rows_do() -> None:
     assert counts.tolist() == row_counts.tolist()
 
 
-def test_vocabulary_rows_are_the_pairs_as_rows_would_make() -> None:
+@pytest.mark.parametrize("at_once", [10_000, 2, 1])
+def test_vocabulary_rows_are_the_pairs_as_rows_would_make(
+    at_once: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wayhome.linkage import link as linking
     from wayhome.names.similarity import block_keys, name_features
+
+    monkeypatch.setattr(linking, "KEY_ROWS_AT_ONCE", at_once)
 
     names = ["Аиша Налоева", "Налоева Аиша Аиша", "Rustam Magomedov", "عائشة نالوييفا", ""]
     vocab = _Vocabulary.of([name_features(full=n) for n in names])

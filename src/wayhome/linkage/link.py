@@ -51,6 +51,7 @@ KEY_WIDTHS = (3, 4)  # letters per key: where 3-letter keys are too common, 4 ta
 RARE_TOKEN = 100  # a token held by more right records identifies nobody on its own
 STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
 MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
+KEY_ROWS_AT_ONCE = 10_000  # tokens whose block keys are built at once (bounds memory)
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
@@ -138,14 +139,19 @@ class _Vocabulary:
         ``codes``, in no particular order (the join is a set operation).
 
         Numbers, not strings: the engines join integer columns several times faster.
+        KEY_ROWS_AT_ONCE tokens at a time, so that the key strings of a whole registry
+        are never held at once (only the distinct ones, in ``codes``).
         """
-        owners, texts = block_key_rows(self.tokens, spellings, KEY_WIDTHS)
-        numbered = [codes.setdefault(k, len(codes)) for k in texts]
-        width = max(len(codes), 1)
-        pairs = np.unique(
-            np.array(owners, dtype=np.int64) * width + np.array(numbered, dtype=np.int64)
-        )
-        return _columns_of(pairs // width, pairs % width)
+        parts = [np.zeros(0, dtype=np.int64)]
+        for start in range(0, len(self.tokens), KEY_ROWS_AT_ONCE):
+            chunk = self.tokens[start : start + KEY_ROWS_AT_ONCE]
+            owners, texts = block_key_rows(chunk, spellings, KEY_WIDTHS)
+            numbered = np.array([codes.setdefault(k, len(codes)) for k in texts], dtype=np.int64)
+            del texts
+            tokens = np.array(owners, dtype=np.int64) + start
+            parts.append(np.unique(tokens << 32 | numbered))  # codes stay below 2**32
+        pairs = np.concatenate(parts)
+        return _columns_of(pairs >> 32, pairs & 0xFFFFFFFF)
 
     def token_rows(self) -> np.ndarray:
         """Distinct (record, token id) for the engine's record join."""
