@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,8 @@ from wayhome.linkage.link import (
     _vector_codes,
     _vector_of,
     _Vocabulary,
+    features_of,
+    features_of_lists,
     link,
 )
 
@@ -45,6 +48,25 @@ def test_link_finds_the_partners_across_scripts(lists: tuple[Path, Path], engine
     for pair in pairs:
         assert 0.0 <= pair.score <= 1.0
         assert pair.row()[-1], "every row explains itself"
+
+
+def test_link_pauses_the_cycle_collector_and_restores_it(lists: tuple[Path, Path]) -> None:
+    left, right = (read_person_list(p) for p in lists)
+    seen: list[bool] = []
+    assert gc.isenabled()
+    link(left, right, engine="python", progress=lambda _: seen.append(gc.isenabled()))
+    assert seen
+    assert not any(seen)  # paused while linking
+    assert gc.isenabled()  # back on afterwards
+    gc.disable()
+    try:
+        link(left, right, engine="python", progress=None)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError, match="engine"):
+        link(left, right, engine="nope", progress=None)
+    assert gc.isenabled()  # also after a failure
 
 
 def test_engines_agree_on_candidates() -> None:
@@ -190,22 +212,37 @@ def test_vector_codes_sort_and_count_as_unique_rows_do() -> None:
     assert counts.tolist() == row_counts.tolist()
 
 
-def test_vocabulary_rows_are_the_pairs_as_rows_would_make() -> None:
+@pytest.mark.parametrize("at_once", [10_000, 2, 1])
+def test_vocabulary_rows_are_the_pairs_as_rows_would_make(
+    at_once: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wayhome.linkage import link as linking
     from wayhome.names.similarity import block_keys, name_features
+
+    monkeypatch.setattr(linking, "KEY_ROWS_AT_ONCE", at_once)
 
     names = ["Аиша Налоева", "Налоева Аиша Аиша", "Rustam Magomedov", "عائشة نالوييفا", ""]
     vocab = _Vocabulary.of([name_features(full=n) for n in names])
-    codes: dict[str, int] = {}
-    expected = as_rows(
-        [
-            (n, codes.setdefault(k, len(codes)))
-            for n, t in enumerate(vocab.tokens)
-            for k in block_keys(t, 8, KEY_WIDTHS)
-        ]
-    )
-    numbered: dict[str, int] = {}
-    assert vocab.key_rows(8, numbered).tolist() == expected.tolist()
-    assert numbered == codes
+    expected = {(n, k) for n, t in enumerate(vocab.tokens) for k in block_keys(t, 8, KEY_WIDTHS)}
+    numbered: dict[str, int] = {"already numbered": 0}
+    rows = vocab.key_rows(8, numbered).tolist()
+    text = {code: key for key, code in numbered.items()}
+    assert len(rows) == len(expected)  # distinct rows
+    assert {(n, text[code]) for n, code in rows} == expected
+    assert numbered["already numbered"] == 0  # codes already given are kept
     pairs = [(rec, t) for rec, ids in enumerate(vocab.records) for t in set(ids)]
     assert vocab.token_rows().tolist() == as_rows(pairs).tolist()
     assert _Vocabulary().token_rows().shape == (0, 2)
+
+
+def test_features_of_both_lists_at_once_equal_each_alone(lists: tuple[Path, Path]) -> None:
+    from wayhome.names.similarity import forget_spellings
+
+    left, right = (read_person_list(p) for p in lists)
+    together = features_of_lists([left, right], workers=1)
+    forget_spellings()  # computed afresh, not found in the caches filled above
+    alone = [features_of(left), features_of(right)]
+    assert len(together[0]) == len(left)
+    assert [[[(t.text, t.role, t.keys) for t in f.tokens] for f in side] for side in together] == [
+        [[(t.text, t.role, t.keys) for t in f.tokens] for f in side] for side in alone
+    ]

@@ -7,7 +7,26 @@ import re
 
 import pytest
 
-from wayhome.names.romanise import BEAM, _beam, _channel, latin_key, token_keys
+from wayhome.names.normalise import normalise_token
+from wayhome.names.romanise import (
+    ARTICLE_PENALTY,
+    BEAM,
+    SKELETON_PENALTY,
+    SKELETONS,
+    VOWELLESS_PEERS,
+    Spelling,
+    _beam,
+    _channel,
+    _keys_of_many,
+    _spellings,
+    _without_article,
+    consonant_skeleton,
+    consonant_skeletons,
+    latin_key,
+    latin_keys,
+    prime_token_keys,
+    token_keys,
+)
 from wayhome.names.similarity import compare_names
 from wayhome.names.tables import fallback_spelling, romanise_cyrillic_schemes
 from wayhome.names.train import bare, units
@@ -129,3 +148,76 @@ def test_the_pruned_beam_equals_the_full_one(script: str, alphabet: str) -> None
         folded = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9)))
         letters = units(folded)
         assert _beam(script, letters, BEAM) == _reference_beam(script, letters, BEAM), folded
+
+
+def _reference_token_keys(token: str) -> tuple[Spelling, ...]:
+    """``token_keys`` one token and one spelling at a time, as first written."""
+    script, folded = normalise_token(token)
+    if not folded:
+        return ()
+    found = _spellings(script, folded)
+    bare_name = _without_article(token, script, folded)
+    if bare_name:
+        found += [(latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
+                  for latin, source, penalty in _spellings(script, bare_name)]  # fmt: skip
+    seen: dict[str, Spelling] = {}
+    keyed: set[str] = set()
+    for latin, source, penalty in found:
+        if latin in keyed:
+            continue
+        keyed.add(latin)
+        key = latin_key(latin)
+        if key and key not in seen:
+            seen[key] = Spelling(key, latin, source, round(penalty, 3))
+    if script in VOWELLESS_PEERS:
+        for spelling in list(seen.values())[:SKELETONS]:
+            key = "~" + consonant_skeleton(spelling.key)
+            if key not in seen:
+                seen[key] = Spelling(key, spelling.latin, "consonants only",
+                                     round(spelling.penalty + SKELETON_PENALTY, 3))  # fmt: skip
+    return tuple(seen.values())
+
+
+def _random_tokens(rng: random.Random, count: int) -> list[str]:
+    """Tokens of every script the linker meets, with articles, marks, stray characters."""
+    alphabets = [
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяӏҳғқӣӯҷәөүұі",
+        "ابتثجحخدذرزسشصضطظعغفقكلمنهويءةأإآىئؤ" + "\u064e\u0650",
+        "abcdefghijklmnopqrstuvwxyzéñß'",
+    ]
+    tokens = []
+    for _ in range(count):
+        alphabet = rng.choice(alphabets)
+        token = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 10)))
+        tokens.append(rng.choice(["", "", "al-", "Al-", "ال"]) + token.capitalize())
+    return [*tokens, "", "-", "1", "Ӏумар", "عائشة", "al-Shishani", "Магомедов"]
+
+
+def test_keys_in_bulk_equal_keys_one_by_one() -> None:
+    tokens = _random_tokens(random.Random(11), 3_000)
+    bulk = _keys_of_many(tokens)
+    assert any(len(keys) > 10 for keys in bulk)  # the learned spellings took part
+    assert any(k.source == "consonants only" for keys in bulk for k in keys)
+    for token, keys in zip(tokens, bulk, strict=True):
+        assert keys == _reference_token_keys(token), token
+        assert all(type(k) is Spelling for k in keys)
+
+
+def test_primed_keys_equal_keys_one_by_one() -> None:
+    tokens = _random_tokens(random.Random(12), 500)
+    prime_token_keys(tokens, workers=1)
+    for token in tokens:
+        assert token_keys(token) == _reference_token_keys(token), token
+
+
+def test_latin_keys_in_one_pass_equal_one_at_a_time() -> None:
+    rng = random.Random(4)
+    alphabet = "tschdzjkhpgxqwvouieyaaeblmnrf"
+    words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) for _ in range(5_000)]
+    words += ["c", "h", "ie", "j", "aa", "", "ck", "x", "ц", "حh"]
+    assert latin_keys(words) == [latin_key(w) for w in words]
+    assert consonant_skeletons(words) == [consonant_skeleton(w) for w in words]
+    # A spelling holding the separator is keyed on its own, not split.
+    assert latin_keys(["ab\ncd", "sh"]) == [latin_key("ab\ncd"), "s"]
+    assert latin_keys([]) == []
+    assert consonant_skeletons([]) == []

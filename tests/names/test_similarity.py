@@ -11,6 +11,8 @@ from wayhome.names import similarity
 from wayhome.names.similarity import (
     TokenBank,
     TokenFeatures,
+    block_key_rows,
+    block_keys,
     compare_names,
     name_features,
     root_penalties,
@@ -128,3 +130,16 @@ def test_bank_root_table_gives_the_scores_of_root_penalties(
         got = bank.scores(token, members)
         assert got.tolist() == _bank_scores_by_definition(token, bank.tokens).tolist(), token.text
         assert np.array_equal(bank.scores(token, members[::-2]), got[::-2])
+
+
+@pytest.mark.parametrize(("spellings", "widths"), [(8, (3,)), (2, (3, 4)), (8, (3, 4)), (1, (4,))])
+def test_block_key_rows_hold_each_tokens_block_keys(
+    spellings: int, widths: tuple[int, ...]
+) -> None:
+    tokens = _tokens()
+    owners, keys = block_key_rows(tokens, spellings, widths)
+    assert len(owners) == len(keys)
+    for n, token in enumerate(tokens):
+        mine = {k for owner, k in zip(owners, keys, strict=True) if owner == n}
+        assert mine == block_keys(token, spellings, widths), token.text
+    assert any(k.lstrip("4").startswith("c") for k in keys)  # consonant keys took part

@@ -76,9 +76,7 @@ class TokenScores:
         lefts = codes // self.width
         starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
         parts = [
-            self.bank.scores(
-                self.left[int(lefts[s])], (codes[s:e] % self.width).tolist(), floor, root
-            )
+            self.bank.scores(self.left[int(lefts[s])], codes[s:e] % self.width, floor, root)
             for s, e in zip(starts, np.r_[starts[1:], len(codes)], strict=True)
         ]
         return np.concatenate(parts).astype(np.float64)

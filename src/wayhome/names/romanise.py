@@ -12,7 +12,7 @@ import json
 import math
 import multiprocessing
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -55,6 +55,33 @@ _VOWELS = re.compile(r"(?<=.)[aeiou]+")
 @lru_cache(maxsize=500_000)
 def latin_key(latin: str) -> str:
     """Sound-alike key of a folded Latin spelling: "Mahomedov" and "Magomedow" stay close."""
+    return _sound_alike(latin)
+
+
+# Joins spellings for ``latin_keys``: no rule matches across it. Each multi-letter pattern
+# needs letters on both sides, and the rules that look at the next letter or the end
+# (c, ie, j, h) see it as they see the end of a word: not e/i/y, not a vowel. ``.`` in
+# the doubled-letter rule does not match it, and the silent-h rule needs a letter before.
+_SEPARATOR = "\n"
+
+
+def latin_keys(latins: Sequence[str]) -> list[str]:
+    """``latin_key`` of many spellings, the rules run once over all of them joined.
+
+    A list's hundreds of thousands of spellings each ran 19 rules as separate calls;
+    joined, each rule is one call over a long string (spellings are folded letters and
+    never hold the separator; should one, each is keyed on its own).
+    """
+    if not latins:
+        return []
+    joined = _SEPARATOR.join(latins)
+    if joined.count(_SEPARATOR) != len(latins) - 1:
+        return [latin_key(latin) for latin in latins]
+    return _sound_alike(joined).split(_SEPARATOR)
+
+
+def _sound_alike(latin: str) -> str:
+    """The rules of ``latin_key`` on one spelling or many joined by ``_SEPARATOR``."""
     key = latin
     if "sch" in key or "tch" in key or "dzh" in key or "dj" in key:
         key = _AFFRICATE.sub("C", key)
@@ -82,6 +109,17 @@ def latin_key(latin: str) -> str:
 def consonant_skeleton(key: str) -> str:
     """The key without its non-initial vowels (Arabic script rarely writes short vowels)."""
     return _VOWELS.sub("", key)
+
+
+def consonant_skeletons(keys: Sequence[str]) -> list[str]:
+    """``consonant_skeleton`` of many keys in one pass (``.`` does not match the
+    separator, so a vowel starting a key stays, as it does at the start of the string)."""
+    if not keys:
+        return []
+    joined = _SEPARATOR.join(keys)
+    if joined.count(_SEPARATOR) != len(keys) - 1:
+        return [consonant_skeleton(key) for key in keys]
+    return _VOWELS.sub("", joined).split(_SEPARATOR)
 
 
 @cache
@@ -131,9 +169,16 @@ def _beam(script: str, letters: tuple[str, ...], k: int) -> tuple[tuple[float, s
     options = table.get(last) or table.get(bare(last)) or [(fallback_spelling(bare(last)), 6.0)]
     rest = _beam(script, letters[:-1], k)
     bound = rest[k - 1][0] + options[0][1] if len(rest) >= k else math.inf
-    candidates = [
-        (cost + c, text + latin) for cost, text in rest for latin, c in options if cost + c <= bound
-    ]
+    # Both the beam and the options are cheapest first, and a float sum grows with
+    # either term: the first sum over the bound ends its loop, no later one fits.
+    candidates: list[tuple[float, str]] = []
+    append = candidates.append
+    for latin, c in options:
+        for cost, text in rest:
+            total = cost + c
+            if total > bound:
+                break
+            append((total, text + latin))
     if len(letters) >= 2:
         pair = letters[-2] + last
         options = table.get(pair) or table.get(bare(pair)) or []
@@ -142,10 +187,12 @@ def _beam(script: str, letters: tuple[str, ...], k: int) -> tuple[tuple[float, s
             cheapest = options[0][1]
             for cost, text in _beam(script, letters[:-2], k):
                 if cost + cheapest > bound:
-                    break  # the beam is cheapest first: no later entry fits either
-                candidates += [
-                    (cost + c, text + latin) for latin, c in options if cost + c <= bound
-                ]
+                    break
+                for latin, c in options:
+                    total = cost + c
+                    if total > bound:
+                        break
+                    append((total, text + latin))
     return _best_distinct(candidates, k)
 
 
@@ -188,6 +235,7 @@ class Spelling(NamedTuple):
     penalty: float
 
 
+_new_tuple = tuple.__new__
 # Keys computed in bulk by ``prime_token_keys``; ``token_keys`` looks here first.
 _PRIMED: dict[str, tuple[Spelling, ...]] = {}
 PARALLEL_MIN = 4_000  # fewer new tokens than this are not worth starting processes for
@@ -204,46 +252,72 @@ def token_keys(token: str) -> tuple[Spelling, ...]:
 
 
 def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
-    """Compute the keys of many distinct tokens on ``workers`` processes, once.
+    """Compute the keys of many distinct tokens in bulk, once, on ``workers`` processes.
 
     The learned channel's beam search is the costliest step of reading a list; it
     depends on the token alone, so a registry's distinct tokens are spread over the
-    cores (forked, so nothing is re-imported) and kept for every later lookup.
+    cores (forked, so nothing is re-imported) and kept for every later lookup. Fewer
+    than PARALLEL_MIN new tokens are keyed in this process, still in bulk.
     """
     missing = [t for t in dict.fromkeys(tokens) if t not in _PRIMED]
     if workers < 2 or len(missing) < PARALLEL_MIN:
+        _PRIMED.update(zip(missing, _keys_of_many(missing), strict=True))
         return
-    chunk = max(200, len(missing) // (workers * 8))
+    size = max(200, len(missing) // (workers * 8))
+    chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for token, keys in zip(
-            missing, pool.imap(_token_keys, missing, chunksize=chunk), strict=True
-        ):
-            _PRIMED[token] = keys
+        for chunk, keys in zip(chunks, pool.imap(_keys_of_many, chunks), strict=True):
+            _PRIMED.update(zip(chunk, keys, strict=True))
 
 
 @lru_cache(maxsize=200_000)
 def _token_keys(token: str) -> tuple[Spelling, ...]:
-    script, folded = normalise_token(token)
-    if not folded:
-        return ()
-    found = _spellings(script, folded)
-    bare_name = _without_article(token, script, folded)
-    if bare_name:
-        found += [(latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
-                  for latin, source, penalty in _spellings(script, bare_name)]  # fmt: skip
-    seen: dict[str, Spelling] = {}
-    keyed: set[str] = set()
-    for latin, source, penalty in found:
-        if latin in keyed:
-            continue  # schemes often agree; the same spelling has the same key
-        keyed.add(latin)
-        key = latin_key(latin)
-        if key and key not in seen:
-            seen[key] = Spelling(key, latin, source, round(penalty, 3))
-    if script in VOWELLESS_PEERS:
-        # Arabic script leaves short vowels unwritten: also compare consonants only.
-        for spelling in list(seen.values())[:SKELETONS]:
-            key = "~" + consonant_skeleton(spelling.key)
+    return _keys_of_many((token,))[0]
+
+
+def _keys_of_many(tokens: Sequence[str]) -> list[tuple[Spelling, ...]]:
+    """``token_keys`` of each token, the Latin keys and skeletons of all computed at once.
+
+    Per token: its spellings, each distinct one keyed once (schemes often agree, and the
+    same spelling has the same key), the first spelling of each distinct key kept.
+    """
+    plans: list[tuple[str, dict[str, tuple[str, float]]]] = []
+    latins: list[str] = []
+    for token in tokens:
+        script, folded = normalise_token(token)
+        firsts: dict[str, tuple[str, float]] = {}
+        if folded:
+            found = _spellings(script, folded)
+            bare_name = _without_article(token, script, folded)
+            if bare_name:
+                found += [(latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
+                          for latin, source, penalty in _spellings(script, bare_name)]  # fmt: skip
+            for latin, source, penalty in found:
+                if latin not in firsts:
+                    firsts[latin] = (source, penalty)
+            latins += firsts
+        plans.append((script, firsts))
+    keys = iter(latin_keys(latins))
+    result: list[dict[str, Spelling]] = []
+    skeletons: list[str] = []
+    for script, firsts in plans:
+        seen: dict[str, Spelling] = {}
+        for (latin, (source, penalty)), key in zip(firsts.items(), keys, strict=False):
+            if key and key not in seen:
+                # tuple.__new__ is Spelling(...) without its Python-level __new__, and
+                # a zero penalty (every scheme's) rounds to itself.
+                doubt = round(penalty, 3) if penalty else penalty
+                seen[key] = _new_tuple(Spelling, (key, latin, source, doubt))
+        if script in VOWELLESS_PEERS:
+            skeletons += [spelling.key for spelling in list(seen.values())[:SKELETONS]]
+        result.append(seen)
+    # Arabic script leaves short vowels unwritten: also compare consonants only.
+    bones = iter(consonant_skeletons(skeletons))
+    for (script, _), seen in zip(plans, result, strict=True):
+        if script not in VOWELLESS_PEERS:
+            continue
+        for spelling, bone in zip(list(seen.values())[:SKELETONS], bones, strict=False):
+            key = "~" + bone
             if key not in seen:
                 seen[key] = Spelling(
                     key,
@@ -251,7 +325,7 @@ def _token_keys(token: str) -> tuple[Spelling, ...]:
                     "consonants only",
                     round(spelling.penalty + SKELETON_PENALTY, 3),
                 )
-    return tuple(seen.values())
+    return [tuple(seen.values()) for seen in result]
 
 
 def _without_article(token: str, script: str, folded: str) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from wayhome.names.romanise import Spelling, consonant_skeleton, token_keys
+from wayhome.names.romanise import Spelling, consonant_skeleton, consonant_skeletons, token_keys
 from wayhome.names.structure import PARTICLE, NameToken, parse_name
 
 
@@ -125,6 +125,31 @@ def block_keys(
             add(suffix + key[-width:])
             add(consonants + skeleton[:width])
     return keys
+
+
+def block_key_rows(
+    tokens: Sequence[TokenFeatures], spellings: int = 8, widths: tuple[int, ...] = (3,)
+) -> tuple[list[int], list[str]]:
+    """(token index, blocking key) of many tokens, flat: the keys of ``block_keys`` of
+    each token, in no particular order and possibly repeated.
+
+    For the linker's key join (a list has hundreds of thousands of spellings): the
+    skeletons are computed in one pass and each kind of key by one comprehension,
+    instead of a set built key by key per token.
+    """
+    owners: list[int] = []
+    keys: list[str] = []
+    for n, token in enumerate(tokens):
+        mine = [s.key for s in token.keys[:spellings] if not s.key.startswith("~")]
+        keys += mine
+        owners += [n] * len(mine)
+    skeletons = consonant_skeletons(keys)
+    texts: list[str] = []
+    for width, prefix, suffix, consonants in _block_tags(widths):
+        texts += [prefix + key[:width] for key in keys]
+        texts += [suffix + key[-width:] for key in keys]
+        texts += [consonants + skeleton[:width] for skeleton in skeletons]
+    return owners * (3 * len(widths)), texts
 
 
 @lru_cache(maxsize=16)
@@ -333,7 +358,11 @@ class TokenBank:
         return penalties
 
     def scores(
-        self, token: TokenFeatures, members: Sequence[int], floor: float = 0.0, root: bool = True
+        self,
+        token: TokenFeatures,
+        members: Sequence[int] | np.ndarray,
+        floor: float = 0.0,
+        root: bool = True,
     ) -> np.ndarray:
         """Scores in [0, 1] of ``token`` against the bank's tokens at ``members``.
 
@@ -346,8 +375,10 @@ class TokenBank:
             return np.zeros(0, dtype=np.float32)
         idx = np.asarray(members, dtype=np.int64)
         lengths = self._lengths[idx]
-        flat = np.repeat(self._starts[idx] - np.cumsum(lengths) + lengths, lengths)
-        flat += np.arange(int(lengths.sum()), dtype=np.int64)
+        ends = np.cumsum(lengths)
+        offsets = ends - lengths  # where each member's keys start in ``flat``
+        flat = np.repeat(self._starts[idx] - offsets, lengths)
+        flat += np.arange(int(ends[-1]), dtype=np.int64)
         keys = self._keys[flat]
         raw = process.cdist(
             [k.key for k in token.keys],
@@ -360,7 +391,6 @@ class TokenBank:
             raw -= self._root_penalties(token, flat)
         own = np.array([k.penalty for k in token.keys], dtype=np.float32)[:, None]
         best_per_key = (raw - own - self._doubt[flat][None, :]).max(axis=0)
-        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         result: np.ndarray = np.clip(np.maximum.reduceat(best_per_key, offsets), 0.0, 1.0)
         return result
 
