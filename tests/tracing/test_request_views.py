@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -217,3 +219,21 @@ def test_transition_from_the_detail_page(caseworker: User, client_for: Login) ->
     assert client.post(url, {"to": "open", "reason": "new lead"}).status_code == 302
     request.refresh_from_db()
     assert request.status == "open"
+
+
+def test_the_list_counts_only_up_to_the_cap(
+    caseworker: User, client_for: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("wayhome.core.pagination.COUNT_CAP", 50)
+    for _ in range(52):
+        helpers.tracing_request(caseworker)
+    client = client_for(caseworker)
+    first = client.get(reverse("tracing:request_list"))
+    assert "Page 1 of more than 1" in first.content.decode()
+    assert len(first.context["page"]) == 50
+    second = client.get(reverse("tracing:request_list"), {"page": 2})
+    assert len(second.context["page"]) == 1  # the row after the cap; the 52nd is beyond
+    monkeypatch.setattr("wayhome.core.pagination.COUNT_CAP", 100)
+    exact = client.get(reverse("tracing:request_list"), {"page": 2})
+    assert "Page 2 of 2" in exact.content.decode()
+    assert len(exact.context["page"]) == 2

@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +28,7 @@ from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all, withhold
+from wayhome.core.pagination import CappedPaginator
 from wayhome.core.versioning import Conflict, StaleVersion, conflict_differences, conflict_for
 from wayhome.core.views import GET_POST, acting_user, attempt
 from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
@@ -315,9 +317,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         status, q = filters.cleaned_data["status"], filters.cleaned_data["q"]
     rows = selectors.requests_filtered(acting_user(request), status=status, q=q).prefetch_related(
-        "sought_links__person"
+        # The list shows only the sought persons' names: not their every column.
+        "sought_links",
+        Prefetch("sought_links__person", Person._base_manager.only("id", "display_name")),
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "tracing/request_list.html", {"page": page, "filters": filters})
 
 
