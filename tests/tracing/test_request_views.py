@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone

@@ -280,6 +280,7 @@ def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
     rows = list(
         _ordered(user, f, total)
         .select_related("current_facility", "home_region")
+        .defer("notes")  # encrypted, and never in a list: not decrypted fifty times a page
         .prefetch_related("names")[start : start + PAGE_SIZE + 1]
     )
     return PersonPage(
@@ -327,14 +328,16 @@ def kin_of(person: Person, user: User | None = None) -> list[Kin]:
     if user is not None:
         outgoing = outgoing.filter(assignment_filter(user, "to_person__"))
         incoming = incoming.filter(assignment_filter(user, "from_person__"))
-    out = [
-        Kin(r, r.to_person, role_of_other(r.kind, other_is_from=False))
-        for r in outgoing.select_related("to_person")
-    ]
-    out += [
-        Kin(r, r.from_person, role_of_other(r.kind, other_is_from=True))
-        for r in incoming.select_related("from_person")
-    ]
+    outgoing_rows = list(outgoing.select_related("to_person"))
+    incoming_rows = list(incoming.select_related("from_person"))
+    # The person's own end is the person already loaded: the family graph reads both ends
+    # of every link, and would otherwise load the person again for each.
+    for r in outgoing_rows:
+        r.from_person = person
+    for r in incoming_rows:
+        r.to_person = person
+    out = [Kin(r, r.to_person, role_of_other(r.kind, other_is_from=False)) for r in outgoing_rows]
+    out += [Kin(r, r.from_person, role_of_other(r.kind, other_is_from=True)) for r in incoming_rows]
     order = list(Role)
     return sorted(out, key=lambda k: (order.index(k.role), k.other.display_name))
 

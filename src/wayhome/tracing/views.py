@@ -316,10 +316,15 @@ def request_list(request: HttpRequest) -> HttpResponse:
     status, q = "", ""
     if filters.is_valid():
         status, q = filters.cleaned_data["status"], filters.cleaned_data["q"]
-    rows = selectors.requests_filtered(acting_user(request), status=status, q=q).prefetch_related(
-        # The list shows only the sought persons' names: not their every column.
-        "sought_links",
-        Prefetch("sought_links__person", Person._base_manager.only("id", "display_name")),
+    rows = (
+        selectors.requests_filtered(acting_user(request), status=status, q=q)
+        # The list shows the inquirer's name, not the contact details (encrypted: each
+        # would be decrypted fifty times a page), and only the sought persons' names.
+        .defer("inquirer__phone", "inquirer__email", "inquirer__address")
+        .prefetch_related(
+            "sought_links",
+            Prefetch("sought_links__person", Person._base_manager.only("id", "display_name")),
+        )
     )
     page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "tracing/request_list.html", {"page": page, "filters": filters})
