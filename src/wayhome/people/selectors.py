@@ -267,6 +267,27 @@ def _ordered(user: User, f: PersonFilters, matches: int) -> QuerySet[Person]:
     return persons_filtered(user, f).order_by("display_name", "id")
 
 
+LIST_COLUMNS = (
+    "uuid",
+    "agency_id",
+    "display_name",
+    "sex",
+    "birth_precision",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_age_years",
+    "birth_age_as_of",
+    "birth_earliest",
+    "birth_latest",
+    "current_status",
+    "current_facility__name",
+    "home_region__name",
+    "home_region__name_ru",
+)
+LIST_NAME_COLUMNS = ("person_id", "given", "patronymic", "family", "full", "is_primary")
+
+
 def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
     """One page of 50 (by name, or the newest first when a name matches very many),
     with its related rows loaded and a capped count."""
@@ -280,8 +301,14 @@ def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
     rows = list(
         _ordered(user, f, total)
         .select_related("current_facility", "home_region")
-        .defer("notes")  # encrypted, and never in a list: not decrypted fifty times a page
-        .prefetch_related("names")[start : start + PAGE_SIZE + 1]
+        # What a row shows (people/templatetags/people.py person_rows), no more: every
+        # column read is decoded into every one of some 250 objects a page (and notes
+        # are encrypted). A column left out would cost a query a row: the list's tests
+        # count them.
+        .only(*LIST_COLUMNS)
+        .prefetch_related(Prefetch("names", PersonName.objects.only(*LIST_NAME_COLUMNS)))[
+            start : start + PAGE_SIZE + 1
+        ]
     )
     return PersonPage(
         persons=rows[:PAGE_SIZE],
