@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template import engines
 from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
+from wayhome.core.html import shown
 from wayhome.core.renderers import INPUTS, LABEL, OPTION, SELECT, Renderer, render_select
 from wayhome.people.forms import PersonFactsForm, PersonFilterForm
 from wayhome.places.models import Country, Region
@@ -130,3 +133,14 @@ def test_the_person_forms_are_unchanged(language: str) -> None:
         for form in (PersonFilterForm({"status": "detained"}), PersonFactsForm()):
             expected, got = both(form)
             assert got == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "<b>&\"'", mark_safe("<i>kept</i>"), 1234567, 2.5, None, dt.date(2019, 3, 1), ""],
+)
+def test_shown_is_what_a_template_variable_shows(value: object) -> None:
+    template = engines["django"].from_string("{{ value }}")
+    for language in ("en", "ru", "ar"):
+        with override(language):
+            assert shown(value) == template.render({"value": value})

@@ -8,6 +8,7 @@ from typing import Any
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.urls import reverse
+from django.utils.html import escape
 
 _AUTOESCAPE = Context(autoescape=True)
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
@@ -15,6 +16,8 @@ _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 def shown(value: Any) -> str:
     """``{{ value }}``: localized and escaped as the template engine does."""
+    if type(value) is str:  # most values: nothing to localize, and not marked safe
+        return escape(value)
     return str(render_value_in_context(value, _AUTOESCAPE))
 
 
