@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
@@ -14,6 +16,7 @@ from tests.assertions import assert_forbidden, assert_login_required, assert_not
 from tests.people.helpers import mother_with_family
 from wayhome.accounts.models import User
 from wayhome.audit.models import AuditEvent
+from wayhome.people import services
 from wayhome.people.models import Person, Status
 
 Login = Callable[[User], Client]
@@ -54,6 +57,38 @@ def test_list_shows_own_agency_persons_with_search_and_filters(
     response = client.get(reverse("people:list"), {"q": "елкина", "status": "detained"})
     assert [p.display_name for p in response.context["page"].persons] == ["Алёна Ёлкина"]
     assert "1 person matches." in response.content.decode()
+
+
+def test_the_list_page_reads_the_same_queries_for_three_rows_as_for_one(
+    caseworker: User, client_for: Login
+) -> None:
+    """The rows read only the columns they show (people/selectors.py LIST_COLUMNS): a
+    column shown but not read would cost a query a row."""
+    camp, region = factories.facility(), factories.region()
+
+    def add(i: int) -> None:
+        person = factories.person(
+            caseworker, given=f"Rowena{i}", birth=dt.date(2010, 1, 1), home_region=region
+        )
+        services.name_add(
+            actor=caseworker, person=person, data=services.NameData(given="Ровена", family=str(i))
+        )
+        Person.objects.filter(pk=person.pk).update(current_facility=camp, current_status="in_camp")
+
+    client = client_for(caseworker)
+    client.get(reverse("people:list"))  # the session and the like, once
+    add(0)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(reverse("people:list")).content.decode()
+    assert "Ровена 0" in html
+    assert camp.name in html
+    assert str(region) in html
+    add(1)
+    add(2)
+    with CaptureQueriesContext(connection) as three:
+        html = client.get(reverse("people:list")).content.decode()
+    assert "Ровена 2" in html
+    assert len(three.captured_queries) == len(one.captured_queries)
 
 
 def test_list_answers_htmx_with_the_results_only(caseworker: User, client_for: Login) -> None:

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -217,3 +220,51 @@ def test_transition_from_the_detail_page(caseworker: User, client_for: Login) ->
     assert client.post(url, {"to": "open", "reason": "new lead"}).status_code == 302
     request.refresh_from_db()
     assert request.status == "open"
+
+
+def test_the_list_counts_only_up_to_the_cap(
+    caseworker: User, client_for: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("wayhome.core.pagination.COUNT_CAP", 50)
+    for _ in range(52):
+        helpers.tracing_request(caseworker)
+    client = client_for(caseworker)
+    first = client.get(reverse("tracing:request_list"))
+    assert "Page 1 of more than 1" in first.content.decode()
+    assert len(first.context["page"]) == 50
+    second = client.get(reverse("tracing:request_list"), {"page": 2})
+    assert len(second.context["page"]) == 1  # the row after the cap; the 52nd is beyond
+    monkeypatch.setattr("wayhome.core.pagination.COUNT_CAP", 100)
+    exact = client.get(reverse("tracing:request_list"), {"page": 2})
+    assert "Page 2 of 2" in exact.content.decode()
+    assert len(exact.context["page"]) == 2
+
+
+def test_the_list_reads_the_same_queries_for_three_rows_as_for_one(
+    caseworker: User, client_for: Login
+) -> None:
+    """The rows read only the columns they show (tracing/views.py REQUEST_LIST_COLUMNS):
+    a column shown but not read would cost a query a row."""
+
+    def add() -> None:
+        sought = [factories.person(caseworker, given="Sought"), factories.person(caseworker)]
+        created = helpers.tracing_request(caseworker, sought=sought)
+        TracingRequest.objects.filter(pk=created.pk).update(
+            assigned_to=caseworker, status="closed", closure_reason="reunited"
+        )
+
+    client = client_for(caseworker)
+    client.get(reverse("tracing:request_list"))  # the session and the like, once
+    add()
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(reverse("tracing:request_list")).content.decode()
+    assert "Sought Testova" in html
+    assert "Zarema Synthetic" in html
+    assert "(mother)" in html
+    assert caseworker.username in html
+    add()
+    add()
+    with CaptureQueriesContext(connection) as three:
+        html = client.get(reverse("tracing:request_list")).content.decode()
+    assert html.count("Sought Testova") == 3
+    assert len(three.captured_queries) == len(one.captured_queries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
 from wayhome.accounts.roles import Cap, Role, caps_for
-from wayhome.core.models import BaseModel
+from wayhome.core.models import BaseModel, choice_label
 
 
 class Agency(BaseModel):
@@ -102,6 +103,9 @@ class User(AbstractUser):
     def has_cap(self, cap: Cap) -> bool:
         """Whether this user's role grants the capability (row scope is checked apart)."""
         return self.is_active and self.agency_id is not None and cap in caps_for(self.role)
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        return choice_label(self, field)  # every page's header shows the role
 
 
 class WebAuthnKey(Device):

@@ -81,6 +81,20 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+def _agency_of(obj: models.Model | None, actor: User | None) -> Agency | None:
+    """The record's agency, or else the actor's. A record of the actor's own agency (the
+    usual case) takes the actor's, already loaded for the scope check, rather than load
+    the same row again."""
+    if actor is not None and obj is not None:
+        agency_id = getattr(obj, "agency_id", None)
+        if agency_id is not None and agency_id == actor.agency_id:
+            return actor.agency
+    agency = getattr(obj, "agency", None) if obj is not None else None
+    if agency is None and actor is not None:
+        agency = actor.agency
+    return agency
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -94,9 +108,7 @@ def audit_record(
     """Append one audit event, stamped with the current request's origin, to the chain."""
     ctx = context.current()
     if agency is None:
-        agency = getattr(obj, "agency", None) if obj is not None else None
-        if agency is None and actor is not None:
-            agency = actor.agency
+        agency = _agency_of(obj, actor)
     event = AuditEvent(
         at=timezone.now(),
         actor=actor,

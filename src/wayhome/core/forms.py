@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext
 
 from wayhome.core.fuzzydate import FuzzyDateError
@@ -27,3 +29,22 @@ def apply_service_errors(
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The choices read with one plain query. Django reads them through a server-side
+    cursor (DECLARE, FETCH, CLOSE, and PostgreSQL materialising it): worth it for a
+    large table, not for the few dozen countries, regions or facilities of a drop-down
+    shown on every list and form page."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ReferenceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ModelChoiceField over a small reference table (see ListedChoiceIterator)."""
+
+    iterator = ListedChoiceIterator

@@ -13,7 +13,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from wayhome.core.forms import error_text
+from wayhome.core.forms import ReferenceChoiceField, error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError, Precision
 from wayhome.core.versioning import VersionField
 from wayhome.people.kinship import KinWord
@@ -37,13 +37,13 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _country_field(label: StrOrPromise, required: bool = False) -> forms.ModelChoiceField[Country]:
-    return forms.ModelChoiceField(
+    return ReferenceChoiceField(
         Country.objects.all(), to_field_name="uuid", required=required, label=label
     )
 
 
 def _region_field() -> forms.ModelChoiceField[Region]:
-    return forms.ModelChoiceField(
+    return ReferenceChoiceField(
         Region.objects.select_related("country"),
         to_field_name="uuid",
         required=False,
@@ -293,14 +293,14 @@ class PersonFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *Status.choices], required=False
     )
-    region = forms.ModelChoiceField(
+    region = ReferenceChoiceField(
         Region.objects.all(),
         to_field_name="uuid",
         required=False,
         label=_("Home region"),
         empty_label=_("Any"),
     )
-    facility = forms.ModelChoiceField(
+    facility = ReferenceChoiceField(
         Facility.objects.all(),
         to_field_name="uuid",
         required=False,

@@ -267,6 +267,27 @@ def _ordered(user: User, f: PersonFilters, matches: int) -> QuerySet[Person]:
     return persons_filtered(user, f).order_by("display_name", "id")
 
 
+LIST_COLUMNS = (
+    "uuid",
+    "agency_id",
+    "display_name",
+    "sex",
+    "birth_precision",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_age_years",
+    "birth_age_as_of",
+    "birth_earliest",
+    "birth_latest",
+    "current_status",
+    "current_facility__name",
+    "home_region__name",
+    "home_region__name_ru",
+)
+LIST_NAME_COLUMNS = ("person_id", "given", "patronymic", "family", "full", "is_primary")
+
+
 def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
     """One page of 50 (by name, or the newest first when a name matches very many),
     with its related rows loaded and a capped count."""
@@ -280,7 +301,14 @@ def person_page(user: User, f: PersonFilters, number: int = 1) -> PersonPage:
     rows = list(
         _ordered(user, f, total)
         .select_related("current_facility", "home_region")
-        .prefetch_related("names")[start : start + PAGE_SIZE + 1]
+        # What a row shows (people/templatetags/people.py person_rows), no more: every
+        # column read is decoded into every one of some 250 objects a page (and notes
+        # are encrypted). A column left out would cost a query a row: the list's tests
+        # count them.
+        .only(*LIST_COLUMNS)
+        .prefetch_related(Prefetch("names", PersonName.objects.only(*LIST_NAME_COLUMNS)))[
+            start : start + PAGE_SIZE + 1
+        ]
     )
     return PersonPage(
         persons=rows[:PAGE_SIZE],
@@ -327,14 +355,16 @@ def kin_of(person: Person, user: User | None = None) -> list[Kin]:
     if user is not None:
         outgoing = outgoing.filter(assignment_filter(user, "to_person__"))
         incoming = incoming.filter(assignment_filter(user, "from_person__"))
-    out = [
-        Kin(r, r.to_person, role_of_other(r.kind, other_is_from=False))
-        for r in outgoing.select_related("to_person")
-    ]
-    out += [
-        Kin(r, r.from_person, role_of_other(r.kind, other_is_from=True))
-        for r in incoming.select_related("from_person")
-    ]
+    outgoing_rows = list(outgoing.select_related("to_person"))
+    incoming_rows = list(incoming.select_related("from_person"))
+    # The person's own end is the person already loaded: the family graph reads both ends
+    # of every link, and would otherwise load the person again for each.
+    for r in outgoing_rows:
+        r.from_person = person
+    for r in incoming_rows:
+        r.to_person = person
+    out = [Kin(r, r.to_person, role_of_other(r.kind, other_is_from=False)) for r in outgoing_rows]
+    out += [Kin(r, r.from_person, role_of_other(r.kind, other_is_from=True)) for r in incoming_rows]
     order = list(Role)
     return sorted(out, key=lambda k: (order.index(k.role), k.other.display_name))
 

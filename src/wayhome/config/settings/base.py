@@ -125,6 +125,9 @@ TEMPLATES = [
         },
     }
 ]
+# Django's, but drop-down lists are written in Python instead of a template include per
+# option (core/renderers.py: the same HTML for a fraction of the CPU).
+FORM_RENDERER = "wayhome.core.renderers.Renderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
