@@ -24,6 +24,7 @@ from wayhome.core.text import detect_script
 from wayhome.linkage.io import Person as ListPerson
 from wayhome.linkage.link import MIN_NAME_SCORE
 from wayhome.linkage.model import FellegiSunter, comparison_vector
+from wayhome.matching.align import align_many
 from wayhome.matching.keys import features_of, query_keys
 from wayhome.matching.models import CommonKey, NameKey
 from wayhome.matching.scoring import (
@@ -262,22 +263,6 @@ def _usable_shortlists(
     return out
 
 
-# Features of names already met, by their parts: most registered names recur (a family
-# name, a common given name), so a search parses and looks up only the others.
-_NAMES: dict[tuple[str, str, str, str], NameFeatures] = {}
-NAMES_MAX = 200_000
-
-
-def _features_met(rows: Sequence[tuple[str, str, str, str]]) -> None:
-    """Learn the features of the names among ``rows`` (their parts) not met yet."""
-    missing = [parts for parts in rows if parts not in _NAMES]
-    if len(_NAMES) + len(missing) > NAMES_MAX:
-        _NAMES.clear()
-        missing = list(rows)
-    for parts in missing:
-        _NAMES[parts] = features_of(*parts)
-
-
 def names_of(ids: Collection[int]) -> dict[int, list[Named]]:
     """Every name of these persons (text and features), in one query, primary first."""
     rows = list(
@@ -285,12 +270,10 @@ def names_of(ids: Collection[int]) -> dict[int, list[Named]]:
         .order_by("person_id", "-is_primary", "id")
         .values_list("person_id", "script", *NAME_PARTS)
     )
-    parts = [(r[2], r[3], r[4], r[5]) for r in rows]
-    _features_met(parts)
     out: dict[int, list[Named]] = defaultdict(list)
-    for (person_id, script, given, patronymic, family, full), key in zip(rows, parts, strict=True):
+    for person_id, script, given, patronymic, family, full in rows:
         text = " ".join(p for p in (given, patronymic, family) if p) or full
-        out[person_id].append(Named(text, _NAMES[key], script))
+        out[person_id].append(Named(text, features_of(given, patronymic, family, full), script))
     return out
 
 
@@ -300,9 +283,12 @@ def _worth_comparing(mine: str, theirs: str, my_scripts: Collection[str]) -> boo
     return mine == theirs or theirs not in my_scripts
 
 
-def _best_names(query: Described, theirs: list[Named]) -> tuple[float, tuple[float, ...], int, int]:
+Best = tuple[float, tuple[float, ...], int, int]  # score, token scores, query's name, theirs
+
+
+def _best_names(query: Described, theirs: list[Named]) -> Best:
     """The best-aligned pair of names: (score, token scores, query index, their index)."""
-    best: tuple[float, tuple[float, ...], int, int] = (-1.0, (), 0, 0)
+    best: Best = (-1.0, (), 0, 0)
     for i, mine in enumerate(query.names):
         for j, other in enumerate(theirs):
             if not _worth_comparing(query.scripts[i], other.script, query.scripts):
@@ -310,6 +296,24 @@ def _best_names(query: Described, theirs: list[Named]) -> tuple[float, tuple[flo
             s = score_features(mine, other.features, token_score)
             if s.score > best[0]:
                 best = (s.score, s.token_scores, i, j)
+    return best
+
+
+def _best_names_many(query: Described, theirs: Sequence[list[Named]]) -> list[Best]:
+    """``_best_names`` of each person's names, every pair of names aligned in one bulk
+    call (``align.align_many``: the same scores, the same first best pair)."""
+    pairs: list[tuple[Sequence[TokenFeatures], Sequence[TokenFeatures]]] = []
+    where: list[tuple[int, int, int]] = []
+    for p, names in enumerate(theirs):
+        for i, mine in enumerate(query.names):
+            for j, other in enumerate(names):
+                if _worth_comparing(query.scripts[i], other.script, query.scripts):
+                    pairs.append((mine.tokens, other.features.tokens))
+                    where.append((p, i, j))
+    best: list[Best] = [(-1.0, (), 0, 0)] * len(theirs)
+    for (p, i, j), s in zip(where, align_many(pairs, token_score), strict=True):
+        if s.score > best[p][0]:
+            best[p] = (s.score, s.token_scores, i, j)
     return best
 
 
@@ -346,11 +350,13 @@ def _score(
     theirs: list[Named],
     model: FellegiSunter,
     floor: float = MIN_NAME_SCORE,
+    best: Best | None = None,
 ) -> _Scored | None:
-    """The candidate, unless the names agree less than ``floor`` (the linker's own)."""
+    """The candidate, unless the names agree less than ``floor`` (the linker's own).
+    ``best``: the names' best alignment when already known (``_best_names_many``)."""
     if not theirs or not query.names:
         return None
-    score, tokens, i, j = _best_names(query, theirs)
+    score, tokens, i, j = best or _best_names(query, theirs)
     if score < floor:
         return None
     names = NameScore(score, tokens)
@@ -373,7 +379,12 @@ def _ranked(
 ) -> list[_Scored]:
     """The candidates among ``persons``, best first, not yet explained."""
     prefetch(_token_pairs(query, [n for p in persons for n in theirs[p.pk]]))
-    scored = [s for p in persons if (s := _score(query, p, theirs[p.pk], model)) is not None]
+    bests = _best_names_many(query, [theirs[p.pk] for p in persons])
+    scored = [
+        s
+        for p, best in zip(persons, bests, strict=True)
+        if (s := _score(query, p, theirs[p.pk], model, best=best)) is not None
+    ]
     scored.sort(key=lambda s: _rank(s.candidate))
     return scored
 
@@ -630,13 +641,16 @@ def _child_matches(
     theirs: Sequence[Person],
     names: dict[int, list[Named]],
     model: FellegiSunter,
+    bests: Mapping[tuple[int, int], Best] | None = None,
 ) -> list[ChildMatch]:
     """Each sought child paired with the registered child that fits best, if any fits
-    (more likely the same than not on its own evidence); no child is used twice."""
+    (more likely the same than not on its own evidence); no child is used twice.
+    ``bests``: the names' alignments by (sought child, registered child), when known."""
     options = []
     for child, query in sought:
         for other in theirs:
-            scored = _score(query, other, names[other.pk], model)
+            best = bests.get((child.pk, other.pk)) if bests is not None else None
+            scored = _score(query, other, names[other.pk], model, best=best)
             if scored is not None and scored.candidate.weight > 0:
                 options.append(
                     ChildMatch(child, other, scored.candidate.score, scored.candidate.weight)
@@ -662,16 +676,20 @@ def _with_family(
     """Show each candidate's registered children; when the request seeks children, each
     child of the candidate who matches a sought child adds its own evidence (its match
     weight) to the candidate's, so a mother whose children also match ranks higher."""
+    bests: dict[tuple[int, int], Best] = {}
     if sought_children:
         # Every sought child's tokens against all these children's in one call per token,
-        # rather than pair by pair as each child is scored (same scores, token_scores).
-        kids = [n for c in candidates for k in children.get(c.person.pk, []) for n in names[k.pk]]
-        for _, query in sought_children:
-            prefetch(_token_pairs(query, kids))
+        # and their names aligned in one bulk call, rather than pair by pair as each
+        # child is scored (the same scores: token_scores, align).
+        kids = list({k.pk: k for c in candidates for k in children.get(c.person.pk, [])}.values())
+        for child, query in sought_children:
+            prefetch(_token_pairs(query, [n for k in kids for n in names[k.pk]]))
+            found = _best_names_many(query, [names[k.pk] for k in kids])
+            bests.update(((child.pk, k.pk), best) for k, best in zip(kids, found, strict=True))
     for c in candidates:
         c.children = children.get(c.person.pk, [])
         if sought_children and c.children:
-            c.family = _child_matches(sought_children, c.children, names, model)
+            c.family = _child_matches(sought_children, c.children, names, model, bests)
             c.weight += sum(m.weight for m in c.family)
             c.score = probability(model, c.weight)
 
