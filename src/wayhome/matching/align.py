@@ -32,29 +32,54 @@ def _permutations(long_: int, short: int) -> np.ndarray:
 def align_many(pairs: Sequence[tuple[Tokens, Tokens]], score: TokenScore) -> list[NameScore]:
     """``score_features(a, b, score)`` of each pair of token sequences (query side first)."""
     out: list[NameScore] = [NameScore(0.0, ())] * len(pairs)
+    # The same pair of names (tokens are shared objects) is aligned once: a request meets
+    # the same family's names, or the same name in two records, again and again.
+    first: dict[tuple[Tokens, Tokens], int] = {}
+    again: list[tuple[int, int]] = []
     shapes: dict[tuple[int, int], list[int]] = defaultdict(list)
     for n, (a, b) in enumerate(pairs):
-        if a and b:
+        if not a or not b:
+            continue
+        key = (tuple(a), tuple(b))
+        seen = first.setdefault(key, n)
+        if seen != n:
+            again.append((n, seen))
+        else:
             shapes[(min(len(a), len(b)), max(len(a), len(b)))].append(n)
     for (short, long_), members in shapes.items():
-        # grid[m, i, j]: the score of the i-th token of the shorter name against the j-th
-        # of the longer, always scored query token first (as ``_align`` does).
-        grid = np.empty((len(members), short, long_), dtype=np.float64)
-        for m, n in enumerate(members):
-            a, b = pairs[n]
-            if len(a) > len(b):
-                grid[m] = [[score(t, s) for t in a] for s in b]
-            else:
-                grid[m] = [[score(s, t) for t in b] for s in a]
-        perms = _permutations(long_, short)
-        totals = grid[:, 0, perms[:, 0]]
-        for i in range(1, short):
-            totals = totals + grid[:, i, perms[:, i]]
-        best = totals.argmax(axis=1)
-        extra = LONG_PENALTY ** (long_ - short)
-        for m, n in enumerate(members):
-            perm = perms[best[m]]
-            total = float(totals[m, best[m]])
-            aligned = sorted((float(grid[m, i, perm[i]]) for i in range(short)), reverse=True)
-            out[n] = NameScore(round(total / short * extra, 4), tuple(aligned))
+        _align_shape(pairs, members, short, long_, score, out)
+    for n, seen in again:
+        out[n] = out[seen]
     return out
+
+
+def _align_shape(
+    pairs: Sequence[tuple[Tokens, Tokens]],
+    members: list[int],
+    short: int,
+    long_: int,
+    score: TokenScore,
+    out: list[NameScore],
+) -> None:
+    """Align the pairs ``members`` of one shape (``short`` tokens against ``long_``)."""
+    # cells[m, i, j]: the i-th token of the shorter name against the j-th of the longer,
+    # always scored query token first (as ``_align`` does).
+    cells: list[float] = []
+    for n in members:
+        a, b = pairs[n]
+        if len(a) > len(b):
+            cells.extend(score(t, s) for s in b for t in a)
+        else:
+            cells.extend(score(s, t) for s in a for t in b)
+    grid = np.array(cells, dtype=np.float64).reshape(len(members), short, long_)
+    perms = _permutations(long_, short)
+    totals = grid[:, 0, perms[:, 0]]
+    for i in range(1, short):
+        totals = totals + grid[:, i, perms[:, i]]
+    best = totals.argmax(axis=1)  # the first best, as the loop's strict ``>`` keeps
+    rows = np.arange(len(members))
+    best_totals = totals[rows, best].tolist()
+    aligned = grid[rows[:, None], np.arange(short)[None, :], perms[best]].tolist()
+    extra = LONG_PENALTY ** (long_ - short)
+    for n, total, scores in zip(members, best_totals, aligned, strict=True):
+        out[n] = NameScore(round(total / short * extra, 4), tuple(sorted(scores, reverse=True)))
