@@ -225,7 +225,28 @@ def prepare(reindex: bool) -> tuple[int, int]:
     keys = NameKey.objects.count()
     if not keys:
         raise SystemExit("no name keys: run `wayhome matching reindex` on this database first")
+    if connection.vendor == "postgresql" and not vacuumed(NameKey._meta.db_table):
+        print(
+            f"note: {NameKey._meta.db_table} was never vacuumed (autovacuum off or late): the"
+            " search's index-only scans fetch a table page per key row; a reindex vacuums it,"
+            f" or VACUUM (ANALYZE) {NameKey._meta.db_table}",
+            file=sys.stderr,
+        )
     return Person.objects.count(), keys
+
+
+def vacuumed(table: str) -> bool:
+    """Whether PostgreSQL has vacuumed the table since its statistics began."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(last_vacuum, last_autovacuum) IS NOT NULL"
+            " FROM pg_stat_user_tables WHERE relname = %s",
+            [table],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def main(argv: list[str]) -> int:

@@ -4,11 +4,14 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.matching.helpers import person
 from wayhome.accounts.models import User
 from wayhome.matching import selectors
 from wayhome.matching.models import CommonKey, NameKey
+from wayhome.matching.reindex import vacuum_keys
 from wayhome.matching.services import keys_of
 from wayhome.people.models import Person
 
@@ -71,3 +74,18 @@ def test_reindex_counts_the_common_keys_searches_skip(
     assert counted
     assert set(counted.values()) == {3}
     assert selectors._known_common(caseworker.agency_key or 0, list(counted)) == set(counted)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reindex_vacuums_the_keys_so_the_search_reads_the_index_alone() -> None:
+    with CaptureQueriesContext(connection) as queries:
+        call_command("matching", "reindex", stdout=io.StringIO(), stderr=io.StringIO())
+    assert any(q["sql"].startswith("VACUUM (ANALYZE)") for q in queries.captured_queries)
+
+
+def test_no_vacuum_inside_a_transaction(caseworker: User) -> None:
+    person(caseworker, "Aminat Aliyeva")
+    with CaptureQueriesContext(connection) as queries:
+        assert vacuum_keys() is False  # each test runs in a transaction; VACUUM would fail
+    assert queries.captured_queries == []

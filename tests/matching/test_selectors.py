@@ -5,8 +5,10 @@ import pytest
 from tests.matching.helpers import mother_of, person, year
 from tests.tracing import helpers as tracing
 from wayhome.accounts.models import User
-from wayhome.matching import selectors
+from wayhome.matching import keys, selectors
 from wayhome.matching.selectors import candidates_for, candidates_for_person, request_candidates
+from wayhome.names import similarity
+from wayhome.names.similarity import NameFeatures
 from wayhome.people.models import Sex
 from wayhome.people.services import NameData
 from wayhome.tracing import services as tracing_services
@@ -151,17 +153,24 @@ def test_a_pair_is_explained_whatever_its_agreement(
 def test_a_name_met_again_is_not_parsed_again(
     caseworker: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(selectors, "_NAMES", {})
+    monkeypatch.setattr(keys, "_PARTS", {})
+    parsed: list[dict[str, str]] = []
+
+    def counted(**parts: str) -> NameFeatures:
+        parsed.append(parts)
+        return similarity.name_features(**parts)
+
+    monkeypatch.setattr(keys, "name_features", counted)
     p = person(caseworker, "Aminat Aliyeva")
+    parsed.clear()  # registering the person keyed it
+    monkeypatch.setattr(keys, "_PARTS", {})
     (first,) = selectors.names_of([p.pk])[p.pk]
     assert first.text == "Aminat Aliyeva"
     assert [t.text for t in first.features.tokens] == ["Aminat", "Aliyeva"]
+    assert parsed == [{"given": "Aminat"}, {"family": "Aliyeva"}]
     (again,) = selectors.names_of([p.pk])[p.pk]
-    assert again.features is first.features
-    monkeypatch.setattr(selectors, "NAMES_MAX", 0)  # full: the names met are forgotten
-    (fresh,) = selectors.names_of([p.pk])[p.pk]
-    assert fresh.features is not first.features
-    assert fresh.features == first.features
+    assert again.features == first.features
+    assert len(parsed) == 2  # both parts were met: nothing parsed again
 
 
 def test_one_statement_finds_each_querys_shortlist_as_one_query_at_a_time_does(

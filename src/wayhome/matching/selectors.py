@@ -13,9 +13,10 @@ import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
+from django.db.models import F
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
@@ -24,6 +25,7 @@ from wayhome.core.text import detect_script
 from wayhome.linkage.io import Person as ListPerson
 from wayhome.linkage.link import MIN_NAME_SCORE
 from wayhome.linkage.model import FellegiSunter, comparison_vector
+from wayhome.matching.align import align_many
 from wayhome.matching.keys import features_of, query_keys
 from wayhome.matching.models import CommonKey, NameKey
 from wayhome.matching.scoring import (
@@ -204,19 +206,27 @@ def _usable_shortlists(
         return {}
     table = connection.ops.quote_name(NameKey._meta.db_table)
     persons = connection.ops.quote_name(Person._meta.db_table)
-    params: list[str | int | None] = []
+    limit = size + len(exclude)
+    params: list[Any] = []  # values, or lists of them sent as arrays
     if connection.vendor == "postgresql":
         # One lateral lookup per key: planned once whatever the number of keys (a UNION
-        # of a branch per key took PostgreSQL 39 ms to plan for a request's 70 keys).
-        keyed = ", ".join(["(%s, %s)"] * len(usable))
+        # of a branch per key took PostgreSQL 39 ms to plan for a request's 70 keys). The
+        # lists travel as a few arrays rather than hundreds of parameters, which the
+        # driver would otherwise splice into the statement one by one.
         hits = (
-            f"SELECT v.k, v.cap, n.person_id FROM (VALUES {keyed}) AS v(k, cap) "  # noqa: S608
+            "SELECT v.k, v.cap, n.person_id FROM unnest(%s::text[], %s::int[]) AS v(k, cap) "  # noqa: S608
             f"CROSS JOIN LATERAL (SELECT person_id FROM {table} "
             "WHERE agency_id = %s AND key = v.k LIMIT v.cap + 1) AS n"
         )
-        for key in usable:
-            params += [key, cap_of(key)]
-        params.append(agency_id)
+        params += [usable, [cap_of(k) for k in usable], agency_id]
+        pairs = "SELECT * FROM unnest(%s::int[], %s::text[])"
+        params += [[q for q, _ in asked], [k for _, k in asked]]
+        wants = "SELECT * FROM unnest(%s::int[], %s::int[], %s::int[])"
+        params += [
+            list(queries),
+            [b for _, b in queries.values()],
+            [limit * BIRTH_POOL] * len(queries),
+        ]
     else:
         branch = (
             f"SELECT * FROM (SELECT %s AS k, %s AS cap, person_id FROM {table} "  # noqa: S608
@@ -225,18 +235,17 @@ def _usable_shortlists(
         hits = " UNION ALL ".join(branch.format(n=n) for n in range(len(usable)))
         for key in usable:
             params += [key, cap_of(key), agency_id, key, cap_of(key) + 1]
-    limit = size + len(exclude)
-    for q, k in asked:
-        params += [q, k]
-    for q, (_, birth_year) in queries.items():
-        params += [q, birth_year, limit * BIRTH_POOL]
-    pairs = ", ".join(["(%s, %s)"] * len(asked))
-    wants = ", ".join(["(%s, CAST(%s AS INTEGER), %s)"] * len(queries))
+        pairs = "VALUES " + ", ".join(["(%s, %s)"] * len(asked))
+        for q, k in asked:
+            params += [q, k]
+        wants = "VALUES " + ", ".join(["(%s, CAST(%s AS INTEGER), %s)"] * len(queries))
+        for q, (_, birth_year) in queries.items():
+            params += [q, birth_year, limit * BIRTH_POOL]
     sql = (
         f"WITH hits AS ({hits}), "  # noqa: S608
         "sizes AS (SELECT k, MAX(cap) AS cap, COUNT(*) AS n FROM hits GROUP BY k), "
-        f"asked(q, k) AS (VALUES {pairs}), "
-        f"wants(q, birth, pool) AS (VALUES {wants}), "
+        f"asked(q, k) AS ({pairs}), "
+        f"wants(q, birth, pool) AS ({wants}), "
         "ranked AS (SELECT asked.q, hits.person_id,"
         " SUM(CASE WHEN substr(hits.k, 1, 1) = '=' THEN 2 ELSE 1 END) AS shared"
         " FROM hits JOIN sizes ON hits.k = sizes.k JOIN asked ON asked.k = hits.k"
@@ -262,22 +271,6 @@ def _usable_shortlists(
     return out
 
 
-# Features of names already met, by their parts: most registered names recur (a family
-# name, a common given name), so a search parses and looks up only the others.
-_NAMES: dict[tuple[str, str, str, str], NameFeatures] = {}
-NAMES_MAX = 200_000
-
-
-def _features_met(rows: Sequence[tuple[str, str, str, str]]) -> None:
-    """Learn the features of the names among ``rows`` (their parts) not met yet."""
-    missing = [parts for parts in rows if parts not in _NAMES]
-    if len(_NAMES) + len(missing) > NAMES_MAX:
-        _NAMES.clear()
-        missing = list(rows)
-    for parts in missing:
-        _NAMES[parts] = features_of(*parts)
-
-
 def names_of(ids: Collection[int]) -> dict[int, list[Named]]:
     """Every name of these persons (text and features), in one query, primary first."""
     rows = list(
@@ -285,12 +278,10 @@ def names_of(ids: Collection[int]) -> dict[int, list[Named]]:
         .order_by("person_id", "-is_primary", "id")
         .values_list("person_id", "script", *NAME_PARTS)
     )
-    parts = [(r[2], r[3], r[4], r[5]) for r in rows]
-    _features_met(parts)
     out: dict[int, list[Named]] = defaultdict(list)
-    for (person_id, script, given, patronymic, family, full), key in zip(rows, parts, strict=True):
+    for person_id, script, given, patronymic, family, full in rows:
         text = " ".join(p for p in (given, patronymic, family) if p) or full
-        out[person_id].append(Named(text, _NAMES[key], script))
+        out[person_id].append(Named(text, features_of(given, patronymic, family, full), script))
     return out
 
 
@@ -300,9 +291,12 @@ def _worth_comparing(mine: str, theirs: str, my_scripts: Collection[str]) -> boo
     return mine == theirs or theirs not in my_scripts
 
 
-def _best_names(query: Described, theirs: list[Named]) -> tuple[float, tuple[float, ...], int, int]:
+Best = tuple[float, tuple[float, ...], int, int]  # score, token scores, query's name, theirs
+
+
+def _best_names(query: Described, theirs: list[Named]) -> Best:
     """The best-aligned pair of names: (score, token scores, query index, their index)."""
-    best: tuple[float, tuple[float, ...], int, int] = (-1.0, (), 0, 0)
+    best: Best = (-1.0, (), 0, 0)
     for i, mine in enumerate(query.names):
         for j, other in enumerate(theirs):
             if not _worth_comparing(query.scripts[i], other.script, query.scripts):
@@ -310,6 +304,24 @@ def _best_names(query: Described, theirs: list[Named]) -> tuple[float, tuple[flo
             s = score_features(mine, other.features, token_score)
             if s.score > best[0]:
                 best = (s.score, s.token_scores, i, j)
+    return best
+
+
+def _best_names_many(query: Described, theirs: Sequence[list[Named]]) -> list[Best]:
+    """``_best_names`` of each person's names, every pair of names aligned in one bulk
+    call (``align.align_many``: the same scores, the same first best pair)."""
+    pairs: list[tuple[Sequence[TokenFeatures], Sequence[TokenFeatures]]] = []
+    where: list[tuple[int, int, int]] = []
+    for p, names in enumerate(theirs):
+        for i, mine in enumerate(query.names):
+            for j, other in enumerate(names):
+                if _worth_comparing(query.scripts[i], other.script, query.scripts):
+                    pairs.append((mine.tokens, other.features.tokens))
+                    where.append((p, i, j))
+    best: list[Best] = [(-1.0, (), 0, 0)] * len(theirs)
+    for (p, i, j), s in zip(where, align_many(pairs, token_score), strict=True):
+        if s.score > best[p][0]:
+            best[p] = (s.score, s.token_scores, i, j)
     return best
 
 
@@ -346,11 +358,13 @@ def _score(
     theirs: list[Named],
     model: FellegiSunter,
     floor: float = MIN_NAME_SCORE,
+    best: Best | None = None,
 ) -> _Scored | None:
-    """The candidate, unless the names agree less than ``floor`` (the linker's own)."""
+    """The candidate, unless the names agree less than ``floor`` (the linker's own).
+    ``best``: the names' best alignment when already known (``_best_names_many``)."""
     if not theirs or not query.names:
         return None
-    score, tokens, i, j = _best_names(query, theirs)
+    score, tokens, i, j = best or _best_names(query, theirs)
     if score < floor:
         return None
     names = NameScore(score, tokens)
@@ -373,7 +387,12 @@ def _ranked(
 ) -> list[_Scored]:
     """The candidates among ``persons``, best first, not yet explained."""
     prefetch(_token_pairs(query, [n for p in persons for n in theirs[p.pk]]))
-    scored = [s for p in persons if (s := _score(query, p, theirs[p.pk], model)) is not None]
+    bests = _best_names_many(query, [theirs[p.pk] for p in persons])
+    scored = [
+        s
+        for p, best in zip(persons, bests, strict=True)
+        if (s := _score(query, p, theirs[p.pk], model, best=best)) is not None
+    ]
     scored.sort(key=lambda s: _rank(s.candidate))
     return scored
 
@@ -617,11 +636,15 @@ def _sought_children(persons: Sequence[Person]) -> dict[int, list[Person]]:
 def _registered_children(agency_id: int, parents: Collection[int]) -> dict[int, list[Person]]:
     """The children recorded for each of these persons (one query)."""
     out: dict[int, list[Person]] = defaultdict(list)
-    links = Relationship.objects.filter(
-        agency_id=agency_id, kind=Relationship.Kind.PARENT, from_person_id__in=parents
-    ).select_related("to_person")
-    for link in links.order_by("to_person__birth_earliest", "to_person_id"):
-        out[link.from_person_id].append(link.to_person)
+    # The children themselves with their parent's id, rather than the links with their
+    # children joined: half the model objects to build, the same rows in the same order.
+    children = Person.objects.filter(
+        links_in__agency_id=agency_id,
+        links_in__kind=Relationship.Kind.PARENT,
+        links_in__from_person_id__in=parents,
+    ).annotate(parent_of=F("links_in__from_person_id"))
+    for child in children.order_by("birth_earliest", "pk"):
+        out[child.parent_of].append(child)
     return out
 
 
@@ -630,13 +653,16 @@ def _child_matches(
     theirs: Sequence[Person],
     names: dict[int, list[Named]],
     model: FellegiSunter,
+    bests: Mapping[tuple[int, int], Best] | None = None,
 ) -> list[ChildMatch]:
     """Each sought child paired with the registered child that fits best, if any fits
-    (more likely the same than not on its own evidence); no child is used twice."""
+    (more likely the same than not on its own evidence); no child is used twice.
+    ``bests``: the names' alignments by (sought child, registered child), when known."""
     options = []
     for child, query in sought:
         for other in theirs:
-            scored = _score(query, other, names[other.pk], model)
+            best = bests.get((child.pk, other.pk)) if bests is not None else None
+            scored = _score(query, other, names[other.pk], model, best=best)
             if scored is not None and scored.candidate.weight > 0:
                 options.append(
                     ChildMatch(child, other, scored.candidate.score, scored.candidate.weight)
@@ -662,16 +688,20 @@ def _with_family(
     """Show each candidate's registered children; when the request seeks children, each
     child of the candidate who matches a sought child adds its own evidence (its match
     weight) to the candidate's, so a mother whose children also match ranks higher."""
+    bests: dict[tuple[int, int], Best] = {}
     if sought_children:
         # Every sought child's tokens against all these children's in one call per token,
-        # rather than pair by pair as each child is scored (same scores, token_scores).
-        kids = [n for c in candidates for k in children.get(c.person.pk, []) for n in names[k.pk]]
-        for _, query in sought_children:
-            prefetch(_token_pairs(query, kids))
+        # and their names aligned in one bulk call, rather than pair by pair as each
+        # child is scored (the same scores: token_scores, align).
+        kids = list({k.pk: k for c in candidates for k in children.get(c.person.pk, [])}.values())
+        for child, query in sought_children:
+            prefetch(_token_pairs(query, [n for k in kids for n in names[k.pk]]))
+            found = _best_names_many(query, [names[k.pk] for k in kids])
+            bests.update(((child.pk, k.pk), best) for k, best in zip(kids, found, strict=True))
     for c in candidates:
         c.children = children.get(c.person.pk, [])
         if sought_children and c.children:
-            c.family = _child_matches(sought_children, c.children, names, model)
+            c.family = _child_matches(sought_children, c.children, names, model, bests)
             c.weight += sum(m.weight for m in c.family)
             c.score = probability(model, c.weight)
 
