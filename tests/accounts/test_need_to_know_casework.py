@@ -19,6 +19,7 @@ from django.utils import timezone
 from tests import factories
 from tests.accounts.conftest import World
 from tests.api.helpers import api, token_for
+from tests.operations import builders as b
 from tests.repatriation.helpers import shipped
 from wayhome.accounts import assignment
 from wayhome.accounts.models import User
@@ -31,6 +32,8 @@ from wayhome.legal import selectors as legal_sel
 from wayhome.legal import services as legal_services
 from wayhome.legal.models import Hearing, LegalCase
 from wayhome.lists.exporting import export_cases, export_legal_cases
+from wayhome.operations import selectors as ops_sel
+from wayhome.operations import services as ops_services
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, Relationship
 from wayhome.repatriation import selectors as rep_sel
@@ -272,3 +275,29 @@ def test_the_api_lists_relationships_of_visible_persons_only(world: World) -> No
         token = api(token_for(agency, role, acting_user=user))
         rows = token.get("/api/v1/relationships/").json()["results"]
         assert {r["uuid"] for r in rows} == {str(r.uuid) for r in expected}
+
+
+def test_an_operation_needs_every_traveller_visible(world: World, client_for: ClientFor) -> None:
+    w = world
+    sup = w.supervisor
+    own, other, loose = b.flight(sup), b.flight(sup), b.flight(sup)
+    ops_services.operation_case_add(
+        actor=sup, operation=own, case=b.case_for(sup, [w.north_person])
+    )
+    ops_services.operation_case_add(
+        actor=sup, operation=other, case=b.case_for(sup, [w.north_person, w.south_person])
+    )
+    ops_services.operation_case_add(
+        actor=sup, operation=loose, case=b.case_for(sup, [w.loose_person])
+    )
+    assert set(ops_sel.operations_visible_to(w.north_worker)) == {own, loose}
+    assert set(ops_sel.operations_visible_to(w.supervisor)) == {own, other, loose}
+    client = client_for(w.north_worker)
+    assert client.get(reverse("operations:detail", args=[other.uuid])).status_code == 404
+    assert client.get(reverse("operations:detail", args=[own.uuid])).status_code == 200
+    agency = w.north_worker.agency
+    assert agency is not None
+    token = api(token_for(agency, Role.CASEWORKER, acting_user=w.north_worker))
+    assert token.get(f"/api/v1/operations/{other.uuid}/").status_code == 404
+    _switch_off(w)
+    assert other in ops_sel.operations_visible_to(w.north_worker)
