@@ -28,6 +28,8 @@ from wayhome.aftercare import selectors as aftercare_sel
 from wayhome.aftercare import services as aftercare_services
 from wayhome.aftercare.models import AftercareFile
 from wayhome.comms import selectors as comms_sel
+from wayhome.comms import services as comms_services
+from wayhome.comms.models import CommEntry
 from wayhome.legal import selectors as legal_sel
 from wayhome.legal import services as legal_services
 from wayhome.legal.models import Hearing, LegalCase
@@ -244,6 +246,17 @@ def test_a_requests_communication_log_follows_the_request(
         comms_sel.request_get(w.north_worker, w.south_request.uuid)
     assert comms_sel.request_get(w.south_worker, w.south_request.uuid) == w.south_request
     assert comms_sel.request_get(w.supervisor, w.south_request.uuid) == w.south_request
+    entry = comms_services.comm_entry_create(
+        actor=w.supervisor,
+        occurred_on=timezone.localdate(),
+        medium=CommEntry.Medium.CALL,
+        direction=CommEntry.Direction.IN,
+        summary="the sister called (synthetic)",
+        request=w.south_request,
+    )
+    with pytest.raises(Http404):
+        comms_sel.entry_get(w.north_worker, entry.uuid)
+    assert comms_sel.entry_get(w.south_worker, entry.uuid) == entry
     url = reverse("comms:request_log", args=[w.south_request.uuid])
     assert client_for(w.north_worker).get(url).status_code == 404
     assert client_for(w.south_worker).get(url).status_code == 200

@@ -36,7 +36,7 @@ def _by_request(user: User, qs: QuerySet[M], *, optional: bool = False) -> Query
     if sees_whole_agency(user):
         return qs
     allowed = assignment_filter(user, "request__")
-    return qs.filter(Q(request__isnull=True) | allowed if optional else allowed)
+    return qs.filter((Q(request__isnull=True) | allowed) if optional else allowed)
 
 
 def _one(qs: QuerySet[M], key: uuid.UUID | str) -> M:
