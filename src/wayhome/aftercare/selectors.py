@@ -12,16 +12,20 @@ from django.utils import timezone
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter
 from wayhome.aftercare.models import AftercareFile, FollowUp, Placement, SupportService
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 
 
 def files_visible_to(user: User) -> QuerySet[AftercareFile]:
-    """The agency's aftercare files, for roles that read aftercare."""
+    """The agency's aftercare files of persons the user may see (need-to-know: the
+    person's team), for roles that read aftercare."""
     if not user.has_cap(Cap.AFTERCARE_VIEW):
         return AftercareFile.objects.none()
-    return AftercareFile.objects.filter(agency_id=user.agency_key)
+    return AftercareFile.objects.filter(
+        assignment_filter(user, "person__"), agency_id=user.agency_key
+    )
 
 
 def _get(qs: QuerySet[AftercareFile], key: uuid.UUID | str) -> AftercareFile:
@@ -114,8 +118,8 @@ def overdue_followups(user: User, today: dt.date | None = None) -> QuerySet[Foll
 
 
 def overdue_count(user: User, today: dt.date | None = None) -> int:
-    """How many follow-up visits are overdue in the user's agency (0 for roles that do
-    not read aftercare): a count only, safe for the dashboard."""
+    """How many of the visits the overdue list shows (0 for roles that do not read
+    aftercare): the figures dashboard counts the agency with ``overdue_by_band``."""
     return overdue_followups(user, today).count()
 
 

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter
 from wayhome.api import serializers as ser
 from wayhome.api.errors import PreconditionFailed, PreconditionRequired
 from wayhome.audit.models import AuditEvent
@@ -405,7 +406,11 @@ class RelationshipViewSet(ScopedViewSet):
     def list(self, request: Request) -> Response:
         if not self.user.has_cap(Cap.PERSON_VIEW):  # pragma: no cover (the gate refused)
             raise Http404
-        qs = Relationship.objects.filter(agency_id=self.user.agency_key)
+        qs = Relationship.objects.filter(
+            assignment_filter(self.user, "from_person__"),
+            assignment_filter(self.user, "to_person__"),
+            agency_id=self.user.agency_key,
+        )  # both ends visible, as relationship_get (need-to-know by team)
         person = _optional_uuid(request, "person")
         if person is not None:
             qs = qs.filter(models.Q(from_person__uuid=person) | models.Q(to_person__uuid=person))

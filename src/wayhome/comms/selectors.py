@@ -1,7 +1,9 @@
 """Scoped reads of the communication log, the outbox, templates and the relatives' inbox.
 
 Everything here needs ``Cap.COMMS_VIEW`` (templates: ``Cap.RULES_ADMIN``) and is limited
-to the user's agency; a record of another agency is a 404 like a missing one.
+to the user's agency; a record of another agency is a 404 like a missing one. What belongs
+to a tracing request (its log, notifications, portal submissions) follows the request's
+need-to-know by team: another team's answers 404 too.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter, sees_whole_agency
 from wayhome.comms.models import CommEntry, MessageTemplate, Notification
 from wayhome.people.models import FamilyGroup
 from wayhome.portal.models import PortalSubmission
@@ -28,6 +31,14 @@ def _scoped(user: User, qs: QuerySet[M], cap: Cap = Cap.COMMS_VIEW) -> QuerySet[
     return qs.filter(agency_id=user.agency_key)
 
 
+def _by_request(user: User, qs: QuerySet[M], *, optional: bool = False) -> QuerySet[M]:
+    """Rows of a request the user may see (``optional``: or of no request at all)."""
+    if sees_whole_agency(user):
+        return qs
+    allowed = assignment_filter(user, "request__")
+    return qs.filter((Q(request__isnull=True) | allowed) if optional else allowed)
+
+
 def _one(qs: QuerySet[M], key: uuid.UUID | str) -> M:
     try:
         return qs.get(uuid=key)
@@ -36,7 +47,8 @@ def _one(qs: QuerySet[M], key: uuid.UUID | str) -> M:
 
 
 def request_get(user: User, key: uuid.UUID | str) -> TracingRequest:
-    return _one(_scoped(user, TracingRequest.objects.select_related("inquirer")), key)
+    qs = TracingRequest.objects.filter(assignment_filter(user)).select_related("inquirer")
+    return _one(_scoped(user, qs), key)
 
 
 def family_get(user: User, key: uuid.UUID | str) -> FamilyGroup:
@@ -51,7 +63,7 @@ def entries_of(
 
 
 def entry_get(user: User, key: uuid.UUID | str) -> CommEntry:
-    return _one(_scoped(user, CommEntry.objects.all()), key)
+    return _one(_by_request(user, _scoped(user, CommEntry.objects.all()), optional=True), key)
 
 
 def notifications_of(user: User, request: TracingRequest) -> QuerySet[Notification]:
@@ -61,7 +73,8 @@ def notifications_of(user: User, request: TracingRequest) -> QuerySet[Notificati
 
 
 def notification_get(user: User, key: uuid.UUID | str) -> Notification:
-    return _one(_scoped(user, Notification.objects.select_related("request")), key)
+    qs = _scoped(user, Notification.objects.select_related("request"))
+    return _one(_by_request(user, qs, optional=True), key)
 
 
 def templates_of(user: User) -> QuerySet[MessageTemplate]:
@@ -69,11 +82,11 @@ def templates_of(user: User) -> QuerySet[MessageTemplate]:
 
 
 def submissions_of(user: User, *, reviewed: bool = False) -> QuerySet[PortalSubmission]:
-    qs = _scoped(
-        user, PortalSubmission.objects.select_related("request", "report", "reviewed_by")
-    ).filter(reviewed_at__isnull=not reviewed)
+    qs = _scoped(user, PortalSubmission.objects.select_related("request", "report", "reviewed_by"))
+    qs = _by_request(user, qs).filter(reviewed_at__isnull=not reviewed)
     return qs.order_by("-reviewed_at" if reviewed else "created_at", "-id")
 
 
 def submission_get(user: User, key: uuid.UUID | str) -> PortalSubmission:
-    return _one(_scoped(user, PortalSubmission.objects.select_related("report", "request")), key)
+    qs = _scoped(user, PortalSubmission.objects.select_related("report", "request"))
+    return _one(_by_request(user, qs), key)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.legal.models import Appeal, Hearing, LegalCase
@@ -29,10 +30,14 @@ def _one(qs: QuerySet[M], key: uuid.UUID | str) -> M:
 
 
 def legal_cases_visible_to(user: User) -> QuerySet[LegalCase]:
+    """The agency's cases of persons the user may see (need-to-know: the person's team),
+    so hearings, appeals and the export built on this answer 404 for another team's."""
     if not user.has_cap(Cap.LEGAL_VIEW):
         return LegalCase.objects.none()
     return LegalCase.objects.filter(
-        agency_id=user.agency_key, person__merged_into__isnull=True
+        assignment_filter(user, "person__"),
+        agency_id=user.agency_key,
+        person__merged_into__isnull=True,
     ).select_related("person", "country", "source")
 
 

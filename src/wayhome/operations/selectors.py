@@ -6,25 +6,37 @@ import uuid
 from collections.abc import Sequence
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter, sees_whole_agency
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.operations.models import ManifestLine, Operation, OperationCase
 from wayhome.people.models import Person
-from wayhome.repatriation.models import RepatriationCase
+from wayhome.repatriation.models import CaseMember, RepatriationCase
 from wayhome.repatriation.selectors import cases_visible_to
 
 
 def operations_visible_to(user: User) -> QuerySet[Operation]:
+    """The agency's operations whose every traveller the user may see (need-to-know).
+
+    The page, the API and the exports show the whole manifest (names, counts, splits), so,
+    as for a repatriation case, an operation carrying a person another team holds (on a
+    case, or on its confirmed manifest) is not shown to that reader (404); supervisors
+    read them all.
+    """
     if not user.has_cap(Cap.OPERATION_VIEW):
         return Operation.objects.none()
-    return Operation.objects.filter(agency_id=user.agency_key).select_related(
-        "from_country", "to_country"
-    )
+    qs = Operation.objects.filter(agency_id=user.agency_key)
+    if not sees_whole_agency(user):
+        hidden = ~assignment_filter(user, "person__")
+        on_cases = CaseMember.objects.filter(case__operation_links__operation=OuterRef("pk"))
+        on_lines = ManifestLine.objects.filter(operation=OuterRef("pk"))
+        qs = qs.filter(~Exists(on_cases.filter(hidden)), ~Exists(on_lines.filter(hidden)))
+    return qs.select_related("from_country", "to_country")
 
 
 def operation_get(user: User, key: uuid.UUID | str) -> Operation:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
+from wayhome.accounts.scope import assignment_filter, sees_whole_agency
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.people.models import Person
@@ -91,11 +92,21 @@ def template_current(user: User, kind: str, language: str) -> DocumentTemplate |
 
 
 def cases_visible_to(user: User) -> QuerySet[RepatriationCase]:
+    """The agency's cases whose every member the user may see (need-to-know by team).
+
+    A case's page and checklist name all its members, so, as for a review pair, a case
+    with one member another team holds is not shown (404) until a supervisor gives the
+    family to one team; members, steps, documents and operations follow from here.
+    """
     if not user.has_cap(Cap.CASE_VIEW):
         return RepatriationCase.objects.none()
-    return RepatriationCase.objects.filter(agency_id=user.agency_key).select_related(
-        "rule_set", "family_group"
-    )
+    qs = RepatriationCase.objects.filter(agency_id=user.agency_key)
+    if not sees_whole_agency(user):
+        hidden = CaseMember.objects.filter(case=OuterRef("pk")).exclude(
+            assignment_filter(user, "person__")
+        )
+        qs = qs.filter(~Exists(hidden))
+    return qs.select_related("rule_set", "family_group")
 
 
 def case_get(user: User, key: uuid.UUID | str) -> RepatriationCase:
