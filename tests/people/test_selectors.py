@@ -138,6 +138,19 @@ def test_other_filters(caseworker: User) -> None:
         assert names(sel.person_page(caseworker, f).persons) == ["Inside Testova"]
 
 
+def test_a_name_search_pages_its_matches_in_name_order(caseworker: User) -> None:
+    """Up to SORT_MAX matches are sorted by name (an expression PostgreSQL cannot walk an
+    index for, so it reads the matches through the trigram index), page after page."""
+    for i in reversed(range(53)):
+        factories.person(caseworker, given=f"P{i:02d}", family="Umarova")
+    factories.person(caseworker, given="P00", family="Other")
+    f = PersonFilters(q="umarova")
+    first, last = sel.person_page(caseworker, f), sel.person_page(caseworker, f, 2)
+    expected = [f"P{i:02d} Umarova" for i in range(53)]
+    assert names(first.persons) + names(last.persons) == expected
+    assert (first.total, first.refine) == (53, False)
+
+
 def test_pages_are_50_by_name_and_counts_stop_at_the_cap(
     caseworker: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import StrIndex
+from django.db.models.functions import Concat, StrIndex
 from django.db.models.lookups import GreaterThan
 from django.http import Http404
 from django.utils import timezone
@@ -264,6 +264,12 @@ def _ordered(user: User, f: PersonFilters, matches: int) -> QuerySet[Person]:
     """The matching persons by name when they are few, the newest first when many."""
     if _walks(f, matches):
         return persons_filtered(user, f, walk=True).order_by("-id")
+    if _by_name_search(f):
+        # At most SORT_MAX matches: read them through the trigram index and sort them.
+        # Ordered by the bare column, PostgreSQL may instead walk the name index and test
+        # every person on the way (at a million, 61,737 passed in 211 ms to find the 51
+        # of a family name that sorts late); the same text as an expression has no index.
+        return persons_filtered(user, f).order_by(Concat("display_name", Value("")), "id")
     return persons_filtered(user, f).order_by("display_name", "id")
 
 
