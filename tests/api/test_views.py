@@ -361,3 +361,41 @@ def test_if_match_gives_the_block_the_fresh_row_in_one_transaction(caseworker: U
     with pytest.raises(RuntimeError):
         half_written()
     assert Person.objects.get(pk=person.pk).notes == "changed by a colleague"
+
+
+def test_a_page_of_tracing_requests_reads_the_same_queries_for_one_row_as_for_three(
+    caseworker: User, client_a: Client
+) -> None:
+    """Who is sought comes with the page (prefetched), not with a query in every row, and
+    in the order they were added."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def post(names: list[str]) -> None:
+        sought = [{"given": n, "family": "Synthetic", "sex": "F"} for n in names]
+        made = client_a.post(
+            "/api/v1/tracing-requests/",
+            {
+                "received_on": "2019-02-03",
+                "new_inquirer": {"name": "Zarema Synthetic"},
+                "new_sought": sought,
+            },
+            content_type=JSON,
+        )
+        assert made.status_code == 201, made.content
+
+    def listed() -> tuple[int, list[Any]]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = _json(client_a.get("/api/v1/tracing-requests/"))["results"]
+        return len(queries), rows
+
+    post(["Maryam", "Aisha"])
+    one, rows = listed()
+    assert [len(r["sought"]) for r in rows] == [2]
+    post(["Zaynab"])
+    post(["Hafsa", "Safiya", "Ruqayya"])
+    three, rows = listed()
+    assert sorted(len(r["sought"]) for r in rows) == [1, 2, 3]
+    assert three == one
+    first = Person.objects.filter(names__given="Hafsa").values_list("uuid", flat=True).get()
+    assert next(r for r in rows if len(r["sought"]) == 3)["sought"][0]["person"] == str(first)

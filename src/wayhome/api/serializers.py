@@ -369,9 +369,15 @@ class TracingRequestSerializer(Masked, serializers.ModelSerializer[TracingReques
 
     @extend_schema_field(SoughtSerializer(many=True))
     def get_sought(self, obj: TracingRequest) -> list[dict[str, str]]:
+        # A list prefetches the links with their persons (a query in each row of a page
+        # was 50 queries a page); one request reads its own.
+        if "sought_links" in getattr(obj, "_prefetched_objects_cache", {}):
+            links = sorted(obj.sought_links.all(), key=lambda link: link.pk)
+        else:
+            links = list(obj.sought_links.select_related("person").order_by("id"))
         return [
             {"person": str(link.person.uuid), "relation": link.relation_to_inquirer}
-            for link in obj.sought_links.select_related("person").order_by("id")
+            for link in links
         ]
 
 

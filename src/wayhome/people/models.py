@@ -121,6 +121,9 @@ class Person(AgencyOwned):
             models.Index(fields=["agency", "current_status"], name="person_agency_status"),
             models.Index(fields=["agency", "display_name"], name="person_agency_name"),
             models.Index(fields=["agency", "team"], name="person_agency_team"),
+            # The API's cursor pages go by creation time: without it every page of the
+            # persons list sorted the agency's million persons (660 ms).
+            models.Index(fields=["agency", "created_at"], name="person_agency_created"),
         ]
 
     def __str__(self) -> str:

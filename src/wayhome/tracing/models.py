@@ -212,6 +212,8 @@ class TracingRequest(AgencyOwned):
             # the agency (151,000 at a million persons: 300 ms), and its count from the
             # index alone.
             models.Index(fields=["agency", "-received_on", "-id"], name="request_agency_received"),
+            # The API's cursor pages go by creation time (api.views.Cursor).
+            models.Index(fields=["agency", "created_at"], name="request_agency_created"),
         ]
 
     def __str__(self) -> str:
