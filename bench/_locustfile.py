@@ -77,10 +77,20 @@ def form_values(html: str, action: str) -> dict[str, str]:
     return parser.values
 
 
+ARRIVED = itertools.count(1)
+
+
+def arrived(user: FastHttpUser) -> None:
+    """Count a user in; the last one in resets the figures."""
+    runner = user.environment.runner
+    if runner is not None and next(ARRIVED) == runner.target_user_count:
+        runner.stats.reset_all()
+
+
 class Caseworker(FastHttpUser):
     wait_time = between(1, 3)
+    weight = 9
     numbers = itertools.count()
-    logged_in = itertools.count(1)
     mine: list[str]
 
     def page(self, url: str, name: str, **params: str) -> None:
@@ -117,9 +127,7 @@ class Caseworker(FastHttpUser):
         # so the logins (an Argon2 check each, 150 ms of CPU by design, a burst no working
         # day has) stay out of them. locust's own --reset-stats resets when the last user
         # is spawned, before the logins queued behind the burst have finished.
-        runner = self.environment.runner
-        if runner is not None and next(Caseworker.logged_in) == runner.target_user_count:
-            runner.stats.reset_all()
+        arrived(self)
 
     @task(4)
     def person_list(self) -> None:
@@ -165,3 +173,37 @@ class Caseworker(FastHttpUser):
     def health(self) -> None:
         """The baseline: the cheapest request the same server answers under the same load."""
         self.client.get("/health/", name="health (baseline)")
+
+
+class Integration(FastHttpUser):
+    """Another system of the agency reading through the API with its client's token (one
+    user in ten), with the same think time: the issue's "pages and API calls"."""
+
+    weight = 1
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        self.auth = {"Authorization": f"Bearer {SAMPLES['api_token']}"}
+        arrived(self)
+
+    def call(self, url: str, name: str) -> None:
+        with self.client.get(url, name=name, headers=self.auth, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+
+    @task(2)
+    def persons(self) -> None:
+        self.call("/api/v1/persons/", "api: persons")
+
+    @task(2)
+    def search(self) -> None:
+        q = random.choice(SAMPLES["queries"])
+        self.call(f"/api/v1/persons/?{urlencode({'q': q})}", "api: person search")
+
+    @task(3)
+    def person(self) -> None:
+        self.call(f"/api/v1/persons/{random.choice(SAMPLES['persons'])}/", "api: person")
+
+    @task(1)
+    def requests(self) -> None:
+        self.call("/api/v1/tracing-requests/", "api: tracing requests")

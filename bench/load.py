@@ -126,6 +126,7 @@ def samples(path: Path) -> tuple[int, str]:
     path.write_text(
         json.dumps(
             {
+                "api_token": api_token(),
                 "users": ["ngo-caseworker", "ngo-supervisor"],
                 "persons": persons[:2500],
                 "editable": persons[2500:],
@@ -135,6 +136,22 @@ def samples(path: Path) -> tuple[int, str]:
         encoding="utf-8",
     )
     return total, DEMO_PASSWORD
+
+
+def api_token() -> str:
+    """A day's token of the agency's "bench load" API client (a caseworker), registered the
+    first time by the demo agency administrator, as an integration would be."""
+    from wayhome.accounts.models import User
+    from wayhome.accounts.roles import Role
+    from wayhome.api import services
+    from wayhome.api.models import ApiClient
+
+    admin = User.objects.get(username="ngo-agency-admin")
+    client = ApiClient.objects.filter(agency_id=admin.agency_key, name="bench load").first()
+    if client is None:
+        client = services.client_create(actor=admin, name="bench load", role=Role.CASEWORKER)
+    _token, text = services.token_issue(actor=admin, client=client, days=1, label="bench load")
+    return text
 
 
 def self_signed(work: Path) -> tuple[Path, Path]:
