@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wayhome.core.forms import ReferenceChoiceField, error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError, Precision
 from wayhome.core.versioning import VersionField
+from wayhome.people import models as people_models
 from wayhome.people.kinship import KinWord
 from wayhome.people.models import (
     Citizenship,
@@ -79,14 +80,7 @@ class BirthFieldsMixin(forms.Form):
         Precision.YEAR: {"year": "birth_year"},
         Precision.AGE: {"age_years": "birth_age_years", "as_of": "birth_age_as_of"},
     }
-    BIRTH_FIELDS = (
-        "birth_precision",
-        "birth_year",
-        "birth_month",
-        "birth_day",
-        "birth_age_years",
-        "birth_age_as_of",
-    )
+    BIRTH_FIELDS = people_models.BIRTH_PARTS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

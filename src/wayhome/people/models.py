@@ -42,6 +42,19 @@ class PrecisionChoice(models.TextChoices):
     AGE = Precision.AGE.value, _("Age on a date")
 
 
+# The columns a person's fuzzy birth is stored in (Person.birth), and with them the
+# interval derived from it that filters and rules read (birth_earliest, birth_latest).
+BIRTH_PARTS = (
+    "birth_precision",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_age_years",
+    "birth_age_as_of",
+)
+BIRTH_COLUMNS = (*BIRTH_PARTS, "birth_earliest", "birth_latest")
+
+
 class Person(AgencyOwned):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     # The birth date as told, at its precision; earliest/latest are derived from it so

@@ -27,6 +27,7 @@ from wayhome.audit.services import audit_record
 from wayhome.core.text import search_fold
 from wayhome.people.kinship import Role, kin_word, role_of_other
 from wayhome.people.models import (
+    BIRTH_COLUMNS,
     Citizenship,
     FamilyGroup,
     IdentityDocument,
@@ -278,14 +279,7 @@ LIST_COLUMNS = (
     "agency_id",
     "display_name",
     "sex",
-    "birth_precision",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "birth_age_years",
-    "birth_age_as_of",
-    "birth_earliest",
-    "birth_latest",
+    *BIRTH_COLUMNS,
     "current_status",
     "current_facility__name",
     "home_region__name",

@@ -29,6 +29,7 @@ from wayhome.figures import history as figures_history
 from wayhome.matching.services import names_keys, person_keys_refresh, persons_keys_file
 from wayhome.people.kinship import WORD_TO_LINK
 from wayhome.people.models import (
+    BIRTH_PARTS,
     Citizenship,
     FamilyGroup,
     IdentityDocument,
@@ -44,15 +45,7 @@ from wayhome.places.models import Country, Region
 A = AuditEvent.Action
 
 # Person fields the repatriation rules read (age from the birth interval, a parent's sex).
-_RULE_FIELDS = {
-    "sex",
-    "birth_precision",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "birth_age_years",
-    "birth_age_as_of",
-}
+_RULE_FIELDS = {"sex", *BIRTH_PARTS}
 
 
 def _facts_changed(actor: User, cause: FactChange, *persons: Person) -> None:
@@ -62,12 +55,7 @@ def _facts_changed(actor: User, cause: FactChange, *persons: Person) -> None:
 
 PERSON_FIELDS = (
     "sex",
-    "birth_precision",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "birth_age_years",
-    "birth_age_as_of",
+    *BIRTH_PARTS,
     "birth_place",
     "birth_country",
     "home_region",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from wayhome.core.fuzzydate import Precision
 from wayhome.people.models import (
+    BIRTH_COLUMNS,
     Citizenship,
     FamilyGroup,
     IdentityDocument,
@@ -81,16 +82,7 @@ HANDLED_RELATIONS = frozenset(
     }
 )
 DESCENT = (Relationship.Kind.PARENT, Relationship.Kind.GRANDPARENT)
-BIRTH_FIELDS = (
-    "birth_precision",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "birth_age_years",
-    "birth_age_as_of",
-    "birth_earliest",
-    "birth_latest",
-)
+BIRTH_FIELDS = BIRTH_COLUMNS
 FACT_FIELDS = (
     "sex",
     *BIRTH_FIELDS,
