@@ -401,10 +401,10 @@ def forget_spellings() -> None:
     For benchmarks: a run timed after another (or after a token check) would otherwise
     find the spellings of the tokens they share already computed.
     """
-    from wayhome.names import normalise, romanise
+    from wayhome.names import normalise, romanise, structure
 
     for cached in (
-        normalise.normalise_token, romanise.latin_key, romanise.consonant_skeleton,
+        normalise.normalise_token, structure._role, romanise.latin_key, romanise.consonant_skeleton,
         romanise._beam, romanise._token_keys, romanise._channel,
         romanise._icu_transliterators, token_features, _token_match,
     ):  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wayhome.names.normalise import normalise_token
 
@@ -65,7 +66,10 @@ def split_tokens(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=100_000)
 def _role(token: str, previous: str | None) -> str:
+    """The role of a token after ``previous`` (cached: a list repeats its given names and
+    family endings thousands of times, and the role depends on these two alone)."""
     folded = normalise_token(token)[1]
     low = token.casefold()
     if folded in _PARTICLES or low in _PARTICLES:
