@@ -69,6 +69,42 @@ def test_link_pauses_the_cycle_collector_and_restores_it(lists: tuple[Path, Path
     assert gc.isenabled()  # also after a failure
 
 
+def test_link_leaves_what_it_made_in_the_oldest_generation(lists: tuple[Path, Path]) -> None:
+    left, right = (read_person_list(p) for p in lists)
+    pairs, _model = link(left, right, engine="python", progress=None)
+    # Not in the young generations, where the next collections would walk them all.
+    young = {id(obj) for generation in (0, 1) for obj in gc.get_objects(generation)}
+    assert pairs
+    assert not any(id(pair) in young for pair in pairs)
+    assert any(obj is pairs[0] for obj in gc.get_objects(2))
+
+
+def test_link_on_several_processes_gives_the_same_rows(
+    lists: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wayhome.linkage import forked, scoring
+    from wayhome.linkage import link as link_module
+
+    left, right = (read_person_list(p) for p in lists)
+    alone, _ = link(left, right, engine="python", progress=None, workers=1)
+    forks: list[int] = []
+    real = forked.forked_map
+
+    def counted(function, pieces, workers):  # type: ignore[no-untyped-def]
+        forks.append(len(pieces))
+        return real(function, pieces, workers)
+
+    # Thresholds down so that these few rows are cut into pieces like a large list's.
+    monkeypatch.setattr(scoring, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(link_module, "EXPLAIN_PARALLEL_MIN", 1)
+    monkeypatch.setattr(link_module, "forked_map", counted)
+    monkeypatch.setattr(scoring, "forked_map", counted)
+    together, _ = link(left, right, engine="python", progress=None, workers=2)
+    assert len(forks) == 3  # screen, scoring, explanations
+    assert all(n > 1 for n in forks)
+    assert [p.row() for p in together] == [p.row() for p in alone]
+
+
 def test_engines_agree_on_candidates() -> None:
     left = [(0, 1), (0, 2), (1, 3)]
     right = [(0, 1), (1, 2), (2, 2), (3, 4)]

@@ -26,6 +26,7 @@ from itertools import pairwise
 import numpy as np
 
 from wayhome.linkage.engines import BlockingEngine, get_engine
+from wayhome.linkage.forked import forked_map
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import BIRTH_LEVELS, MISSING, NAME_LEVELS, SEX_LEVELS, FellegiSunter
 from wayhome.linkage.scoring import PairScorer, TokenScores
@@ -52,6 +53,7 @@ RARE_TOKEN = 100  # a token held by more right records identifies nobody on its 
 STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
 MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
 KEY_ROWS_AT_ONCE = 10_000  # tokens whose block keys are built at once (bounds memory)
+EXPLAIN_PARALLEL_MIN = 2_000  # fewer output rows than this are explained in this process
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
@@ -198,6 +200,7 @@ def candidate_pairs(
     rf: Sequence[NameFeatures],
     engine: BlockingEngine,
     say: Progress,
+    workers: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(left, right, comparison vector) of record pairs holding alike tokens, sorted by
     left record, those with less name agreement than MIN_NAME_SCORE left out.
@@ -211,13 +214,13 @@ def candidate_pairs(
     table = TokenScores(lv.tokens, TokenBank(rv.tokens))
     codes: dict[str, int] = {}
     token_pairs = engine.candidate_pairs(lv.key_rows(2, codes), rv.key_rows(8, codes), MAX_KEY_SIZE)
-    screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR)
+    screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR, workers)
     close, strong = _alike(token_pairs, screened)
     say(f"tokens: {len(token_pairs)} token pairs met on keys, {len(close)} close")
     records = engine.record_pairs(lv.token_rows(), rv.token_rows(), close, strong, RARE_TOKEN)
     say(f"blocking ({engine.name}): {len(records)} candidate pairs")
     scorer = PairScorer(left, right, lv.records, rv.records, table)
-    return scorer.kept(records[:, 0], records[:, 1], MIN_NAME_SCORE)
+    return scorer.kept(records[:, 0], records[:, 1], MIN_NAME_SCORE, workers)
 
 
 def _decide(pairs: list[tuple[float, int]], hidden: float = 0.0) -> list[tuple[float, int, str]]:
@@ -272,12 +275,20 @@ def _collector_paused() -> Iterator[None]:
     all again: a sixth of ru-dev's CPU time, for no cycle freed. The linker's own
     structures hold no reference cycles; whatever cycles a run leaves are collected
     at the next collection after it.
+
+    On the way out every object is moved to the oldest generation unscanned (freeze,
+    then unfreeze): otherwise the first allocation after ``gc.enable()`` made the
+    collector walk all the millions of objects made during the link as the youngest
+    generation (0.7 s of ru-dev's 10 s), to find no cycle. They are scanned again at the
+    next full collection, as any long-lived object is.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -302,23 +313,44 @@ def _link(
     lf, rf = features_of_lists([left, right], cores)
     say(f"name features of {len(left)} + {len(right)} rows")
     try:
-        li, rj, vectors = candidate_pairs(left, right, lf, rf, blocker, say)
+        li, rj, vectors = candidate_pairs(left, right, lf, rf, blocker, say, cores)
     finally:
         blocker.close()
     say(f"{len(li)} pairs with some name agreement")
     model, probabilities = _fit(left, right, li, rj, vectors, confirmed)
     say("model:\n" + model.describe())
+    decided = [
+        (p, int(n), decision)
+        for rows, hidden in _rows(li, probabilities)
+        for p, n, decision in _decide([(float(probabilities[n]), int(n)) for n in rows], hidden)
+    ]
+    explained = _explained(lf, rf, [(int(li[n]), int(rj[n])) for _, n, _ in decided], cores)
     result: list[ScoredPair] = []
-    for rows, hidden in _rows(li, probabilities):
-        row = [(float(probabilities[n]), int(n)) for n in rows]
-        for p, n, decision in _decide(row, hidden):
-            i, j = int(li[n]), int(rj[n])
-            explained = compare_features(lf[i], rf[j])
-            vector = (int(vectors[n, 0]), int(vectors[n, 1]), int(vectors[n, 2]))
-            result.append(ScoredPair(left[i].id, right[j].id, p, decision, explained, vector))
+    for (p, n, decision), names in zip(decided, explained, strict=True):
+        i, j = int(li[n]), int(rj[n])
+        vector = (int(vectors[n, 0]), int(vectors[n, 1]), int(vectors[n, 2]))
+        result.append(ScoredPair(left[i].id, right[j].id, p, decision, names, vector))
     matches = sum(r.decision == "match" for r in result)
     say(f"done: {matches} matches, {len(result) - matches} possible")
     return result, model
+
+
+def _explained(
+    lf: Sequence[NameFeatures],
+    rf: Sequence[NameFeatures],
+    pairs: Sequence[tuple[int, int]],
+    workers: int,
+) -> list[NameComparison]:
+    """``compare_features`` of each (left, right) pair, in order, on ``workers`` processes
+    (each explanation depends on its two names alone)."""
+    pieces = 1 if workers < 2 or len(pairs) < EXPLAIN_PARALLEL_MIN else 2 * workers
+    cuts = np.linspace(0, len(pairs), pieces + 1).astype(np.int64)
+    parts = forked_map(
+        lambda at: [compare_features(lf[i], rf[j]) for i, j in pairs[cuts[at] : cuts[at + 1]]],
+        range(pieces),
+        workers,
+    )
+    return [names for part in parts for names in part]
 
 
 def _odds(probabilities: np.ndarray) -> np.ndarray:

@@ -16,12 +16,14 @@ from itertools import permutations
 
 import numpy as np
 
+from wayhome.linkage.forked import forked_map
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import MISSING, birth_levels, name_levels, sex_levels
 from wayhome.names.similarity import TokenBank, TokenFeatures
 
 EXTRA_TOKEN_FACTOR = 0.97  # as in similarity._align: an unaligned token costs a little
 CHUNK = 500_000  # candidate pairs scored at once (bounds memory on large runs)
+PARALLEL_MIN = 20_000  # fewer pairs than this are scored in this process
 
 
 class TokenScores:
@@ -54,16 +56,20 @@ class TokenScores:
         self.codes = np.zeros(0, dtype=np.int64)
         self.values = np.zeros(0, dtype=np.float64)
 
-    def screen(self, lt: np.ndarray, rt: np.ndarray, floor: float) -> np.ndarray:
+    def screen(self, lt: np.ndarray, rt: np.ndarray, floor: float, workers: int = 1) -> np.ndarray:
         """Scores of distinct token pairs, exact where ``floor`` or more, else just below.
 
         For the blocking filter: several times faster than exact scores, and not kept;
         without the root penalty, so that blocking keeps every pair alike in letters.
+        A pair's score depends on that pair alone, so the pairs are cut into pieces
+        scored on ``workers`` processes, with the same numbers.
         """
         codes = lt.astype(np.int64) * self.width + rt
         order = np.argsort(codes, kind="stable")
         scores = np.zeros(len(codes), dtype=np.float64)
-        scores[order] = self._score(codes[order], floor, root=False)
+        pieces = np.array_split(codes[order], _pieces(len(codes), workers))
+        screened = forked_map(lambda c: self._score(c, floor, root=False), pieces, workers)
+        scores[order] = np.concatenate([np.zeros(0), *screened])
         return scores
 
     def _score(self, codes: np.ndarray, floor: float, root: bool = True) -> np.ndarray:
@@ -88,6 +94,12 @@ class TokenScores:
         if not len(self.codes):
             return np.full(len(codes), -1, dtype=np.int64)
         return np.where(self.codes[at] == codes, at, -1)
+
+
+def _pieces(items: int, workers: int) -> int:
+    """How many pieces to cut ``items`` into for ``workers``: two each, so that a worker
+    done early takes another, and one when the work is too small to be worth a fork."""
+    return 1 if workers < 2 or items < PARALLEL_MIN else 2 * workers
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -175,24 +187,29 @@ class PairScorer:
         return names, vectors
 
     def kept(
-        self, i: np.ndarray, j: np.ndarray, min_name: float
+        self, i: np.ndarray, j: np.ndarray, min_name: float, workers: int = 1
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(left, right, vectors) of the pairs whose name score is ``min_name`` or more.
 
-        Scored CHUNK pairs at a time, each chunk with a fresh token table, and kept in
-        small types (int32 indexes, int8 levels): tens of millions of candidates fit in
-        a few hundred megabytes.
+        Scored CHUNK pairs at a time (at most), each chunk with a fresh token table, and
+        kept in small types (int32 indexes, int8 levels): tens of millions of candidates
+        fit in a few hundred megabytes. The chunks are scored on ``workers`` processes
+        (a pair's numbers depend on that pair alone) and joined in order.
         """
-        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for start in range(0, len(i), CHUNK):
-            ci, cj = i[start : start + CHUNK], j[start : start + CHUNK]
-            names, vectors = self.score(ci, cj)
-            keep = names >= min_name
-            parts.append((ci[keep].astype(np.int32), cj[keep].astype(np.int32),
-                          vectors[keep].astype(np.int8)))  # fmt: skip
-            self.table.forget()
-        if not parts:
+        if not len(i):
             return (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros((0, 3), np.int8))
+        pieces = max(_pieces(len(i), workers), -(-len(i) // CHUNK))
+        bounds = np.linspace(0, len(i), pieces + 1).astype(np.int64)
+
+        def chunk(at: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            ci, cj = i[bounds[at] : bounds[at + 1]], j[bounds[at] : bounds[at + 1]]
+            names, vectors = self.score(ci, cj)
+            self.table.forget()
+            keep = names >= min_name
+            return (ci[keep].astype(np.int32), cj[keep].astype(np.int32),
+                    vectors[keep].astype(np.int8))  # fmt: skip
+
+        parts = forked_map(chunk, range(pieces), workers)
         li, rj, vectors = (np.concatenate(column) for column in zip(*parts, strict=True))
         return li, rj, vectors
 
