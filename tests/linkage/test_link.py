@@ -249,8 +249,9 @@ def test_vector_codes_sort_and_count_as_unique_rows_do() -> None:
 
 
 @pytest.mark.parametrize("at_once", [10_000, 2, 1])
+@pytest.mark.parametrize("workers", [1, 2])
 def test_vocabulary_rows_are_the_pairs_as_rows_would_make(
-    at_once: int, monkeypatch: pytest.MonkeyPatch
+    at_once: int, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from wayhome.linkage import link as linking
     from wayhome.names.similarity import block_keys, name_features
@@ -261,7 +262,7 @@ def test_vocabulary_rows_are_the_pairs_as_rows_would_make(
     vocab = _Vocabulary.of([name_features(full=n) for n in names])
     expected = {(n, k) for n, t in enumerate(vocab.tokens) for k in block_keys(t, 8, KEY_WIDTHS)}
     numbered: dict[str, int] = {"already numbered": 0}
-    rows = vocab.key_rows(8, numbered).tolist()
+    rows = vocab.key_rows(8, numbered, workers).tolist()
     text = {code: key for key, code in numbered.items()}
     assert len(rows) == len(expected)  # distinct rows
     assert {(n, text[code]) for n, code in rows} == expected

@@ -136,22 +136,30 @@ class _Vocabulary:
             vocab.records.append(ids)
         return vocab
 
-    def key_rows(self, spellings: int, codes: dict[str, int]) -> np.ndarray:
+    def key_rows(self, spellings: int, codes: dict[str, int], workers: int = 1) -> np.ndarray:
         """Distinct (token id, blocking key) for the engine's token join, keys numbered in
         ``codes``, in no particular order (the join is a set operation).
 
         Numbers, not strings: the engines join integer columns several times faster.
-        KEY_ROWS_AT_ONCE tokens at a time, so that the key strings of a whole registry
-        are never held at once (only the distinct ones, in ``codes``).
+        KEY_ROWS_AT_ONCE tokens at a time, on ``workers`` processes, so that the key
+        strings of a whole registry are never held at once: a chunk's keys are numbered
+        where they are made, and only its distinct keys come back to be given their
+        numbers in ``codes``.
         """
+        starts = range(0, len(self.tokens), KEY_ROWS_AT_ONCE)
+
+        def chunk(start: int) -> tuple[np.ndarray, list[str]]:
+            tokens = self.tokens[start : start + KEY_ROWS_AT_ONCE]
+            owners, texts = block_key_rows(tokens, spellings, KEY_WIDTHS)
+            local: dict[str, int] = {}
+            numbered = np.array([local.setdefault(k, len(local)) for k in texts], dtype=np.int64)
+            rows = np.unique((np.array(owners, dtype=np.int64) + start) << 32 | numbered)
+            return rows, list(local)
+
         parts = [np.zeros(0, dtype=np.int64)]
-        for start in range(0, len(self.tokens), KEY_ROWS_AT_ONCE):
-            chunk = self.tokens[start : start + KEY_ROWS_AT_ONCE]
-            owners, texts = block_key_rows(chunk, spellings, KEY_WIDTHS)
-            numbered = np.array([codes.setdefault(k, len(codes)) for k in texts], dtype=np.int64)
-            del texts
-            tokens = np.array(owners, dtype=np.int64) + start
-            parts.append(np.unique(tokens << 32 | numbered))  # codes stay below 2**32
+        for rows, distinct in forked_map(chunk, starts, workers if len(starts) > 1 else 1):
+            number = np.array([codes.setdefault(k, len(codes)) for k in distinct], dtype=np.int64)
+            parts.append(rows >> 32 << 32 | number[rows & 0xFFFFFFFF])  # codes stay below 2**32
         pairs = np.concatenate(parts)
         return _columns_of(pairs >> 32, pairs & 0xFFFFFFFF)
 
@@ -213,7 +221,8 @@ def candidate_pairs(
     lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
     table = TokenScores(lv.tokens, TokenBank(rv.tokens))
     codes: dict[str, int] = {}
-    token_pairs = engine.candidate_pairs(lv.key_rows(2, codes), rv.key_rows(8, codes), MAX_KEY_SIZE)
+    left_keys, right_keys = lv.key_rows(2, codes, workers), rv.key_rows(8, codes, workers)
+    token_pairs = engine.candidate_pairs(left_keys, right_keys, MAX_KEY_SIZE)
     screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR, workers)
     close, strong = _alike(token_pairs, screened)
     say(f"tokens: {len(token_pairs)} token pairs met on keys, {len(close)} close")
