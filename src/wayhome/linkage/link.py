@@ -10,6 +10,10 @@ core; the engine (DuckDB by default, Spark on request) joins token blocking keys
 then pairs records holding close tokens; rapidfuzz scores each token pair once; numpy
 aligns the tokens of all record pairs and builds their comparison vectors; EM runs on
 the distinct comparison vectors (a few hundred), so it costs nothing whatever the size.
+Making the block keys, screening token pairs, scoring record pairs and explaining the
+decisions also run on every core (``forked``: workers forked once the structures they
+read exist); each piece depends on its own input only, so the rows are the same on one
+core or many.
 """
 
 from __future__ import annotations
