@@ -264,6 +264,38 @@ def test_a_requests_communication_log_follows_the_request(
     assert comms_sel.request_get(w.north_worker, w.south_request.uuid) == w.south_request
 
 
+def test_a_family_groups_log_needs_every_member_visible(
+    world: World, client_for: ClientFor
+) -> None:
+    w = world
+    group = people_services.family_group_create(
+        actor=w.supervisor, label="Synthetic family", members=[w.north_person, w.loose_person]
+    )
+    entry = comms_services.comm_entry_create(
+        actor=w.supervisor,
+        occurred_on=timezone.localdate(),
+        medium=CommEntry.Medium.VISIT,
+        direction=CommEntry.Direction.OUT,
+        summary="home visit to the grandmother (synthetic)",
+        family=group,
+    )
+    assert comms_sel.family_get(w.north_worker, group.uuid) == group
+    assert comms_sel.entry_get(w.north_worker, entry.uuid) == entry
+    assert comms_sel.family_get(w.supervisor, group.uuid) == group
+    with pytest.raises(Http404):
+        comms_sel.family_get(w.south_worker, group.uuid)  # North holds one of its members
+    with pytest.raises(Http404):
+        comms_sel.entry_get(w.south_worker, entry.uuid)
+    url = reverse("comms:family_log", args=[group.uuid])
+    add = reverse("comms:family_log_add", args=[group.uuid])
+    assert client_for(w.north_worker).get(url).status_code == 200
+    assert client_for(w.south_worker).get(url).status_code == 404
+    assert client_for(w.south_worker).get(add).status_code == 404
+    _switch_off(w)
+    w.south_worker.refresh_from_db()
+    assert comms_sel.family_get(w.south_worker, group.uuid) == group
+
+
 def test_the_api_lists_relationships_of_visible_persons_only(world: World) -> None:
     w = world
     sup = w.supervisor

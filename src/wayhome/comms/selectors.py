@@ -3,7 +3,8 @@
 Everything here needs ``Cap.COMMS_VIEW`` (templates: ``Cap.RULES_ADMIN``) and is limited
 to the user's agency; a record of another agency is a 404 like a missing one. What belongs
 to a tracing request (its log, notifications, portal submissions) follows the request's
-need-to-know by team: another team's answers 404 too.
+need-to-know by team, and a family group's log needs every member visible: another
+team's answers 404 too.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.scope import assignment_filter, sees_whole_agency
 from wayhome.comms.models import CommEntry, MessageTemplate, Notification
-from wayhome.people.models import FamilyGroup
+from wayhome.people.models import FamilyGroup, Person
 from wayhome.portal.models import PortalSubmission
 from wayhome.tracing.models import TracingRequest
 
@@ -51,8 +52,19 @@ def request_get(user: User, key: uuid.UUID | str) -> TracingRequest:
     return _one(_scoped(user, qs), key)
 
 
+def _by_family(user: User, qs: QuerySet[M], field: str) -> QuerySet[M]:
+    """Rows whose family group (reached by ``field``: "pk" for the groups themselves,
+    "family_id" for log entries; rows of no group pass) the user may see whole: a group's
+    log speaks of all its members, so, as for a repatriation case, a group with a member
+    another team holds is seen by supervisors only."""
+    if sees_whole_agency(user):
+        return qs
+    hidden = Person.objects.filter(family_groups=OuterRef(field)).exclude(assignment_filter(user))
+    return qs.filter(~Exists(hidden))
+
+
 def family_get(user: User, key: uuid.UUID | str) -> FamilyGroup:
-    return _one(_scoped(user, FamilyGroup.objects.all()), key)
+    return _one(_by_family(user, _scoped(user, FamilyGroup.objects.all()), "pk"), key)
 
 
 def entries_of(
@@ -63,7 +75,8 @@ def entries_of(
 
 
 def entry_get(user: User, key: uuid.UUID | str) -> CommEntry:
-    return _one(_by_request(user, _scoped(user, CommEntry.objects.all()), optional=True), key)
+    qs = _by_request(user, _scoped(user, CommEntry.objects.all()), optional=True)
+    return _one(_by_family(user, qs, "family_id"), key)
 
 
 def notifications_of(user: User, request: TracingRequest) -> QuerySet[Notification]:
