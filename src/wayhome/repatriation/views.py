@@ -25,7 +25,7 @@ from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all
 from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
-from wayhome.core.views import GET_POST, acting_user, attachment, attempt, form_page
+from wayhome.core.views import GET_POST, acting_user, attachment, form_page
 from wayhome.legal.models import LegalCase
 from wayhome.legal.selectors import legal_cases_visible_to
 from wayhome.lists import exporting
@@ -120,24 +120,26 @@ def case_export(request: HttpRequest) -> HttpResponse:
         columns=exporting.CASE_COLUMNS,
         initial_columns=list(exporting.CASE_COLUMNS),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def export() -> tuple[str, bytes, str]:
         d = form.cleaned_data
-        exported = attempt(
-            form,
-            lambda: exporting.export_cases(
-                actor=user,
-                cases=cases,
-                columns=d["columns"],
-                reason=d["reason"],
-                fmt=d["fmt"],
-                password=d["password"] or None,
-            ),
+        return exporting.export_cases(
+            actor=user,
+            cases=cases,
+            columns=d["columns"],
+            reason=d["reason"],
+            fmt=d["fmt"],
+            password=d["password"] or None,
         )
-        if exported is not None:
-            return attachment(exported)
+
     stage_label = RepatriationCase.Stage(stage).label if stage else ""
-    return render(
-        request, "repatriation/case_export.html", {"form": form, "stage_label": stage_label}
+    return form_page(
+        request,
+        form,
+        export,
+        template="repatriation/case_export.html",
+        done=attachment,
+        context={"stage_label": stage_label},
     )
 
 
