@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import product
 
 import numpy as np
+import pytest
 
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import (
@@ -99,3 +100,33 @@ def test_bulk_levels_equal_the_one_pair_levels() -> None:
     assert name_levels(tops, seconds).tolist() == [
         name_level(sorted((a, b), reverse=True)) for a, b in grid
     ]
+
+
+def test_kept_on_two_processes_equals_one_and_primes_the_roots_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wayhome.linkage import scoring
+
+    lf = [name_features(full=n) for n in LEFT]
+    rf = [name_features(full=n) for n in RIGHT]
+    ltok = list(dict.fromkeys(t for f in lf for t in f.tokens))
+    rtok = list(dict.fromkeys(t for f in rf for t in f.tokens))
+
+    def scorer() -> PairScorer:
+        return PairScorer(
+            [_person(f"L{n}", name, (1990, None, None)) for n, name in enumerate(LEFT)],
+            [_person(f"R{n}", name, (1990, None, None)) for n, name in enumerate(RIGHT)],
+            [[ltok.index(t) for t in f.tokens] for f in lf],
+            [[rtok.index(t) for t in f.tokens] for f in rf],
+            TokenScores(ltok, TokenBank(rtok)),
+        )
+
+    i, j = (np.array(x) for x in zip(*product(range(len(LEFT)), range(len(RIGHT))), strict=True))
+    alone = scorer().kept(i, j, 0.4, workers=1)
+    monkeypatch.setattr(scoring, "PARALLEL_MIN", 1)  # these few pairs cut into pieces
+    parallel = scorer()
+    together = parallel.kept(i, j, 0.4, workers=2)
+    assert parallel.table._primed  # counted here, inherited by the workers
+    assert len(alone[0]) > 0
+    for a, b in zip(alone, together, strict=True):
+        assert a.tolist() == b.tolist()

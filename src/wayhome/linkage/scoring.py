@@ -72,13 +72,19 @@ class TokenScores:
         scores[order] = np.concatenate([np.zeros(0), *screened])
         return scores
 
+    def prime(self) -> None:
+        """Have the bank count the left tokens' root edits (once; before forking, so that
+        the workers inherit the table instead of each counting it again)."""
+        if not self._primed:
+            self.bank.prime_roots(self.left)
+            self._primed = True
+
     def _score(self, codes: np.ndarray, floor: float, root: bool = True) -> np.ndarray:
         """Scores of sorted token-pair codes, one bank call per left token."""
         if not len(codes):
             return np.zeros(0, dtype=np.float64)
-        if root and not self._primed:
-            self.bank.prime_roots(self.left)
-            self._primed = True
+        if root:
+            self.prime()
         lefts = codes // self.width
         starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
         parts = [
@@ -209,6 +215,8 @@ class PairScorer:
             return (ci[keep].astype(np.int32), cj[keep].astype(np.int32),
                     vectors[keep].astype(np.int8))  # fmt: skip
 
+        if workers > 1 and pieces > 1:
+            self.table.prime()
         parts = forked_map(chunk, range(pieces), workers)
         li, rj, vectors = (np.concatenate(column) for column in zip(*parts, strict=True))
         return li, rj, vectors
