@@ -97,10 +97,12 @@ def test_link_on_several_processes_gives_the_same_rows(
     # Thresholds down so that these few rows are cut into pieces like a large list's.
     monkeypatch.setattr(scoring, "PARALLEL_MIN", 1)
     monkeypatch.setattr(link_module, "EXPLAIN_PARALLEL_MIN", 1)
+    monkeypatch.setattr(link_module, "KEY_ROWS_AT_ONCE", 2)
     monkeypatch.setattr(link_module, "forked_map", counted)
     monkeypatch.setattr(scoring, "forked_map", counted)
     together, _ = link(left, right, engine="python", progress=None, workers=2)
-    assert len(forks) == 3  # screen, scoring, explanations
+    # Block keys of each side, the screen, the scoring and the explanations.
+    assert len(forks) == 5
     assert all(n > 1 for n in forks)
     assert [p.row() for p in together] == [p.row() for p in alone]
 
