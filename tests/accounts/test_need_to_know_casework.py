@@ -291,6 +291,9 @@ def test_a_family_groups_log_needs_every_member_visible(
     assert client_for(w.north_worker).get(url).status_code == 200
     assert client_for(w.south_worker).get(url).status_code == 404
     assert client_for(w.south_worker).get(add).status_code == 404
+    page = reverse("people:family_detail", args=[group.uuid])  # linked only where it opens
+    assert url in client_for(w.north_worker).get(page).content.decode()
+    assert url not in client_for(w.south_worker).get(page).content.decode()
     _switch_off(w)
     w.south_worker.refresh_from_db()
     assert comms_sel.family_get(w.south_worker, group.uuid) == group

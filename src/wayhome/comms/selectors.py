@@ -67,6 +67,12 @@ def family_get(user: User, key: uuid.UUID | str) -> FamilyGroup:
     return _one(_by_family(user, _scoped(user, FamilyGroup.objects.all()), "pk"), key)
 
 
+def family_log_visible(user: User, group: FamilyGroup) -> bool:
+    """Whether ``family_get`` would give the user this group's log (for linking to it)."""
+    qs = _scoped(user, FamilyGroup.objects.filter(pk=group.pk))
+    return _by_family(user, qs, "pk").exists()
+
+
 def entries_of(
     user: User, *, request: TracingRequest | None = None, family: FamilyGroup | None = None
 ) -> QuerySet[CommEntry]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all, withhold
+from wayhome.comms.selectors import family_log_visible
 from wayhome.core.forms import apply_service_errors
 from wayhome.core.versioning import Conflict, StaleVersion, conflict_for
 from wayhome.core.views import GET_POST, acting_user, form_page
@@ -528,6 +529,7 @@ def family_detail(request: HttpRequest, group: uuid.UUID) -> HttpResponse:
             "members": members,
             "graph": group_graph(g.label, members, sel.links_among(members)) if members else "",
             "can_edit": acting_user(request).has_cap(Cap.PERSON_EDIT),
+            "family_log": family_log_visible(acting_user(request), g),
             **_picker_context(request),
         },
     )
