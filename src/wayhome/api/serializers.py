@@ -18,7 +18,15 @@ from rest_framework import serializers
 from wayhome.accounts.models import User
 from wayhome.api.sensitivity import mask
 from wayhome.people import selectors as people_sel
-from wayhome.people.models import Person, PersonName, PrecisionChoice, Relationship, Sex, Status
+from wayhome.people.models import (
+    BIRTH_COLUMNS,
+    Person,
+    PersonName,
+    PrecisionChoice,
+    Relationship,
+    Sex,
+    Status,
+)
 from wayhome.places.models import Country, Facility, Region
 from wayhome.tracing import selectors as tracing_sel
 from wayhome.tracing.models import InformationReport, Inquirer, TracingRequest, Whereabouts
@@ -148,14 +156,7 @@ class PersonSerializer(Masked, serializers.ModelSerializer[Person]):
             "display_name",
             "names",
             "sex",
-            "birth_precision",
-            "birth_year",
-            "birth_month",
-            "birth_day",
-            "birth_age_years",
-            "birth_age_as_of",
-            "birth_earliest",
-            "birth_latest",
+            *BIRTH_COLUMNS,
             "birth_place",
             "birth_country",
             "home_region",

@@ -100,15 +100,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
     )
 
     def export() -> tuple[str, bytes, str]:
-        d = form.cleaned_data
-        return exporting.export_legal_cases(
-            actor=user,
-            cases=cases,
-            columns=d["columns"],
-            reason=d["reason"],
-            fmt=d["fmt"],
-            password=d["password"] or None,
-        )
+        return exporting.export_legal_cases(actor=user, cases=cases, **form.options())
 
     return form_page(
         request,

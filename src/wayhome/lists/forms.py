@@ -120,3 +120,14 @@ class ExportForm(forms.Form):
         field.choices = list((columns or PERSON_COLUMNS).items())
         if initial_columns is not None:
             field.initial = initial_columns
+
+    def options(self) -> dict[str, Any]:
+        """The chosen columns, reason, format and password (None for none), as the
+        ``lists.exporting`` functions take them."""
+        d = self.cleaned_data
+        return {
+            "columns": d["columns"],
+            "reason": d["reason"],
+            "fmt": d["fmt"],
+            "password": d["password"] or None,
+        }

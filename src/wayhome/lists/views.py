@@ -170,14 +170,10 @@ def export_persons(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST or None)
 
     def export() -> tuple[str, bytes, str]:
-        d = form.cleaned_data
         return exporting.export_persons(
             actor=user,
             persons=persons_visible_to(user).order_by("display_name", "id"),
-            columns=d["columns"],
-            reason=d["reason"],
-            fmt=d["fmt"],
-            password=d["password"] or None,
+            **form.options(),
         )
 
     return form_page(request, form, export, template="lists/export.html", done=attachment)

@@ -122,15 +122,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
     )
 
     def export() -> tuple[str, bytes, str]:
-        d = form.cleaned_data
-        return exporting.export_cases(
-            actor=user,
-            cases=cases,
-            columns=d["columns"],
-            reason=d["reason"],
-            fmt=d["fmt"],
-            password=d["password"] or None,
-        )
+        return exporting.export_cases(actor=user, cases=cases, **form.options())
 
     stage_label = RepatriationCase.Stage(stage).label if stage else ""
     return form_page(
