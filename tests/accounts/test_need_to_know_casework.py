@@ -36,6 +36,7 @@ from wayhome.legal.models import Hearing, LegalCase
 from wayhome.lists.exporting import export_cases, export_legal_cases
 from wayhome.operations import selectors as ops_sel
 from wayhome.operations import services as ops_services
+from wayhome.operations.models import Operation
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, Relationship
 from wayhome.repatriation import selectors as rep_sel
@@ -325,27 +326,103 @@ def test_the_api_lists_relationships_of_visible_persons_only(world: World) -> No
         assert {r["uuid"] for r in rows} == {str(r.uuid) for r in expected}
 
 
-def test_an_operation_needs_every_traveller_visible(world: World, client_for: ClientFor) -> None:
-    w = world
-    sup = w.supervisor
-    own, other, loose = b.flight(sup), b.flight(sup), b.flight(sup)
+@pytest.fixture
+def flights(world: World) -> dict[str, Operation]:
+    """Planned flights: "own" carries a North family, "mixed" a North and a South family
+    (two cases), "loose" an unassigned person."""
+    w, sup = world, world.supervisor
+    own, mixed, loose = b.flight(sup), b.flight(sup), b.flight(sup)
     ops_services.operation_case_add(
         actor=sup, operation=own, case=b.case_for(sup, [w.north_person])
     )
-    ops_services.operation_case_add(
-        actor=sup, operation=other, case=b.case_for(sup, [w.north_person, w.south_person])
-    )
+    for person in (_person(w, "North"), w.south_person):
+        ops_services.operation_case_add(actor=sup, operation=mixed, case=b.case_for(sup, [person]))
     ops_services.operation_case_add(
         actor=sup, operation=loose, case=b.case_for(sup, [w.loose_person])
     )
-    assert set(ops_sel.operations_visible_to(w.north_worker)) == {own, loose}
-    assert set(ops_sel.operations_visible_to(w.supervisor)) == {own, other, loose}
+    return {"own": own, "mixed": mixed, "loose": loose}
+
+
+def test_every_operation_is_listed_but_changed_only_by_who_sees_every_traveller(
+    world: World, flights: dict[str, Operation]
+) -> None:
+    w = world
+    assert set(ops_sel.operations_visible_to(w.north_worker)) == set(flights.values())
+    assert set(ops_sel.operations_whole_to(w.north_worker)) == {flights["own"], flights["loose"]}
+    assert set(ops_sel.operations_whole_to(w.supervisor)) == set(flights.values())
+    with pytest.raises(Http404):
+        ops_sel.operation_whole(w.north_worker, flights["mixed"].uuid)
+    _switch_off(w)
+    assert flights["mixed"] in ops_sel.operations_whole_to(w.north_worker)
+
+
+def test_a_mixed_operations_page_names_only_the_readers_travellers(
+    world: World, flights: dict[str, Operation], client_for: ClientFor
+) -> None:
+    w = world
+    mixed = flights["mixed"]
+    north = ops_sel.manifest_seen_by(w.supervisor, mixed).travellers[0].person
+    page = client_for(w.north_worker).get(reverse("operations:detail", args=[mixed.uuid]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert north.display_name in text
+    assert w.south_person.display_name not in text
+    assert "1 traveller on this operation is held by another team" in text
+    assert page.context["manifest"].seats == 2  # the seats count everyone on board
+    assert not page.context["can_edit"]
+    assert not page.context["can_export"]
+    assert reverse("operations:export", args=[mixed.uuid]) not in text
+    whole = client_for(w.supervisor).get(reverse("operations:detail", args=[mixed.uuid]))
+    assert w.south_person.display_name in whole.content.decode()
+    assert whole.context["can_edit"]
+    assert "held by another team" not in whole.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("operations:edit", "get"),
+        ("operations:case_add", "post"),
+        ("operations:confirm", "post"),
+        ("operations:cancel", "post"),
+        ("operations:arrivals", "get"),
+        ("operations:export", "get"),
+    ],
+)
+def test_a_mixed_operation_cannot_be_changed_or_exported_by_one_team(
+    world: World, flights: dict[str, Operation], client_for: ClientFor, name: str, method: str
+) -> None:
+    w = world
+    # A consular officer plans flights (operation.edit, export.run) but, unlike a
+    # supervisor, sees only their team's records.
+    w.north_worker.role = Role.CONSULAR_OFFICER
+    w.north_worker.save()
     client = client_for(w.north_worker)
-    assert client.get(reverse("operations:detail", args=[other.uuid])).status_code == 404
-    assert client.get(reverse("operations:detail", args=[own.uuid])).status_code == 200
+    url = reverse(name, args=[flights["mixed"].uuid])
+    assert getattr(client, method)(url).status_code == 404
+    own = reverse(name, args=[flights["own"].uuid])
+    assert getattr(client, method)(own).status_code != 404
+
+
+def test_the_api_shows_a_mixed_manifest_in_part_and_refuses_its_changes(
+    world: World, flights: dict[str, Operation]
+) -> None:
+    w = world
     agency = w.north_worker.agency
     assert agency is not None
     token = api(token_for(agency, Role.CASEWORKER, acting_user=w.north_worker))
-    assert token.get(f"/api/v1/operations/{other.uuid}/").status_code == 404
-    _switch_off(w)
-    assert other in ops_sel.operations_visible_to(w.north_worker)
+    listed = token.get("/api/v1/operations/").json()["results"]
+    assert {r["uuid"] for r in listed} == {str(op.uuid) for op in flights.values()}
+    body = token.get(f"/api/v1/operations/{flights['mixed'].uuid}/").json()
+    manifest = body["manifest"]
+    assert (manifest["seats"], manifest["withheld"], manifest["whole"]) == (2, 1, False)
+    assert len(manifest["travellers"]) == 1
+    assert len(body["cases"]) == 1
+    assert str(w.south_person.uuid) not in str(body)
+    w.north_worker.role = Role.CONSULAR_OFFICER  # operation.edit, without records.assign
+    w.north_worker.save()
+    officer = api(token_for(agency, Role.CONSULAR_OFFICER, acting_user=w.north_worker))
+    confirm = f"/api/v1/operations/{flights['mixed'].uuid}/confirm/"
+    assert officer.post(confirm).status_code == 404
+    whole = token.get(f"/api/v1/operations/{flights['own'].uuid}/").json()["manifest"]
+    assert (whole["withheld"], whole["whole"]) == (0, True)

@@ -141,6 +141,37 @@ def test_siblings_in_two_ready_cases_must_fly_together(supervisor: User) -> None
     assert manifest.build(op).splits == []
 
 
+def test_a_reader_sees_their_travellers_and_splits_and_counts_the_rest(
+    supervisor: User,
+) -> None:
+    fam = b.family(supervisor, "Testova", 3)
+    b.record_death(supervisor, fam.mother)
+    op = b.flight(supervisor)
+    first = b.case_for(supervisor, fam.children[:2])
+    b.case_for(supervisor, fam.children[2:])  # ready, not on the flight: a resolvable split
+    RepatriationCase.objects.filter(pk=fam.case.pk).update(stage=RepatriationCase.Stage.CLOSED)
+    CaseMember.objects.filter(case=first).update(may_travel_separately=False, separation_reason="")
+    services.operation_case_add(actor=supervisor, operation=op, case=first)
+    other = b.family(supervisor, "Primerova", 1)
+    services.operation_case_add(actor=supervisor, operation=op, case=other.case)
+    whole = manifest.build(op)
+    assert whole.whole
+    assert whole.seats == 4
+    assert len(whole.splits) == 2  # both children on board leave their sibling behind
+    one, two = fam.children[:2]
+    # A reader who may see the two children and their case, not the sibling left
+    # behind nor the other family: the splits name the sibling, so they are withheld.
+    seen = whole.seen_by({one.pk, two.pk}, {first.pk})
+    assert [t.person for t in seen.travellers] == [one, two]
+    assert seen.splits == []
+    assert (len(seen.withheld), seen.withheld_splits, seen.withheld_cases) == (2, 2, 1)
+    assert not seen.whole
+    assert not seen.can_confirm
+    assert (seen.seats, seen.children, seen.women) == (whole.seats, whole.children, whole.women)
+    sibling = fam.children[2]
+    assert len(whole.seen_by({one.pk, two.pk, sibling.pk}, {first.pk}).splits) == 2
+
+
 def test_capacity_exceeded_is_refused(supervisor: User) -> None:
     small = b.family(supervisor, "Testova", 2)
     big = b.family(supervisor, "Primerova", 3)

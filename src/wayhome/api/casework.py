@@ -34,6 +34,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
 from wayhome.api.errors import service_errors
 from wayhome.api.serializers import Masked, ScopedUUIDField, SlugReference
@@ -48,7 +49,6 @@ from wayhome.api.views import (
 from wayhome.legal import selectors as legal_sel
 from wayhome.legal import services as legal_services
 from wayhome.legal.models import Appeal, Hearing, LegalCase
-from wayhome.operations import manifest as manifests
 from wayhome.operations import selectors as ops_sel
 from wayhome.operations import services as ops_services
 from wayhome.operations.models import Operation
@@ -764,16 +764,25 @@ class ManifestSerializer(serializers.Serializer[Any]):
     can_confirm = serializers.BooleanField()
     travellers = TravellerSerializer(many=True)
     splits = SplitSerializer(many=True)
+    withheld = serializers.IntegerField(
+        help_text="Travellers another team of the agency holds (need-to-know): counted in"
+        " the seats, not listed; a supervisor reads them."
+    )
+    whole = serializers.BooleanField(
+        help_text="Nothing is withheld: the reader may change and export the operation."
+    )
 
 
-def manifest_of(operation: Operation) -> tuple[dict[str, Any], list[Person]]:
-    """The manifest as the operation's page shows it: the frozen lines once confirmed (with
-    today's flags), else the travellers computed from its cases."""
-    m = manifests.build(operation)
+def manifest_of(user: User, operation: Operation) -> tuple[dict[str, Any], list[Person]]:
+    """The manifest as the operation's page shows it to this reader: the frozen lines once
+    confirmed (with today's flags), else the travellers computed from its cases; what
+    another team holds is counted, not listed (``ops_sel.manifest_seen_by``)."""
+    m = ops_sel.manifest_seen_by(user, operation)
     flags = {t.person.pk: t for t in m.travellers}
-    lines = list(ops_sel.lines_of(operation))
+    lines, lines_withheld = ops_sel.lines_seen_by(user, operation)
+    frozen = bool(lines or lines_withheld)
     travellers: list[dict[str, Any]] = []
-    if lines:
+    if frozen:
         for line in lines:
             t = flags.get(line.person_id)
             travellers.append(
@@ -809,6 +818,9 @@ def manifest_of(operation: Operation) -> tuple[dict[str, Any], list[Person]]:
         "children": m.children,
         "with_missing_items": m.with_missing_items,
         "can_confirm": m.can_confirm and operation.is_planned,
+        "withheld": lines_withheld if frozen else len(m.withheld),
+        "whole": m.whole and not lines_withheld,
+        "cases": [c.uuid for c in m.cases],
         "travellers": travellers,
         "splits": [
             {
@@ -862,12 +874,12 @@ class OperationSerializer(OperationListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
     def get_cases(self, obj: Operation) -> list[str]:
-        return [str(c.uuid) for c in manifests.cases_on(obj)]
+        """The cases on the operation that the reader may see (``manifest_of``)."""
+        return [str(uuid) for uuid in self.context["manifest"]["cases"]]
 
     @extend_schema_field(ManifestSerializer)
     def get_manifest(self, obj: Operation) -> Any:
-        data = self.context["manifest"] if "manifest" in self.context else manifest_of(obj)[0]
-        return ManifestSerializer(data).data
+        return ManifestSerializer(self.context["manifest"]).data
 
 
 class AddCaseSerializer(serializers.Serializer[Any]):
@@ -928,7 +940,7 @@ class OperationViewSet(ScopedViewSet):
     @extend_schema(request=OperationWriteSerializer, parameters=[IF_MATCH])
     def update(self, request: Request, uuid: str, partial: bool = False) -> Response:
         """Change a planned operation; a smaller capacity must still hold its travellers."""
-        op = ops_sel.operation_get(self.user, uuid)
+        op = ops_sel.operation_whole(self.user, uuid)
         data = self.validated(OperationWriteSerializer, partial=partial)
         with self.if_match(op) as op:
             current = {f: getattr(op, f) for f in ops_services.OP_FIELDS}
@@ -954,7 +966,7 @@ class OperationViewSet(ScopedViewSet):
     def _shown(self, op: Operation, code: int = status.HTTP_200_OK) -> Response:
         """The operation with its manifest; every traveller's read is audited, as on
         the operation's page."""
-        manifest, persons = manifest_of(op)
+        manifest, persons = manifest_of(self.user, op)
         ops_sel.persons_read(self.user, op, persons)
         return self.show(op, code, context={**self.get_serializer_context(), "manifest": manifest})
 
@@ -969,7 +981,7 @@ class OperationViewSet(ScopedViewSet):
     def add_case(self, request: Request, uuid: str) -> Response:
         """Put a ready case on the planned operation; refused (400, with the reasons) when
         the seats do not hold it or a family would be split."""
-        op = ops_sel.operation_get(self.user, uuid)
+        op = ops_sel.operation_whole(self.user, uuid)
         data = self.validated(AddCaseSerializer)
         try:
             case = ops_sel.case_for_operation(self.user, data["case"])
@@ -982,7 +994,7 @@ class OperationViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="remove-case", url_name="remove_case")
     def remove_case(self, request: Request, uuid: str) -> Response:
         """Take a case off the planned operation; it stays ready for another one."""
-        op = ops_sel.operation_get(self.user, uuid)
+        op = ops_sel.operation_whole(self.user, uuid)
         data = self.validated(RemoveCaseSerializer)
         try:
             case = rep_sel.case_get(self.user, data["case"])
@@ -995,7 +1007,7 @@ class OperationViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, uuid: str) -> Response:
         """Call the operation off; its scheduled cases are ready again for another one."""
-        op = ops_sel.operation_get(self.user, uuid)
+        op = ops_sel.operation_whole(self.user, uuid)
         data = self.validated(CancelSerializer)
         ops_services.operation_cancel(actor=self.user, operation=op, reason=data["reason"])
         return self._shown(ops_sel.operation_get(self.user, uuid))
@@ -1005,6 +1017,6 @@ class OperationViewSet(ScopedViewSet):
     def confirm(self, request: Request, uuid: str) -> Response:
         """Freeze the manifest; refused (400, every reason) while a family would be split,
         the seats do not hold everyone, or unaccompanied children have no named escorts."""
-        op = ops_sel.operation_get(self.user, uuid)
+        op = ops_sel.operation_whole(self.user, uuid)
         ops_services.operation_confirm(actor=self.user, operation=op)
         return self._shown(ops_sel.operation_get(self.user, uuid))

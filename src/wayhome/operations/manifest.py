@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
@@ -98,14 +98,32 @@ class Split:
 
 @dataclass
 class Manifest:
+    """Who travels and what stands in the way. ``travellers``, ``splits`` and ``cases``
+    are what may be shown; a reader's view (``seen_by``) moves those naming a person
+    another team holds to ``withheld`` and the counts, so the seats and tallies stay
+    those of the whole operation while no name of another team's record is shown."""
+
     operation: Operation
     travellers: list[Traveller]
     splits: list[Split]
     cases: list[RepatriationCase]
+    withheld: list[Traveller] = field(default_factory=list)
+    withheld_splits: int = 0
+    withheld_cases: int = 0
+
+    @property
+    def aboard(self) -> list[Traveller]:
+        """Everyone on board, shown or withheld (for the counts)."""
+        return self.travellers + self.withheld
+
+    @property
+    def whole(self) -> bool:
+        """True when nothing is withheld from this reader."""
+        return not (self.withheld or self.withheld_splits or self.withheld_cases)
 
     @property
     def seats(self) -> int:
-        return len(self.travellers)
+        return len(self.aboard)
 
     @property
     def over_capacity(self) -> int:
@@ -113,23 +131,42 @@ class Manifest:
 
     @property
     def unaccompanied(self) -> list[Traveller]:
-        return [t for t in self.travellers if t.unaccompanied]
+        return [t for t in self.aboard if t.unaccompanied]
 
     @property
     def women(self) -> int:
-        return sum(1 for t in self.travellers if not t.minor and t.person.sex == Sex.FEMALE)
+        return sum(1 for t in self.aboard if not t.minor and t.person.sex == Sex.FEMALE)
 
     @property
     def children(self) -> int:
-        return sum(1 for t in self.travellers if t.minor)
+        return sum(1 for t in self.aboard if t.minor)
 
     @property
     def with_missing_items(self) -> int:
-        return sum(1 for t in self.travellers if t.missing)
+        return sum(1 for t in self.aboard if t.missing)
 
     @property
     def can_confirm(self) -> bool:
-        return bool(self.travellers) and not self.splits and not self.over_capacity
+        return self.whole and bool(self.travellers) and not self.splits and not self.over_capacity
+
+    def seen_by(self, persons: Collection[int], cases: Collection[int]) -> Manifest:
+        """The manifest as a reader who may see these persons and cases sees it: only
+        their travellers, the splits whose traveller and relative they may both see, and
+        their cases; the rest counted in ``withheld``."""
+        shown = [t for t in self.travellers if t.person.pk in persons]
+        splits = [
+            s for s in self.splits if s.traveller.person.pk in persons and s.relative.pk in persons
+        ]
+        own = [c for c in self.cases if c.pk in cases]
+        return Manifest(
+            operation=self.operation,
+            travellers=shown,
+            splits=splits,
+            cases=own,
+            withheld=self.withheld + [t for t in self.travellers if t.person.pk not in persons],
+            withheld_splits=self.withheld_splits + len(self.splits) - len(splits),
+            withheld_cases=self.withheld_cases + len(self.cases) - len(own),
+        )
 
 
 def cases_on(operation: Operation) -> list[RepatriationCase]:

@@ -68,7 +68,7 @@ def operation_create(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.OPERATION_EDIT)
 def operation_edit(request: HttpRequest, key: str) -> HttpResponse:
     user = acting_user(request)
-    op = selectors.operation_get(user, key)
+    op = selectors.operation_whole(user, key)
     form = OperationForm(request.POST or None, initial=OperationForm.initial_for(op))
     if request.method == "POST" and form.is_valid():
         saved = attempt(
@@ -83,19 +83,23 @@ def operation_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 def _detail(request: HttpRequest, op: Operation, **extra: Any) -> HttpResponse:
     user = acting_user(request)
-    m = manifests.build(op)
-    lines = list(selectors.lines_of(op))
+    m = selectors.manifest_seen_by(user, op)
+    lines, lines_withheld = selectors.lines_seen_by(user, op)
     selectors.persons_read(
         user, op, [t.person for t in m.travellers] or [ln.person for ln in lines]
     )
-    can_edit = user.has_cap(Cap.OPERATION_EDIT)
+    # Changing or exporting acts on every traveller: only for a reader who sees them all.
+    whole = m.whole and not lines_withheld
+    can_edit = whole and user.has_cap(Cap.OPERATION_EDIT)
     context: dict[str, Any] = {
         "operation": op,
         "manifest": m,
         "rows": export.rows_for(m, lines),
         "lines": lines,
+        "whole": whole,
+        "withheld": lines_withheld if op.lines.exists() else len(m.withheld),
         "can_edit": can_edit,
-        "can_export": user.has_cap(Cap.EXPORT_RUN),
+        "can_export": whole and user.has_cap(Cap.EXPORT_RUN),
         "ready_cases": selectors.ready_cases_free(user) if can_edit and op.is_planned else [],
         "add_form": extra.pop("add_form", None) or CaseChoiceForm(),
         "cancel_form": extra.pop("cancel_form", None) or CancelForm(),
@@ -116,7 +120,7 @@ def operation_detail(request: HttpRequest, key: str) -> HttpResponse:
 @cap_required(Cap.OPERATION_EDIT)
 def case_add(request: HttpRequest, key: str) -> HttpResponse:
     user = acting_user(request)
-    op = selectors.operation_get(user, key)
+    op = selectors.operation_whole(user, key)
     form = CaseChoiceForm(request.POST)
     if form.is_valid():
         case = selectors.case_for_operation(user, form.cleaned_data["case"])
@@ -130,7 +134,7 @@ def case_add(request: HttpRequest, key: str) -> HttpResponse:
 @cap_required(Cap.OPERATION_EDIT)
 def case_remove(request: HttpRequest, key: str, case_key: str) -> HttpResponse:
     user = acting_user(request)
-    op = selectors.operation_get(user, key)
+    op = selectors.operation_whole(user, key)
     case = selectors.case_for_operation(user, case_key)
     try:
         services.operation_case_remove(actor=user, operation=op, case=case)
@@ -145,7 +149,7 @@ def case_remove(request: HttpRequest, key: str, case_key: str) -> HttpResponse:
 @cap_required(Cap.OPERATION_EDIT)
 def operation_confirm(request: HttpRequest, key: str) -> HttpResponse:
     user = acting_user(request)
-    op = selectors.operation_get(user, key)
+    op = selectors.operation_whole(user, key)
     try:
         services.operation_confirm(actor=user, operation=op)
     except ValidationError as exc:
@@ -158,7 +162,7 @@ def operation_confirm(request: HttpRequest, key: str) -> HttpResponse:
 @cap_required(Cap.OPERATION_EDIT)
 def operation_cancel(request: HttpRequest, key: str) -> HttpResponse:
     user = acting_user(request)
-    op = selectors.operation_get(user, key)
+    op = selectors.operation_whole(user, key)
     form = CancelForm(request.POST)
     if form.is_valid():
         cancelled = attempt(
@@ -177,7 +181,7 @@ def operation_cancel(request: HttpRequest, key: str) -> HttpResponse:
 @cap_required(Cap.OPERATION_EDIT)
 def arrivals(request: HttpRequest, key: str) -> HttpResponse:
     user = acting_user(request)
-    op = selectors.operation_get(user, key)
+    op = selectors.operation_whole(user, key)
     lines = list(selectors.lines_of(op))
     form = ArrivalForm(request.POST or None, lines=lines)
     if op.status != Operation.State.CONFIRMED:
@@ -228,7 +232,7 @@ def arrivals(request: HttpRequest, key: str) -> HttpResponse:
 def manifest_export(request: HttpRequest, key: str) -> HttpResponse:
     """The manifest as PDF or XLSX, after a fresh login and with a reason (audited)."""
     user = acting_user(request)
-    op = selectors.operation_get(user, key)
+    op = selectors.operation_whole(user, key)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         m = manifests.build(op)
