@@ -38,6 +38,22 @@ def test_reindex_keys_persons_without_keys_and_resumes(
     assert "keyed" not in _run()  # nothing left to do
 
 
+def test_reindex_finds_the_persons_left_batch_by_batch_without_an_anti_join(
+    caseworker: User,
+) -> None:
+    """ "The next persons without a key" as one query made PostgreSQL read the key index
+    from its start every batch (quadratic at a million); only the count asks it now."""
+    persons = [person(caseworker, name) for name in ("Aminat Aliyeva", "Rustam Eldarov")]
+    persons.append(person(caseworker, "Khadizhat Magomedova"))
+    NameKey.objects.filter(person__in=persons[::2]).delete()
+    with CaptureQueriesContext(connection) as queries:
+        assert "keyed 2/2 persons" in _run("--batch-size", "1")
+    anti = [q["sql"] for q in queries.captured_queries if "NOT EXISTS" in q["sql"]]
+    assert len(anti) == 1
+    assert anti[0].startswith("SELECT COUNT(")
+    assert all(set(NameKey.objects.filter(person=p).values_list("key", flat=True)) for p in persons)
+
+
 def test_reindex_all_of_one_agency(caseworker: User, other_agency_user: User) -> None:
     a = person(caseworker, "Aminat Aliyeva")
     c = person(other_agency_user, "Хадижат Магомедова")

@@ -52,25 +52,46 @@ def reindex(
     progress: Progress | None = None,
 ) -> int:
     """Key every person still without keys (or every person, ``rebuild``); return the
-    number of key rows written."""
-    todo = persons_to_index(agency_id, rebuild=rebuild)
-    total = todo.count()
+    number of key rows written.
+
+    Each batch is the next ``batch_size`` persons by id; those of them already keyed are
+    then left out by one lookup of their ids. Asked as one query ("the next persons
+    without a key"), PostgreSQL answered with a merge anti-join that read the key index
+    from its start every batch: a million persons' reindex slowed from 1,600 to under
+    300 persons/s as the table grew.
+    """
+    total = persons_to_index(agency_id, rebuild=rebuild).count()
+    persons = persons_to_index(agency_id, rebuild=True)
     table = Table(NameKey, with_id=False)
     started, done, written, after = time.monotonic(), 0, 0, 0
-    while True:
+    while total:
         rows = list(
-            todo.filter(pk__gt=after).order_by("pk").values_list("pk", "agency_id")[:batch_size]
+            persons.filter(pk__gt=after).order_by("pk").values_list("pk", "agency_id")[:batch_size]
         )
         if not rows:
             break
+        after = rows[-1][0]
+        if not rebuild:
+            rows = _not_keyed(rows)
+        if not rows:
+            continue
         with transaction.atomic():
             written += _write_batch([r[0] for r in rows], dict(rows), table, rebuild)
-        after, done = rows[-1][0], done + len(rows)
+        done += len(rows)
         if progress is not None:
             progress(done, total, time.monotonic() - started)
     common_keys_recount(agency_id)
     vacuum_keys()
     return written
+
+
+def _not_keyed(rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (person id, agency id) rows of persons without any key yet."""
+    ids = [person_id for person_id, _ in rows]
+    keyed = set(
+        NameKey.objects.filter(person_id__in=ids).values_list("person_id", flat=True).distinct()
+    )
+    return [row for row in rows if row[0] not in keyed]
 
 
 def vacuum_keys() -> bool:
