@@ -38,19 +38,19 @@ def test_reindex_keys_persons_without_keys_and_resumes(
     assert "keyed" not in _run()  # nothing left to do
 
 
-def test_reindex_finds_the_persons_left_batch_by_batch_without_an_anti_join(
-    caseworker: User,
-) -> None:
-    """ "The next persons without a key" as one query made PostgreSQL read the key index
-    from its start every batch (quadratic at a million); only the count asks it now."""
+def test_each_batch_looks_for_keys_only_beyond_the_last_id(caseworker: User) -> None:
+    """Planned as a merge anti-join, a key lookup without the bound read the key index
+    from its start for every batch (at a million persons, 4.9 s a batch instead of 1.4)."""
     persons = [person(caseworker, name) for name in ("Aminat Aliyeva", "Rustam Eldarov")]
     persons.append(person(caseworker, "Khadizhat Magomedova"))
     NameKey.objects.filter(person__in=persons[::2]).delete()
     with CaptureQueriesContext(connection) as queries:
         assert "keyed 2/2 persons" in _run("--batch-size", "1")
-    anti = [q["sql"] for q in queries.captured_queries if "NOT EXISTS" in q["sql"]]
-    assert len(anti) == 1
-    assert anti[0].startswith("SELECT COUNT(")
+    lookups = [q["sql"] for q in queries.captured_queries if "NOT EXISTS" in q["sql"]]
+    batches = [sql for sql in lookups if not sql.startswith("SELECT COUNT(")]
+    assert len(batches) == 3  # the first from the start, then after each keyed person
+    bounded = [sql for sql in batches if 'U0."person_id" >' in sql]
+    assert len(bounded) == 2
     assert all(set(NameKey.objects.filter(person=p).values_list("key", flat=True)) for p in persons)
 
 

@@ -21,11 +21,22 @@ from wayhome.people.models import Person, PersonName
 Progress = Callable[[int, int, float], None]  # (persons done, persons to do, seconds)
 
 
-def persons_to_index(agency_id: int | None, *, rebuild: bool) -> QuerySet[Person]:
-    """Every person (rebuild), or only those without any key yet (resume)."""
+def persons_to_index(agency_id: int | None, *, rebuild: bool, after: int = 0) -> QuerySet[Person]:
+    """Every person (rebuild), or only those without any key yet (resume); with ``after``,
+    those whose id is greater.
+
+    The key lookup repeats the bound: planned as a merge anti-join (as PostgreSQL does on
+    the statistics of a key table still small when last analysed, after a bulk load), it
+    otherwise read the key index from its start for every batch. At a million persons a
+    batch's query took 4.9 s instead of 1.4 s for the last 200,000 ids, and the reindex
+    slowed as it went.
+    """
     qs = Person.objects.all() if agency_id is None else Person.objects.filter(agency_id=agency_id)
+    if after:
+        qs = qs.filter(pk__gt=after)
     if not rebuild:
-        qs = qs.filter(~Exists(NameKey.objects.filter(person_id=OuterRef("pk"))))
+        keys = NameKey.objects.filter(person_id=OuterRef("pk"))
+        qs = qs.filter(~Exists(keys.filter(person_id__gt=after) if after else keys))
     return qs
 
 
@@ -52,46 +63,23 @@ def reindex(
     progress: Progress | None = None,
 ) -> int:
     """Key every person still without keys (or every person, ``rebuild``); return the
-    number of key rows written.
-
-    Each batch is the next ``batch_size`` persons by id; those of them already keyed are
-    then left out by one lookup of their ids. Asked as one query ("the next persons
-    without a key"), PostgreSQL answered with a merge anti-join that read the key index
-    from its start every batch: a million persons' reindex slowed from 1,600 to under
-    300 persons/s as the table grew.
-    """
+    number of key rows written."""
     total = persons_to_index(agency_id, rebuild=rebuild).count()
-    persons = persons_to_index(agency_id, rebuild=True)
     table = Table(NameKey, with_id=False)
     started, done, written, after = time.monotonic(), 0, 0, 0
-    while total:
-        rows = list(
-            persons.filter(pk__gt=after).order_by("pk").values_list("pk", "agency_id")[:batch_size]
-        )
+    while True:
+        todo = persons_to_index(agency_id, rebuild=rebuild, after=after)
+        rows = list(todo.order_by("pk").values_list("pk", "agency_id")[:batch_size])
         if not rows:
             break
-        after = rows[-1][0]
-        if not rebuild:
-            rows = _not_keyed(rows)
-        if not rows:
-            continue
         with transaction.atomic():
             written += _write_batch([r[0] for r in rows], dict(rows), table, rebuild)
-        done += len(rows)
+        after, done = rows[-1][0], done + len(rows)
         if progress is not None:
             progress(done, total, time.monotonic() - started)
     common_keys_recount(agency_id)
     vacuum_keys()
     return written
-
-
-def _not_keyed(rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The (person id, agency id) rows of persons without any key yet."""
-    ids = [person_id for person_id, _ in rows]
-    keyed = set(
-        NameKey.objects.filter(person_id__in=ids).values_list("person_id", flat=True).distinct()
-    )
-    return [row for row in rows if row[0] not in keyed]
 
 
 def vacuum_keys() -> bool:
