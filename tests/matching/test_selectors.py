@@ -125,6 +125,30 @@ def test_a_mother_whose_children_match_ranks_higher(caseworker: User) -> None:
     assert not sought & {c.person for g in groups.values() for c in g.candidates}
 
 
+def test_a_request_without_sought_children_still_shows_each_candidates_children(
+    caseworker: User,
+) -> None:
+    """No sought child to match: the children are read for the candidates shown only,
+    and shown; the order is the one without them."""
+    mother = person(caseworker, "Аминат Алиева", born=1990)
+    son = person(caseworker, "Умар Алиев", sex=Sex.MALE, born=2014)
+    mother_of(caseworker, mother, son)
+    namesakes = [person(caseworker, "Аминат Алиева", born=1990 + n) for n in (1, 2)]
+    request = tracing_services.request_create(
+        actor=caseworker,
+        data=tracing_services.RequestData(received_on=tracing.DAY),
+        new_inquirer=tracing_services.InquirerData(name="Zarema Synthetic"),
+        new_sought=[tracing_services.NewSought("Aminat", "Aliyeva", "daughter", Sex.FEMALE, 1990)],
+    )
+    (group,) = request_candidates(caseworker, request)
+    assert group.children == []
+    assert [c.person for c in group.candidates][:3] == [mother, *namesakes]
+    assert group.candidates[0].children == [son]
+    assert group.candidates[0].family == []
+    (shown,) = request_candidates(caseworker, request, limit=1)
+    assert [(c.person, c.children) for c in shown.candidates] == [(mother, [son])]
+
+
 def test_request_candidates_stay_in_the_agency(caseworker: User, other_agency_user: User) -> None:
     person(other_agency_user, "Аминат Алиева", born=1990)
     request = _family_request(caseworker)

@@ -717,8 +717,9 @@ def request_candidates(
     """For each person a request seeks, who in the registry may be them (never one of
     the request's own sought persons), with their families, ranked.
 
-    One statement finds every sought person's shortlist; persons, names, children and
-    the children's names of all the shortlists then come in one query each.
+    One statement finds every sought person's shortlist; persons and names of all the
+    shortlists, then the children of the candidates whose family weighs in (or who are
+    shown) and those children's names, come in one query each.
     """
     links = list(sought_of(request))
     if not _may_search(user) or not links:
@@ -736,11 +737,14 @@ def request_candidates(
         pk: _ranked(queries[pk], [visible[i] for i in found if i in visible], model, theirs)[:size]
         for pk, found in ids.items()
     }
-    children = _registered_children(
-        user.agency_key, {s.candidate.person.pk for p in pools.values() for s in p}
-    )
-    child_names = names_of([k.pk for kids in children.values() for k in kids])
+    # Registered children weigh in the ranking of a pool whose sought person has sought
+    # children; elsewhere they are only shown, for the `limit` candidates shown (a pool
+    # is ranked already, and without children to match its order stays).
     kids_of = _sought_children(persons)
+    ranking = {s.candidate.person.pk for pk, p in pools.items() if kids_of.get(pk) for s in p}
+    shown_only = {s.candidate.person.pk for p in pools.values() for s in p[:limit]}
+    children = _registered_children(user.agency_key, ranking | shown_only)
+    child_names = names_of([k.pk for parent in ranking for k in children.get(parent, [])])
     out = []
     for link in links:
         pool = pools[link.person.pk]
