@@ -88,13 +88,9 @@ def test_a_typo_or_variant_near_the_start_stays_close() -> None:
 
 def test_root_penalties_in_bulk_equal_one_by_one() -> None:
     keys = ["elmurzaefa", "bekmurzaefa", "mgomedof", "amagomedof", "usupof", "ab", ""]
-    # Spellings of one token share their root: each root pair is counted once, then spread.
-    keys += ["magomedof", "magamedof", "mahomedof", "bekmurzaeva"]
+    keys += ["magomedof", "magamedof", "mahomedof", "bekmurzaeva"]  # spellings sharing a root
     bulk = root_penalties(keys, keys)
     assert bulk.tolist() == [[root_penalty(a, b) for b in keys] for a in keys]
-    assert len(keys) ** 2 > similarity.ROOTS_BY_HAND  # root pairs counted by cdist
-    few = root_penalties(keys[:3], keys[::-1])  # and few enough to count one by one
-    assert few.tolist() == bulk[:3, ::-1].tolist()
     assert root_penalties([], keys).shape == (0, len(keys))
     assert root_penalties(keys, []).shape == (len(keys), 0)
 

@@ -196,47 +196,18 @@ def key_similarity(left: str, right: str) -> float:
     return _SIMILARITY(left, right) - root_penalty(left, right)
 
 
-ROOTS_BY_HAND = 32  # distinct root pairs up to which a cached count beats three cdists
-
-
 def root_penalties(left: Sequence[str], right: Sequence[str] | np.ndarray) -> np.ndarray:
-    """``root_penalty`` of every pair of ``left`` x ``right`` keys.
-
-    The penalty depends on the first ROOT letters of each key only, and a token's
-    spellings mostly share them: each distinct pair of roots is counted once, then
-    spread over the grid. A few pairs (the linker explaining one token pair: 43 us in
-    three cdists, 11 us so) are counted one by one and kept (``_root_excess``); many (a
-    search's query token against every candidate token) in three cdists over the
-    distinct roots, which a cache would only fill with pairs never met again.
-    """
-    heads = [k[:ROOT] for k in left]
-    tails = [k[:ROOT] for k in right]
-    if not heads or not tails:
-        return np.zeros((len(heads), len(tails)), dtype=np.float64)
-    rows = {h: n for n, h in enumerate(dict.fromkeys(heads))}
-    cols = {t: n for n, t in enumerate(dict.fromkeys(tails))}
-    if len(rows) * len(cols) <= ROOTS_BY_HAND:
-        excess = np.array([[_root_excess(h, t) for t in cols] for h in rows], dtype=np.int64)
-    else:
-        distinct = [list(rows), list(cols)]
-        short = [[r[: ROOT - 1] for r in roots] for roots in distinct]
-        edits = np.minimum.reduce(
-            [
-                process.cdist(a, b, scorer=Levenshtein.distance, dtype=np.int32)
-                for a, b in ((distinct[0], distinct[1]), (short[0], distinct[1]),
-                             (distinct[0], short[1]))
-            ]
-        )  # fmt: skip
-        excess = np.maximum(edits - ROOT_FREE_EDITS, 0).astype(np.int64)
-    grid = excess[np.ix_([rows[h] for h in heads], [cols[t] for t in tails])]
-    penalties: np.ndarray = ROOT_EDIT_COST * grid
+    """``root_penalty`` of every pair of ``left`` x ``right`` keys, in C++ calls."""
+    heads = [[k[:n] for k in left] for n in (ROOT, ROOT - 1)]
+    tails = [[k[:n] for k in right] for n in (ROOT, ROOT - 1)]
+    edits = np.minimum.reduce(
+        [
+            process.cdist(a, b, scorer=Levenshtein.distance, dtype=np.int32)
+            for a, b in ((heads[0], tails[0]), (heads[1], tails[0]), (heads[0], tails[1]))
+        ]
+    )
+    penalties: np.ndarray = ROOT_EDIT_COST * np.maximum(edits - ROOT_FREE_EDITS, 0)
     return penalties
-
-
-@lru_cache(maxsize=1_000_000)
-def _root_excess(head: str, tail: str) -> int:
-    """Edits between two roots beyond the free ones (``root_penalty`` of keys with them)."""
-    return max(0, _root_edits(head, tail) - ROOT_FREE_EDITS)
 
 
 def _token_match_loop(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
@@ -435,7 +406,7 @@ def forget_spellings() -> None:
     for cached in (
         normalise.normalise_token, structure._role, romanise.latin_key, romanise.consonant_skeleton,
         romanise._beam, romanise._token_keys, romanise._channel,
-        romanise._icu_transliterators, token_features, _token_match, _root_excess,
+        romanise._icu_transliterators, token_features, _token_match,
     ):  # fmt: skip
         cached.cache_clear()
     romanise._PRIMED.clear()
