@@ -229,8 +229,9 @@ def prepare(reindex: bool) -> tuple[int, int]:
     keys = NameKey.objects.count()
     if not keys:
         raise SystemExit("no name keys: run `wayhome matching reindex` on this database first")
-    for table in (NameKey._meta.db_table, Person._meta.db_table):
-        if connection.vendor == "postgresql" and not vacuumed(table):
+    tables = (NameKey._meta.db_table, Person._meta.db_table)
+    for table in tables if connection.vendor == "postgresql" else ():
+        if not vacuumed(table):
             print(
                 f"note: {table} was never vacuumed (autovacuum off or late): the search's"
                 " index-only scans fetch a table page per row read, so the figures are"

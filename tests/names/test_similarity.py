@@ -91,6 +91,7 @@ def test_root_penalties_in_bulk_equal_one_by_one() -> None:
     keys += ["magomedof", "magamedof", "mahomedof", "bekmurzaeva"]  # spellings sharing a root
     bulk = root_penalties(keys, keys)
     assert bulk.tolist() == [[root_penalty(a, b) for b in keys] for a in keys]
+    assert root_penalties(keys[:3], keys[::-1]).tolist() == bulk[:3, ::-1].tolist()
     assert root_penalties([], keys).shape == (0, len(keys))
     assert root_penalties(keys, []).shape == (len(keys), 0)
 
