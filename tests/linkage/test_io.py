@@ -34,6 +34,7 @@ def test_extra_columns_are_allowed(tmp_path: Path) -> None:
     [
         ("R9,Аиша,Налоева,,F,1995-13-01", "column birth_date", "month must be in 1..12"),
         ("R9,Аиша,Налоева,,F,about 1995", "column birth_date", "is not YYYY"),
+        ("R9,Аиша,Налоева,,F,2999-01", "column birth_date", "in the future"),
         ("R9,Аиша,Налоева,,X,1995", "column sex", "not M, F or blank"),
         ("R9,Аиша,Налоева,,F,1995,Hol", "row 3:", "more cells than header"),
         ("R9,,,,F,1995", "column full_name", "no name at all"),
@@ -52,6 +53,13 @@ def test_bad_cell_is_named_by_row_and_column(
     assert where in text
     assert message in text
     assert "Аиша" not in text, "the message must not repeat personal data"
+
+
+def test_a_list_without_persons_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("id,given_name,family_name\n,,\n", encoding="utf-8")
+    with pytest.raises(ListFormatError, match="no persons after the header row"):
+        read_person_list(path)
 
 
 def test_header_without_id_is_refused(tmp_path: Path) -> None:

@@ -91,7 +91,8 @@ def parse_birth(text: str) -> tuple[int, int | None, int | None] | None:
     if not m:
         raise ValueError("the birth date is not YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
-    dt.date(year, month or 1, day or 1)  # raises ValueError on 2001-02-30
+    if dt.date(year, month or 1, day or 1) > dt.datetime.now(dt.UTC).date():  # or ValueError
+        raise ValueError("the birth date is in the future")
     return year, month or None, day or None
 
 
@@ -137,6 +138,8 @@ def _persons(rows: Iterable[list[str]], path: Path) -> list[Person]:
             raise ListFormatError(f"{path}: row {number}, column id: duplicate id {person.id!r}")
         seen.add(person.id)
         persons.append(person)
+    if not persons:
+        raise ListFormatError(f"{path}: no persons after the header row")
     return persons
 
 
