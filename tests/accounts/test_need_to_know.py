@@ -18,7 +18,9 @@ from wayhome.accounts import assignment
 from wayhome.accounts.models import Agency, Team, User
 from wayhome.accounts.roles import Role
 from wayhome.audit.models import AuditEvent
-from wayhome.matching.selectors import candidate_search, request_candidates
+from wayhome.matching.models import RequestRanking
+from wayhome.matching.requests import request_candidates
+from wayhome.matching.selectors import candidate_search
 from wayhome.people import selectors as people_sel
 from wayhome.people.models import Person
 from wayhome.review import selectors as review_sel
@@ -115,6 +117,13 @@ def test_request_candidates_count_the_hidden_match(world: World) -> None:
     groups = request_candidates(w.north_worker, request)
     assert [c.person for g in groups for c in g.candidates] == []
     assert [g.held_elsewhere for g in groups] == [1]
+    # The ranking stored for the agency is cut to each reader: the supervisor reads the
+    # same one (not ranked again) and sees the match.
+    ranked_at = RequestRanking.objects.get(pk=request.pk).ranked_at
+    whole = request_candidates(w.supervisor, request)
+    assert [c.person for g in whole for c in g.candidates] == [w.south_person]
+    assert [g.held_elsewhere for g in whole] == [0]
+    assert RequestRanking.objects.get(pk=request.pk).ranked_at == ranked_at
 
 
 def test_dashboard_counts_stay_agency_wide(world: World) -> None:

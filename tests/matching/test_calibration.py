@@ -16,7 +16,8 @@ from tests.tracing import helpers as tracing
 from wayhome.accounts.models import User
 from wayhome.core.fuzzydate import FuzzyDate
 from wayhome.linkage.model import NAME_LEVELS
-from wayhome.matching.selectors import candidates_for, request_candidates
+from wayhome.matching.requests import request_candidates
+from wayhome.matching.selectors import candidates_for
 from wayhome.people import services
 from wayhome.people.models import Person, Sex
 from wayhome.people.services import NameData

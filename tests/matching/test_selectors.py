@@ -2,17 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.matching.helpers import mother_of, person, year
-from tests.tracing import helpers as tracing
+from tests.matching.helpers import person, year
 from wayhome.accounts.models import User
 from wayhome.matching import keys, selectors
-from wayhome.matching.selectors import candidates_for, candidates_for_person, request_candidates
+from wayhome.matching.selectors import candidates_for, candidates_for_person
 from wayhome.names import similarity
 from wayhome.names.similarity import NameFeatures
 from wayhome.people.models import Sex
 from wayhome.people.services import NameData
-from wayhome.tracing import services as tracing_services
-from wayhome.tracing.models import TracingRequest
 
 
 def test_finds_the_same_person_across_scripts_and_explains(caseworker: User) -> None:
@@ -89,72 +86,6 @@ def test_a_common_key_is_skipped_and_remembered(
     common = set(selectors._COMMON[caseworker.agency_key])
     assert common
     assert not any(k.startswith("=") for k in common)
-
-
-def _family_request(caseworker: User) -> TracingRequest:
-    return tracing_services.request_create(
-        actor=caseworker,
-        data=tracing_services.RequestData(received_on=tracing.DAY),
-        new_inquirer=tracing_services.InquirerData(name="Zarema Synthetic"),
-        new_sought=[
-            tracing_services.NewSought("Aminat", "Aliyeva", "daughter", Sex.FEMALE, 1990),
-            tracing_services.NewSought("Umar", "Aliyev", "grandson", Sex.MALE, 2014),
-        ],
-    )
-
-
-def test_a_mother_whose_children_match_ranks_higher(caseworker: User) -> None:
-    lone = person(caseworker, "Аминат Алиева", born=1990)
-    mother = person(caseworker, "Аминат Алиева", born=1990)
-    son = person(caseworker, "Умар Алиев", sex=Sex.MALE, born=2014)
-    other_child = person(caseworker, "Марьям Алиева", born=2016)
-    mother_of(caseworker, mother, son, other_child)
-    request = _family_request(caseworker)
-    groups = {g.sought.person.display_name: g for g in request_candidates(caseworker, request)}
-    sought_mother = groups["Aminat Aliyeva"]
-    assert [k.display_name for k in sought_mother.children] == ["Umar Aliyev"]
-    ranked = [c.person for c in sought_mother.candidates]
-    assert ranked[:2] == [mother, lone]
-    top = sought_mother.candidates[0]
-    assert [(m.sought.display_name, m.child) for m in top.family] == [("Umar Aliyev", son)]
-    assert set(top.children) == {son, other_child}
-    assert top.weight > sought_mother.candidates[1].weight
-    sought_son = groups["Umar Aliyev"]
-    assert sought_son.candidates[0].person == son
-    sought = {g.sought.person for g in groups.values()}
-    assert not sought & {c.person for g in groups.values() for c in g.candidates}
-
-
-def test_a_request_without_sought_children_still_shows_each_candidates_children(
-    caseworker: User,
-) -> None:
-    """No sought child to match: the children are read for the candidates shown only,
-    and shown; the order is the one without them."""
-    mother = person(caseworker, "Аминат Алиева", born=1990)
-    son = person(caseworker, "Умар Алиев", sex=Sex.MALE, born=2014)
-    mother_of(caseworker, mother, son)
-    namesakes = [person(caseworker, "Аминат Алиева", born=1990 + n) for n in (1, 2)]
-    request = tracing_services.request_create(
-        actor=caseworker,
-        data=tracing_services.RequestData(received_on=tracing.DAY),
-        new_inquirer=tracing_services.InquirerData(name="Zarema Synthetic"),
-        new_sought=[tracing_services.NewSought("Aminat", "Aliyeva", "daughter", Sex.FEMALE, 1990)],
-    )
-    (group,) = request_candidates(caseworker, request)
-    assert group.children == []
-    assert [c.person for c in group.candidates][:3] == [mother, *namesakes]
-    assert group.candidates[0].children == [son]
-    assert group.candidates[0].family == []
-    (shown,) = request_candidates(caseworker, request, limit=1)
-    assert [(c.person, c.children) for c in shown.candidates] == [(mother, [son])]
-
-
-def test_request_candidates_stay_in_the_agency(caseworker: User, other_agency_user: User) -> None:
-    person(other_agency_user, "Аминат Алиева", born=1990)
-    request = _family_request(caseworker)
-    groups = request_candidates(caseworker, request)
-    assert len(groups) == 2
-    assert all(g.candidates == [] for g in groups)
 
 
 def test_a_pair_is_explained_whatever_its_agreement(

@@ -63,3 +63,78 @@ class MatchModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fitted_at:%Y-%m-%d} ({self.pairs_used})"
+
+
+class RequestRanking(models.Model):
+    """A tracing request's candidates as last ranked, kept so that opening the request
+    reads them instead of searching the registry again (``matching.requests``).
+
+    Ranked for the whole agency, never for one reader: each read keeps only the persons
+    the reader may see. Writes that could change the ranking bump ``version``
+    (``services.rankings_stale``); a ranking is current while ``ranked_version`` equals
+    it and the agency's model is still ``model``. ``version`` is read before the registry
+    is, so a change committed during a ranking leaves it stale rather than lost."""
+
+    request = models.OneToOneField(
+        "tracing.TracingRequest",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="ranking",
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+    ranked_version = models.PositiveIntegerField(null=True)
+    # The sought persons ranked (ids, sorted): a request seeking others is ranked again
+    # whatever else was marked.
+    sought = models.JSONField(default=list)
+    # The fitted model the scores came from; None: the shipped default.
+    model = models.ForeignKey(MatchModel, null=True, on_delete=models.SET_NULL, related_name="+")
+    ranked_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("request ranking")
+        verbose_name_plural = _("request rankings")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} v{self.ranked_version}/{self.version}"
+
+
+class RankedCandidate(models.Model):
+    """One registered person who may be one sought person of a request, as ranked:
+    ``position`` orders a sought person's candidates by their own evidence (``base_*``),
+    ``score`` and ``weight`` add the evidence of their children matching sought children."""
+
+    ranking = models.ForeignKey(RequestRanking, on_delete=models.CASCADE, related_name="rows")
+    sought = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    base_score = models.FloatField()
+    base_weight = models.FloatField()
+    score = models.FloatField()
+    weight = models.FloatField()
+
+    class Meta:
+        verbose_name = _("ranked candidate")
+        verbose_name_plural = _("ranked candidates")
+        # (person): a change to a candidate finds the rankings it appears in.
+        indexes = [models.Index(fields=["ranking", "sought", "position"], name="ranked_order")]
+
+    def __str__(self) -> str:
+        return f"{self.sought_id} ~ {self.person_id} #{self.position}"
+
+
+class RankingKey(models.Model):
+    """A blocking key a request's sought persons were searched by: a person filed under
+    it may now belong in the ranking, so filing one makes the ranking stale."""
+
+    ranking = models.ForeignKey(RequestRanking, on_delete=models.CASCADE, related_name="keys")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("ranking key")
+        verbose_name_plural = _("ranking keys")
+        indexes = [models.Index(fields=["agency", "key"], name="rankingkey_lookup")]
+
+    def __str__(self) -> str:
+        return self.key

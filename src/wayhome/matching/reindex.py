@@ -15,7 +15,7 @@ from django.utils import timezone
 from wayhome.demo.writer import Table
 from wayhome.matching.keys import stored_keys
 from wayhome.matching.models import CommonKey, NameKey
-from wayhome.matching.services import NAME_PARTS, name_row_features
+from wayhome.matching.services import NAME_PARTS, name_row_features, rankings_stale_all
 from wayhome.people.models import Person, PersonName
 
 Progress = Callable[[int, int, float], None]  # (persons done, persons to do, seconds)
@@ -78,6 +78,7 @@ def reindex(
         if progress is not None:
             progress(done, total, time.monotonic() - started)
     common_keys_recount(agency_id)
+    rankings_stale_all(agency_id)  # which keys are common changed: every search may
     vacuum_keys()
     return written
 

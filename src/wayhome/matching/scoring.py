@@ -63,13 +63,19 @@ def default_params() -> dict[str, Any]:
 
 def model_for(agency_id: int | None) -> FellegiSunter:
     """The agency's newest fitted model, else the shipped default."""
+    return current_model(agency_id)[1]
+
+
+def current_model(agency_id: int | None) -> tuple[int | None, FellegiSunter]:
+    """The agency's newest fitted model and its id, else the shipped default and None."""
     from wayhome.matching.models import MatchModel
 
     if agency_id is None:
-        return model_from(default_params())
-    fitted = MatchModel.objects.filter(agency_id=agency_id).values_list("params", flat=True)
-    params = fitted.first()
-    return model_from(params if params else default_params())
+        return None, model_from(default_params())
+    fitted = MatchModel.objects.filter(agency_id=agency_id).values_list("pk", "params").first()
+    if fitted is None:
+        return None, model_from(default_params())
+    return fitted[0], model_from(fitted[1])
 
 
 def birth_of(date: FuzzyDate) -> Birth:

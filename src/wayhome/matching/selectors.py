@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import F
 
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Cap
@@ -33,7 +32,6 @@ from wayhome.matching.scoring import (
     agreements,
     birth_of,
     model_for,
-    probability,
     sex_of,
 )
 from wayhome.matching.token_scores import prefetch, token_score
@@ -44,11 +42,9 @@ from wayhome.names.similarity import (
     compare_features,
     score_features,
 )
-from wayhome.people.models import Person, PersonName, Relationship
+from wayhome.people.models import Person, PersonName
 from wayhome.people.selectors import persons_visible_to
 from wayhome.people.services import NameData
-from wayhome.tracing.models import SoughtPerson, TracingRequest
-from wayhome.tracing.selectors import sought_of
 
 KEY_CAP = 1000  # a compound key (two name parts) held by more persons is skipped
 TOKEN_KEY_CAP = 250  # so is a one-part key held by more: it tells too few apart
@@ -594,164 +590,6 @@ def comparison_vectors(
     return vectors, confirmed
 
 
-# --- a tracing request's candidates, families together --------------------------------
-
-ADULT_GAP_YEARS = 14  # a sought person this much younger than another may be their child
-FAMILY_POOL = 3  # candidates re-ranked by family evidence, per candidate shown
-
-
-@dataclass
-class SoughtCandidates:
-    """One sought person of a request, the sought children counted with them, and the
-    registered persons who may be them, best first."""
-
-    sought: SoughtPerson
-    children: list[Person]
-    candidates: list[Candidate]
-    # Likely matches held by another team (need-to-know): a count, never who.
-    held_elsewhere: int = 0
-
-
-def _sought_children(persons: Sequence[Person]) -> dict[int, list[Person]]:
-    """For each sought person, the other sought persons who are their children: linked
-    as such, or, when the request links none of them, born long enough after them."""
-    ids = [p.pk for p in persons]
-    links = Relationship.objects.filter(
-        kind=Relationship.Kind.PARENT, from_person_id__in=ids, to_person_id__in=ids
-    ).values_list("from_person_id", "to_person_id")
-    by_id = {p.pk: p for p in persons}
-    children: dict[int, list[Person]] = defaultdict(list)
-    for parent_id, child_id in links:
-        children[parent_id].append(by_id[child_id])
-    if children:
-        return children
-    for parent in persons:
-        for child in persons:
-            latest, earliest = parent.birth_latest, child.birth_earliest
-            if latest and earliest and (earliest - latest).days >= ADULT_GAP_YEARS * 365:
-                children[parent.pk].append(child)
-    return children
-
-
-def _registered_children(agency_id: int, parents: Collection[int]) -> dict[int, list[Person]]:
-    """The children recorded for each of these persons (one query)."""
-    out: dict[int, list[Person]] = defaultdict(list)
-    # The children themselves with their parent's id, rather than the links with their
-    # children joined: half the model objects to build, the same rows in the same order.
-    children = Person.objects.filter(
-        links_in__agency_id=agency_id,
-        links_in__kind=Relationship.Kind.PARENT,
-        links_in__from_person_id__in=parents,
-    ).annotate(parent_of=F("links_in__from_person_id"))
-    for child in children.order_by("birth_earliest", "pk"):
-        out[child.parent_of].append(child)
-    return out
-
-
-def _child_matches(
-    sought: Sequence[tuple[Person, Described]],
-    theirs: Sequence[Person],
-    names: dict[int, list[Named]],
-    model: FellegiSunter,
-    bests: Mapping[tuple[int, int], Best] | None = None,
-) -> list[ChildMatch]:
-    """Each sought child paired with the registered child that fits best, if any fits
-    (more likely the same than not on its own evidence); no child is used twice.
-    ``bests``: the names' alignments by (sought child, registered child), when known."""
-    options = []
-    for child, query in sought:
-        for other in theirs:
-            best = bests.get((child.pk, other.pk)) if bests is not None else None
-            scored = _score(query, other, names[other.pk], model, best=best)
-            if scored is not None and scored.candidate.weight > 0:
-                options.append(
-                    ChildMatch(child, other, scored.candidate.score, scored.candidate.weight)
-                )
-    used_sought: set[int] = set()
-    used_theirs: set[int] = set()
-    matches = []
-    for m in sorted(options, key=lambda m: -m.weight):
-        if m.sought.pk not in used_sought and m.child.pk not in used_theirs:
-            matches.append(m)
-            used_sought.add(m.sought.pk)
-            used_theirs.add(m.child.pk)
-    return matches
-
-
-def _with_family(
-    candidates: list[Candidate],
-    sought_children: Sequence[tuple[Person, Described]],
-    children: dict[int, list[Person]],
-    names: dict[int, list[Named]],
-    model: FellegiSunter,
-) -> None:
-    """Show each candidate's registered children; when the request seeks children, each
-    child of the candidate who matches a sought child adds its own evidence (its match
-    weight) to the candidate's, so a mother whose children also match ranks higher."""
-    bests: dict[tuple[int, int], Best] = {}
-    if sought_children:
-        # Every sought child's tokens against all these children's in one call per token,
-        # and their names aligned in one bulk call, rather than pair by pair as each
-        # child is scored (the same scores: token_scores, align).
-        kids = list({k.pk: k for c in candidates for k in children.get(c.person.pk, [])}.values())
-        for child, query in sought_children:
-            prefetch(_token_pairs(query, [n for k in kids for n in names[k.pk]]))
-            found = _best_names_many(query, [names[k.pk] for k in kids])
-            bests.update(((child.pk, k.pk), best) for k, best in zip(kids, found, strict=True))
-    for c in candidates:
-        c.children = children.get(c.person.pk, [])
-        if sought_children and c.children:
-            c.family = _child_matches(sought_children, c.children, names, model, bests)
-            c.weight += sum(m.weight for m in c.family)
-            c.score = probability(model, c.weight)
-
-
 def _described_person(person: Person, names: list[Named]) -> Described:
     """A registered person as a query, from names already loaded."""
     return _described(names, person.sex, person.birth)
-
-
-def request_candidates(
-    user: User, request: TracingRequest, *, limit: int = 5
-) -> list[SoughtCandidates]:
-    """For each person a request seeks, who in the registry may be them (never one of
-    the request's own sought persons), with their families, ranked.
-
-    One statement finds every sought person's shortlist; persons and names of all the
-    shortlists, then the children of the candidates whose family weighs in (or who are
-    shown) and those children's names, come in one query each.
-    """
-    links = list(sought_of(request))
-    if not _may_search(user) or not links:
-        return []
-    assert user.agency_key is not None  # noqa: S101  (checked by _may_search)
-    persons = [link.person for link in links]
-    model = model_for(user.agency_key)
-    own = names_of([p.pk for p in persons])
-    queries = {p.pk: _described_person(p, own[p.pk]) for p in persons}
-    ids = _shortlists(user, queries, persons, REQUEST_SHORTLIST)
-    visible = _visible(user, {i for found in ids.values() for i in found})
-    theirs = names_of(list(visible))
-    size = limit * FAMILY_POOL
-    pools = {
-        pk: _ranked(queries[pk], [visible[i] for i in found if i in visible], model, theirs)[:size]
-        for pk, found in ids.items()
-    }
-    # Registered children weigh in the ranking of a pool whose sought person has sought
-    # children; elsewhere they are only shown, for the `limit` candidates shown (a pool
-    # is ranked already, and without children to match its order stays).
-    kids_of = _sought_children(persons)
-    ranking = {s.candidate.person.pk for pk, p in pools.items() if kids_of.get(pk) for s in p}
-    shown_only = {s.candidate.person.pk for p in pools.values() for s in p[:limit]}
-    children = _registered_children(user.agency_key, ranking | shown_only)
-    child_names = names_of([k.pk for parent in ranking for k in children.get(parent, [])])
-    out = []
-    for link in links:
-        pool = pools[link.person.pk]
-        kids = [(k, queries[k.pk]) for k in kids_of.get(link.person.pk, [])]
-        _with_family([s.candidate for s in pool], kids, children, child_names, model)
-        pool.sort(key=lambda s: _rank(s.candidate))
-        shown = [_explained(s, model) for s in pool[:limit]]
-        held = _held_elsewhere(user, queries[link.person.pk], ids[link.person.pk], visible)
-        out.append(SoughtCandidates(link, [k for k, _ in kids], shown, held))
-    return out

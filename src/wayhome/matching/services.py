@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,12 +15,20 @@ from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.linkage.model import FellegiSunter
 from wayhome.matching.keys import features_of, stored_keys
-from wayhome.matching.models import MatchModel, NameKey
+from wayhome.matching.models import (
+    MatchModel,
+    NameKey,
+    RankedCandidate,
+    RankingKey,
+    RequestRanking,
+)
 from wayhome.matching.scoring import model_for, params_of
 from wayhome.names.similarity import NameFeatures
-from wayhome.people.models import Person, PersonName
+from wayhome.people.models import Person, PersonName, Relationship
+from wayhome.tracing.models import SoughtPerson
 
 NAME_PARTS = ("given", "patronymic", "family", "full")
+RANKING_LOCK = 0x7761_7968  # advisory lock namespace of ranking writes, with the agency id
 
 
 def name_row_features(rows: Iterable[tuple[str, str, str, str]]) -> list[NameFeatures]:
@@ -40,6 +49,7 @@ def person_keys_refresh(person: Person) -> None:
     NameKey.objects.bulk_create(
         NameKey(agency_id=person.agency_id, person=person, key=k) for k in sorted(keys_of(person))
     )
+    rankings_stale(person.agency_id, persons=[person.pk])
 
 
 def names_keys(names: Iterable[PersonName]) -> set[str]:
@@ -54,14 +64,66 @@ def person_keys_file(person: Person, names: Iterable[PersonName]) -> None:
 
 def persons_keys_file(filed: Iterable[tuple[Person, Iterable[str]]]) -> None:
     """File new persons, who have no keys yet, under keys in hand (one bulk insert)."""
+    filed = [(person, sorted(keys)) for person, keys in filed]
     NameKey.objects.bulk_create(
         (
             NameKey(agency_id=person.agency_id, person=person, key=k)
             for person, keys in filed
-            for k in sorted(keys)
+            for k in keys
         ),
         batch_size=5000,
     )
+    by_agency: dict[int, list[int]] = {}
+    for person, _keys in filed:
+        by_agency.setdefault(person.agency_id, []).append(person.pk)
+    for agency_id, ids in by_agency.items():
+        rankings_stale(agency_id, persons=ids)
+
+
+def rankings_stale(
+    agency_id: int, *, persons: Collection[int] = (), requests: Collection[int] = ()
+) -> int:
+    """Mark stale the stored request rankings that a change to these persons (their
+    names, sex, birth, family links or record) or to these requests could alter; called
+    inside the writer's transaction, after the change. Returns how many were marked.
+
+    A ranking may change when a person is sought by the request, is ranked in it or is
+    a ranked person's child (the family evidence), or is filed under a key the request
+    was searched by (a new candidate). Derived data: not audited.
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # Held until this write commits: a ranking does not store rows meanwhile
+        # (requests._may_store), as it might have searched without seeing this write.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [RANKING_LOCK, agency_id])
+    stale = set(requests)
+    if persons:
+        ids = set(persons)
+        stale.update(
+            SoughtPerson.objects.filter(person_id__in=ids).values_list("request_id", flat=True)
+        )
+        parents = Relationship.objects.filter(
+            kind=Relationship.Kind.PARENT, to_person_id__in=ids
+        ).values_list("from_person_id", flat=True)
+        ranked = RankedCandidate.objects.filter(person_id__in=ids | set(parents))
+        stale.update(ranked.values_list("ranking_id", flat=True).distinct())
+        keys = NameKey.objects.filter(person_id__in=ids).values_list("key", flat=True)
+        searched = RankingKey.objects.filter(agency_id=agency_id, key__in=keys)
+        stale.update(searched.values_list("ranking_id", flat=True).distinct())
+    if not stale:
+        return 0
+    return RequestRanking.objects.filter(agency_id=agency_id, pk__in=stale).update(
+        version=F("version") + 1
+    )
+
+
+def rankings_stale_all(agency_id: int | None = None) -> int:
+    """Mark every stored ranking (of one agency) stale: after a reindex, which changes
+    which keys are common and so every search."""
+    rows = RequestRanking.objects.all()
+    if agency_id is not None:
+        rows = rows.filter(agency_id=agency_id)
+    return rows.update(version=F("version") + 1)
 
 
 ConfirmedPair = tuple[Person, Person]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from wayhome.accounts.models import User
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
-from wayhome.matching.selectors import request_candidates as candidates_of_request
+from wayhome.matching.requests import request_candidates as candidates_of_request
 from wayhome.tracing.selectors import request_get
 
 

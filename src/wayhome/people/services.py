@@ -26,7 +26,12 @@ from wayhome.core.signals import FactChange, announce_facts_changed
 from wayhome.core.text import detect_script, search_fold
 from wayhome.core.versioning import version_take
 from wayhome.figures import history as figures_history
-from wayhome.matching.services import names_keys, person_keys_refresh, persons_keys_file
+from wayhome.matching.services import (
+    names_keys,
+    person_keys_refresh,
+    persons_keys_file,
+    rankings_stale,
+)
 from wayhome.people.kinship import WORD_TO_LINK
 from wayhome.people.models import (
     BIRTH_PARTS,
@@ -298,6 +303,7 @@ def person_update(
     _check_birth_against_family(person)
     person.save()
     figures_history.persons_refresh([person.pk])  # sex, birth and home region are counted
+    rankings_stale(person.agency_id, persons=[person.pk])  # sex and birth are scored
     changes = diff(before, snapshot(person, PERSON_FIELDS))
     if changes:
         audit_record(
@@ -632,6 +638,7 @@ def relationship_create(
         changes=snapshot(rel, ("from_person", "to_person", "kind", "is_current", "notes")),
     )
     _facts_changed(actor, FactChange.RELATIONSHIP, from_person, to_person)
+    rankings_stale(rel.agency_id, persons=[from_person.pk, to_person.pk])  # families count
     return rel
 
 
@@ -648,6 +655,7 @@ def relationship_remove(*, actor: User, relationship: Relationship) -> None:
     pair = (relationship.from_person, relationship.to_person)
     relationship.delete()
     _facts_changed(actor, FactChange.RELATIONSHIP, *pair)
+    rankings_stale(relationship.agency_id, persons=[p.pk for p in pair])
 
 
 @transaction.atomic
@@ -692,6 +700,7 @@ def _record_sex(actor: User, person: Person, sex: str) -> None:
     person.sex = sex
     person.save(update_fields=["sex", "version", "updated_at"])
     figures_history.persons_refresh([person.pk])
+    rankings_stale(person.agency_id, persons=[person.pk])
     audit_record(
         actor=actor,
         action=A.UPDATE,

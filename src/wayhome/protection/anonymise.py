@@ -12,9 +12,11 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.db.models import Q
 
 from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.figures import history as figures_history
+from wayhome.matching.services import rankings_stale
 from wayhome.people.models import Person, Relationship
 from wayhome.people.services import person_names_refresh
 from wayhome.protection.models import Anonymisation, ConsentEvent, ProcessingRecord
@@ -51,6 +53,11 @@ def _delete_photo_files(person: Person) -> None:
 
 def person_anonymise(person: Person, *, cause: str, today: dt.date) -> None:
     """Strip a person to the facts that counts need (inside the caller's transaction)."""
+    # Rankings of requests that rank this person or their family are recomputed without
+    # them: marked while their family links still say who that is.
+    family = Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
+    related = {i for pair in family.values_list("from_person_id", "to_person_id") for i in pair}
+    rankings_stale(person.agency_id, persons={person.pk, *related})
     person.names.all().delete()
     person.documents.all().delete()
     _delete_photo_files(person)

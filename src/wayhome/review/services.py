@@ -28,7 +28,7 @@ from wayhome.matching.selectors import (
     name_data_of,
     score_persons,
 )
-from wayhome.matching.services import model_refit
+from wayhome.matching.services import model_refit, rankings_stale
 from wayhome.names.similarity import compare_names
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, Sex
@@ -117,6 +117,7 @@ def _merge(
     )
     _refresh_derived(actor, keep)
     figures_history.persons_refresh([absorb.pk])  # counted under the surviving record now
+    rankings_stale(keep.agency_id, persons=[keep.pk, absorb.pk])
     # The kept record gained the other's citizenships, documents and family links.
     announce_facts_changed(sender=PersonMerge, persons=[keep], cause=FactChange.MERGE, actor=actor)
     audit_record(
@@ -175,6 +176,7 @@ def persons_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMe
     merge.undone_at, merge.undone_by, merge.undo_reason = timezone.now(), actor, reason
     merge.save(update_fields=["undone_at", "undone_by", "undo_reason", "updated_at"])
     _refresh_derived(actor, keep, absorb)
+    rankings_stale(keep.agency_id, persons=[keep.pk, absorb.pk])
     announce_facts_changed(
         sender=PersonMerge, persons=[keep, absorb], cause=FactChange.MERGE, actor=actor
     )

@@ -25,6 +25,7 @@ from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.core.signals import FactChange, announce_facts_changed
 from wayhome.core.versioning import version_take
 from wayhome.figures import history as figures_history
+from wayhome.matching.services import rankings_stale
 from wayhome.people import services as people_services
 from wayhome.people.kinship import KinWord
 from wayhome.people.models import FamilyGroup, Person, Sex, Status
@@ -587,6 +588,7 @@ def _set_sought(request: TracingRequest, links: dict[int, SoughtLink]) -> None:
             link.relation_to_inquirer = wanted.relation.strip()
             link.save()
     figures_history.persons_refresh(touched)
+    rankings_stale(request.agency_id, requests=[request.pk])
 
 
 def _sought_snapshot(request: TracingRequest) -> list[str]:

@@ -1,8 +1,10 @@
 """``wayhome matching reindex``: key persons for candidate search;
+``wayhome matching rerank``: rank the candidates of requests whose ranking is stale;
 ``wayhome matching fit-default``: refit the shipped default weights (see matching.weights)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,12 @@ class Command(BaseCommand):
         reindex.add_argument("--agency", default="", help="agency name (default: every agency)")
         reindex.add_argument("--all", action="store_true", help="rebuild every person's keys")
         reindex.add_argument("--batch-size", type=int, default=5000, help="persons per batch")
+        rerank = sub.add_parser(
+            "rerank",
+            help="rank the candidates of every request not ranked since the registry changed"
+            " (run after an import or a reindex, or from cron; opening a request does it too)",
+        )
+        rerank.add_argument("--agency", default="", help="agency name (default: every agency)")
         fit = sub.add_parser("fit-default", help="refit data/default_model.json by EM")
         fit.add_argument(
             "--lists", default="../shared/data/linkage-dev/ru", help="folder of left/right.csv"
@@ -38,19 +46,45 @@ class Command(BaseCommand):
             write_default(fit_default(Path(opts["lists"])), out)
             self.stdout.write(f"default weights written to {out}")
             return
+        if opts["action"] == "rerank":
+            self._rerank(self._agency(opts))
+            return
         self._reindex(opts)
+
+    def _agency(self, opts: dict[str, Any]) -> int | None:
+        if not opts["agency"]:
+            return None
+        agency = Agency.objects.filter(name=opts["agency"]).first()
+        if agency is None:
+            raise CommandError(f"No agency is called {opts['agency']!r}.")
+        return agency.pk
+
+    def _rerank(self, agency_id: int | None) -> None:
+        from wayhome.matching.requests import ranking_refresh, rankings_to_refresh
+        from wayhome.tracing.models import TracingRequest
+
+        todo = rankings_to_refresh(agency_id)
+        started, later = time.monotonic(), 0
+        for done, pk in enumerate(todo, 1):
+            request = TracingRequest.objects.filter(pk=pk).first()
+            if request is not None:  # deleted meanwhile: nothing to rank
+                later += not ranking_refresh(request)[1]
+            if done % 100 == 0 or done == len(todo):
+                seconds = time.monotonic() - started
+                line = f"  ranked {done:,}/{len(todo):,} requests in {seconds:,.0f} s"
+                self.stderr.write(line, style_func=str)
+        self.stdout.write(f"{len(todo) - later} requests ranked.")
+        if later:
+            self.stdout.write(
+                f"{later} left for later: the registry was being written (run again)."
+            )
 
     def _reindex(self, opts: dict[str, Any]) -> None:
         from wayhome.matching.reindex import reindex
 
         if opts["batch_size"] < 1:
             raise CommandError("--batch-size must be 1 or more.")
-        agency_id = None
-        if opts["agency"]:
-            agency = Agency.objects.filter(name=opts["agency"]).first()
-            if agency is None:
-                raise CommandError(f"No agency is called {opts['agency']!r}.")
-            agency_id = agency.pk
+        agency_id = self._agency(opts)
         written = reindex(
             agency_id=agency_id,
             rebuild=opts["all"],
