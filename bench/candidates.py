@@ -13,8 +13,13 @@ Logged in as ``ngo-caseworker`` it times, each beside baselines measured in the 
   birth cut to the year, a fresh random person each time (so the first pass is cold for
   every name); how often that person is among the ten returned is printed as "found";
 - the same queries again (warm caches);
-- a tracing request's ranked candidates (``request_candidates``, all its sought persons
-  and the family ranking), for requests of the seeded population.
+- a tracing request's ranking (``ranking_refresh``: every sought person searched, scored,
+  the family evidence added, stored), which a write that could change it sets off;
+- reading a request's stored candidates (``request_candidates``, what opening the request
+  does): first with the names' caches emptied (their spellings are computed again), then
+  again (warm);
+- reading a request whose ranking a write has just made stale (ranked again, then read);
+- what marking the rankings a person's write may change adds to that write.
 
 Medians and 95th percentiles are in milliseconds.
 """
@@ -27,15 +32,11 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from bench.pages import p95, setup_django, timed
 
 if TYPE_CHECKING:
-    from wayhome.accounts.models import User
-    from wayhome.matching.selectors import Described
-    from wayhome.people.models import Person
     from wayhome.tracing.models import TracingRequest
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_wayhome_1000000"
@@ -46,15 +47,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench candidates", description=__doc__)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--queries", type=int, default=200, help="persons searched for")
-    parser.add_argument("--requests", type=int, default=100, help="tracing requests ranked")
+    parser.add_argument(
+        "--requests", type=int, default=100, help="tracing requests ranked (and as many made stale)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reindex", action="store_true", help="build the blocking index first")
-    parser.add_argument(
-        "--interleaved",
-        action="store_true",
-        help="also rank other requests (cold), alternately with a shortlist statement per"
-        " sought person (as before) and with one for the whole request, under the same load",
-    )
     return parser.parse_args(argv)
 
 
@@ -102,7 +99,9 @@ def measure(args: argparse.Namespace) -> list[tuple[str, list[float]]]:
     from django.urls import reverse
 
     from wayhome.accounts.models import User
-    from wayhome.matching.selectors import candidates_for, request_candidates
+    from wayhome.matching.requests import ranking_refresh, request_candidates
+    from wayhome.matching.selectors import candidates_for
+    from wayhome.matching.services import rankings_stale
     from wayhome.tracing.models import TracingRequest
 
     rng = random.Random(args.seed)
@@ -135,68 +134,75 @@ def measure(args: argparse.Namespace) -> list[tuple[str, list[float]]]:
     cold = search_all()
     warm = search_all()
     requests = list(
-        TracingRequest.objects.filter(agency_id=user.agency_key).order_by("?")[: args.requests]
+        TracingRequest.objects.filter(agency_id=user.agency_key).order_by("?")[: 2 * args.requests]
     )
+    ranked, stale = requests[: args.requests], requests[args.requests :]
 
-    def rank_requests() -> list[float]:
+    def rank_all() -> list[float]:
         out = []
-        for r in requests:
+        for r in ranked:
+            start = time.perf_counter()
+            ranking_refresh(r)
+            out.append((time.perf_counter() - start) * 1000)
+        return out
+
+    def read(which: list[TracingRequest]) -> list[float]:
+        out = []
+        for r in which:
             start = time.perf_counter()
             request_candidates(user, r)
             out.append((time.perf_counter() - start) * 1000)
         return out
 
+    ranking = rank_all()
+    forget_names()
+    first_read = read(ranked)
     rows = [
         ("SELECT 1 (baseline)", timed(select_one, 30)),
         ("person list page (baseline)", timed(person_list, 30)),
         (f"candidates_for, first pass (found {found}/{len(work)})", cold),
         ("candidates_for, same queries again", warm),
-        (f"request candidates ({len(requests)} requests)", rank_requests()),
-        ("request candidates, again", rank_requests()),
+        (f"request ranked and stored ({len(ranked)} requests)", ranking),
+        ("request candidates, stored (names' caches emptied)", first_read),
+        ("request candidates, stored, again", read(ranked)),
     ]
-    if args.interleaved:
-        rows += interleaved(user, requests, args.requests)
+    for r in stale:
+        rankings_stale(r.agency_id, requests=[r.pk])
+    rows.append((f"request candidates after a write (ranked again, {len(stale)})", read(stale)))
+    rows.append(("marking rankings after a person's write", marking(user.agency_key, work)))
     return rows
 
 
-def interleaved(
-    user: User, seen: list[TracingRequest], count: int
-) -> list[tuple[str, list[float]]]:
-    """Requests not ranked yet (cold), alternately with a shortlist statement per sought
-    person (the code before one statement per request) and with one per request: the two
-    arms share the machine's load, so their ratio holds when the load moves."""
-    from wayhome.matching import selectors
-    from wayhome.matching.selectors import request_candidates
-    from wayhome.tracing.models import TracingRequest
+def marking(agency_id: int, work: list[tuple[int, object]]) -> list[float]:
+    """What a write to a person adds to mark the rankings it may change (rolled back)."""
+    from django.db import transaction
 
-    batched = selectors._shortlists
+    from wayhome.matching.services import rankings_stale
 
-    def one_by_one(
-        user: User,
-        queries: Mapping[int, Described],
-        exclude: Collection[Person | int],
-        size: int,
-    ) -> dict[int, list[int]]:
-        return {q: selectors._shortlist_ids(user, d, exclude, size) for q, d in queries.items()}
-
-    fresh = list(
-        TracingRequest.objects.filter(agency_id=user.agency_key)
-        .exclude(pk__in=[r.pk for r in seen])
-        .order_by("?")[: 2 * count]
-    )
-    arms: dict[str, list[float]] = {"one by one": [], "one statement": []}
-    for i, r in enumerate(fresh):
-        arm = "one by one" if i % 2 == 0 else "one statement"
-        selectors._shortlists = one_by_one if i % 2 == 0 else batched
-        try:
+    out = []
+    for pk, _ in work:
+        with transaction.atomic():
             start = time.perf_counter()
-            request_candidates(user, r)
-            arms[arm].append((time.perf_counter() - start) * 1000)
-        finally:
-            selectors._shortlists = batched
-    return [
-        (f"request candidates, shortlists {arm} (cold, {len(v)})", v) for arm, v in arms.items()
-    ]
+            rankings_stale(agency_id, persons=[pk])
+            out.append((time.perf_counter() - start) * 1000)
+            transaction.set_rollback(True)
+    return out
+
+
+def forget_names() -> None:
+    """Empty the caches of names already seen (features, spellings, token scores), as a
+    server process meets names it has not yet: the loaded models stay, as they would."""
+    from wayhome.matching import keys, token_scores
+    from wayhome.names import normalise, romanise, similarity, structure
+
+    for cached in (
+        normalise.normalise_token, structure._role, romanise.latin_key,
+        romanise.consonant_skeleton, romanise._beam, romanise._token_keys,
+        similarity.token_features, similarity._token_match,
+    ):  # fmt: skip
+        cached.cache_clear()
+    keys._PARTS.clear()
+    token_scores._SCORES.clear()
 
 
 def report(rows: list[tuple[str, list[float]]], total: int, keys: int) -> None:
