@@ -8,12 +8,13 @@ from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 
 from tests.matching.helpers import mother_of, person, year
 from tests.tracing import helpers as tracing
 from wayhome.accounts.models import User
 from wayhome.matching import requests
-from wayhome.matching.models import RankedCandidate
+from wayhome.matching.models import RankedCandidate, RequestRanking
 from wayhome.matching.requests import (
     SoughtCandidates,
     ranking_refresh,
@@ -290,4 +291,22 @@ def test_a_reindex_makes_every_ranking_stale(caseworker: User) -> None:
     request = _family_request(caseworker)
     ranking_refresh(request)
     call_command("matching", "reindex", "--all")
+    assert rankings_to_refresh() == [request.pk]
+
+
+def test_a_busy_database_still_shows_the_candidates_without_keeping_them(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has one writer: while an import holds it past the timeout, opening a
+    request ranks its candidates and shows them, and keeps nothing."""
+    mother = person(caseworker, "Аминат Алиева", born=1990)
+    request = _family_request(caseworker)
+
+    def locked(agency_id: int) -> bool:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(requests, "_may_store", locked)
+    (mother_group, _) = request_candidates(caseworker, request)
+    assert [c.person for c in mother_group.candidates][:1] == [mother]
+    assert not RequestRanking.objects.filter(pk=request.pk).exists()
     assert rankings_to_refresh() == [request.pk]

@@ -264,19 +264,23 @@ def ranking_refresh(request: TracingRequest) -> tuple[list[RankedCandidate], boo
     The keys searched by are stored first and the version read with them, then the
     registry is read: a write that could change the ranking either marks it (it sees
     the keys) and leaves the stored rows stale, or is seen by the ranking. While a
-    marking write is in flight the rows are not stored (``_may_store``). Two refreshes
-    of one request at once are safe: the second waits for the first's row lock."""
+    marking write is in flight the rows are not stored (``_may_store``), nor when the
+    database is busy with a long write: ranked all the same, just not kept. Two
+    refreshes of one request at once are safe: the second waits for the first's lock."""
     persons = [link.person for link in request.sought_links.select_related("person")]
     queries = _queries(persons)
     model_id, model = current_model(request.agency_id)
     version: int | None = None
-    with transaction.atomic():
-        if _may_store(request.agency_id):
-            ranking, _ = RequestRanking.objects.select_for_update().get_or_create(
-                request=request, defaults={"agency_id": request.agency_id}
-            )
-            _keys_store(ranking, _searched_by(request.agency_id, queries))
-            version = ranking.version
+    try:
+        with transaction.atomic():
+            if _may_store(request.agency_id):
+                ranking, _ = RequestRanking.objects.select_for_update().get_or_create(
+                    request=request, defaults={"agency_id": request.agency_id}
+                )
+                _keys_store(ranking, _searched_by(request.agency_id, queries))
+                version = ranking.version
+    except OperationalError:  # SQLite: another writer kept the database past the timeout
+        version = None
     rows = _rank_request(request.agency_id, persons, queries, model) if persons else []
     if version is None:
         return rows, False
