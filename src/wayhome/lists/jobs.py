@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from wayhome.jobs.models import Job
 from wayhome.jobs.runner import Progress
 from wayhome.lists import services
 from wayhome.lists.models import ListImport
+from wayhome.matching.requests import rankings_refresh
 
 
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
@@ -20,6 +22,10 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
     done = services.list_import_commit(
         actor=job.created_by, list_import=list_import, progress=progress
     )
+    # The persons imported may be candidates of open requests, whose rankings the import
+    # marked stale: ranked again now, off the request, rather than by their next readers.
+    message = _("Updating the candidates of tracing requests")
+    rankings_refresh(job.agency_id, lambda n, total: progress(n, total, message), missing=False)
     return {
         "url": reverse("lists:detail", args=[done.uuid]),
         "counts": done.counts,

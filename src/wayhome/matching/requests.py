@@ -15,7 +15,7 @@ or beforehand by ``wayhome matching rerank``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -305,11 +305,35 @@ def ranking_refresh(request: TracingRequest) -> tuple[list[RankedCandidate], boo
     return rows, True
 
 
-def rankings_to_refresh(agency_id: int | None = None) -> list[int]:
-    """Ids of the requests whose ranking is missing, stale or of an older model."""
+def rankings_refresh(
+    agency_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    missing: bool = True,
+) -> tuple[int, int]:
+    """Rank every request whose ranking is stale or (``missing``) was never made
+    (``rankings_to_refresh``): how many were ranked, and how many were left for later
+    (a marking write was in flight). Each in its own transactions: call it after the
+    writes, outside theirs."""
+    todo = rankings_to_refresh(agency_id, missing=missing)
+    ranked = 0
+    for done, pk in enumerate(todo, 1):
+        request = TracingRequest.objects.filter(pk=pk).first()
+        if request is not None:  # deleted meanwhile: nothing to rank
+            ranked += ranking_refresh(request)[1]
+        if progress is not None:
+            progress(done, len(todo))
+    return ranked, len(todo) - ranked
+
+
+def rankings_to_refresh(agency_id: int | None = None, *, missing: bool = True) -> list[int]:
+    """Ids of the requests whose ranking is stale, of an older model or (``missing``)
+    was never made."""
     requests = TracingRequest.objects.all()
     if agency_id is not None:
         requests = requests.filter(agency_id=agency_id)
+    if not missing:
+        requests = requests.filter(ranking__isnull=False)
     current = Q(pk__in=[])
     for agency in set(requests.values_list("agency_id", flat=True)):
         model_id = current_model(agency)[0]

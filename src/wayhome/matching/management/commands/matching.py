@@ -60,20 +60,18 @@ class Command(BaseCommand):
         return agency.pk
 
     def _rerank(self, agency_id: int | None) -> None:
-        from wayhome.matching.requests import ranking_refresh, rankings_to_refresh
-        from wayhome.tracing.models import TracingRequest
+        from wayhome.matching.requests import rankings_refresh
 
-        todo = rankings_to_refresh(agency_id)
-        started, later = time.monotonic(), 0
-        for done, pk in enumerate(todo, 1):
-            request = TracingRequest.objects.filter(pk=pk).first()
-            if request is not None:  # deleted meanwhile: nothing to rank
-                later += not ranking_refresh(request)[1]
-            if done % 100 == 0 or done == len(todo):
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            if done % 100 == 0 or done == total:
                 seconds = time.monotonic() - started
-                line = f"  ranked {done:,}/{len(todo):,} requests in {seconds:,.0f} s"
+                line = f"  ranked {done:,}/{total:,} requests in {seconds:,.0f} s"
                 self.stderr.write(line, style_func=str)
-        self.stdout.write(f"{len(todo) - later} requests ranked.")
+
+        ranked, later = rankings_refresh(agency_id, progress)
+        self.stdout.write(f"{ranked} requests ranked.")
         if later:
             self.stdout.write(
                 f"{later} left for later: the registry was being written (run again)."
