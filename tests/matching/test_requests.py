@@ -310,3 +310,32 @@ def test_a_busy_database_still_shows_the_candidates_without_keeping_them(
     assert [c.person for c in mother_group.candidates][:1] == [mother]
     assert not RequestRanking.objects.filter(pk=request.pk).exists()
     assert rankings_to_refresh() == [request.pk]
+
+
+def test_marking_many_persons_at_once_goes_by_chunks(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import marks thousands of persons at once: looked up a chunk at a time (within
+    every database's limit on parameters), none is missed, the last chunk's included."""
+    from wayhome.matching import services
+
+    family = _family_request(caseworker)
+    zarina = tracing_services.request_create(
+        actor=caseworker,
+        data=tracing_services.RequestData(received_on=tracing.DAY),
+        new_inquirer=tracing_services.InquirerData(name="Zarema Synthetic"),
+        new_sought=[tracing_services.NewSought("Zarina", "Yusupova", "sister", Sex.FEMALE, 1989)],
+    )
+    monkeypatch.setattr(services, "MARK_CHUNK", 1)
+    found = [
+        person(caseworker, "Aminat Aliyeva", born=1990),
+        person(caseworker, "Rustam Eldarov", sex=Sex.MALE, born=1960),
+        person(caseworker, "Зарина Юсупова", born=1989),
+    ]
+    for request in (family, zarina):
+        ranking_refresh(request)
+    agency = caseworker.agency_key
+    assert agency is not None
+    assert services.rankings_stale(agency, persons=[p.pk for p in found[:2]]) == 1
+    assert rankings_to_refresh() == [family.pk]
+    assert services.rankings_stale(agency, persons=[p.pk for p in found]) == 2

@@ -29,6 +29,7 @@ from wayhome.tracing.models import SoughtPerson
 
 NAME_PARTS = ("given", "patronymic", "family", "full")
 RANKING_LOCK = 0x7761_7968  # advisory lock namespace of ranking writes, with the agency id
+MARK_CHUNK = 1000  # persons looked up at once when marking rankings
 
 
 def name_row_features(rows: Iterable[tuple[str, str, str, str]]) -> list[NameFeatures]:
@@ -97,26 +98,33 @@ def rankings_stale(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [RANKING_LOCK, agency_id])
     stale = set(requests)
-    if persons:
-        ids = set(persons)
-        stale.update(
-            SoughtPerson.objects.filter(person_id__in=ids).values_list("request_id", flat=True)
-        )
-        parents = Relationship.objects.filter(
-            kind=Relationship.Kind.PARENT, to_person_id__in=ids
-        ).values_list("from_person_id", flat=True)
-        ranked = RankedCandidate.objects.filter(person_id__in=ids | set(parents))
-        stale.update(ranked.values_list("ranking_id", flat=True).distinct())
-        # The keys as values, not a subquery: the planner then reads the (agency, key)
-        # index for each (with a subquery it guessed 16 times the rows and scanned).
-        keys = set(NameKey.objects.filter(person_id__in=ids).values_list("key", flat=True))
-        searched = RankingKey.objects.filter(agency_id=agency_id, key__in=sorted(keys))
-        stale.update(searched.values_list("ranking_id", flat=True).distinct())
+    ids = sorted(set(persons))
+    for start in range(0, len(ids), MARK_CHUNK):  # an import marks thousands at once
+        stale |= _stale_for(agency_id, ids[start : start + MARK_CHUNK])
     if not stale:
         return 0
     return RequestRanking.objects.filter(agency_id=agency_id, pk__in=stale).update(
         version=F("version") + 1
     )
+
+
+def _stale_for(agency_id: int, ids: list[int]) -> set[int]:
+    """The rankings a change to these persons may alter (``rankings_stale``)."""
+    stale = set(SoughtPerson.objects.filter(person_id__in=ids).values_list("request_id", flat=True))
+    parents = Relationship.objects.filter(
+        kind=Relationship.Kind.PARENT, to_person_id__in=ids
+    ).values_list("from_person_id", flat=True)
+    ranked = RankedCandidate.objects.filter(person_id__in={*ids, *parents})
+    stale.update(ranked.values_list("ranking_id", flat=True).distinct())
+    # The keys as values, not a subquery: the planner then reads the (agency, key) index
+    # for each (with a subquery it guessed 16 times the rows and scanned the table).
+    keys = sorted(set(NameKey.objects.filter(person_id__in=ids).values_list("key", flat=True)))
+    for start in range(0, len(keys), MARK_CHUNK * 5):  # within every database's parameters
+        searched = RankingKey.objects.filter(
+            agency_id=agency_id, key__in=keys[start : start + MARK_CHUNK * 5]
+        )
+        stale.update(searched.values_list("ranking_id", flat=True).distinct())
+    return stale
 
 
 def rankings_stale_all(agency_id: int | None = None) -> int:
