@@ -118,6 +118,11 @@ def test_request_for_a_mother_and_two_children_to_a_confirmed_match(
     shot(page, "request-detail")
     request = TracingRequest.objects.get()
     assert request.sought.count() == 3
+    # The page loads its ranked candidates: the registered mother, her children with her.
+    candidates = page.locator("#request-candidates .request-candidates")
+    expect(candidates.get_by_role("link", name="Аиша Налоева").first).to_be_visible()
+    expect(candidates.get_by_role("link", name="Умар Налоев").first).to_be_visible()
+    shot(page, "request-candidates")
 
     # The likely matches wait in the review queue; the whole family is confirmed at once.
     page.get_by_role("link", name="Review").first.click()
@@ -143,6 +148,13 @@ def test_request_for_a_mother_and_two_children_to_a_confirmed_match(
     live = Person.objects.filter(merged_into__isnull=True, search_names__contains="налоев")
     assert live.count() == 3, "mother and both children: one record each after the merge"
     assert set(request.sought.all()) <= set(live) | set(Person.objects.filter(merged_into__in=live))
+
+    # The merge changed the request's candidates: the registered records are the sought
+    # persons themselves now, so they are no longer offered as candidates of themselves.
+    page.goto(f"{live_server.url}/tracing/requests/{request.uuid}/")
+    expect(candidates).to_be_visible()
+    expect(candidates.get_by_role("link", name="Аиша Налоева")).to_have_count(0)
+    shot(page, "request-candidates-after-merge")
 
 
 def test_arabic_is_right_to_left_and_phone_width_needs_no_sideways_scrolling(
