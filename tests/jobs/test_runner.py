@@ -144,3 +144,25 @@ def test_with_redis_configured_a_job_goes_on_the_queue(caseworker: User, setting
     assert queued.func_name == "wayhome.jobs.runner.run_job"
     assert queued.args == (job.pk,)
     queue.empty()
+
+
+def _fails(text: str) -> None:
+    raise RuntimeError(text)
+
+
+def test_upkeep_off_the_request_runs_inline_in_tests_and_logs_no_message(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failure of upkeep nobody waits for is logged by its type and place, never its
+    message (it may quote a name); in tests it runs at once."""
+    done: list[int] = []
+    runner.run_off_request(done.append, 7, name="test-upkeep")
+    assert done == [7]
+    settings.JOBS_INLINE = False
+    settings.JOBS_REDIS_URL = ""
+    monkeypatch.setattr(threading.Thread, "start", lambda self: self.run())
+    monkeypatch.setattr("wayhome.jobs.runner.connection.close", lambda: None)
+    with caplog.at_level("ERROR"):
+        runner.run_off_request(_fails, "Аминат Алиева", name="test-upkeep")
+    assert "_fails failed: RuntimeError" in caplog.text
+    assert "Аминат" not in caplog.text

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tests import factories
 from wayhome.accounts.models import User
 from wayhome.figures.models import DashboardSnapshot
+from wayhome.jobs import runner
 from wayhome.web import selectors
 from wayhome.web.selectors import current_counts, dashboard_for
 
@@ -97,8 +98,8 @@ def test_a_failed_background_recount_keeps_the_last_counts(
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(selectors, "agency_counts", broken)
-    monkeypatch.setattr("wayhome.web.selectors.connection.close", lambda: None)
-    selectors._refresh_in_thread(caseworker.agency_key)
+    monkeypatch.setattr("wayhome.jobs.runner.connection.close", lambda: None)
+    runner._upkeep(selectors.snapshot_refresh, (caseworker.agency_key,))
     monkeypatch.undo()
     assert dashboard_for(caseworker).total == before.total
 

@@ -187,3 +187,28 @@ def queue() -> Any:
     from rq import Queue
 
     return Queue(settings.JOBS_QUEUE, connection=Redis.from_url(settings.JOBS_REDIS_URL))
+
+
+def run_off_request(call: Callable[..., object], *args: Any, name: str) -> None:
+    """Upkeep of derived data after a request (a recount, rankings): on the job queue
+    where one is configured, in a thread of this process where none is, at once in
+    tests (``JOBS_INLINE``). Nobody waits for it, so a failure is logged (its type and
+    where, never its message: it may quote a name) and what it would have refreshed is
+    refreshed by its next reader. ``call`` is a module-level function (the worker
+    imports it)."""
+    if settings.JOBS_INLINE:
+        call(*args)
+    elif settings.JOBS_REDIS_URL:
+        queue().enqueue(call, *args, job_timeout=600, result_ttl=0)
+    else:
+        threading.Thread(target=_upkeep, args=(call, args), name=name, daemon=True).start()
+
+
+def _upkeep(call: Callable[..., object], args: tuple[Any, ...]) -> None:
+    try:
+        call(*args)
+    except Exception as exc:
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("%s failed: %s\n%s", getattr(call, "__name__", call), type(exc).__name__, where)
+    finally:
+        connection.close()

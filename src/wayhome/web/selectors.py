@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -18,8 +16,6 @@ from wayhome.accounts.roles import Cap
 from wayhome.figures.models import DashboardSnapshot
 from wayhome.people.models import Person, Status
 from wayhome.tracing.models import SoughtPerson, TracingRequest
-
-logger = logging.getLogger(__name__)
 
 # Statuses shown as columns in the breakdowns, in the order a reader expects.
 BREAKDOWN_STATUSES = [
@@ -128,28 +124,12 @@ def snapshot_refresh(agency_id: int) -> DashboardSnapshot:
     return snap
 
 
-def _refresh_in_thread(agency_id: int) -> None:
-    try:
-        snapshot_refresh(agency_id)
-    except Exception:  # a failed count leaves the old one shown and is retried later
-        logger.exception("dashboard recount failed for agency %s", agency_id)
-    finally:
-        connection.close()
-
-
 def _dispatch_refresh(agency_id: int) -> None:
-    """Recount after this request's commit: on the job queue where one is configured, in
-    a thread of this process where none is, at once in tests (``JOBS_INLINE``)."""
-    if settings.JOBS_INLINE:
-        snapshot_refresh(agency_id)
-    elif settings.JOBS_REDIS_URL:
-        from wayhome.jobs.runner import queue
+    """Recount after this request's commit, off the request (``run_off_request``); a
+    failed count leaves the old one shown and is tried again later."""
+    from wayhome.jobs.runner import run_off_request
 
-        queue().enqueue(snapshot_refresh, agency_id, job_timeout=600, result_ttl=0)
-    else:
-        threading.Thread(
-            target=_refresh_in_thread, args=(agency_id,), name="dashboard-recount", daemon=True
-        ).start()
+    run_off_request(snapshot_refresh, agency_id, name="dashboard-recount")
 
 
 def current_counts(agency_id: int) -> DashboardSnapshot:
