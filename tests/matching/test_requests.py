@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -339,3 +340,38 @@ def test_marking_many_persons_at_once_goes_by_chunks(
     assert services.rankings_stale(agency, persons=[p.pk for p in found[:2]]) == 1
     assert rankings_to_refresh() == [family.pk]
     assert services.rankings_stale(agency, persons=[p.pk for p in found]) == 2
+
+
+def test_a_write_ranks_again_after_it_commits_what_it_made_stale(
+    caseworker: User, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Off the request (inline in tests): the next reader finds the ranking current."""
+    settings.RANKINGS_REFRESH_AFTER_WRITES = True
+    settings.JOBS_INLINE = True
+    request = _family_request(caseworker)
+    ranking_refresh(request)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        found = person(caseworker, "Aminat Aliyeva", born=1990)
+    assert len(callbacks) == 1
+    assert rankings_to_refresh() == []
+    assert RankedCandidate.objects.filter(ranking_id=request.pk, person=found).exists()
+
+
+def test_an_import_or_a_write_marking_many_leaves_the_ranking_to_others(
+    caseworker: User,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wayhome.matching import services
+
+    settings.RANKINGS_REFRESH_AFTER_WRITES = True
+    request = _family_request(caseworker)
+    ranking_refresh(request)
+    with django_capture_on_commit_callbacks() as callbacks:
+        with services.rankings_refreshed_by_caller():
+            person(caseworker, "Aminat Aliyeva", born=1990)
+        monkeypatch.setattr(services, "REFRESH_SOON_MAX", 0)
+        person(caseworker, "Aminat Aliyeva", born=1991)
+    assert callbacks == []
+    assert rankings_to_refresh() == [request.pk]

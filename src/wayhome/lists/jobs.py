@@ -12,6 +12,7 @@ from wayhome.jobs.runner import Progress
 from wayhome.lists import services
 from wayhome.lists.models import ListImport
 from wayhome.matching.requests import rankings_refresh
+from wayhome.matching.services import rankings_refreshed_by_caller
 
 
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
@@ -19,9 +20,10 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
     list_import = ListImport.objects.get(uuid=job.params["import"], agency_id=job.agency_id)
     if job.created_by is None:
         raise ValueError("the job's user no longer exists")
-    done = services.list_import_commit(
-        actor=job.created_by, list_import=list_import, progress=progress
-    )
+    with rankings_refreshed_by_caller():
+        done = services.list_import_commit(
+            actor=job.created_by, list_import=list_import, progress=progress
+        )
     # The persons imported may be candidates of open requests, whose rankings the import
     # marked stale: ranked again now, off the request, rather than by their next readers.
     message = _("Updating the candidates of tracing requests")

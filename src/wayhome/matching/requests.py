@@ -326,6 +326,16 @@ def rankings_refresh(
     return ranked, len(todo) - ranked
 
 
+def rankings_refresh_stale(ids: Collection[int]) -> int:
+    """Rank again those of these requests whose stored ranking is stale (after a write
+    that marked them, off its request); how many were ranked and stored."""
+    stale = RequestRanking.objects.filter(pk__in=ids).exclude(ranked_version=F("version"))
+    ranked = 0
+    for request in TracingRequest.objects.filter(pk__in=stale.values("pk")).order_by("pk"):
+        ranked += ranking_refresh(request)[1]
+    return ranked
+
+
 def rankings_to_refresh(agency_id: int | None = None, *, missing: bool = True) -> list[int]:
     """Ids of the requests whose ranking is stale, of an older model or (``missing``)
     was never made."""

@@ -1,9 +1,13 @@
-"""Writes of the matching app: a person's blocking keys, and an agency's refitted model."""
+"""Writes of the matching app: a person's blocking keys, marking the request rankings a
+write makes stale, and an agency's refitted model."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import threading
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -30,6 +34,9 @@ from wayhome.tracing.models import SoughtPerson
 NAME_PARTS = ("given", "patronymic", "family", "full")
 RANKING_LOCK = 0x7761_7968  # advisory lock namespace of ranking writes, with the agency id
 MARK_CHUNK = 1000  # persons looked up at once when marking rankings
+# A write marking more rankings than this (an import) leaves them to the import job
+# or their readers rather than ranking them all after it commits.
+REFRESH_SOON_MAX = 50
 
 
 def name_row_features(rows: Iterable[tuple[str, str, str, str]]) -> list[NameFeatures]:
@@ -103,9 +110,39 @@ def rankings_stale(
         stale |= _stale_for(agency_id, ids[start : start + MARK_CHUNK])
     if not stale:
         return 0
-    return RequestRanking.objects.filter(agency_id=agency_id, pk__in=stale).update(
+    marked = RequestRanking.objects.filter(agency_id=agency_id, pk__in=stale).update(
         version=F("version") + 1
     )
+    if marked and marked <= REFRESH_SOON_MAX and _refreshing_soon():
+        ids = sorted(stale)
+        transaction.on_commit(lambda: _refresh_soon(ids))
+    return marked
+
+
+_CALLER_REFRESHES = threading.local()
+
+
+@contextmanager
+def rankings_refreshed_by_caller() -> Iterator[None]:
+    """Within: rankings marked stale are not ranked again after the commit; the caller
+    does it once for them all (an import job, which marks thousands of persons)."""
+    before = getattr(_CALLER_REFRESHES, "on", False)
+    _CALLER_REFRESHES.on = True
+    try:
+        yield
+    finally:
+        _CALLER_REFRESHES.on = before
+
+
+def _refreshing_soon() -> bool:
+    return settings.RANKINGS_REFRESH_AFTER_WRITES and not getattr(_CALLER_REFRESHES, "on", False)
+
+
+def _refresh_soon(ids: list[int]) -> None:
+    from wayhome.jobs.runner import run_off_request
+    from wayhome.matching.requests import rankings_refresh_stale
+
+    run_off_request(rankings_refresh_stale, ids, name="rankings-refresh")
 
 
 def _stale_for(agency_id: int, ids: list[int]) -> set[int]:

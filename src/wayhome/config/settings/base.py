@@ -204,6 +204,10 @@ REAUTH_SECONDS = 10 * 60
 JOBS_REDIS_URL = os.environ.get("WAYHOME_REDIS_URL", "")
 JOBS_QUEUE = os.environ.get("WAYHOME_JOBS_QUEUE", "wayhome")
 JOBS_INLINE = False  # tests: run a job in the committing thread, at once
+# A write that makes a few tracing requests' candidate rankings stale ranks them again
+# after it commits, off the request (matching.services.rankings_stale), so that their
+# readers find them current; off in tests, where nothing may outlive a test.
+RANKINGS_REFRESH_AFTER_WRITES = env_bool("WAYHOME_RANKINGS_REFRESH_AFTER_WRITES", True)
 # The web dashboard shows counts up to this many seconds old and recounts in the
 # background (web.selectors.current_counts); 0 counts on every view (small registries).
 DASHBOARD_MAX_AGE = int(os.environ.get("WAYHOME_DASHBOARD_MAX_AGE", "120"))

@@ -20,3 +20,5 @@ WHITENOISE_AUTOREFRESH = True
 
 # Count the dashboard on every view: tests change data between views.
 DASHBOARD_MAX_AGE = 0
+# Rankings made stale are ranked again by their next reader, not in a thread.
+RANKINGS_REFRESH_AFTER_WRITES = False
