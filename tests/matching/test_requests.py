@@ -174,6 +174,16 @@ def _sought(request: TracingRequest, name: str) -> Person:
     )
 
 
+def _renamed(actor: User, who: str, given: str, family: str) -> Write:
+    """The write that gives ``who`` of the cast this (only) name instead."""
+
+    def write(cast: dict[str, Person], request: TracingRequest) -> object:
+        name = PersonName.objects.get(person=cast[who])
+        return people.name_update(actor=actor, name=name, data=NameData(given=given, family=family))
+
+    return write
+
+
 WRITES: dict[str, Callable[[User], Callable[[dict[str, Person], TracingRequest], object]]] = {
     "a new person is registered": lambda u: lambda c, r: person(u, "Aminat Aliyeva", born=1990),
     "a name is added": lambda u: (
@@ -181,26 +191,14 @@ WRITES: dict[str, Callable[[User], Callable[[dict[str, Person], TracingRequest],
             actor=u, person=c["stranger"], data=NameData(given="Аминат", family="Алиева")
         )
     ),
-    "a name is changed": lambda u: (
-        lambda c, r: people.name_update(
-            actor=u,
-            name=PersonName.objects.get(person=c["namesake"]),
-            data=NameData(given="Аминат", family="Юсупова"),
-        )
-    ),
+    "a name is changed": lambda u: _renamed(u, "namesake", "Аминат", "Юсупова"),
     "a birth is corrected": lambda u: (
         lambda c, r: people.person_update(
             actor=u, person=c["namesake"], sex=Sex.FEMALE, birth=year(1990)
         )
     ),
     "a child is linked to a candidate": lambda u: lambda c, r: mother_of(u, c["mother"], c["son"]),
-    "a candidate's child is renamed": lambda u: (
-        lambda c, r: people.name_update(
-            actor=u,
-            name=PersonName.objects.get(person=c["son"]),
-            data=NameData(given="Ибрагим", family="Алиев"),
-        )
-    ),
+    "a candidate's child is renamed": lambda u: _renamed(u, "son", "Ибрагим", "Алиев"),
     "a family link is removed": lambda u: (
         lambda c, r: people.relationship_remove(
             actor=u, relationship=c["mother"].links_out.get(to_person=c["son"])
