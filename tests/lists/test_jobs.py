@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -45,5 +49,24 @@ def test_an_import_ranks_again_the_requests_it_made_stale(
     unopened = _seeking(caseworker, "Зарина", "Юсупова", 1990)
     _import(client_for(caseworker))
     assert rankings_to_refresh() == [unopened.pk]
+    ranked = RankedCandidate.objects.filter(ranking_id=seeking.pk).select_related("person")
+    assert [r.person.display_name for r in ranked] == ["Тестова Амина"]
+
+
+def test_the_import_command_ranks_again_the_requests_it_made_stale(
+    caseworker: User, tmp_path: Path
+) -> None:
+    """`wayhome import --commit`, like the job: once at the end, not after each batch."""
+    seeking = _seeking(caseworker, "Амина", "Тестова", 2015)
+    ranking_refresh(seeking)
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes(ROWS, "cp1251"))
+    out = io.StringIO()
+    call_command(
+        "import", str(path), "--source", "Ministry (synthetic)", "--user",
+        caseworker.username, "--date", "2019-05-01", "--commit", stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    assert "candidates ranked again for 1 tracing request\n" in out.getvalue()
+    assert rankings_to_refresh() == []
     ranked = RankedCandidate.objects.filter(ranking_id=seeking.pk).select_related("person")
     assert [r.person.display_name for r in ranked] == ["Тестова Амина"]

@@ -20,6 +20,8 @@ from wayhome.linkage.io import ListFormatError, read_table
 from wayhome.lists import services
 from wayhome.lists.models import ListImport
 from wayhome.lists.reading import FIELDS, read_list, suggest_mapping
+from wayhome.matching.requests import rankings_refresh
+from wayhome.matching.services import rankings_refreshed_by_caller
 
 
 class Command(BaseCommand):
@@ -134,6 +136,11 @@ class Command(BaseCommand):
             sys.stderr.write(f"row {done}/{total}\n")  # once per batch of rows
             sys.stderr.flush()
 
-        done = services.list_import_commit(actor=user, list_import=draft, progress=progress)
+        with rankings_refreshed_by_caller():  # ranked once below, not per batch
+            done = services.list_import_commit(actor=user, list_import=draft, progress=progress)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(done.counts.items()))
         self.stdout.write(f"imported {done.uuid}: {counts}")
+        ranked, _later = rankings_refresh(user.agency_key, missing=False)
+        if ranked:
+            requests = "request" if ranked == 1 else "requests"
+            self.stdout.write(f"candidates ranked again for {ranked} tracing {requests}")
