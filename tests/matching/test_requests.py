@@ -373,3 +373,13 @@ def test_an_import_or_a_write_marking_many_leaves_the_ranking_to_others(
         person(caseworker, "Aminat Aliyeva", born=1991)
     assert callbacks == []
     assert rankings_to_refresh() == [request.pk]
+
+
+def test_a_note_or_a_birth_place_changes_no_ranking(caseworker: User) -> None:
+    request = _family_request(caseworker)
+    ranking_refresh(request)
+    sought = _sought(request, "Aminat Aliyeva")
+    people.person_update(
+        actor=caseworker, person=sought, sex=sought.sex, birth=sought.birth, notes="Seen in 2019."
+    )
+    assert rankings_to_refresh() == []

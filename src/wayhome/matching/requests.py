@@ -55,6 +55,7 @@ from wayhome.people.selectors import persons_visible_to
 from wayhome.tracing.models import SoughtPerson, TracingRequest
 from wayhome.tracing.selectors import sought_of
 
+RANK_CHUNK = 100  # requests read at once when ranking many
 ADULT_GAP_YEARS = 14  # a sought person this much younger than another may be their child
 FAMILY_POOL = 3  # candidates re-ranked by family evidence, per candidate shown
 
@@ -257,7 +258,12 @@ def _may_store(agency_id: int) -> bool:
     return bool(row and row[0])
 
 
-def ranking_refresh(request: TracingRequest) -> tuple[list[RankedCandidate], bool]:
+def ranking_refresh(
+    request: TracingRequest,
+    *,
+    persons: Sequence[Person] | None = None,
+    model: tuple[int | None, FellegiSunter] | None = None,
+) -> tuple[list[RankedCandidate], bool]:
     """Rank the request's candidates for its agency and store them, replacing the last
     ranking (derived data, so not audited): the rows, and whether they were stored.
 
@@ -266,10 +272,12 @@ def ranking_refresh(request: TracingRequest) -> tuple[list[RankedCandidate], boo
     the keys) and leaves the stored rows stale, or is seen by the ranking. While a
     marking write is in flight the rows are not stored (``_may_store``), nor when the
     database is busy with a long write: ranked all the same, just not kept. Two
-    refreshes of one request at once are safe: the second waits for the first's lock."""
-    persons = [link.person for link in request.sought_links.select_related("person")]
+    refreshes of one request at once are safe: the second waits for the first's lock.
+    ``persons`` (the sought) and ``model`` (with its id): when the caller has them."""
+    if persons is None:
+        persons = [link.person for link in request.sought_links.select_related("person")]
     queries = _queries(persons)
-    model_id, model = current_model(request.agency_id)
+    model_id, scorer = model or current_model(request.agency_id)
     version: int | None = None
     try:
         with transaction.atomic():
@@ -281,7 +289,7 @@ def ranking_refresh(request: TracingRequest) -> tuple[list[RankedCandidate], boo
                 version = ranking.version
     except OperationalError:  # SQLite: another writer kept the database past the timeout
         version = None
-    rows = _rank_request(request.agency_id, persons, queries, model) if persons else []
+    rows = _rank_request(request.agency_id, persons, queries, scorer) if persons else []
     if version is None:
         return rows, False
     try:
@@ -316,13 +324,7 @@ def rankings_refresh(
     (a marking write was in flight). Each in its own transactions: call it after the
     writes, outside theirs."""
     todo = rankings_to_refresh(agency_id, missing=missing)
-    ranked = 0
-    for done, pk in enumerate(todo, 1):
-        request = TracingRequest.objects.filter(pk=pk).first()
-        if request is not None:  # deleted meanwhile: nothing to rank
-            ranked += ranking_refresh(request)[1]
-        if progress is not None:
-            progress(done, len(todo))
+    ranked = _rank_each(todo, progress)
     return ranked, len(todo) - ranked
 
 
@@ -330,9 +332,20 @@ def rankings_refresh_stale(ids: Collection[int]) -> int:
     """Rank again those of these requests whose stored ranking is stale (after a write
     that marked them, off its request); how many were ranked and stored."""
     stale = RequestRanking.objects.filter(pk__in=ids).exclude(ranked_version=F("version"))
-    ranked = 0
-    for request in TracingRequest.objects.filter(pk__in=stale.values("pk")).order_by("pk"):
-        ranked += ranking_refresh(request)[1]
+    return _rank_each(sorted(stale.values_list("pk", flat=True)))
+
+
+def _rank_each(ids: Sequence[int], progress: Callable[[int, int], None] | None = None) -> int:
+    """``ranking_refresh`` of each of these requests (read a chunk at a time; one deleted
+    meanwhile is skipped); how many were stored."""
+    ranked = done = 0
+    for start in range(0, len(ids), RANK_CHUNK):
+        chunk = TracingRequest.objects.filter(pk__in=ids[start : start + RANK_CHUNK])
+        for request in chunk.order_by("pk"):
+            ranked += ranking_refresh(request)[1]
+        done = min(start + RANK_CHUNK, len(ids))
+        if progress is not None:
+            progress(done, len(ids))
     return ranked
 
 
@@ -394,7 +407,8 @@ def request_candidates(
     sought = sorted(link.person_id for link in links)
     rows = _stored(request, model_id, sought)
     if rows is None:
-        fresh, _ = ranking_refresh(request)
+        persons = [link.person for link in links]
+        fresh, _ = ranking_refresh(request, persons=persons, model=(model_id, model))
         rows = [
             _Ranked(r.sought_id, r.person_id, r.base_score, r.score, r.weight)
             for r in sorted(fresh, key=lambda r: (r.sought_id, r.position))

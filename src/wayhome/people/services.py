@@ -303,7 +303,6 @@ def person_update(
     _check_birth_against_family(person)
     person.save()
     figures_history.persons_refresh([person.pk])  # sex, birth and home region are counted
-    rankings_stale(person.agency_id, persons=[person.pk])  # sex and birth are scored
     changes = diff(before, snapshot(person, PERSON_FIELDS))
     if changes:
         audit_record(
@@ -311,6 +310,9 @@ def person_update(
         )
     if changes.keys() & _RULE_FIELDS:
         _facts_changed(actor, FactChange.BIRTH, person)
+        # Sex and birth are also what candidates are scored on besides names; a note
+        # or a birth place changes no ranking.
+        rankings_stale(person.agency_id, persons=[person.pk])
     return person
 
 
