@@ -101,8 +101,8 @@ def test_link_on_several_processes_gives_the_same_rows(
     monkeypatch.setattr(link_module, "forked_map", counted)
     monkeypatch.setattr(scoring, "forked_map", counted)
     together, _ = link(left, right, engine="python", progress=None, workers=2)
-    # Block keys of each side, the screen, the scoring and the explanations.
-    assert len(forks) == 5
+    # The screen, the scoring and the explanations.
+    assert len(forks) == 3
     assert all(n > 1 for n in forks)
     assert [p.row() for p in together] == [p.row() for p in alone]
 
@@ -251,27 +251,28 @@ def test_vector_codes_sort_and_count_as_unique_rows_do() -> None:
 
 
 @pytest.mark.parametrize("at_once", [10_000, 2, 1])
-@pytest.mark.parametrize("workers", [1, 2])
 def test_vocabulary_rows_are_the_pairs_as_rows_would_make(
-    at_once: int, workers: int, monkeypatch: pytest.MonkeyPatch
+    at_once: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from wayhome.linkage import link as linking
-    from wayhome.names.similarity import block_keys, name_features
+    from wayhome.names.similarity import block_key_code, block_keys, name_features
 
     monkeypatch.setattr(linking, "KEY_ROWS_AT_ONCE", at_once)
 
     names = ["Аиша Налоева", "Налоева Аиша Аиша", "Rustam Magomedov", "عائشة نالوييفا", ""]
     vocab = _Vocabulary.of([name_features(full=n) for n in names])
-    expected = {(n, k) for n, t in enumerate(vocab.tokens) for k in block_keys(t, 8, KEY_WIDTHS)}
-    numbered: dict[str, int] = {"already numbered": 0}
-    rows = vocab.key_rows(8, numbered, workers).tolist()
-    text = {code: key for key, code in numbered.items()}
+    expected = {
+        (n, block_key_code(k))
+        for n, t in enumerate(vocab.tokens)
+        for k in block_keys(t, 8, KEY_WIDTHS)
+    }
+    rows = vocab.key_rows(8).tolist()
     assert len(rows) == len(expected)  # distinct rows
-    assert {(n, text[code]) for n, code in rows} == expected
-    assert numbered["already numbered"] == 0  # codes already given are kept
+    assert {(n, code) for n, code in rows} == expected
     pairs = [(rec, t) for rec, ids in enumerate(vocab.records) for t in set(ids)]
     assert vocab.token_rows().tolist() == as_rows(pairs).tolist()
     assert _Vocabulary().token_rows().shape == (0, 2)
+    assert _Vocabulary().key_rows(8).shape == (0, 2)
 
 
 def test_features_of_both_lists_at_once_equal_each_alone(lists: tuple[Path, Path]) -> None:

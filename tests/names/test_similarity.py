@@ -11,7 +11,8 @@ from wayhome.names import similarity
 from wayhome.names.similarity import (
     TokenBank,
     TokenFeatures,
-    block_key_rows,
+    block_key_code,
+    block_key_codes,
     block_keys,
     compare_names,
     name_features,
@@ -137,13 +138,32 @@ def test_bank_root_table_gives_the_scores_of_root_penalties(
 
 
 @pytest.mark.parametrize(("spellings", "widths"), [(8, (3,)), (2, (3, 4)), (8, (3, 4)), (1, (4,))])
-def test_block_key_rows_hold_each_tokens_block_keys(
+def test_block_key_codes_are_each_tokens_block_keys(
     spellings: int, widths: tuple[int, ...]
 ) -> None:
     tokens = _tokens()
-    owners, keys = block_key_rows(tokens, spellings, widths)
-    assert len(owners) == len(keys)
+    rows = block_key_codes(tokens, spellings, widths).tolist()
+    assert len(rows) == len(set(map(tuple, rows)))  # distinct
     for n, token in enumerate(tokens):
-        mine = {k for owner, k in zip(owners, keys, strict=True) if owner == n}
-        assert mine == block_keys(token, spellings, widths), token.text
-    assert any(k.lstrip("4").startswith("c") for k in keys)  # consonant keys took part
+        mine = {code for owner, code in rows if owner == n}
+        assert mine == {block_key_code(k) for k in block_keys(token, spellings, widths)}, token.text
+    consonants = {block_key_code(k) for t in tokens for k in block_keys(t, spellings, widths)
+                  if k.lstrip("4").startswith("c")}  # fmt: skip
+    assert consonants & {code for _, code in rows}  # consonant keys took part
+
+
+def test_block_key_codes_tell_every_key_apart() -> None:
+    keys = {k for t in _tokens() for k in block_keys(t, 8, (3, 4))}
+    keys |= {"pa", "sa", "ca", "4pa", "paa", "saa", "4pzzzz", "4szzzz", "pz", "sz"}
+    codes = {block_key_code(k) for k in keys}
+    assert len(codes) == len(keys)
+    assert max(codes) < 2**32  # the linker packs a token id above them
+    with pytest.raises(ValueError, match="not a block key"):
+        block_key_code("x")
+
+
+def test_block_key_codes_of_nothing() -> None:
+    latin = name_features(full="Rustam").tokens[0]
+    bare = TokenFeatures(latin.text, latin.role, ())
+    assert block_key_codes([bare]).shape == (0, 2)
+    assert block_key_codes([]).shape == (0, 2)

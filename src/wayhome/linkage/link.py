@@ -40,7 +40,7 @@ from wayhome.names.similarity import (
     NameFeatures,
     TokenBank,
     TokenFeatures,
-    block_key_rows,
+    block_key_codes,
     compare_features,
     features_of_tokens,
 )
@@ -56,7 +56,7 @@ KEY_WIDTHS = (3, 4)  # letters per key: where 3-letter keys are too common, 4 ta
 RARE_TOKEN = 100  # a token held by more right records identifies nobody on its own
 STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
 MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
-KEY_ROWS_AT_ONCE = 10_000  # tokens whose block keys are built at once (bounds memory)
+KEY_ROWS_AT_ONCE = 50_000  # tokens whose block keys are built at once (bounds memory)
 EXPLAIN_PARALLEL_MIN = 2_000  # fewer output rows than this are explained in this process
 
 OUTPUT_COLUMNS = (
@@ -140,32 +140,22 @@ class _Vocabulary:
             vocab.records.append(ids)
         return vocab
 
-    def key_rows(self, spellings: int, codes: dict[str, int], workers: int = 1) -> np.ndarray:
-        """Distinct (token id, blocking key) for the engine's token join, keys numbered in
-        ``codes``, in no particular order (the join is a set operation).
+    def key_rows(self, spellings: int) -> np.ndarray:
+        """Distinct (token id, blocking key code) for the engine's token join, in no
+        particular order (the join is a set operation).
 
-        Numbers, not strings: the engines join integer columns several times faster.
-        KEY_ROWS_AT_ONCE tokens at a time, on ``workers`` processes, so that the key
-        strings of a whole registry are never held at once: a chunk's keys are numbered
-        where they are made, and only its distinct keys come back to be given their
-        numbers in ``codes``.
+        Codes, not strings (``block_key_code``): the engines join integer columns several
+        times faster, and the codes need no shared numbering between the two sides.
+        KEY_ROWS_AT_ONCE tokens at a time, so that the keys of a whole registry are never
+        held as strings at once.
         """
-        starts = range(0, len(self.tokens), KEY_ROWS_AT_ONCE)
-
-        def chunk(start: int) -> tuple[np.ndarray, list[str]]:
-            tokens = self.tokens[start : start + KEY_ROWS_AT_ONCE]
-            owners, texts = block_key_rows(tokens, spellings, KEY_WIDTHS)
-            local: dict[str, int] = {}
-            numbered = np.array([local.setdefault(k, len(local)) for k in texts], dtype=np.int64)
-            rows = np.unique((np.array(owners, dtype=np.int64) + start) << 32 | numbered)
-            return rows, list(local)
-
-        parts = [np.zeros(0, dtype=np.int64)]
-        for rows, distinct in forked_map(chunk, starts, workers if len(starts) > 1 else 1):
-            number = np.array([codes.setdefault(k, len(codes)) for k in distinct], dtype=np.int64)
-            parts.append(rows >> 32 << 32 | number[rows & 0xFFFFFFFF])  # codes stay below 2**32
-        pairs = np.concatenate(parts)
-        return _columns_of(pairs >> 32, pairs & 0xFFFFFFFF)
+        parts = [np.zeros((0, 2), dtype=np.int64)]
+        for start in range(0, len(self.tokens), KEY_ROWS_AT_ONCE):
+            rows = block_key_codes(self.tokens[start : start + KEY_ROWS_AT_ONCE], spellings,
+                                   KEY_WIDTHS)  # fmt: skip
+            rows[:, 0] += start
+            parts.append(rows)
+        return np.concatenate(parts)
 
     def token_rows(self) -> np.ndarray:
         """Distinct (record, token id) for the engine's record join."""
@@ -176,11 +166,6 @@ class _Vocabulary:
             tokens += distinct
             records += [rec] * len(distinct)
         return _columns(records, tokens)
-
-
-def _columns_of(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Two int64 columns as rows [n, 2]."""
-    return np.column_stack([first, second]).astype(np.int64).reshape(-1, 2)
 
 
 def _columns(first: list[int], second: list[int]) -> np.ndarray:
@@ -224,8 +209,7 @@ def candidate_pairs(
     """
     lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
     table = TokenScores(lv.tokens, TokenBank(rv.tokens))
-    codes: dict[str, int] = {}
-    left_keys, right_keys = lv.key_rows(2, codes, workers), rv.key_rows(8, codes, workers)
+    left_keys, right_keys = lv.key_rows(2), rv.key_rows(8)
     token_pairs = engine.candidate_pairs(left_keys, right_keys, MAX_KEY_SIZE)
     screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR, workers)
     close, strong = _alike(token_pairs, screened)

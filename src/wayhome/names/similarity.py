@@ -7,6 +7,7 @@ score the best one-to-one alignment of their tokens in any order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from wayhome.names.romanise import Spelling, consonant_skeleton, consonant_skeletons, token_keys
+from wayhome.names.romanise import Spelling, consonant_skeleton, token_keys
 from wayhome.names.structure import PARTICLE, NameToken, parse_name
 
 
@@ -127,29 +128,105 @@ def block_keys(
     return keys
 
 
-def block_key_rows(
-    tokens: Sequence[TokenFeatures], spellings: int = 8, widths: tuple[int, ...] = (3,)
-) -> tuple[list[int], list[str]]:
-    """(token index, blocking key) of many tokens, flat: the keys of ``block_keys`` of
-    each token, in no particular order and possibly repeated.
+# Block keys as integers, for the linker's joins (engines join integer columns several
+# times faster than strings, and numbering millions of strings in a dict cost more than
+# the join). A key's letters are a-z (``latin_key`` folds everything else away), each a
+# base-32 digit from 1, so a string of up to four letters is one number below 2**20 and
+# no two strings share one; the tag (width and kind) goes above. Any other character
+# (none is made today) shares one of the digits 27-31: keys may then collide, which only
+# pairs more tokens for the screen, never fewer.
+_LETTER_BITS = 5
+_TEXT_BITS = 4 * _LETTER_BITS
+_KINDS = ("p", "s", "c")  # prefix, suffix, consonant-skeleton prefix
 
-    For the linker's key join (a list has hundreds of thousands of spellings): the
-    skeletons are computed in one pass and each kind of key by one comprehension,
-    instead of a set built key by key per token.
-    """
+
+def block_key_code(text: str) -> int:
+    """The integer of one ``block_keys`` string ("p" + "mag" → its code); for tests and
+    for reading the linker's codes back."""
+    tag = re.match(r"(\d*)([psc])", text)
+    if tag is None:
+        raise ValueError(f"not a block key: {text!r}")
+    width = int(tag.group(1) or 3)
+    value = 0
+    for ch in text[tag.end() :]:
+        value = value << _LETTER_BITS | _digit(ord(ch))
+    return (width * len(_KINDS) + _KINDS.index(tag.group(2))) << _TEXT_BITS | value
+
+
+def _digit(code: int) -> int:
+    return code - 96 if 97 <= code <= 122 else 27 + code % 5
+
+
+def block_key_codes(
+    tokens: Sequence[TokenFeatures], spellings: int = 8, widths: tuple[int, ...] = (3,)
+) -> np.ndarray:
+    """Distinct (token index, ``block_key_code``) of the ``block_keys`` of many tokens, as
+    int64 rows [n, 2] in no particular order: every key of a vocabulary in a few numpy
+    passes instead of a string per key."""
     owners: list[int] = []
     keys: list[str] = []
     for n, token in enumerate(tokens):
         mine = [s.key for s in token.keys[:spellings] if not s.key.startswith("~")]
         keys += mine
         owners += [n] * len(mine)
-    skeletons = consonant_skeletons(keys)
-    texts: list[str] = []
-    for width, prefix, suffix, consonants in _block_tags(widths):
-        texts += [prefix + key[:width] for key in keys]
-        texts += [suffix + key[-width:] for key in keys]
-        texts += [consonants + skeleton[:width] for skeleton in skeletons]
-    return owners * (3 * len(widths)), texts
+    if not keys:
+        return np.zeros((0, 2), dtype=np.int64)
+    letters, lengths = _digits(keys)
+    bones, bone_lengths = _skeleton_digits(letters, max(widths))
+    parts = []
+    for width in widths:
+        at = np.arange(width)
+        tag = np.int64(width * len(_KINDS)) << _TEXT_BITS
+        parts.append(tag | _number(letters, at, lengths))  # key[:width]
+        suffix = lengths[:, None] - width + at[None, :]  # key[-width:], before its start
+        parts.append((tag + (1 << _TEXT_BITS)) | _number(letters, suffix, lengths))
+        parts.append((tag + (2 << _TEXT_BITS)) | _number(bones, at, bone_lengths))
+    owner = np.array(owners, dtype=np.int64)
+    rows = np.sort(np.concatenate([owner << 32 | code for code in parts]))
+    rows = rows[np.r_[True, rows[1:] != rows[:-1]]]  # distinct: np.unique hashes, slower
+    return np.column_stack([rows >> 32, rows & 0xFFFFFFFF])
+
+
+def _digit_table() -> np.ndarray:
+    table = np.array([_digit(code) for code in range(128)], dtype=np.uint8)
+    table[0] = 0  # the padding past a key's end
+    return table
+
+
+_DIGIT = _digit_table()
+_VOWEL_DIGITS = np.array([_digit(ord(v)) for v in "aeiou"], dtype=np.uint8)
+
+
+def _digits(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per key its letters as digits [n, longest] (0 past its end), and its length."""
+    points = np.array(keys, dtype=str).view(np.uint32).reshape(len(keys), -1)
+    ascii_ = _DIGIT[np.minimum(points, 127)]
+    digits = np.where(points < 128, ascii_, (27 + points % 5).astype(np.uint8))
+    return digits, (points != 0).sum(axis=1)
+
+
+def _skeleton_digits(digits: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``width`` digits of each key's ``consonant_skeleton`` (its first letter,
+    then its consonants), and their number."""
+    kept = (digits != 0) & ~np.isin(digits, _VOWEL_DIGITS)
+    kept[:, 0] = digits[:, 0] != 0
+    place = np.cumsum(kept, axis=1, dtype=np.int32) - 1
+    rows, columns = np.nonzero(kept & (place < width))
+    bones = np.zeros((len(digits), width), dtype=np.uint8)
+    bones[rows, place[rows, columns]] = digits[rows, columns]
+    return bones, np.minimum(kept.sum(axis=1), width)
+
+
+def _number(digits: np.ndarray, at: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The base-32 number of each row's letters at positions ``at`` (a row [w] for all, or
+    [n, w]), positions outside the key skipped."""
+    at = np.broadcast_to(at, (len(digits), at.shape[-1]))
+    inside = (at >= 0) & (at < lengths[:, None])
+    picked = np.take_along_axis(digits, np.clip(at, 0, digits.shape[1] - 1), axis=1)
+    value = np.zeros(len(digits), dtype=np.int64)
+    for column in range(at.shape[1]):
+        value = np.where(inside[:, column], value << _LETTER_BITS | picked[:, column], value)
+    return value
 
 
 @lru_cache(maxsize=16)
