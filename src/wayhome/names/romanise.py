@@ -14,13 +14,16 @@ import multiprocessing
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import icu
 
 from wayhome.names.normalise import fold_latin, normalise_token
 from wayhome.names.tables import fallback_spelling, romanise_cyrillic_schemes
 from wayhome.names.train import CHANNEL_PATH, bare, units
+
+if TYPE_CHECKING:
+    from wayhome.names import beams
 
 BEAM = 14
 PENALTY_PER_COST = 0.02
@@ -239,6 +242,7 @@ _new_tuple = tuple.__new__
 # Keys computed in bulk by ``prime_token_keys``; ``token_keys`` looks here first.
 _PRIMED: dict[str, tuple[Spelling, ...]] = {}
 PARALLEL_MIN = 4_000  # fewer new tokens than this are not worth starting processes for
+BULK_MIN = 500  # tokens of a script from which the compiled beam search pays for loading
 
 
 def token_keys(token: str) -> tuple[Spelling, ...]:
@@ -263,6 +267,9 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
     if workers < 2 or len(missing) < PARALLEL_MIN:
         _PRIMED.update(zip(missing, _keys_of_many(missing), strict=True))
         return
+    from wayhome.names import beams
+
+    beams.load()  # once here, not in every worker
     size = max(200, len(missing) // (workers * 8))
     chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -283,15 +290,23 @@ def _keys_of_many(tokens: Sequence[str]) -> list[tuple[Spelling, ...]]:
     """
     plans: list[tuple[str, dict[str, tuple[str, float]]]] = []
     latins: list[str] = []
-    for token in tokens:
-        script, folded = normalise_token(token)
+    normalised = [normalise_token(token) for token in tokens]
+    articles = [
+        _without_article(t, *n) if n[1] else "" for t, n in zip(tokens, normalised, strict=True)
+    ]
+    learned = _learned_many(
+        [(script, folded) for script, folded in normalised if folded]
+        + [(script, bare) for (script, _), bare in zip(normalised, articles, strict=True) if bare]
+    )
+    for (script, folded), bare_name in zip(normalised, articles, strict=True):
         firsts: dict[str, tuple[str, float]] = {}
         if folded:
-            found = _spellings(script, folded)
-            bare_name = _without_article(token, script, folded)
+            found = _spellings(script, folded, learned)
             if bare_name:
-                found += [(latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
-                          for latin, source, penalty in _spellings(script, bare_name)]  # fmt: skip
+                found += [
+                    (latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
+                    for latin, source, penalty in _spellings(script, bare_name, learned)
+                ]
             for latin, source, penalty in found:
                 if latin not in firsts:
                     firsts[latin] = (source, penalty)
@@ -337,8 +352,42 @@ def _without_article(token: str, script: str, folded: str) -> str:
     return ""
 
 
-def _spellings(script: str, folded: str) -> list[tuple[str, str, float]]:
-    """(latin, source, penalty) for every way of spelling the folded token."""
+Learned = dict[tuple[str, str], list[tuple[str, float]]]
+
+
+def _learned_many(wanted: Sequence[tuple[str, str]]) -> Learned:
+    """``learned_spellings`` of each (script, folded token): with BULK_MIN or more of a
+    script, all of them in one compiled search (``beams``), else one by one."""
+    by_script: dict[str, list[str]] = {}
+    for script, folded in dict.fromkeys(wanted):
+        if script != "Latn":
+            by_script.setdefault(script, []).append(folded)
+    learned: Learned = {}
+    for script, many in by_script.items():
+        if len(many) < BULK_MIN:
+            learned.update(((script, f), learned_spellings(f, script)) for f in many)
+            continue
+        from wayhome.names import beams  # Numba: bulk work only (see beams)
+
+        found = beams.beams(_compiled_channel(script), many, BEAM)
+        for folded, beam in zip(many, found, strict=True):
+            learned[(script, folded)] = [(text, cost) for cost, text in beam if text]
+    return learned
+
+
+@cache
+def _compiled_channel(script: str) -> beams.Channel:
+    from wayhome.names import beams
+
+    table: dict[str, list[tuple[str, float]]] = _channel().get(script, {})  # type: ignore[assignment]
+    return beams.Channel(table, fallback_spelling)
+
+
+def _spellings(
+    script: str, folded: str, learned: Learned | None = None
+) -> list[tuple[str, str, float]]:
+    """(latin, source, penalty) for every way of spelling the folded token; its learned
+    spellings are looked up in ``learned`` (searched for here without it)."""
     found: list[tuple[str, str, float]] = []
     if script == "Latn":
         found.append((folded, "as written", 0.0))
@@ -350,11 +399,16 @@ def _spellings(script: str, folded: str) -> list[tuple[str, str, float]]:
             (fold_latin(tr.transliterate(folded)), scheme, 0.0)
             for scheme, tr in _icu_transliterators().items()
         ]
-    learned = learned_spellings(folded, script) if script != "Latn" else []
-    if learned:
-        best = learned[0][1]
+    if script == "Latn":
+        mine = []
+    elif learned is None:
+        mine = learned_spellings(folded, script)
+    else:
+        mine = learned[(script, folded)]
+    if mine:
+        best = mine[0][1]
         found += [
             (latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
-            for latin, cost in learned
+            for latin, cost in mine
         ]
     return found

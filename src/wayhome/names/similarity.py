@@ -482,7 +482,7 @@ def forget_spellings() -> None:
 
     for cached in (
         normalise.normalise_token, structure._role, romanise.latin_key, romanise.consonant_skeleton,
-        romanise._beam, romanise._token_keys, romanise._channel,
+        romanise._beam, romanise._token_keys, romanise._channel, romanise._compiled_channel,
         romanise._icu_transliterators, token_features, _token_match,
     ):  # fmt: skip
         cached.cache_clear()
