@@ -18,8 +18,8 @@ from wayhome.linkage.model import (
     sex_levels,
 )
 from wayhome.linkage.scoring import PairScorer, TokenScores, align
+from wayhome.names.pair_scores import TokenPairs
 from wayhome.names.similarity import (
-    TokenBank,
     TokenFeatures,
     name_features,
     score_features,
@@ -39,7 +39,7 @@ def test_pair_scorer_matches_score_features() -> None:
     rf = [name_features(full=n) for n in RIGHT]
     ltok = list(dict.fromkeys(t for f in lf for t in f.tokens))
     rtok = list(dict.fromkeys(t for f in rf for t in f.tokens))
-    table = TokenScores(ltok, TokenBank(rtok))
+    table = TokenScores(ltok, rtok)
     scorer = PairScorer(
         [_person(f"L{n}", name, None) for n, name in enumerate(LEFT)],
         [_person(f"R{n}", name, (1990, None, None)) for n, name in enumerate(RIGHT)],
@@ -49,17 +49,17 @@ def test_pair_scorer_matches_score_features() -> None:
     )
     i, j = (np.array(x) for x in zip(*product(range(len(LEFT)), range(len(RIGHT))), strict=True))
     names, vectors = scorer.score(i, j)
-    bank = TokenBank(rtok)
+    pairs = TokenPairs(ltok, rtok)
 
     def one(x: TokenFeatures, y: TokenFeatures) -> float:
-        return float(bank.scores(x, [rtok.index(y)])[0])
+        return float(pairs.scores(np.array([ltok.index(x)]), np.array([rtok.index(y)]))[0])
 
     for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
         expected = score_features(lf[a], rf[b], one)
         assert names[k] == expected.score
         assert vectors[k, 0] == name_level(expected.token_scores)
         assert tuple(vectors[k, 1:]) == (MISSING, 1)
-    # Scores kept in the table are the bank's; the explanation agrees within rounding.
+    # Scores kept in the table are TokenPairs'; the explanation agrees within rounding.
     first = table.add(np.array([0]), np.array([0]))[0]
     assert abs(first - token_similarity(ltok[0], rtok[0]).score) < 1e-3
 
@@ -102,9 +102,7 @@ def test_bulk_levels_equal_the_one_pair_levels() -> None:
     ]
 
 
-def test_kept_on_two_processes_equals_one_and_primes_the_roots_first(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_kept_on_two_threads_equals_one_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     from wayhome.linkage import scoring
 
     lf = [name_features(full=n) for n in LEFT]
@@ -112,21 +110,21 @@ def test_kept_on_two_processes_equals_one_and_primes_the_roots_first(
     ltok = list(dict.fromkeys(t for f in lf for t in f.tokens))
     rtok = list(dict.fromkeys(t for f in rf for t in f.tokens))
 
-    def scorer() -> PairScorer:
+    def scorer(workers: int) -> PairScorer:
         return PairScorer(
             [_person(f"L{n}", name, (1990, None, None)) for n, name in enumerate(LEFT)],
             [_person(f"R{n}", name, (1990, None, None)) for n, name in enumerate(RIGHT)],
             [[ltok.index(t) for t in f.tokens] for f in lf],
             [[rtok.index(t) for t in f.tokens] for f in rf],
-            TokenScores(ltok, TokenBank(rtok)),
+            TokenScores(ltok, rtok, workers),
         )
 
     i, j = (np.array(x) for x in zip(*product(range(len(LEFT)), range(len(RIGHT))), strict=True))
-    alone = scorer().kept(i, j, 0.4, workers=1)
-    monkeypatch.setattr(scoring, "PARALLEL_MIN", 1)  # these few pairs cut into pieces
-    parallel = scorer()
-    together = parallel.kept(i, j, 0.4, workers=2)
-    assert parallel.table._primed  # counted here, inherited by the workers
+    alone = scorer(1).kept(i, j, 0.4)
+    monkeypatch.setattr(scoring, "CHUNK", 3)  # these few pairs cut into chunks
+    together = scorer(2).kept(i, j, 0.4)
     assert len(alone[0]) > 0
     for a, b in zip(alone, together, strict=True):
         assert a.tolist() == b.tolist()
+    empty = scorer(1).kept(i[:0], j[:0], 0.4)
+    assert [len(column) for column in empty] == [0, 0, 0]

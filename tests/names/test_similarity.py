@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from wayhome.names import similarity
 from wayhome.names.similarity import (
-    TokenBank,
     TokenFeatures,
     block_key_code,
     block_key_codes,
@@ -106,37 +102,6 @@ def test_token_match_in_bulk_is_the_loop_to_the_last_bit() -> None:
             ), (left.text, right.text)
 
 
-def _bank_scores_by_definition(token: TokenFeatures, rights: list[TokenFeatures]) -> np.ndarray:
-    """TokenBank.scores as written before roots were numbered: ``root_penalties`` of
-    every spelling pair, in the bank's float32 arithmetic."""
-    found = []
-    for right in rights:
-        mine, theirs = [k.key for k in token.keys], [k.key for k in right.keys]
-        raw = process.cdist(mine, theirs, scorer=Levenshtein.normalized_similarity,
-                            dtype=np.float32)  # fmt: skip
-        raw -= root_penalties(mine, theirs)
-        own = np.array([k.penalty for k in token.keys], dtype=np.float32)[:, None]
-        doubt = np.array([k.penalty for k in right.keys], dtype=np.float32)[None, :]
-        found.append(np.clip((raw - own - doubt).max(), 0.0, 1.0))
-    return np.array(found, dtype=np.float32)
-
-
-@pytest.mark.parametrize("at_once", [1, 256])
-def test_bank_root_table_gives_the_scores_of_root_penalties(
-    monkeypatch: pytest.MonkeyPatch, at_once: int
-) -> None:
-    monkeypatch.setattr(similarity, "ROOTS_AT_ONCE", at_once)
-    tokens = _tokens()
-    half = len(tokens) // 2
-    bank = TokenBank(tokens[half:])
-    bank.prime_roots(tokens[:3])  # some roots counted ahead, the rest on first use
-    members = list(range(len(bank.tokens)))
-    for token in tokens:
-        got = bank.scores(token, members)
-        assert got.tolist() == _bank_scores_by_definition(token, bank.tokens).tolist(), token.text
-        assert np.array_equal(bank.scores(token, members[::-2]), got[::-2])
-
-
 @pytest.mark.parametrize(("spellings", "widths"), [(8, (3,)), (2, (3, 4)), (8, (3, 4)), (1, (4,))])
 def test_block_key_codes_are_each_tokens_block_keys(
     spellings: int, widths: tuple[int, ...]
@@ -167,3 +132,21 @@ def test_block_key_codes_of_nothing() -> None:
     bare = TokenFeatures(latin.text, latin.role, ())
     assert block_key_codes([bare]).shape == (0, 2)
     assert block_key_codes([]).shape == (0, 2)
+
+
+def test_token_matches_in_bulk_are_token_match_one_by_one() -> None:
+    tokens = _tokens()
+    for left in tokens:
+        assert similarity.token_matches(left, tokens) == [
+            similarity._token_match(left, right) for right in tokens
+        ], left.text
+    assert similarity.token_matches(tokens[0], []) == []
+
+
+def test_comparisons_in_bulk_equal_compare_features() -> None:
+    names = [name_features(full=n) for n in NAMES]
+    pairs = [(a, b) for a in names for b in names[::3]]
+    bulk = similarity.compare_features_many(pairs)
+    assert bulk == [similarity.compare_features(a, b) for a, b in pairs]
+    assert any(c.unmatched_left or c.unmatched_right for c in bulk)
+    assert similarity.compare_features_many([]) == []

@@ -6,14 +6,14 @@ than every rival and than "no partner" together) and at most ``MAX_POSSIBLE``
 from what the probabilities mean, not tuned on any answer key.
 
 Division of labour: token spellings are computed once per distinct token, on every
-core; the engine (DuckDB by default, Spark on request) joins token blocking keys and
-then pairs records holding close tokens; rapidfuzz scores each token pair once; numpy
-aligns the tokens of all record pairs and builds their comparison vectors; EM runs on
-the distinct comparison vectors (a few hundred), so it costs nothing whatever the size.
-Making the block keys, screening token pairs, scoring record pairs and explaining the
-decisions also run on every core (``forked``: workers forked once the structures they
-read exist); each piece depends on its own input only, so the rows are the same on one
-core or many.
+core (the learned channel's beam search compiled, ``names.beams``); block keys are
+integer codes made in numpy; the engine (DuckDB by default, Spark on request) joins
+them and then pairs records holding close tokens; each token pair is scored once by a
+compiled pass on every core's thread (``names.pair_scores``); numpy aligns the tokens
+of all record pairs and builds their comparison vectors; EM runs on the distinct
+comparison vectors (a few hundred), so it costs nothing whatever the size. A very long
+output is explained on every core too (``forked``). Each piece depends on its own
+input only, so the rows are the same on one core or many.
 """
 
 from __future__ import annotations
@@ -38,10 +38,9 @@ from wayhome.names.romanise import prime_token_keys
 from wayhome.names.similarity import (
     NameComparison,
     NameFeatures,
-    TokenBank,
     TokenFeatures,
     block_key_codes,
-    compare_features,
+    compare_features_many,
     features_of_tokens,
 )
 from wayhome.names.structure import parse_name
@@ -57,7 +56,7 @@ RARE_TOKEN = 100  # a token held by more right records identifies nobody on its 
 STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
 MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
 KEY_ROWS_AT_ONCE = 50_000  # tokens whose block keys are built at once (bounds memory)
-EXPLAIN_PARALLEL_MIN = 2_000  # fewer output rows than this are explained in this process
+EXPLAIN_PARALLEL_MIN = 50_000  # fewer output rows than this are explained in this process
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
@@ -208,16 +207,16 @@ def candidate_pairs(
     scores each token pair of those records once and aligns them in bulk.
     """
     lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
-    table = TokenScores(lv.tokens, TokenBank(rv.tokens))
+    table = TokenScores(lv.tokens, rv.tokens, workers)
     left_keys, right_keys = lv.key_rows(2), rv.key_rows(8)
     token_pairs = engine.candidate_pairs(left_keys, right_keys, MAX_KEY_SIZE)
-    screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR, workers)
+    screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR)
     close, strong = _alike(token_pairs, screened)
     say(f"tokens: {len(token_pairs)} token pairs met on keys, {len(close)} close")
     records = engine.record_pairs(lv.token_rows(), rv.token_rows(), close, strong, RARE_TOKEN)
     say(f"blocking ({engine.name}): {len(records)} candidate pairs")
     scorer = PairScorer(left, right, lv.records, rv.records, table)
-    return scorer.kept(records[:, 0], records[:, 1], MIN_NAME_SCORE, workers)
+    return scorer.kept(records[:, 0], records[:, 1], MIN_NAME_SCORE)
 
 
 def _decide(pairs: list[tuple[float, int]], hidden: float = 0.0) -> list[tuple[float, int, str]]:
@@ -343,7 +342,9 @@ def _explained(
     pieces = 1 if workers < 2 or len(pairs) < EXPLAIN_PARALLEL_MIN else 2 * workers
     cuts = np.linspace(0, len(pairs), pieces + 1).astype(np.int64)
     parts = forked_map(
-        lambda at: [compare_features(lf[i], rf[j]) for i, j in pairs[cuts[at] : cuts[at + 1]]],
+        lambda at: compare_features_many(
+            [(lf[i], rf[j]) for i, j in pairs[cuts[at] : cuts[at + 1]]]
+        ),
         range(pieces),
         workers,
     )

@@ -4,8 +4,9 @@ Per pair the linker needs the best one-to-one alignment of the two names' tokens
 the comparison vector. Doing that in a Python loop cost more than everything else put
 together on large lists, so pairs are grouped by (tokens left, tokens right) and each
 group is aligned at once over every permutation; token scores come from one table
-(``TokenScores``) filled by the ``TokenBank`` only for token pairs not scored before.
-The numbers are exactly those of ``wayhome.names.similarity.score_features``.
+(``TokenScores``) filled by ``TokenPairs`` (compiled, on threads) only for token pairs
+not scored before. The numbers are exactly those of
+``wayhome.names.similarity.score_features`` with that token score.
 """
 
 from __future__ import annotations
@@ -16,26 +17,30 @@ from itertools import permutations
 
 import numpy as np
 
-from wayhome.linkage.forked import forked_map
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import MISSING, birth_levels, name_levels, sex_levels
-from wayhome.names.similarity import TokenBank, TokenFeatures
+from wayhome.names.pair_scores import TokenPairs
+from wayhome.names.similarity import TokenFeatures
 
 EXTRA_TOKEN_FACTOR = 0.97  # as in similarity._align: an unaligned token costs a little
 CHUNK = 500_000  # candidate pairs scored at once (bounds memory on large runs)
-PARALLEL_MIN = 20_000  # fewer pairs than this are scored in this process
 
 
 class TokenScores:
-    """Scores of (left token, right token) pairs, as sorted int64 codes and float64 values."""
+    """Scores of (left token, right token) pairs, as sorted int64 codes and float64 values.
 
-    def __init__(self, left: Sequence[TokenFeatures], bank: TokenBank) -> None:
-        self.left = left
-        self.bank = bank
-        self.width = max(len(bank.tokens), 1)
+    Scored by ``TokenPairs`` on ``workers`` threads; those kept are looked up again for
+    the many record pairs sharing a token pair.
+    """
+
+    def __init__(
+        self, left: Sequence[TokenFeatures], right: Sequence[TokenFeatures], workers: int = 1
+    ) -> None:
+        self.pairs = TokenPairs(left, right)
+        self.width = max(len(right), 1)
+        self.workers = workers
         self.codes = np.zeros(0, dtype=np.int64)
         self.values = np.zeros(0, dtype=np.float64)
-        self._primed = False  # the bank has counted the left tokens' root edits
 
     def add(self, lt: np.ndarray, rt: np.ndarray) -> np.ndarray:
         """Score the given token pairs not scored yet; returns the scores of all given."""
@@ -44,10 +49,12 @@ class TokenScores:
         known = self._positions(wanted) >= 0
         fresh = wanted[~known]
         if len(fresh):
+            scores = self.pairs.scores(fresh // self.width, fresh % self.width, 0.0, True,
+                                       self.workers)  # fmt: skip
             merged = np.concatenate([self.codes, fresh])
             order = np.argsort(merged, kind="stable")
             self.codes = merged[order]
-            self.values = np.concatenate([self.values, self._score(fresh, 0.0)])[order]
+            self.values = np.concatenate([self.values, scores.astype(np.float64)])[order]
         found: np.ndarray = self.values[self._positions(codes)]
         return found
 
@@ -56,42 +63,14 @@ class TokenScores:
         self.codes = np.zeros(0, dtype=np.int64)
         self.values = np.zeros(0, dtype=np.float64)
 
-    def screen(self, lt: np.ndarray, rt: np.ndarray, floor: float, workers: int = 1) -> np.ndarray:
-        """Scores of distinct token pairs, exact where ``floor`` or more, else just below.
+    def screen(self, lt: np.ndarray, rt: np.ndarray, floor: float) -> np.ndarray:
+        """Scores of token pairs, exact where ``floor`` or more, else lower; not kept.
 
-        For the blocking filter: several times faster than exact scores, and not kept;
-        without the root penalty, so that blocking keeps every pair alike in letters.
-        A pair's score depends on that pair alone, so the pairs are cut into pieces
-        scored on ``workers`` processes, with the same numbers.
+        For the blocking filter, without the root penalty: blocking keeps every pair
+        alike in letters, and the penalty then weighs in the pair's name level.
         """
-        codes = lt.astype(np.int64) * self.width + rt
-        order = np.argsort(codes, kind="stable")
-        scores = np.zeros(len(codes), dtype=np.float64)
-        pieces = np.array_split(codes[order], _pieces(len(codes), workers))
-        screened = forked_map(lambda c: self._score(c, floor, root=False), pieces, workers)
-        scores[order] = np.concatenate([np.zeros(0), *screened])
-        return scores
-
-    def prime(self) -> None:
-        """Have the bank count the left tokens' root edits (once; before forking, so that
-        the workers inherit the table instead of each counting it again)."""
-        if not self._primed:
-            self.bank.prime_roots(self.left)
-            self._primed = True
-
-    def _score(self, codes: np.ndarray, floor: float, root: bool = True) -> np.ndarray:
-        """Scores of sorted token-pair codes, one bank call per left token."""
-        if not len(codes):
-            return np.zeros(0, dtype=np.float64)
-        if root:
-            self.prime()
-        lefts = codes // self.width
-        starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
-        parts = [
-            self.bank.scores(self.left[int(lefts[s])], codes[s:e] % self.width, floor, root)
-            for s, e in zip(starts, np.r_[starts[1:], len(codes)], strict=True)
-        ]
-        return np.concatenate(parts).astype(np.float64)
+        scores: np.ndarray = self.pairs.scores(lt, rt, floor, False, self.workers)
+        return scores.astype(np.float64)
 
     def _positions(self, codes: np.ndarray) -> np.ndarray:
         """Index of each code in the table, -1 where absent."""
@@ -100,12 +79,6 @@ class TokenScores:
         if not len(self.codes):
             return np.full(len(codes), -1, dtype=np.int64)
         return np.where(self.codes[at] == codes, at, -1)
-
-
-def _pieces(items: int, workers: int) -> int:
-    """How many pieces to cut ``items`` into for ``workers``: two each, so that a worker
-    done early takes another, and one when the work is too small to be worth a fork."""
-    return 1 if workers < 2 or items < PARALLEL_MIN else 2 * workers
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -193,31 +166,22 @@ class PairScorer:
         return names, vectors
 
     def kept(
-        self, i: np.ndarray, j: np.ndarray, min_name: float, workers: int = 1
+        self, i: np.ndarray, j: np.ndarray, min_name: float
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(left, right, vectors) of the pairs whose name score is ``min_name`` or more.
 
         Scored CHUNK pairs at a time (at most), each chunk with a fresh token table, and
         kept in small types (int32 indexes, int8 levels): tens of millions of candidates
-        fit in a few hundred megabytes. The chunks are scored on ``workers`` processes
-        (a pair's numbers depend on that pair alone) and joined in order.
+        fit in a few hundred megabytes.
         """
-        if not len(i):
-            return (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros((0, 3), np.int8))
-        pieces = max(_pieces(len(i), workers), -(-len(i) // CHUNK))
-        bounds = np.linspace(0, len(i), pieces + 1).astype(np.int64)
-
-        def chunk(at: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            ci, cj = i[bounds[at] : bounds[at + 1]], j[bounds[at] : bounds[at + 1]]
+        parts = [(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros((0, 3), np.int8))]
+        for start in range(0, len(i), CHUNK):
+            ci, cj = i[start : start + CHUNK], j[start : start + CHUNK]
             names, vectors = self.score(ci, cj)
             self.table.forget()
             keep = names >= min_name
-            return (ci[keep].astype(np.int32), cj[keep].astype(np.int32),
-                    vectors[keep].astype(np.int8))  # fmt: skip
-
-        if workers > 1 and pieces > 1:
-            self.table.prime()
-        parts = forked_map(chunk, range(pieces), workers)
+            parts.append((ci[keep].astype(np.int32), cj[keep].astype(np.int32),
+                          vectors[keep].astype(np.int8)))  # fmt: skip
         li, rj, vectors = (np.concatenate(column) for column in zip(*parts, strict=True))
         return li, rj, vectors
 

@@ -8,7 +8,7 @@ score the best one-to-one alignment of their tokens in any order.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
@@ -252,7 +252,6 @@ _SIMILARITY = Levenshtein.normalized_similarity
 ROOT = 3
 ROOT_FREE_EDITS = 1
 ROOT_EDIT_COST = 0.25
-ROOTS_AT_ONCE = 256  # left roots counted per cdist by TokenBank.prime_roots
 
 
 def _root_edits(left: str, right: str) -> int:
@@ -319,6 +318,42 @@ def _token_match(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
     return TokenMatch(left.text, right.text, round(max(score, 0.0), 4), ls.latin, rs.latin, via)
 
 
+def token_matches(left: TokenFeatures, rights: Sequence[TokenFeatures]) -> list[TokenMatch]:
+    """``_token_match(left, r)`` for every r, in one C++ call over all their spellings.
+
+    The grid is ``_token_match``'s, side by side: the same float64 numbers in the same
+    order. Per right token, each left spelling's best right spelling is the first
+    maximum of its columns and the left spelling chosen is the first maximum of the
+    totals, as there; so the matches are identical.
+    """
+    if not rights:
+        return []
+    mine, theirs = [k.key for k in left.keys], [k.key for t in rights for k in t.keys]
+    grid = process.cdist(mine, theirs, scorer=_SIMILARITY, dtype=np.float64)
+    grid -= root_penalties(mine, theirs)
+    grid -= np.array([k.penalty for t in rights for k in t.keys], dtype=np.float64)[None, :]
+    lengths = np.array([len(t.keys) for t in rights], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    row_best = np.maximum.reduceat(grid, starts, axis=1)  # [left spellings, rights]
+    columns = np.where(
+        grid == np.repeat(row_best, lengths, axis=1), np.arange(len(theirs)), len(theirs)
+    )
+    first_best = np.minimum.reduceat(columns, starts, axis=1)
+    totals = row_best - np.array([k.penalty for k in left.keys], dtype=np.float64)[:, None]
+    chosen = totals.argmax(axis=0)
+    flat = [k for t in rights for k in t.keys]
+    found = []
+    for r, (right, i) in enumerate(zip(rights, chosen.tolist(), strict=True)):
+        score, ls, rs = -1.0, left.keys[0], right.keys[0]
+        if totals[i, r] > score:
+            score, ls, rs = float(totals[i, r]), left.keys[i], flat[int(first_best[i, r])]
+        via = rs.source if ls.source == "as written" else ls.source
+        found.append(
+            TokenMatch(left.text, right.text, round(max(score, 0.0), 4), ls.latin, rs.latin, via)
+        )
+    return found
+
+
 def token_similarity(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
     """Best-aligned spellings of two tokens; symmetric in score."""
     return _token_match(left, right)
@@ -383,93 +418,38 @@ def compare_features(left: NameFeatures, right: NameFeatures) -> NameComparison:
     )
 
 
-class TokenBank:
-    """Many tokens' keys in flat arrays, to score one token against any subset in bulk.
+def compare_features_many(
+    pairs: Sequence[tuple[NameFeatures, NameFeatures]],
+) -> list[NameComparison]:
+    """``compare_features`` of many (left, right) names: the token matches of each left
+    token against all the right tokens it meets in one ``token_matches`` call, instead
+    of four C++ calls per token pair (a linked list explains thousands of rows)."""
+    wanted: dict[TokenFeatures, dict[TokenFeatures, None]] = {}
+    for left, right in pairs:
+        for token in left.tokens:
+            wanted.setdefault(token, {}).update(dict.fromkeys(right.tokens))
+    matches: dict[tuple[TokenFeatures, TokenFeatures], TokenMatch] = {}
+    for token, rights in wanted.items():
+        others = list(rights)
+        matches.update(zip(((token, r) for r in others), token_matches(token, others), strict=True))
+    return [_compared(left, right, matches) for left, right in pairs]
 
-    This is the linker's hot path: one C++ call over every key pair, then the best
-    score per candidate token, exactly as ``token_similarity`` computes it one by one.
-    """
 
-    def __init__(self, tokens: Sequence[TokenFeatures]) -> None:
-        self.tokens = list(tokens)
-        lengths = np.array([len(t.keys) for t in self.tokens], dtype=np.int64)
-        self._starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        self._lengths = lengths
-        self._keys = np.array([k.key for t in self.tokens for k in t.keys], dtype=object)
-        self._doubt = np.array([k.penalty for t in self.tokens for k in t.keys], dtype=np.float32)
-        # The root penalty depends on the first ROOT letters of each key only, and a
-        # vocabulary has a few thousand such roots: each key's root is numbered here, and
-        # a left root's edits beyond the free ones are counted once against all of them
-        # (``prime_roots``) instead of in three cdists over every key pair of every call.
-        roots: dict[str, int] = {}
-        self._root_of = np.array(
-            [roots.setdefault(k[:ROOT], len(roots)) for k in self._keys.tolist()], dtype=np.int64
-        )
-        self._roots = list(roots)
-        self._short_roots = [r[: ROOT - 1] for r in self._roots]
-        self._excess: dict[str, np.ndarray] = {}
-
-    def prime_roots(self, tokens: Iterable[TokenFeatures]) -> None:
-        """Count the root edits of every key of ``tokens`` against the bank's roots.
-
-        One cdist per window for all the new roots at once: called per token, the cost
-        of preparing the bank's roots again for every call outweighed the distances.
-        """
-        wanted = dict.fromkeys(k.key[:ROOT] for t in tokens for k in t.keys)
-        fresh = [r for r in wanted if r not in self._excess]
-        for start in range(0, len(fresh), ROOTS_AT_ONCE):  # bounds the int32 grids
-            heads = fresh[start : start + ROOTS_AT_ONCE]
-            short = [r[: ROOT - 1] for r in heads]
-            edits = process.cdist(heads, self._roots, scorer=Levenshtein.distance, dtype=np.int32)
-            for a, b in ((short, self._roots), (heads, self._short_roots)):
-                np.minimum(edits, process.cdist(a, b, scorer=Levenshtein.distance,
-                                                dtype=np.int32), out=edits)  # fmt: skip
-            excess = np.maximum(edits - ROOT_FREE_EDITS, 0).astype(np.uint8)  # at most ROOT
-            self._excess.update(zip(heads, excess, strict=True))
-
-    def _root_penalties(self, token: TokenFeatures, flat: np.ndarray) -> np.ndarray:
-        """``root_penalties`` of ``token``'s keys against the bank's keys at ``flat``."""
-        self.prime_roots((token,))
-        excess = np.stack([self._excess[k.key[:ROOT]] for k in token.keys])
-        penalties: np.ndarray = ROOT_EDIT_COST * excess[:, self._root_of[flat]]
-        return penalties
-
-    def scores(
-        self,
-        token: TokenFeatures,
-        members: Sequence[int] | np.ndarray,
-        floor: float = 0.0,
-        root: bool = True,
-    ) -> np.ndarray:
-        """Scores in [0, 1] of ``token`` against the bank's tokens at ``members``.
-
-        Scores below ``floor`` may come out as 0: rapidfuzz then stops early, several
-        times faster, which is all a filter on ``>= floor`` needs. ``root=False`` leaves
-        out the ``root_penalty``: blocking keeps every pair that is alike in letters, and
-        the penalty then weighs in the pair's name level.
-        """
-        if not len(members):
-            return np.zeros(0, dtype=np.float32)
-        idx = np.asarray(members, dtype=np.int64)
-        lengths = self._lengths[idx]
-        ends = np.cumsum(lengths)
-        offsets = ends - lengths  # where each member's keys start in ``flat``
-        flat = np.repeat(self._starts[idx] - offsets, lengths)
-        flat += np.arange(int(ends[-1]), dtype=np.int64)
-        keys = self._keys[flat]
-        raw = process.cdist(
-            [k.key for k in token.keys],
-            keys,
-            scorer=_SIMILARITY,
-            dtype=np.float32,
-            score_cutoff=floor,
-        )
-        if root:
-            raw -= self._root_penalties(token, flat)
-        own = np.array([k.penalty for k in token.keys], dtype=np.float32)[:, None]
-        best_per_key = (raw - own - self._doubt[flat][None, :]).max(axis=0)
-        result: np.ndarray = np.clip(np.maximum.reduceat(best_per_key, offsets), 0.0, 1.0)
-        return result
+def _compared(
+    left: NameFeatures,
+    right: NameFeatures,
+    matches: dict[tuple[TokenFeatures, TokenFeatures], TokenMatch],
+) -> NameComparison:
+    """``compare_features`` with its token matches looked up in ``matches``."""
+    name_score, aligned = _align(left.tokens, right.tokens, lambda a, b: matches[(a, b)].score)
+    used_left = {i for i, _, _ in aligned}
+    used_right = {j for _, j, _ in aligned}
+    return NameComparison(
+        name_score,
+        tuple(matches[(left.tokens[i], right.tokens[j])] for i, j, _ in aligned),
+        tuple(t.text for n, t in enumerate(left.tokens) if n not in used_left),
+        tuple(t.text for n, t in enumerate(right.tokens) if n not in used_right),
+    )
 
 
 def forget_spellings() -> None:

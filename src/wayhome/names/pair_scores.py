@@ -1,0 +1,225 @@
+"""Scores of many (left token, right token) pairs at once, compiled with Numba.
+
+The linker's token score: the best, over every pair of the two tokens' spellings, of
+the edit similarity of their Latin keys (rapidfuzz's normalised Levenshtein similarity,
+0 below a floor), less the root penalty (``similarity.root_penalty``) when asked, less
+both spellings' doubts, in float32, clipped to [0, 1]. With rapidfuzz that is one call
+per left token against the spellings of the right tokens it meets; a linked list has
+thousands of left tokens meeting hundreds of right tokens each, and those calls' set-up
+and the numpy around them cost as much as the distances. Here all the pairs are scored
+in one compiled pass: each key pair's distance by the bit-parallel algorithm rapidfuzz
+itself uses for short strings (Myers 1999, in Hyyrö's form), the similarity in the
+same double arithmetic and the steps after it in the same float32 ones, so the scores
+are identical to the bit (the tests compare them with rapidfuzz's, pair by pair).
+
+The pass holds no Python object and releases the GIL: ``workers`` threads score their
+share of the pairs side by side, with no process forked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from operator import attrgetter, itemgetter
+
+import numpy as np
+from numba import njit
+
+from wayhome.names.similarity import ROOT, ROOT_EDIT_COST, ROOT_FREE_EDITS, TokenFeatures
+
+WORD = 64  # keys up to this long take the bit-parallel path; longer ones the full table
+ALL = np.uint64(2**64 - 1)  # every position of a pattern's masks
+HEAD = np.uint64(2**ROOT - 1)  # its first ROOT positions
+SHORT = np.uint64(2 ** (ROOT - 1) - 1)  # its first ROOT - 1
+PIECES_PER_WORKER = 4  # a thread that finishes early takes another piece
+
+
+class KeyTable:
+    """The spellings of a list of tokens as flat arrays: where each token's keys start,
+    where each key's letters start, the letters (as code points until ``PairScorer``
+    numbers them), and each key's doubt."""
+
+    def __init__(self, tokens: Sequence[TokenFeatures]) -> None:
+        spellings = [k for t in tokens for k in t.keys]
+        keys = list(map(itemgetter(0), spellings))
+        self.token_starts = _starts(list(map(len, map(attrgetter("keys"), tokens))))
+        self.key_starts = _starts(list(map(len, keys)))
+        text = "".join(keys).encode("utf-32-le")
+        self.letters = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
+        self.doubts = np.array(list(map(itemgetter(3), spellings)), dtype=np.float32)
+
+
+def _starts(sizes: list[int]) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
+
+
+class TokenPairs:
+    """Scores of (left token, right token) pairs of two token lists."""
+
+    def __init__(self, left: Sequence[TokenFeatures], right: Sequence[TokenFeatures]) -> None:
+        self.left, self.right = KeyTable(left), KeyTable(right)
+        # Letters numbered from 0 over both sides: the bit masks are indexed by them.
+        present = np.zeros(0x110000, dtype=bool)
+        for table in (self.left, self.right):
+            present[table.letters] = True
+        number = np.cumsum(present) - 1
+        for table in (self.left, self.right):
+            table.letters = number[table.letters]
+        self.masks = _masks(self.left.key_starts, self.left.letters, max(int(present.sum()), 1))
+
+    def scores(
+        self,
+        lt: np.ndarray,
+        rt: np.ndarray,
+        floor: float = 0.0,
+        root: bool = True,
+        workers: int = 1,
+    ) -> np.ndarray:
+        """float32 score of each pair (lt[n], rt[n]) of left and right token indexes (a
+        score below ``floor`` may come out lower than it is, down to 0; the root penalty
+        only with ``root``)."""
+        lt, rt = np.asarray(lt, dtype=np.int64), np.asarray(rt, dtype=np.int64)
+        out = np.zeros(len(lt), dtype=np.float32)
+        if not len(lt):
+            return out
+        pieces = 1 if workers < 2 else workers * PIECES_PER_WORKER
+        cuts = np.linspace(0, len(lt), pieces + 1).astype(np.int64)
+
+        # rapidfuzz compares a similarity with its cutoff as a float32: exactly 0.6 is
+        # below a cutoff of 0.6 (0.6 as a float32 is 0.6000000238...); checked against
+        # rapidfuzz on every similarity of up to 60 letters at 200 cutoffs.
+        cutoff = float(np.float32(floor))
+
+        def score(n: int) -> None:
+            a, b = int(cuts[n]), int(cuts[n + 1])
+            _score_pairs(
+                lt[a:b], rt[a:b], self.left.token_starts, self.left.key_starts,
+                self.left.letters, self.left.doubts, self.masks, self.right.token_starts,
+                self.right.key_starts, self.right.letters, self.right.doubts, cutoff,
+                root, out[a:b],
+            )  # fmt: skip
+
+        if pieces == 1:
+            score(0)
+        else:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(score, range(pieces)))
+        return out
+
+
+@njit(cache=True, nogil=True)
+def _masks(starts: np.ndarray, letters: np.ndarray, size: int) -> np.ndarray:  # pragma: no cover
+    """Per key, per letter, the bit set of the positions holding that letter (the first
+    WORD positions)."""
+    masks = np.zeros((len(starts) - 1, size), dtype=np.uint64)
+    for k in range(len(starts) - 1):
+        for at in range(starts[k], min(starts[k + 1], starts[k] + WORD)):
+            masks[k, letters[at]] |= np.uint64(1) << np.uint64(at - starts[k])
+    return masks
+
+
+@njit(cache=True, nogil=True)
+def _score_pairs(
+    lt: np.ndarray,
+    rt: np.ndarray,
+    l_tokens: np.ndarray,
+    l_keys: np.ndarray,
+    l_letters: np.ndarray,
+    l_doubts: np.ndarray,
+    l_masks: np.ndarray,
+    r_tokens: np.ndarray,
+    r_keys: np.ndarray,
+    r_letters: np.ndarray,
+    r_doubts: np.ndarray,
+    floor: float,
+    root: bool,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """``PairScorer.scores`` into ``out``."""
+    for n in range(len(lt)):
+        best = np.float32(-np.inf)
+        for f in range(r_tokens[rt[n]], r_tokens[rt[n] + 1]):
+            b = r_letters[r_keys[f] : r_keys[f + 1]]
+            for i in range(l_tokens[lt[n]], l_tokens[lt[n] + 1]):
+                a = l_letters[l_keys[i] : l_keys[i + 1]]
+                value = np.float32(_similarity(a, b, l_masks[i], floor))
+                if root:
+                    edits = _root_edits(len(a), b, l_masks[i])
+                    if edits > ROOT_FREE_EDITS:
+                        value = np.float32(
+                            np.float64(value) - ROOT_EDIT_COST * (edits - ROOT_FREE_EDITS)
+                        )
+                value = np.float32(np.float32(value - l_doubts[i]) - r_doubts[f])
+                best = max(best, value)
+        out[n] = min(max(best, np.float32(0.0)), np.float32(1.0))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _similarity(
+    a: np.ndarray, b: np.ndarray, masks: np.ndarray, floor: float
+) -> float:  # pragma: no cover - compiled
+    """rapidfuzz's ``Levenshtein.normalized_similarity(a, b)`` with ``score_cutoff``
+    ``floor``: 1 - distance / the longer length, 0 when that is below ``floor``."""
+    longest = max(len(a), len(b))
+    if longest == 0:
+        return 1.0
+    distance = _distance_bits(len(a), b, masks, ALL) if len(a) <= WORD else _distance_table(a, b)
+    similarity = 1.0 - distance / longest
+    return similarity if similarity >= floor else 0.0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _distance_bits(
+    size: int, b: np.ndarray, masks: np.ndarray, keep: np.uint64
+) -> int:  # pragma: no cover - compiled
+    """Levenshtein distance of the first ``size`` <= WORD letters of a pattern (given by
+    its ``masks``, of which the bits ``keep``) to ``b``: Myers' bit-vector algorithm,
+    one machine word per column."""
+    if size == 0:
+        return len(b)
+    one = np.uint64(1)
+    vp = ~np.uint64(0) if size == WORD else (one << np.uint64(size)) - one
+    vn = np.uint64(0)
+    last = one << np.uint64(size - 1)
+    distance = size
+    for letter in b:
+        eq = masks[letter] & keep
+        x = eq | vn
+        d0 = (((x & vp) + vp) ^ vp) | x
+        hp = vn | ~(d0 | vp)
+        hn = vp & d0
+        if hp & last:
+            distance += 1
+        elif hn & last:
+            distance -= 1
+        hp = (hp << one) | one
+        hn = hn << one
+        vp = hn | ~(d0 | hp)
+        vn = hp & d0
+    return distance
+
+
+@njit(cache=True, nogil=True)
+def _distance_table(a: np.ndarray, b: np.ndarray) -> int:  # pragma: no cover - compiled
+    """Levenshtein distance by the full table, for keys longer than a word."""
+    row = np.arange(len(b) + 1)
+    for i in range(1, len(a) + 1):
+        diagonal, row[0] = row[0], i
+        for j in range(1, len(b) + 1):
+            above = row[j]
+            row[j] = min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1]))
+            diagonal = above
+    return int(row[len(b)])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _root_edits(size: int, b: np.ndarray, masks: np.ndarray) -> int:  # pragma: no cover
+    """``similarity._root_edits`` of a key of ``size`` letters (given by its ``masks``)
+    and ``b``: the fewest edits between their first ROOT letters, either side allowed
+    to start a letter short."""
+    head, short = min(size, ROOT), min(size, ROOT - 1)
+    edits = _distance_bits(head, b[:ROOT], masks, HEAD)
+    if edits > ROOT_FREE_EDITS:  # else the other two cannot make it cost anything
+        edits = min(edits, _distance_bits(short, b[:ROOT], masks, SHORT))
+        edits = min(edits, _distance_bits(head, b[: ROOT - 1], masks, HEAD))
+    return edits
