@@ -79,30 +79,19 @@ def test_link_leaves_what_it_made_in_the_oldest_generation(lists: tuple[Path, Pa
     assert any(obj is pairs[0] for obj in gc.get_objects(2))
 
 
-def test_link_on_several_processes_gives_the_same_rows(
+def test_link_on_several_cores_gives_the_same_rows(
     lists: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wayhome.linkage import forked, scoring
-    from wayhome.linkage import link as link_module
+    from wayhome.linkage import scoring
+    from wayhome.names import pair_scores
 
     left, right = (read_person_list(p) for p in lists)
     alone, _ = link(left, right, engine="python", progress=None, workers=1)
-    forks: list[int] = []
-    real = forked.forked_map
-
-    def counted(function, pieces, workers):  # type: ignore[no-untyped-def]
-        forks.append(len(pieces))
-        return real(function, pieces, workers)
-
     # Thresholds down so that these few rows are cut into pieces like a large list's.
     monkeypatch.setattr(scoring, "CHUNK", 7)
-    monkeypatch.setattr(link_module, "EXPLAIN_PARALLEL_MIN", 1)
-    monkeypatch.setattr(link_module, "KEY_ROWS_AT_ONCE", 2)
-    monkeypatch.setattr(link_module, "forked_map", counted)
+    monkeypatch.setattr(pair_scores, "KEY_ROWS_AT_ONCE", 2)
     together, _ = link(left, right, engine="python", progress=None, workers=2)
-    # The explanations (the token scores run on threads, see test_pair_scores).
-    assert len(forks) == 1
-    assert all(n > 1 for n in forks)
+    assert together
     assert [p.row() for p in together] == [p.row() for p in alone]
 
 
@@ -253,10 +242,10 @@ def test_vector_codes_sort_and_count_as_unique_rows_do() -> None:
 def test_vocabulary_rows_are_the_pairs_as_rows_would_make(
     at_once: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wayhome.linkage import link as linking
+    from wayhome.names import pair_scores
     from wayhome.names.similarity import block_key_code, block_keys, name_features
 
-    monkeypatch.setattr(linking, "KEY_ROWS_AT_ONCE", at_once)
+    monkeypatch.setattr(pair_scores, "KEY_ROWS_AT_ONCE", at_once)
 
     names = ["Аиша Налоева", "Налоева Аиша Аиша", "Rustam Magomedov", "عائشة نالوييفا", ""]
     vocab = _Vocabulary.of([name_features(full=n) for n in names])
@@ -265,13 +254,13 @@ def test_vocabulary_rows_are_the_pairs_as_rows_would_make(
         for n, t in enumerate(vocab.tokens)
         for k in block_keys(t, 8, KEY_WIDTHS)
     }
-    rows = vocab.key_rows(8).tolist()
+    rows = pair_scores.KeyTable(vocab.tokens).block_key_codes(8, KEY_WIDTHS).tolist()
     assert len(rows) == len(expected)  # distinct rows
     assert {(n, code) for n, code in rows} == expected
     pairs = [(rec, t) for rec, ids in enumerate(vocab.records) for t in set(ids)]
     assert vocab.token_rows().tolist() == as_rows(pairs).tolist()
     assert _Vocabulary().token_rows().shape == (0, 2)
-    assert _Vocabulary().key_rows(8).shape == (0, 2)
+    assert pair_scores.KeyTable([]).block_key_codes(8, KEY_WIDTHS).shape == (0, 2)
 
 
 def test_features_of_both_lists_at_once_equal_each_alone(lists: tuple[Path, Path]) -> None:

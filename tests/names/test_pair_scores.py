@@ -122,3 +122,45 @@ def test_threads_give_the_same_scores_in_the_same_order() -> None:
     alone = pairs.scores(lt, rt, 0.0, True, workers=1)
     assert pairs.scores(lt, rt, 0.0, True, workers=2).tolist() == alone.tolist()
     assert pairs.scores(lt[:0], rt[:0]).shape == (0,)
+
+
+def test_matches_are_token_similarity_one_by_one() -> None:
+    from wayhome.names.similarity import token_similarity
+
+    tokens = _tokens()
+    lt, rt = _all_pairs(tokens, tokens)
+    found = TokenPairs(tokens, tokens).matches(lt, rt)
+    assert found == [token_similarity(tokens[a], tokens[b]) for a, b in zip(lt, rt, strict=True)]
+    assert {m.via for m in found} > {"as written"}  # learned and scheme spellings chosen
+
+
+def test_comparisons_with_bulk_matches_equal_compare_features() -> None:
+    from wayhome.names.similarity import compare_features, compare_with
+
+    names = [name_features(full=n) for n in NAMES]
+    tokens = _tokens()
+    lt, rt = _all_pairs(tokens, tokens)
+    matches = dict(
+        zip(
+            ((tokens[a], tokens[b]) for a, b in zip(lt, rt, strict=True)),
+            TokenPairs(tokens, tokens).matches(lt, rt),
+            strict=True,
+        )
+    )
+    for a in names:
+        for b in names[::3]:
+            assert compare_with(a, b, matches) == compare_features(a, b)
+
+
+def test_block_key_codes_are_the_block_keys_of_each_token() -> None:
+    from wayhome.names.pair_scores import KeyTable
+    from wayhome.names.similarity import block_key_code, block_keys
+
+    tokens = _tokens()
+    for spellings, widths in ((8, (3,)), (2, (3, 4)), (8, (3, 4)), (1, (4,))):
+        rows = KeyTable(tokens).block_key_codes(spellings, widths).tolist()
+        assert len(rows) == len({tuple(r) for r in rows})
+        for n, token in enumerate(tokens):
+            mine = {code for owner, code in rows if owner == n}
+            expected = {block_key_code(k) for k in block_keys(token, spellings, widths)}
+            assert mine == expected, token.text

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from wayhome.names import similarity
+from wayhome.names.pair_scores import KeyTable
 from wayhome.names.similarity import (
     TokenFeatures,
     block_key_code,
-    block_key_codes,
     block_keys,
     compare_names,
     name_features,
@@ -102,21 +102,6 @@ def test_token_match_in_bulk_is_the_loop_to_the_last_bit() -> None:
             ), (left.text, right.text)
 
 
-@pytest.mark.parametrize(("spellings", "widths"), [(8, (3,)), (2, (3, 4)), (8, (3, 4)), (1, (4,))])
-def test_block_key_codes_are_each_tokens_block_keys(
-    spellings: int, widths: tuple[int, ...]
-) -> None:
-    tokens = _tokens()
-    rows = block_key_codes(tokens, spellings, widths).tolist()
-    assert len(rows) == len(set(map(tuple, rows)))  # distinct
-    for n, token in enumerate(tokens):
-        mine = {code for owner, code in rows if owner == n}
-        assert mine == {block_key_code(k) for k in block_keys(token, spellings, widths)}, token.text
-    consonants = {block_key_code(k) for t in tokens for k in block_keys(t, spellings, widths)
-                  if k.lstrip("4").startswith("c")}  # fmt: skip
-    assert consonants & {code for _, code in rows}  # consonant keys took part
-
-
 def test_block_key_codes_tell_every_key_apart() -> None:
     keys = {k for t in _tokens() for k in block_keys(t, 8, (3, 4))}
     keys |= {"pa", "sa", "ca", "4pa", "paa", "saa", "4pzzzz", "4szzzz", "pz", "sz"}
@@ -130,23 +115,5 @@ def test_block_key_codes_tell_every_key_apart() -> None:
 def test_block_key_codes_of_nothing() -> None:
     latin = name_features(full="Rustam").tokens[0]
     bare = TokenFeatures(latin.text, latin.role, ())
-    assert block_key_codes([bare]).shape == (0, 2)
-    assert block_key_codes([]).shape == (0, 2)
-
-
-def test_token_matches_in_bulk_are_token_match_one_by_one() -> None:
-    tokens = _tokens()
-    for left in tokens:
-        assert similarity.token_matches(left, tokens) == [
-            similarity._token_match(left, right) for right in tokens
-        ], left.text
-    assert similarity.token_matches(tokens[0], []) == []
-
-
-def test_comparisons_in_bulk_equal_compare_features() -> None:
-    names = [name_features(full=n) for n in NAMES]
-    pairs = [(a, b) for a in names for b in names[::3]]
-    bulk = similarity.compare_features_many(pairs)
-    assert bulk == [similarity.compare_features(a, b) for a, b in pairs]
-    assert any(c.unmatched_left or c.unmatched_right for c in bulk)
-    assert similarity.compare_features_many([]) == []
+    assert KeyTable([bare]).block_key_codes(8, (3,)).shape == (0, 2)
+    assert KeyTable([]).block_key_codes(8, (3,)).shape == (0, 2)

@@ -11,9 +11,8 @@ integer codes made in numpy; the engine (DuckDB by default, Spark on request) jo
 them and then pairs records holding close tokens; each token pair is scored once by a
 compiled pass on every core's thread (``names.pair_scores``); numpy aligns the tokens
 of all record pairs and builds their comparison vectors; EM runs on the distinct
-comparison vectors (a few hundred), so it costs nothing whatever the size. A very long
-output is explained on every core too (``forked``). Each piece depends on its own
-input only, so the rows are the same on one core or many.
+comparison vectors (a few hundred), so it costs nothing whatever the size. Each piece
+depends on its own input only, so the rows are the same on one core or many.
 """
 
 from __future__ import annotations
@@ -30,17 +29,23 @@ from itertools import pairwise
 import numpy as np
 
 from wayhome.linkage.engines import BlockingEngine, get_engine
-from wayhome.linkage.forked import forked_map
 from wayhome.linkage.io import Person
-from wayhome.linkage.model import BIRTH_LEVELS, MISSING, NAME_LEVELS, SEX_LEVELS, FellegiSunter
+from wayhome.linkage.model import (
+    BIRTH_LEVELS,
+    MIN_NAME_SCORE,
+    MISSING,
+    NAME_LEVELS,
+    SEX_LEVELS,
+    FellegiSunter,
+)
 from wayhome.linkage.scoring import PairScorer, TokenScores
+from wayhome.names.pair_scores import TokenPairs
 from wayhome.names.romanise import prime_token_keys
 from wayhome.names.similarity import (
     NameComparison,
     NameFeatures,
     TokenFeatures,
-    block_key_codes,
-    compare_features_many,
+    compare_with,
     features_of_tokens,
 )
 from wayhome.names.structure import parse_name
@@ -48,15 +53,12 @@ from wayhome.names.structure import parse_name
 MATCH_PROBABILITY = 0.5  # more likely than not: the Bayes decision
 POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
 MAX_POSSIBLE = 5
-MIN_NAME_SCORE = 0.4  # pairs with less name agreement are not even scored
 TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar (two, if common)
 MAX_KEY_SIZE = 150  # blocking keys held by more right tokens are too common to use
 KEY_WIDTHS = (3, 4)  # letters per key: where 3-letter keys are too common, 4 take over
 RARE_TOKEN = 100  # a token held by more right records identifies nobody on its own
 STRONG_TOKEN = 0.65  # the least token likeness that earns a name level (model._NAME_RULES)
 MAX_CLOSE = 30  # alike right tokens kept per left token (the best ones)
-KEY_ROWS_AT_ONCE = 50_000  # tokens whose block keys are built at once (bounds memory)
-EXPLAIN_PARALLEL_MIN = 50_000  # fewer output rows than this are explained in this process
 
 OUTPUT_COLUMNS = (
     "left_id", "right_id", "score", "decision", "name_score",
@@ -139,23 +141,6 @@ class _Vocabulary:
             vocab.records.append(ids)
         return vocab
 
-    def key_rows(self, spellings: int) -> np.ndarray:
-        """Distinct (token id, blocking key code) for the engine's token join, in no
-        particular order (the join is a set operation).
-
-        Codes, not strings (``block_key_code``): the engines join integer columns several
-        times faster, and the codes need no shared numbering between the two sides.
-        KEY_ROWS_AT_ONCE tokens at a time, so that the keys of a whole registry are never
-        held as strings at once.
-        """
-        parts = [np.zeros((0, 2), dtype=np.int64)]
-        for start in range(0, len(self.tokens), KEY_ROWS_AT_ONCE):
-            rows = block_key_codes(self.tokens[start : start + KEY_ROWS_AT_ONCE], spellings,
-                                   KEY_WIDTHS)  # fmt: skip
-            rows[:, 0] += start
-            parts.append(rows)
-        return np.concatenate(parts)
-
     def token_rows(self) -> np.ndarray:
         """Distinct (record, token id) for the engine's record join."""
         records: list[int] = []
@@ -192,23 +177,22 @@ def _alike(pairs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def candidate_pairs(
     left: Sequence[Person],
     right: Sequence[Person],
-    lf: Sequence[NameFeatures],
-    rf: Sequence[NameFeatures],
+    lv: _Vocabulary,
+    rv: _Vocabulary,
+    table: TokenScores,
     engine: BlockingEngine,
     say: Progress,
-    workers: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(left, right, comparison vector) of record pairs holding alike tokens, sorted by
     left record, those with less name agreement than MIN_NAME_SCORE left out.
 
-    The engine joins token blocking keys; the bank screens each left token against the
-    right tokens it met (only scores at TOKEN_FLOOR or more are exact: the fast path);
-    the engine then pairs the records of alike tokens (see ``engines``), and the scorer
-    scores each token pair of those records once and aligns them in bulk.
+    The engine joins token blocking keys; the table screens the token pairs that met
+    (only scores at TOKEN_FLOOR or more are exact: the fast path); the engine then pairs
+    the records of alike tokens (see ``engines``), and the scorer scores each token pair
+    of those records once and aligns them in bulk.
     """
-    lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
-    table = TokenScores(lv.tokens, rv.tokens, workers)
-    left_keys, right_keys = lv.key_rows(2), rv.key_rows(8)
+    left_keys = table.pairs.left.block_key_codes(2, KEY_WIDTHS)
+    right_keys = table.pairs.right.block_key_codes(8, KEY_WIDTHS)
     token_pairs = engine.candidate_pairs(left_keys, right_keys, MAX_KEY_SIZE)
     screened = table.screen(token_pairs[:, 0], token_pairs[:, 1], TOKEN_FLOOR)
     close, strong = _alike(token_pairs, screened)
@@ -308,8 +292,10 @@ def _link(
     cores = workers if workers is not None else len(os.sched_getaffinity(0))
     lf, rf = features_of_lists([left, right], cores)
     say(f"name features of {len(left)} + {len(right)} rows")
+    lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
+    table = TokenScores(lv.tokens, rv.tokens, cores)
     try:
-        li, rj, vectors = candidate_pairs(left, right, lf, rf, blocker, say, cores)
+        li, rj, vectors = candidate_pairs(left, right, lv, rv, table, blocker, say)
     finally:
         blocker.close()
     say(f"{len(li)} pairs with some name agreement")
@@ -320,7 +306,7 @@ def _link(
         for rows, hidden in _rows(li, probabilities)
         for p, n, decision in _decide([(float(probabilities[n]), int(n)) for n in rows], hidden)
     ]
-    explained = _explained(lf, rf, [(int(li[n]), int(rj[n])) for _, n, _ in decided], cores)
+    explained = _explained(lv, rv, table.pairs, [(int(li[n]), int(rj[n])) for _, n, _ in decided])
     result: list[ScoredPair] = []
     for (p, n, decision), names in zip(decided, explained, strict=True):
         i, j = int(li[n]), int(rj[n])
@@ -332,23 +318,26 @@ def _link(
 
 
 def _explained(
-    lf: Sequence[NameFeatures],
-    rf: Sequence[NameFeatures],
-    pairs: Sequence[tuple[int, int]],
-    workers: int,
+    lv: _Vocabulary, rv: _Vocabulary, pairs: TokenPairs, records: Sequence[tuple[int, int]]
 ) -> list[NameComparison]:
-    """``compare_features`` of each (left, right) pair, in order, on ``workers`` processes
-    (each explanation depends on its two names alone)."""
-    pieces = 1 if workers < 2 or len(pairs) < EXPLAIN_PARALLEL_MIN else 2 * workers
-    cuts = np.linspace(0, len(pairs), pieces + 1).astype(np.int64)
-    parts = forked_map(
-        lambda at: compare_features_many(
-            [(lf[i], rf[j]) for i, j in pairs[cuts[at] : cuts[at + 1]]]
-        ),
-        range(pieces),
-        workers,
+    """``compare_features`` of each (left, right) record pair, in order: the token
+    matches of all of them found in one compiled pass (``TokenPairs.matches``)."""
+    width = max(len(rv.tokens), 1)
+    codes = np.array(
+        [a * width + b for i, j in records for a in lv.records[i] for b in rv.records[j]],
+        dtype=np.int64,
     )
-    return [names for part in parts for names in part]
+    codes = np.unique(codes)
+    found = pairs.matches(codes // width, codes % width)
+    matches = {
+        (lv.tokens[code // width], rv.tokens[code % width]): match
+        for code, match in zip(codes.tolist(), found, strict=True)
+    }
+    return [
+        compare_with(NameFeatures(tuple(lv.tokens[a] for a in lv.records[i])),
+                     NameFeatures(tuple(rv.tokens[b] for b in rv.records[j])), matches)
+        for i, j in records
+    ]  # fmt: skip
 
 
 def _odds(probabilities: np.ndarray) -> np.ndarray:

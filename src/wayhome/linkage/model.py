@@ -20,6 +20,7 @@ from wayhome.names.similarity import NameScore
 
 Birth = tuple[int, int | None, int | None] | None
 MISSING = -1
+MIN_NAME_SCORE = 0.4  # pairs with less name agreement than this are not even scored
 
 NAME_LEVELS = (
     "no agreement", "one token similar", "one token close", "one token same", "both close",

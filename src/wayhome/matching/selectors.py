@@ -22,8 +22,7 @@ from wayhome.accounts.roles import Cap
 from wayhome.core.fuzzydate import FuzzyDate
 from wayhome.core.text import detect_script
 from wayhome.linkage.io import Person as ListPerson
-from wayhome.linkage.link import MIN_NAME_SCORE
-from wayhome.linkage.model import FellegiSunter, comparison_vector
+from wayhome.linkage.model import MIN_NAME_SCORE, FellegiSunter, comparison_vector
 from wayhome.matching.align import align_many
 from wayhome.matching.keys import features_of, query_keys
 from wayhome.matching.models import CommonKey, NameKey

@@ -25,28 +25,53 @@ from operator import attrgetter, itemgetter
 import numpy as np
 from numba import njit
 
-from wayhome.names.similarity import ROOT, ROOT_EDIT_COST, ROOT_FREE_EDITS, TokenFeatures
+from wayhome.names.similarity import (
+    ROOT,
+    ROOT_EDIT_COST,
+    ROOT_FREE_EDITS,
+    TokenFeatures,
+    TokenMatch,
+)
 
 WORD = 64  # keys up to this long take the bit-parallel path; longer ones the full table
 ALL = np.uint64(2**64 - 1)  # every position of a pattern's masks
 HEAD = np.uint64(2**ROOT - 1)  # its first ROOT positions
 SHORT = np.uint64(2 ** (ROOT - 1) - 1)  # its first ROOT - 1
 PIECES_PER_WORKER = 4  # a thread that finishes early takes another piece
+KEY_ROWS_AT_ONCE = 100_000  # tokens whose block keys are made at once
 
 
 class KeyTable:
     """The spellings of a list of tokens as flat arrays: where each token's keys start,
-    where each key's letters start, the letters (as code points until ``PairScorer``
-    numbers them), and each key's doubt."""
+    where each key's letters start, the letters as code points (``points``) and as
+    numbers from 0 (``letters``, given by ``TokenPairs``), and each key's doubt."""
 
     def __init__(self, tokens: Sequence[TokenFeatures]) -> None:
-        spellings = [k for t in tokens for k in t.keys]
-        keys = list(map(itemgetter(0), spellings))
+        self.tokens = tokens
+        self.spellings = [k for t in tokens for k in t.keys]
+        keys = list(map(itemgetter(0), self.spellings))
         self.token_starts = _starts(list(map(len, map(attrgetter("keys"), tokens))))
         self.key_starts = _starts(list(map(len, keys)))
         text = "".join(keys).encode("utf-32-le")
-        self.letters = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
-        self.doubts = np.array(list(map(itemgetter(3), spellings)), dtype=np.float32)
+        self.points = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
+        self.letters = self.points
+        self.doubts64 = np.array(list(map(itemgetter(3), self.spellings)), dtype=np.float64)
+        self.doubts = self.doubts64.astype(np.float32)
+
+    def block_key_codes(self, spellings: int, widths: tuple[int, ...]) -> np.ndarray:
+        """Distinct (token, ``similarity.block_key_code``) of the ``block_keys`` of every
+        token, KEY_ROWS_AT_ONCE tokens at a time (bounds the memory of a registry's)."""
+        parts = [np.zeros(0, dtype=np.int64)]
+        for first in range(0, len(self.tokens), KEY_ROWS_AT_ONCE):
+            starts = self.token_starts[first : first + KEY_ROWS_AT_ONCE + 1]
+            rows = _block_codes(starts, self.key_starts, self.points, spellings,
+                                np.array(widths, dtype=np.int64))  # fmt: skip
+            rows = np.sort(rows + (np.int64(first) << 32))
+            parts.append(
+                rows[np.r_[True, rows[1:] != rows[:-1]][: len(rows)]]
+            )  # np.unique is slower
+        rows = np.concatenate(parts)
+        return np.column_stack([rows >> 32, rows & 0xFFFFFFFF])
 
 
 def _starts(sizes: list[int]) -> np.ndarray:
@@ -105,6 +130,108 @@ class TokenPairs:
             with ThreadPoolExecutor(workers) as pool:
                 list(pool.map(score, range(pieces)))
         return out
+
+    def matches(self, lt: np.ndarray, rt: np.ndarray) -> list[TokenMatch]:
+        """``similarity.token_similarity`` of each pair (lt[n], rt[n]): the same match,
+        score and spellings (float64, first best on ties, as ``_token_match``)."""
+        lt, rt = np.asarray(lt, dtype=np.int64), np.asarray(rt, dtype=np.int64)
+        scores = np.zeros(len(lt), dtype=np.float64)
+        chosen = np.zeros((len(lt), 2), dtype=np.int64)
+        _best_spellings(
+            lt, rt, self.left.token_starts, self.left.key_starts, self.left.letters,
+            self.left.doubts64, self.masks, self.right.token_starts, self.right.key_starts,
+            self.right.letters, self.right.doubts64, scores, chosen,
+        )  # fmt: skip
+        found = []
+        lefts, rights = self.left.spellings, self.right.spellings
+        for a, b, score, (i, f) in zip(lt.tolist(), rt.tolist(), scores.tolist(),
+                                       chosen.tolist(), strict=True):  # fmt: skip
+            ls, rs = lefts[i], rights[f]
+            via = rs.source if ls.source == "as written" else ls.source
+            texts = self.left.tokens[a].text, self.right.tokens[b].text
+            found.append(TokenMatch(*texts, round(max(score, 0.0), 4), ls.latin, rs.latin, via))
+        return found
+
+
+@njit(cache=True, nogil=True)
+def _best_spellings(
+    lt: np.ndarray,
+    rt: np.ndarray,
+    l_tokens: np.ndarray,
+    l_keys: np.ndarray,
+    l_letters: np.ndarray,
+    l_doubts: np.ndarray,
+    l_masks: np.ndarray,
+    r_tokens: np.ndarray,
+    r_keys: np.ndarray,
+    r_letters: np.ndarray,
+    r_doubts: np.ndarray,
+    scores: np.ndarray,
+    chosen: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """``TokenPairs.matches`` into ``scores`` and ``chosen`` (left, right spelling)."""
+    for n in range(len(lt)):
+        score, left, right = -1.0, l_tokens[lt[n]], r_tokens[rt[n]]
+        for i in range(l_tokens[lt[n]], l_tokens[lt[n] + 1]):
+            a = l_letters[l_keys[i] : l_keys[i + 1]]
+            row, at = -np.inf, -1
+            for f in range(r_tokens[rt[n]], r_tokens[rt[n] + 1]):
+                b = r_letters[r_keys[f] : r_keys[f + 1]]
+                value = _similarity(a, b, l_masks[i], 0.0)
+                edits = _root_edits(len(a), b, l_masks[i])
+                value -= ROOT_EDIT_COST * max(edits - ROOT_FREE_EDITS, 0)
+                value -= r_doubts[f]
+                if at < 0 or value > row:  # the first best, as argmax
+                    row, at = value, f
+            total = row - l_doubts[i]
+            if total > score:
+                score, left, right = total, i, at
+        scores[n] = score
+        chosen[n, 0], chosen[n, 1] = left, right
+
+
+@njit(cache=True, nogil=True)
+def _block_codes(
+    tokens: np.ndarray, keys: np.ndarray, points: np.ndarray, spellings: int, widths: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """(token << 32 | ``block_key_code``) of every block key of every token, repeats
+    and all: the first ``spellings`` keys of each, those starting with "~" left out."""
+    out = np.zeros((len(keys) - 1) * 3 * len(widths), dtype=np.int64)
+    bones = np.zeros(64, dtype=np.int64)
+    n = 0
+    for t in range(len(tokens) - 1):
+        for k in range(tokens[t], min(tokens[t + 1], tokens[t] + spellings)):
+            start, end = keys[k], keys[k + 1]
+            if end == start or points[start] == 126:  # "~": consonants-only keys
+                continue
+            size = 0  # the consonant skeleton's first letters: the first, then consonants
+            for at in range(start, end):
+                p = points[at]
+                vowel = p == 97 or p == 101 or p == 105 or p == 111 or p == 117  # a e i o u
+                if (at == start or not vowel) and size < len(bones):
+                    bones[size] = p
+                    size += 1
+            for width in widths:
+                tag = np.int64(width * 3) << 20
+                prefix, suffix, skeleton = np.int64(0), np.int64(0), np.int64(0)
+                for at in range(start, min(end, start + width)):
+                    prefix = prefix << 5 | _digit(points[at])
+                for at in range(max(start, end - width), end):
+                    suffix = suffix << 5 | _digit(points[at])
+                for at in range(min(size, width)):
+                    skeleton = skeleton << 5 | _digit(bones[at])
+                owner = np.int64(t) << 32
+                out[n] = owner | tag | prefix
+                out[n + 1] = owner | (tag + (1 << 20)) | suffix
+                out[n + 2] = owner | (tag + (2 << 20)) | skeleton
+                n += 3
+    return out[:n]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _digit(point: int) -> int:  # pragma: no cover - compiled
+    """``similarity._digit``: a-z as 1-26, anything else one of 27-31."""
+    return point - 96 if 97 <= point <= 122 else 27 + point % 5
 
 
 @njit(cache=True, nogil=True)

@@ -157,78 +157,6 @@ def _digit(code: int) -> int:
     return code - 96 if 97 <= code <= 122 else 27 + code % 5
 
 
-def block_key_codes(
-    tokens: Sequence[TokenFeatures], spellings: int = 8, widths: tuple[int, ...] = (3,)
-) -> np.ndarray:
-    """Distinct (token index, ``block_key_code``) of the ``block_keys`` of many tokens, as
-    int64 rows [n, 2] in no particular order: every key of a vocabulary in a few numpy
-    passes instead of a string per key."""
-    owners: list[int] = []
-    keys: list[str] = []
-    for n, token in enumerate(tokens):
-        mine = [s.key for s in token.keys[:spellings] if not s.key.startswith("~")]
-        keys += mine
-        owners += [n] * len(mine)
-    if not keys:
-        return np.zeros((0, 2), dtype=np.int64)
-    letters, lengths = _digits(keys)
-    bones, bone_lengths = _skeleton_digits(letters, max(widths))
-    parts = []
-    for width in widths:
-        at = np.arange(width)
-        tag = np.int64(width * len(_KINDS)) << _TEXT_BITS
-        parts.append(tag | _number(letters, at, lengths))  # key[:width]
-        suffix = lengths[:, None] - width + at[None, :]  # key[-width:], before its start
-        parts.append((tag + (1 << _TEXT_BITS)) | _number(letters, suffix, lengths))
-        parts.append((tag + (2 << _TEXT_BITS)) | _number(bones, at, bone_lengths))
-    owner = np.array(owners, dtype=np.int64)
-    rows = np.sort(np.concatenate([owner << 32 | code for code in parts]))
-    rows = rows[np.r_[True, rows[1:] != rows[:-1]]]  # distinct: np.unique hashes, slower
-    return np.column_stack([rows >> 32, rows & 0xFFFFFFFF])
-
-
-def _digit_table() -> np.ndarray:
-    table = np.array([_digit(code) for code in range(128)], dtype=np.uint8)
-    table[0] = 0  # the padding past a key's end
-    return table
-
-
-_DIGIT = _digit_table()
-_VOWEL_DIGITS = np.array([_digit(ord(v)) for v in "aeiou"], dtype=np.uint8)
-
-
-def _digits(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per key its letters as digits [n, longest] (0 past its end), and its length."""
-    points = np.array(keys, dtype=str).view(np.uint32).reshape(len(keys), -1)
-    ascii_ = _DIGIT[np.minimum(points, 127)]
-    digits = np.where(points < 128, ascii_, (27 + points % 5).astype(np.uint8))
-    return digits, (points != 0).sum(axis=1)
-
-
-def _skeleton_digits(digits: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first ``width`` digits of each key's ``consonant_skeleton`` (its first letter,
-    then its consonants), and their number."""
-    kept = (digits != 0) & ~np.isin(digits, _VOWEL_DIGITS)
-    kept[:, 0] = digits[:, 0] != 0
-    place = np.cumsum(kept, axis=1, dtype=np.int32) - 1
-    rows, columns = np.nonzero(kept & (place < width))
-    bones = np.zeros((len(digits), width), dtype=np.uint8)
-    bones[rows, place[rows, columns]] = digits[rows, columns]
-    return bones, np.minimum(kept.sum(axis=1), width)
-
-
-def _number(digits: np.ndarray, at: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The base-32 number of each row's letters at positions ``at`` (a row [w] for all, or
-    [n, w]), positions outside the key skipped."""
-    at = np.broadcast_to(at, (len(digits), at.shape[-1]))
-    inside = (at >= 0) & (at < lengths[:, None])
-    picked = np.take_along_axis(digits, np.clip(at, 0, digits.shape[1] - 1), axis=1)
-    value = np.zeros(len(digits), dtype=np.int64)
-    for column in range(at.shape[1]):
-        value = np.where(inside[:, column], value << _LETTER_BITS | picked[:, column], value)
-    return value
-
-
 @lru_cache(maxsize=16)
 def _block_tags(widths: tuple[int, ...]) -> tuple[tuple[int, str, str, str], ...]:
     """Per width, the tags of its prefix, suffix and skeleton keys ("p", "4p", ...)."""
@@ -318,42 +246,6 @@ def _token_match(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
     return TokenMatch(left.text, right.text, round(max(score, 0.0), 4), ls.latin, rs.latin, via)
 
 
-def token_matches(left: TokenFeatures, rights: Sequence[TokenFeatures]) -> list[TokenMatch]:
-    """``_token_match(left, r)`` for every r, in one C++ call over all their spellings.
-
-    The grid is ``_token_match``'s, side by side: the same float64 numbers in the same
-    order. Per right token, each left spelling's best right spelling is the first
-    maximum of its columns and the left spelling chosen is the first maximum of the
-    totals, as there; so the matches are identical.
-    """
-    if not rights:
-        return []
-    mine, theirs = [k.key for k in left.keys], [k.key for t in rights for k in t.keys]
-    grid = process.cdist(mine, theirs, scorer=_SIMILARITY, dtype=np.float64)
-    grid -= root_penalties(mine, theirs)
-    grid -= np.array([k.penalty for t in rights for k in t.keys], dtype=np.float64)[None, :]
-    lengths = np.array([len(t.keys) for t in rights], dtype=np.int64)
-    starts = np.cumsum(lengths) - lengths
-    row_best = np.maximum.reduceat(grid, starts, axis=1)  # [left spellings, rights]
-    columns = np.where(
-        grid == np.repeat(row_best, lengths, axis=1), np.arange(len(theirs)), len(theirs)
-    )
-    first_best = np.minimum.reduceat(columns, starts, axis=1)
-    totals = row_best - np.array([k.penalty for k in left.keys], dtype=np.float64)[:, None]
-    chosen = totals.argmax(axis=0)
-    flat = [k for t in rights for k in t.keys]
-    found = []
-    for r, (right, i) in enumerate(zip(rights, chosen.tolist(), strict=True)):
-        score, ls, rs = -1.0, left.keys[0], right.keys[0]
-        if totals[i, r] > score:
-            score, ls, rs = float(totals[i, r]), left.keys[i], flat[int(first_best[i, r])]
-        via = rs.source if ls.source == "as written" else ls.source
-        found.append(
-            TokenMatch(left.text, right.text, round(max(score, 0.0), 4), ls.latin, rs.latin, via)
-        )
-    return found
-
-
 def token_similarity(left: TokenFeatures, right: TokenFeatures) -> TokenMatch:
     """Best-aligned spellings of two tokens; symmetric in score."""
     return _token_match(left, right)
@@ -418,29 +310,13 @@ def compare_features(left: NameFeatures, right: NameFeatures) -> NameComparison:
     )
 
 
-def compare_features_many(
-    pairs: Sequence[tuple[NameFeatures, NameFeatures]],
-) -> list[NameComparison]:
-    """``compare_features`` of many (left, right) names: the token matches of each left
-    token against all the right tokens it meets in one ``token_matches`` call, instead
-    of four C++ calls per token pair (a linked list explains thousands of rows)."""
-    wanted: dict[TokenFeatures, dict[TokenFeatures, None]] = {}
-    for left, right in pairs:
-        for token in left.tokens:
-            wanted.setdefault(token, {}).update(dict.fromkeys(right.tokens))
-    matches: dict[tuple[TokenFeatures, TokenFeatures], TokenMatch] = {}
-    for token, rights in wanted.items():
-        others = list(rights)
-        matches.update(zip(((token, r) for r in others), token_matches(token, others), strict=True))
-    return [_compared(left, right, matches) for left, right in pairs]
-
-
-def _compared(
+def compare_with(
     left: NameFeatures,
     right: NameFeatures,
     matches: dict[tuple[TokenFeatures, TokenFeatures], TokenMatch],
 ) -> NameComparison:
-    """``compare_features`` with its token matches looked up in ``matches``."""
+    """``compare_features`` with its token matches looked up in ``matches`` (the
+    linker finds those of a whole output in one pass)."""
     name_score, aligned = _align(left.tokens, right.tokens, lambda a, b: matches[(a, b)].score)
     used_left = {i for i, _, _ in aligned}
     used_right = {j for _, j, _ in aligned}
