@@ -50,3 +50,16 @@ def test_latin_folds_case_diacritics_and_special_letters() -> None:
 )
 def test_script_is_detected(token: str, script: str) -> None:
     assert normalise_token(token)[0] == script
+
+
+def test_latin_tokens_folded_together_as_one_by_one() -> None:
+    import random
+
+    from wayhome.names.normalise import fold_latin, fold_latins
+
+    rng = random.Random(3)
+    alphabet = "abcXYZ éñßæœøłđðþıÅ'’`´«».,-1 \u0301\u0308ﬁ²Ⅻ"
+    tokens = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(500)]
+    assert fold_latins(tokens) == [fold_latin(t) for t in tokens]
+    assert fold_latins(["a\nb", "Ñ"]) == [fold_latin("a\nb"), "n"]
+    assert fold_latins([]) == []

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from wayhome.core.text import detect_script
 
-__all__ = ["detect_script", "fold_arabic", "fold_cyrillic", "fold_latin", "normalise_token"]
+__all__ = [
+    "detect_script", "fold_arabic", "fold_cyrillic", "fold_latin", "fold_latins", "normalise_token",
+]  # fmt: skip
 
 _ARABIC_MARKS = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640", "\u200c", "\u200f"}
 _ARABIC_FOLD = str.maketrans(
@@ -53,6 +56,19 @@ def fold_latin(token: str) -> str:
     text = _APOSTROPHES.sub("", token.casefold()).translate(_LATIN_SPECIAL)
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if "a" <= ch <= "z")
+
+
+_NOT_LATIN_LETTER = re.compile(r"[^a-z\n]")
+
+
+def fold_latins(tokens: Sequence[str]) -> list[str]:
+    """``fold_latin`` of many tokens in one pass over them joined by newlines (every
+    step maps characters one by one, a newline to itself, and NFKD decomposes none into
+    one); a token holding a newline is folded on its own."""
+    if not tokens or any("\n" in token for token in tokens):
+        return [fold_latin(token) for token in tokens]
+    text = _APOSTROPHES.sub("", "\n".join(tokens).casefold()).translate(_LATIN_SPECIAL)
+    return _NOT_LATIN_LETTER.sub("", unicodedata.normalize("NFKD", text)).split("\n")
 
 
 def fold_cyrillic(token: str) -> str:

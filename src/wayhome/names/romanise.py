@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import icu
 
-from wayhome.names.normalise import fold_latin, normalise_token
+from wayhome.names.normalise import fold_latin, fold_latins, normalise_token
 from wayhome.names.tables import fallback_spelling, romanise_cyrillic_schemes
 from wayhome.names.train import CHANNEL_PATH, bare, units
 
@@ -273,8 +273,15 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
     size = max(200, len(missing) // (workers * 8))
     chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for chunk, keys in zip(chunks, pool.imap(_keys_of_many, chunks), strict=True):
-            _PRIMED.update(zip(chunk, keys, strict=True))
+        for chunk, keys in zip(chunks, pool.imap(_plain_keys_of_many, chunks), strict=True):
+            spelt = (tuple([_new_tuple(Spelling, k) for k in mine]) for mine in keys)
+            _PRIMED.update(zip(chunk, spelt, strict=True))
+
+
+def _plain_keys_of_many(tokens: Sequence[str]) -> list[list[tuple[str, str, str, float]]]:
+    """``_keys_of_many`` as plain tuples: a worker pickles those in half the time of
+    named ones, and the parent unpickles them without calling ``Spelling.__new__``."""
+    return [[tuple(k) for k in keys] for keys in _keys_of_many(tokens)]  # type: ignore[misc]
 
 
 @lru_cache(maxsize=200_000)
@@ -298,14 +305,19 @@ def _keys_of_many(tokens: Sequence[str]) -> list[tuple[Spelling, ...]]:
         [(script, folded) for script, folded in normalised if folded]
         + [(script, bare) for (script, _), bare in zip(normalised, articles, strict=True) if bare]
     )
+    spelt = _spellings_many(
+        [(script, folded) for script, folded in normalised if folded]
+        + [(script, bare) for (script, _), bare in zip(normalised, articles, strict=True) if bare],
+        learned,
+    )
     for (script, folded), bare_name in zip(normalised, articles, strict=True):
         firsts: dict[str, tuple[str, float]] = {}
         if folded:
-            found = _spellings(script, folded, learned)
+            found = spelt[(script, folded)]
             if bare_name:
-                found += [
+                found = found + [
                     (latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
-                    for latin, source, penalty in _spellings(script, bare_name, learned)
+                    for latin, source, penalty in spelt[(script, bare_name)]
                 ]
             for latin, source, penalty in found:
                 if latin not in firsts:
@@ -388,27 +400,48 @@ def _spellings(
 ) -> list[tuple[str, str, float]]:
     """(latin, source, penalty) for every way of spelling the folded token; its learned
     spellings are looked up in ``learned`` (searched for here without it)."""
-    found: list[tuple[str, str, float]] = []
-    if script == "Latn":
-        found.append((folded, "as written", 0.0))
-    if script == "Cyrl":
-        found += [
-            (latin, scheme, 0.0) for scheme, latin in romanise_cyrillic_schemes(folded).items()
+    if learned is None:
+        learned = {(script, folded): learned_spellings(folded, script)} if script != "Latn" else {}
+    return _spellings_many([(script, folded)], learned)[(script, folded)]
+
+
+Spelt = dict[tuple[str, str], list[tuple[str, str, float]]]
+
+
+def _spellings_many(wanted: Sequence[tuple[str, str]], learned: Learned) -> Spelt:
+    """``_spellings`` of each (script, folded token), the Cyrillic schemes and ICU's
+    transliterations of all the Cyrillic ones done at once (one call per scheme over
+    them all, joined by _SEPARATOR, which no scheme nor ICU rule spells or crosses)."""
+    distinct = list(dict.fromkeys(wanted))
+    found: Spelt = {item: [] for item in distinct}
+    cyrillic = [folded for script, folded in distinct if script == "Cyrl"]
+    if cyrillic and all(_SEPARATOR not in f for f in cyrillic):
+        joined = _SEPARATOR.join(cyrillic)
+        columns = [
+            (scheme, latins.split(_SEPARATOR))
+            for scheme, latins in romanise_cyrillic_schemes(joined).items()
         ]
-        found += [
-            (fold_latin(tr.transliterate(folded)), scheme, 0.0)
+        columns += [
+            (scheme, fold_latins(tr.transliterate(joined).split(_SEPARATOR)))
             for scheme, tr in _icu_transliterators().items()
         ]
-    if script == "Latn":
-        mine = []
-    elif learned is None:
-        mine = learned_spellings(folded, script)
-    else:
-        mine = learned[(script, folded)]
-    if mine:
-        best = mine[0][1]
-        found += [
-            (latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
-            for latin, cost in mine
-        ]
+        for n, folded in enumerate(cyrillic):
+            found[("Cyrl", folded)] = [(latins[n], scheme, 0.0) for scheme, latins in columns]
+    for script, folded in distinct:
+        mine = found[(script, folded)]
+        if script == "Latn":
+            mine.append((folded, "as written", 0.0))
+            continue
+        if script == "Cyrl" and not mine:  # a token holding the separator, on its own
+            mine += [(latin, scheme, 0.0)
+                     for scheme, latin in romanise_cyrillic_schemes(folded).items()]  # fmt: skip
+            mine += [(fold_latin(tr.transliterate(folded)), scheme, 0.0)
+                     for scheme, tr in _icu_transliterators().items()]  # fmt: skip
+        spellings = learned.get((script, folded), [])
+        if spellings:
+            best = spellings[0][1]
+            mine += [
+                (latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
+                for latin, cost in spellings
+            ]
     return found
