@@ -63,3 +63,26 @@ def test_latin_tokens_folded_together_as_one_by_one() -> None:
     assert fold_latins(tokens) == [fold_latin(t) for t in tokens]
     assert fold_latins(["a\nb", "Ñ"]) == [fold_latin("a\nb"), "n"]
     assert fold_latins([]) == []
+
+
+def test_russian_only_tokens_fold_as_the_full_path_would() -> None:
+    import random
+    import unicodedata
+
+    from wayhome.names import normalise
+
+    def full(token: str) -> str:  # fold_cyrillic without its shortcut
+        text = normalise._PALOCHKA_STAND_INS.sub("ӏ", token)
+        text = normalise._APOSTROPHES.sub("", text.casefold()).translate(normalise._CYRILLIC_FOLD)
+        text = unicodedata.normalize("NFD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch) or ch in "\u0306\u0308")
+        text = unicodedata.normalize("NFC", text).translate(normalise._CYRILLIC_FOLD)
+        return "".join(ch for ch in text if ch.isalpha())
+
+    rng = random.Random(8)
+    russian = "".join(chr(c) for c in range(0x0410, 0x0450)) + "Ёё"
+    tokens = ["".join(rng.choice(russian) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    assert all(normalise._RUSSIAN_ONLY.fullmatch(t) for t in tokens)
+    assert [normalise.fold_cyrillic(t) for t in tokens] == [full(t) for t in tokens]
+    for other in ("Ӏумар", "Iумар", "Раҳмон", "Ма'ри", "Зари\u0301на", "ӣ"):  # the full path
+        assert normalise.fold_cyrillic(other) == full(other), other

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Arabic vowel marks (harakat), tatweel and Quranic annotation signs carry no identity.
@@ -27,8 +28,19 @@ def search_fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", "".join(kept)).casefold().split())
 
 
+# Text of one script's basic letters only, the usual case, is told without the count.
+_PLAIN = (
+    (re.compile(r"[A-Za-z]+"), "Latn"),
+    (re.compile(r"[А-яЁё]+"), "Cyrl"),
+    (re.compile(r"[\u0621-\u064a]+"), "Arab"),
+)
+
+
 def detect_script(text: str) -> str:
     """ISO 15924 code of the dominant letters: Latn, Cyrl, Arab, or Zyyy (none or mixed)."""
+    for plain, script in _PLAIN:
+        if plain.fullmatch(text):
+            return script
     counts = {"Latn": 0, "Cyrl": 0, "Arab": 0}
     for ch in text:
         if not ch.isalpha():

@@ -60,18 +60,16 @@ class KeyTable:
 
     def block_key_codes(self, spellings: int, widths: tuple[int, ...]) -> np.ndarray:
         """Distinct (token, ``similarity.block_key_code``) of the ``block_keys`` of every
-        token, KEY_ROWS_AT_ONCE tokens at a time (bounds the memory of a registry's)."""
-        parts = [np.zeros(0, dtype=np.int64)]
+        token, by token, KEY_ROWS_AT_ONCE tokens at a time (bounds the memory of a
+        registry's)."""
+        parts = [np.zeros((0, 2), dtype=np.int64)]
         for first in range(0, len(self.tokens), KEY_ROWS_AT_ONCE):
             starts = self.token_starts[first : first + KEY_ROWS_AT_ONCE + 1]
             rows = _block_codes(starts, self.key_starts, self.points, spellings,
                                 np.array(widths, dtype=np.int64))  # fmt: skip
-            rows = np.sort(rows + (np.int64(first) << 32))
-            parts.append(
-                rows[np.r_[True, rows[1:] != rows[:-1]][: len(rows)]]
-            )  # np.unique is slower
-        rows = np.concatenate(parts)
-        return np.column_stack([rows >> 32, rows & 0xFFFFFFFF])
+            rows[:, 0] += first
+            parts.append(rows)
+        return np.concatenate(parts)
 
 
 def _starts(sizes: list[int]) -> np.ndarray:
@@ -194,12 +192,13 @@ def _best_spellings(
 def _block_codes(
     tokens: np.ndarray, keys: np.ndarray, points: np.ndarray, spellings: int, widths: np.ndarray
 ) -> np.ndarray:  # pragma: no cover - compiled
-    """(token << 32 | ``block_key_code``) of every block key of every token, repeats
-    and all: the first ``spellings`` keys of each, those starting with "~" left out."""
-    out = np.zeros((len(keys) - 1) * 3 * len(widths), dtype=np.int64)
+    """(token, ``block_key_code``) rows of the block keys of every token, each once: of
+    the first ``spellings`` keys of each, those starting with "~" left out."""
+    out = np.zeros(((len(keys) - 1) * 3 * len(widths), 2), dtype=np.int64)
     bones = np.zeros(64, dtype=np.int64)
     n = 0
     for t in range(len(tokens) - 1):
+        mine = n  # where this token's rows start: a code already there is not repeated
         for k in range(tokens[t], min(tokens[t + 1], tokens[t] + spellings)):
             start, end = keys[k], keys[k + 1]
             if end == start or points[start] == 126:  # "~": consonants-only keys
@@ -220,11 +219,15 @@ def _block_codes(
                     suffix = suffix << 5 | _digit(points[at])
                 for at in range(min(size, width)):
                     skeleton = skeleton << 5 | _digit(bones[at])
-                owner = np.int64(t) << 32
-                out[n] = owner | tag | prefix
-                out[n + 1] = owner | (tag + (1 << 20)) | suffix
-                out[n + 2] = owner | (tag + (2 << 20)) | skeleton
-                n += 3
+                for code in (tag | prefix, tag + (1 << 20) | suffix, tag + (2 << 20) | skeleton):
+                    seen = False
+                    for earlier in range(mine, n):
+                        if out[earlier, 1] == code:
+                            seen = True
+                            break
+                    if not seen:
+                        out[n, 0], out[n, 1] = t, code
+                        n += 1
     return out[:n]
 
 
