@@ -272,6 +272,10 @@ def _score_pairs(
             b = r_letters[r_keys[f] : r_keys[f + 1]]
             for i in range(l_tokens[lt[n]], l_tokens[lt[n] + 1]):
                 a = l_letters[l_keys[i] : l_keys[i + 1]]
+                if floor > 0.0 and 1.0 - abs(len(a) - len(b)) / max(len(a), len(b)) < floor:
+                    # Below the floor whatever the letters: it scores 0 less both
+                    # doubts, which no pair of spellings at the floor or above is below.
+                    continue
                 value = np.float32(_similarity(a, b, l_masks[i], floor))
                 if root:
                     edits = _root_edits(len(a), b, l_masks[i])
