@@ -79,13 +79,13 @@ def _reference(
 
 def test_bulk_keys_use_the_compiled_search(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = beams.beams
+    real = beams.search
 
     def counted(channel: beams.Channel, folded: list[str], k: int) -> object:
         calls.append(len(folded))
         return real(channel, folded, k)
 
-    monkeypatch.setattr(beams, "beams", counted)
+    monkeypatch.setattr(beams, "search", counted)
     many = list(dict.fromkeys(_folded(random.Random(2), ALPHABETS["Cyrl"], 3 * romanise.BULK_MIN)))
     assert len(many) >= romanise.BULK_MIN
     assert _keys_of_many(many)
@@ -94,6 +94,19 @@ def test_bulk_keys_use_the_compiled_search(monkeypatch: pytest.MonkeyPatch) -> N
     calls.clear()
     assert _keys_of_many(many[:3])  # a few tokens: one by one, Numba not needed
     assert calls == []
+
+
+@pytest.mark.parametrize("script", sorted(ALPHABETS))
+def test_learned_spellings_in_bulk_are_penalised_as_one_by_one(script: str) -> None:
+    folded = _folded(random.Random(9), ALPHABETS[script], 2 * romanise.BULK_MIN)
+    if script == "Cyrl":
+        folded += ["ь", "ъь"]  # spelt "" first: dropped, and the next one is the best
+        assert _beam(script, units("ь"), BEAM)[0][1] == ""
+    bulk = romanise._learned_many([(script, f) for f in folded])
+    for f in folded:
+        one = romanise._penalised(romanise.learned_spellings(f, script))
+        assert bulk[(script, f)] == one, f
+    assert any(penalty > 0 for spellings in bulk.values() for _, _, penalty in spellings)
 
 
 def test_channel_numbers_each_option_list_once() -> None:

@@ -261,8 +261,20 @@ class Channel:
 
 def beams(channel: Channel, folded: Sequence[str], k: int) -> list[tuple[tuple[float, str], ...]]:
     """``romanise._beam(script, units(token), k)`` of every folded token, in order."""
+    counts, costs, texts = search(channel, folded, k)
+    return [
+        tuple(zip(costs[t, :n].tolist(), texts[t * k : t * k + n], strict=True))
+        for t, n in enumerate(counts.tolist())
+    ]
+
+
+def search(
+    channel: Channel, folded: Sequence[str], k: int
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """``beams`` as arrays: per token its number of spellings n and their costs [tokens,
+    k], and the spellings, k per token (the first n of each are its beam)."""
     if not folded:
-        return []
+        return np.zeros(0, np.int64), np.zeros((0, k)), []
     singles, pairs, starts = _steps(channel, folded)
     sizes = np.diff(starts)
     # Sorted by their (single, pair) lists unit by unit: neighbours share prefixes.
@@ -275,10 +287,7 @@ def beams(channel: Channel, folded: Sequence[str], k: int) -> list[tuple[tuple[f
         order.astype(np.int64), starts, singles, pairs, *channel.arrays(), k, longest
     )
     texts = chars.reshape(len(folded) * k, longest).view(f"<U{longest}").reshape(-1).tolist()
-    result = []
-    for t, n in enumerate(counts.tolist()):
-        result.append(tuple(zip(costs[t, :n].tolist(), texts[t * k : t * k + n], strict=True)))
-    return result
+    return counts, costs, texts
 
 
 def _steps(channel: Channel, folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

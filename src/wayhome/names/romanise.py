@@ -14,9 +14,11 @@ import multiprocessing
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING, NamedTuple
 
 import icu
+import numpy as np
 
 from wayhome.names.normalise import fold_latin, fold_latins, normalise_token
 from wayhome.names.tables import fallback_spelling, romanise_cyrillic_schemes
@@ -364,12 +366,14 @@ def _without_article(token: str, script: str, folded: str) -> str:
     return ""
 
 
-Learned = dict[tuple[str, str], list[tuple[str, float]]]
+Learned = dict[tuple[str, str], list[tuple[str, str, float]]]
 
 
 def _learned_many(wanted: Sequence[tuple[str, str]]) -> Learned:
-    """``learned_spellings`` of each (script, folded token): with BULK_MIN or more of a
-    script, all of them in one compiled search (``beams``), else one by one."""
+    """The learned spellings of each (script, folded token) as ``_spellings`` lists
+    them, (latin, "learned", penalty): with BULK_MIN or more of a script, all of them
+    from one compiled search (``beams``) and their penalties in numpy (the same float64
+    operations), else one by one."""
     by_script: dict[str, list[str]] = {}
     for script, folded in dict.fromkeys(wanted):
         if script != "Latn":
@@ -377,14 +381,32 @@ def _learned_many(wanted: Sequence[tuple[str, str]]) -> Learned:
     learned: Learned = {}
     for script, many in by_script.items():
         if len(many) < BULK_MIN:
-            learned.update(((script, f), learned_spellings(f, script)) for f in many)
+            learned.update(((script, f), _penalised(learned_spellings(f, script))) for f in many)
             continue
         from wayhome.names import beams  # Numba: bulk work only (see beams)
 
-        found = beams.beams(_compiled_channel(script), many, BEAM)
-        for folded, beam in zip(many, found, strict=True):
-            learned[(script, folded)] = [(text, cost) for cost, text in beam if text]
+        counts, costs, texts = beams.search(_compiled_channel(script), many, BEAM)
+        penalties = np.minimum(MAX_PENALTY, PENALTY_PER_COST * (costs - costs[:, :1])).tolist()
+        for t, (folded, n) in enumerate(zip(many, counts.tolist(), strict=True)):
+            mine = texts[t * BEAM : t * BEAM + n]
+            if "" in mine:  # an empty spelling is dropped, and the best is the next one
+                beam = zip(costs[t, :n].tolist(), mine, strict=True)
+                learned[(script, folded)] = _penalised([(x, c) for c, x in beam if x])
+            else:
+                learned[(script, folded)] = list(zip(mine, repeat("learned"), penalties[t][:n]))
     return learned
+
+
+def _penalised(spellings: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
+    """(latin, "learned", penalty) of learned spellings, cheapest first: the penalty
+    grows with the cost over the cheapest's, up to MAX_PENALTY."""
+    if not spellings:
+        return []
+    best = spellings[0][1]
+    return [
+        (latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
+        for latin, cost in spellings
+    ]
 
 
 @cache
@@ -401,7 +423,11 @@ def _spellings(
     """(latin, source, penalty) for every way of spelling the folded token; its learned
     spellings are looked up in ``learned`` (searched for here without it)."""
     if learned is None:
-        learned = {(script, folded): learned_spellings(folded, script)} if script != "Latn" else {}
+        learned = (
+            {}
+            if script == "Latn"
+            else {(script, folded): _penalised(learned_spellings(folded, script))}
+        )
     return _spellings_many([(script, folded)], learned)[(script, folded)]
 
 
@@ -437,11 +463,5 @@ def _spellings_many(wanted: Sequence[tuple[str, str]], learned: Learned) -> Spel
                      for scheme, latin in romanise_cyrillic_schemes(folded).items()]  # fmt: skip
             mine += [(fold_latin(tr.transliterate(folded)), scheme, 0.0)
                      for scheme, tr in _icu_transliterators().items()]  # fmt: skip
-        spellings = learned.get((script, folded), [])
-        if spellings:
-            best = spellings[0][1]
-            mine += [
-                (latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
-                for latin, cost in spellings
-            ]
+        mine += learned.get((script, folded), [])
     return found
