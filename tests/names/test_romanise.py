@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -203,11 +204,29 @@ def test_keys_in_bulk_equal_keys_one_by_one() -> None:
         assert all(type(k) is Spelling for k in keys)
 
 
-def test_primed_keys_equal_keys_one_by_one() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_primed_keys_equal_keys_one_by_one(workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wayhome.names import romanise
+    from wayhome.names.similarity import forget_spellings
+
+    forget_spellings()
+    monkeypatch.setattr(romanise, "PARALLEL_MIN", 100)  # a few tokens, as a list's many
+    monkeypatch.setattr(romanise, "CHUNK_TOKENS", 64)
     tokens = _random_tokens(random.Random(12), 500)
-    prime_token_keys(tokens, workers=1)
+    read: list[str] = []
+
+    def parsed() -> Iterator[str]:  # as the linker gives them: read while keyed
+        for token in [*tokens, *tokens[:50]]:  # repeats keyed once
+            read.append(token)
+            yield token
+
+    prime_token_keys(parsed(), workers)
+    assert len(read) == len(tokens) + 50
+    assert set(romanise._PRIMED) == set(tokens)
     for token in tokens:
         assert token_keys(token) == _reference_token_keys(token), token
+    prime_token_keys(tokens[:10], workers)  # already primed: nothing to do
+    assert set(romanise._PRIMED) == set(tokens)
 
 
 def test_latin_keys_in_one_pass_equal_one_at_a_time() -> None:

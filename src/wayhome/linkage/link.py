@@ -48,7 +48,7 @@ from wayhome.names.similarity import (
     compare_with,
     features_of_tokens,
 )
-from wayhome.names.structure import parse_name
+from wayhome.names.structure import NameToken, parse_name
 
 MATCH_PROBABILITY = 0.5  # more likely than not: the Bayes decision
 POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
@@ -115,8 +115,17 @@ def features_of_lists(
 ) -> list[list[NameFeatures]]:
     """``features_of`` each list, the spellings of all their tokens primed together: one
     pool of workers for both sides of a link, not one per side."""
-    parsed = [[parse_name(p.given_name, p.family_name, p.full_name) for p in ps] for ps in lists]
-    prime_token_keys((t.text for names in parsed for tokens in names for t in tokens), workers)
+    parsed: list[list[tuple[NameToken, ...]]] = [[] for _ in lists]
+
+    def tokens() -> Iterator[str]:
+        """Each list's names parsed into ``parsed`` as their tokens are asked for: the
+        spelling workers key the first while the rest are parsed."""
+        for names, persons in zip(parsed, lists, strict=True):
+            for p in persons:
+                names.append(parse_name(p.given_name, p.family_name, p.full_name))
+                yield from (token.text for token in names[-1])
+
+    prime_token_keys(tokens(), workers)
     return [[features_of_tokens(tokens) for tokens in names] for names in parsed]
 
 

@@ -12,9 +12,11 @@ import json
 import math
 import multiprocessing
 import re
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import chain, islice, repeat
+from multiprocessing.pool import AsyncResult
 from typing import TYPE_CHECKING, NamedTuple
 
 import icu
@@ -246,6 +248,7 @@ _new_tuple = tuple.__new__
 # Keys computed in bulk by ``prime_token_keys``; ``token_keys`` looks here first.
 _PRIMED: dict[str, tuple[Spelling, ...]] = {}
 PARALLEL_MIN = 4_000  # fewer new tokens than this are not worth starting processes for
+CHUNK_TOKENS = 2_000  # tokens a worker keys at a time
 BULK_MIN = 500  # tokens of a script from which the compiled beam search pays for loading
 
 
@@ -266,26 +269,57 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
     depends on the token alone, so a registry's distinct tokens are spread over the
     cores (forked, so nothing is re-imported) and kept for every later lookup. Fewer
     than PARALLEL_MIN new tokens are keyed in this process, still in bulk.
+
+    ``tokens`` is read as the work goes: given a generator that parses names, this
+    process parses the rest of a list while the workers key what it has parsed so far.
     """
-    missing = [t for t in dict.fromkeys(tokens) if t not in _PRIMED]
-    if workers < 2 or len(missing) < PARALLEL_MIN:
+    fresh = _unprimed(tokens)
+    first = list(islice(fresh, PARALLEL_MIN))
+    if workers < 2 or len(first) < PARALLEL_MIN:
+        missing = first + list(fresh)
         _PRIMED.update(zip(missing, _keys_of_many(missing), strict=True))
         return
     from wayhome.names import beams
 
     beams.load()  # once here, not in every worker
-    size = max(200, len(missing) // (workers * 8))
-    chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for chunk, keys in zip(chunks, pool.imap(_plain_keys_of_many, chunks), strict=True):
-            spelt = (tuple([_new_tuple(Spelling, k) for k in mine]) for mine in keys)
-            _PRIMED.update(zip(chunk, spelt, strict=True))
+        tasks: deque[tuple[list[str], AsyncResult[Plain]]] = deque()
+        for chunk in _batches(chain(first, fresh), CHUNK_TOKENS):
+            normalised = [normalise_token(token) for token in chunk]  # cached by the parse
+            tasks.append((chunk, pool.apply_async(_plain_keys_of_many, (chunk, normalised))))
+            while tasks and tasks[0][1].ready():
+                _keep(*tasks.popleft())
+        while tasks:
+            _keep(*tasks.popleft())
 
 
-def _plain_keys_of_many(tokens: Sequence[str]) -> list[list[tuple[str, str, str, float]]]:
+Plain = list[list[tuple[str, str, str, float]]]
+
+
+def _unprimed(tokens: Iterable[str]) -> Iterator[str]:
+    """Each token not primed yet, once."""
+    seen: set[str] = set()
+    for token in tokens:
+        if token not in seen and token not in _PRIMED:
+            seen.add(token)
+            yield token
+
+
+def _batches(items: Iterator[str], size: int) -> Iterator[list[str]]:
+    """Lists of ``size`` items (the last one shorter), as they come."""
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def _keep(chunk: list[str], keys: AsyncResult[Plain]) -> None:
+    spelt = (tuple([_new_tuple(Spelling, k) for k in mine]) for mine in keys.get())
+    _PRIMED.update(zip(chunk, spelt, strict=True))
+
+
+def _plain_keys_of_many(tokens: Sequence[str], normalised: Sequence[tuple[str, str]]) -> Plain:
     """``_keys_of_many`` as plain tuples: a worker pickles those in half the time of
     named ones, and the parent unpickles them without calling ``Spelling.__new__``."""
-    return [[tuple(k) for k in keys] for keys in _keys_of_many(tokens)]  # type: ignore[misc]
+    return [[tuple(k) for k in keys] for keys in _keys_of_many(tokens, normalised)]  # type: ignore[misc]
 
 
 @lru_cache(maxsize=200_000)
@@ -293,7 +327,9 @@ def _token_keys(token: str) -> tuple[Spelling, ...]:
     return _keys_of_many((token,))[0]
 
 
-def _keys_of_many(tokens: Sequence[str]) -> list[tuple[Spelling, ...]]:
+def _keys_of_many(
+    tokens: Sequence[str], normalised: Sequence[tuple[str, str]] | None = None
+) -> list[tuple[Spelling, ...]]:
     """``token_keys`` of each token, the Latin keys and skeletons of all computed at once.
 
     Per token: its spellings, each distinct one keyed once (schemes often agree, and the
@@ -301,7 +337,8 @@ def _keys_of_many(tokens: Sequence[str]) -> list[tuple[Spelling, ...]]:
     """
     plans: list[tuple[str, dict[str, tuple[str, float]]]] = []
     latins: list[str] = []
-    normalised = [normalise_token(token) for token in tokens]
+    if normalised is None:
+        normalised = [normalise_token(token) for token in tokens]
     articles = [
         _without_article(t, *n) if n[1] else "" for t, n in zip(tokens, normalised, strict=True)
     ]
