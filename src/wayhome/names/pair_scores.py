@@ -265,20 +265,57 @@ def _score_pairs(
     root: bool,
     out: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """``PairScorer.scores`` into ``out``."""
+    """``PairScorer.scores`` into ``out`` (spellings read in place, by index)."""
     for n in range(len(lt)):
         best = np.float32(-np.inf)
         for f in range(r_tokens[rt[n]], r_tokens[rt[n] + 1]):
-            b = r_letters[r_keys[f] : r_keys[f + 1]]
+            b_start, b_end = r_keys[f], r_keys[f + 1]
+            b_size = b_end - b_start
             for i in range(l_tokens[lt[n]], l_tokens[lt[n] + 1]):
-                a = l_letters[l_keys[i] : l_keys[i + 1]]
-                if floor > 0.0 and 1.0 - abs(len(a) - len(b)) / max(len(a), len(b)) < floor:
+                a_size = l_keys[i + 1] - l_keys[i]
+                longest = max(a_size, b_size)
+                if floor > 0.0 and 1.0 - abs(a_size - b_size) / longest < floor:
                     # Below the floor whatever the letters: it scores 0 less both
                     # doubts, which no pair of spellings at the floor or above is below.
                     continue
-                value = np.float32(_similarity(a, b, l_masks[i], floor))
+                if a_size <= WORD:
+                    distance = _bits(a_size, r_letters, b_start, b_end, l_masks, i, ALL)
+                else:
+                    distance = _distance_table(
+                        l_letters[l_keys[i] : l_keys[i + 1]], r_letters[b_start:b_end]
+                    )
+                similarity = 1.0 - distance / longest if longest else 1.0
+                value = np.float32(similarity if similarity >= floor else 0.0)
                 if root:
-                    edits = _root_edits(len(a), b, l_masks[i])
+                    head = min(a_size, ROOT)
+                    edits = _bits(head, r_letters, b_start, min(b_end, b_start + ROOT), l_masks,
+                                  i, HEAD)  # fmt: skip
+                    if edits > ROOT_FREE_EDITS:
+                        short = min(a_size, ROOT - 1)
+                        edits = min(
+                            edits,
+                            _bits(
+                                short,
+                                r_letters,
+                                b_start,
+                                min(b_end, b_start + ROOT),
+                                l_masks,
+                                i,
+                                SHORT,
+                            ),
+                        )
+                        edits = min(
+                            edits,
+                            _bits(
+                                head,
+                                r_letters,
+                                b_start,
+                                min(b_end, b_start + ROOT - 1),
+                                l_masks,
+                                i,
+                                HEAD,
+                            ),
+                        )
                     if edits > ROOT_FREE_EDITS:
                         value = np.float32(
                             np.float64(value) - ROOT_EDIT_COST * (edits - ROOT_FREE_EDITS)
@@ -286,6 +323,41 @@ def _score_pairs(
                 value = np.float32(np.float32(value - l_doubts[i]) - r_doubts[f])
                 best = max(best, value)
         out[n] = min(max(best, np.float32(0.0)), np.float32(1.0))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _bits(
+    size: int,
+    letters: np.ndarray,
+    start: int,
+    end: int,
+    masks: np.ndarray,
+    row: int,
+    keep: np.uint64,
+) -> int:  # pragma: no cover - compiled
+    """``_distance_bits`` of the pattern at row ``row`` of ``masks`` and the text
+    ``letters[start:end]``, read in place."""
+    if size == 0:
+        return end - start
+    one = np.uint64(1)
+    vp = ~np.uint64(0) if size == WORD else (one << np.uint64(size)) - one
+    vn = np.uint64(0)
+    last = one << np.uint64(size - 1)
+    distance = size
+    for p in range(start, end):
+        x = (masks[row, letters[p]] & keep) | vn
+        d0 = (((x & vp) + vp) ^ vp) | x
+        hp = vn | ~(d0 | vp)
+        hn = vp & d0
+        if hp & last:
+            distance += 1
+        elif hn & last:
+            distance -= 1
+        hp = (hp << one) | one
+        hn = hn << one
+        vp = hn | ~(d0 | hp)
+        vn = hp & d0
+    return distance
 
 
 @njit(cache=True, nogil=True, inline="always")
