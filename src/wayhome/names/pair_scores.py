@@ -53,7 +53,8 @@ class KeyTable:
         self.token_starts = _starts(list(map(len, map(attrgetter("keys"), tokens))))
         self.key_starts = _starts(list(map(len, keys)))
         text = "".join(keys).encode("utf-32-le")
-        self.points = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
+        # int32: a million-person registry holds tens of millions of letters.
+        self.points = np.frombuffer(text, dtype=np.uint32).astype(np.int32)
         self.letters = self.points
         self.doubts64 = np.array(list(map(itemgetter(3), self.spellings)), dtype=np.float64)
         self.doubts = self.doubts64.astype(np.float32)
@@ -85,7 +86,7 @@ class TokenPairs:
         present = np.zeros(0x110000, dtype=bool)
         for table in (self.left, self.right):
             present[table.letters] = True
-        number = np.cumsum(present) - 1
+        number = (np.cumsum(present) - 1).astype(np.int32)
         for table in (self.left, self.right):
             table.letters = number[table.letters]
         self.masks = _masks(self.left.key_starts, self.left.letters, max(int(present.sum()), 1))
@@ -286,6 +287,8 @@ def _score_pairs(
                     )
                 similarity = 1.0 - distance / longest if longest else 1.0
                 value = np.float32(similarity if similarity >= floor else 0.0)
+                if np.float32(np.float32(value - l_doubts[i]) - r_doubts[f]) <= best:
+                    continue  # the root penalty could only lower it further
                 if root:
                     head = min(a_size, ROOT)
                     edits = _bits(head, r_letters, b_start, min(b_end, b_start + ROOT), l_masks,
