@@ -332,11 +332,8 @@ def _keys_of_many(
 ) -> list[tuple[Spelling, ...]]:
     """``token_keys`` of each token, the Latin keys and skeletons of all computed at once.
 
-    Per token: its spellings, each distinct one keyed once (schemes often agree, and the
-    same spelling has the same key), the first spelling of each distinct key kept.
+    Per token: its spellings, the first spelling of each distinct key kept.
     """
-    plans: list[tuple[str, dict[str, tuple[str, float]]]] = []
-    latins: list[str] = []
     if normalised is None:
         normalised = [normalise_token(token) for token in tokens]
     articles = [
@@ -351,8 +348,9 @@ def _keys_of_many(
         + [(script, bare) for (script, _), bare in zip(normalised, articles, strict=True) if bare],
         learned,
     )
+    plans: list[tuple[str, list[tuple[str, str, float]]]] = []
     for (script, folded), bare_name in zip(normalised, articles, strict=True):
-        firsts: dict[str, tuple[str, float]] = {}
+        found: list[tuple[str, str, float]] = []
         if folded:
             found = spelt[(script, folded)]
             if bare_name:
@@ -360,17 +358,18 @@ def _keys_of_many(
                     (latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
                     for latin, source, penalty in spelt[(script, bare_name)]
                 ]
-            for latin, source, penalty in found:
-                if latin not in firsts:
-                    firsts[latin] = (source, penalty)
-            latins += firsts
-        plans.append((script, firsts))
-    keys = iter(latin_keys(latins))
+        plans.append((script, found))
+    # Each distinct spelling keyed once for all the tokens (schemes often agree, and
+    # the same spelling has the same key).
+    distinct = list(dict.fromkeys(latin for _, found in plans for latin, _, _ in found))
+    key_of = dict(zip(distinct, latin_keys(distinct), strict=True))
     result: list[dict[str, Spelling]] = []
     skeletons: list[str] = []
-    for script, firsts in plans:
+    for script, found in plans:
         seen: dict[str, Spelling] = {}
-        for (latin, (source, penalty)), key in zip(firsts.items(), keys, strict=False):
+        for latin, source, penalty in found:
+            key = key_of[latin]
+            # The first spelling of a key is kept: the first of a spelling met twice.
             if key and key not in seen:
                 # tuple.__new__ is Spelling(...) without its Python-level __new__, and
                 # a zero penalty (every scheme's) rounds to itself.
