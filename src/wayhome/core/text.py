@@ -29,7 +29,7 @@ def search_fold(text: str) -> str:
 
 
 # Text of one script's basic letters only, the usual case, is told without the count.
-_PLAIN = (
+_PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[A-Za-z]+"), "Latn"),
     (re.compile(r"[А-яЁё]+"), "Cyrl"),
     (re.compile(r"[\u0621-\u064a]+"), "Arab"),
