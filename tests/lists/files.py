@@ -13,9 +13,9 @@ from openpyxl import Workbook
 Row = Sequence[object]
 
 
-def csv_bytes(rows: Sequence[Row], encoding: str = "utf-8") -> bytes:
+def csv_bytes(rows: Sequence[Row], encoding: str = "utf-8", delimiter: str = ",") -> bytes:
     out = io.StringIO(newline="")
-    csv.writer(out).writerows(rows)
+    csv.writer(out, delimiter=delimiter).writerows(rows)
     return out.getvalue().encode(encoding)
 
 

@@ -43,6 +43,34 @@ def test_encodings_are_detected(rows: list[list[str]], encoding: str) -> None:
     assert table.rows[1][1][1] == rows[1][1]
 
 
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_separators_are_detected(delimiter: str) -> None:
+    rows = [*RU_ROWS, ["3", "Образцова, Лейла", "ж", "2016"]]  # a comma inside a name
+    table = read_table(csv_bytes(rows, "cp1251", delimiter))
+    assert [cells for _, cells in table.rows] == rows
+    read = read_list(table, suggest_mapping(rows[0]), ON, TODAY)
+    assert not read.all_problems()
+    assert read.rows[2].names[0].full == "Образцова, Лейла"
+
+
+def test_a_list_of_one_column_is_read_as_one() -> None:
+    rows = [["ФИО"], ["Тестова Амина"], ["Примеров Муса"]]
+    assert [cells for _, cells in read_table(csv_bytes(rows)).rows] == rows
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (bytes(range(256)) * 40, "neither an XLSX workbook nor a CSV text list"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old Excel workbook"),
+        (b"PK\x03\x04" + bytes(200), "not a readable XLSX workbook"),
+    ],
+)
+def test_files_that_are_no_list_are_refused_as_such(data: bytes, message: str) -> None:
+    with pytest.raises(ListFormatError, match=message):
+        read_table(data)
+
+
 def test_a_chosen_encoding_that_does_not_fit_is_refused() -> None:
     with pytest.raises(ListFormatError):
         decode_list("Тестова".encode("cp1251"), "utf-8")

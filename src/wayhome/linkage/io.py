@@ -217,17 +217,43 @@ class Table:
     rows: list[tuple[int, list[str]]]
 
 
+_OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls workbook (OLE2)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DELIMITERS = ",;\t"  # comma; semicolon, as Excel saves CSV where the comma is decimal; tab
+
+
 def read_table(data: bytes, encoding: str | None = None) -> Table:
     """Every row of a CSV or XLSX list (first sheet), blank rows included, cells as text
-    (dates as YYYY-MM-DD, whole numbers without ".0")."""
+    (dates as YYYY-MM-DD, whole numbers without ".0").
+
+    A CSV may be separated by commas, semicolons (Excel in Russian and many other
+    locales) or tabs: the separator is the one its lines agree on. A file that is
+    neither a workbook nor text (random bytes named .xlsx, an old .xls) is refused as
+    such, not read as one column of gibberish.
+    """
     if data[:4] == b"PK\x03\x04":
         return Table("xlsx", list(_numbered_xlsx_rows(data)))
+    if data[:8] == _OLD_EXCEL:
+        raise ListFormatError("an old Excel workbook (.xls): save it as .xlsx or CSV")
     text, used = decode_list(data, encoding)
+    sample = text[:65_536]
+    if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) // 100:
+        raise ListFormatError("the file is neither an XLSX workbook nor a CSV text list")
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(sample)))
     except csv.Error as exc:
         raise ListFormatError(f"not a readable CSV file ({exc})") from exc
     return Table(used, [(n, r) for n, r in enumerate(rows, start=1)])
+
+
+def _delimiter(sample: str) -> str:
+    """The separator of a CSV's first lines (csv.Sniffer, among DELIMITERS); a comma when
+    they hold none of them consistently (a list of one column)."""
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
 
 
 def _numbered_xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
