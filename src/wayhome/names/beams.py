@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-from numba import njit
 
+from wayhome.names.compiled import njit
 from wayhome.names.train import bare
 
 # One option list: (spelling, cost) cheapest first, as ``romanise._channel`` keeps them.

@@ -23,8 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from operator import attrgetter, itemgetter
 
 import numpy as np
-from numba import njit
 
+from wayhome.names.compiled import njit
 from wayhome.names.similarity import (
     ROOT,
     ROOT_EDIT_COST,
