@@ -41,6 +41,10 @@ PIECES_PER_WORKER = 4  # a thread that finishes early takes another piece
 KEY_ROWS_AT_ONCE = 100_000  # tokens whose block keys are made at once
 
 
+# A KeyTable as the kernels read it (``KeyTable.arrays``).
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 class KeyTable:
     """The spellings of a list of tokens as flat arrays: where each token's keys start,
     where each key's letters start, the letters as code points (``points``) and as
@@ -58,6 +62,12 @@ class KeyTable:
         self.letters = self.points
         self.doubts64 = np.array(list(map(itemgetter(3), self.spellings)), dtype=np.float64)
         self.doubts = self.doubts64.astype(np.float32)
+
+    def arrays(self, exact: bool = False) -> Arrays:
+        """What the kernels read: token starts, key starts, letters, and the keys'
+        doubts (float64 with ``exact``, else float32)."""
+        doubts = self.doubts64 if exact else self.doubts
+        return self.token_starts, self.key_starts, self.letters, doubts
 
     def block_key_codes(self, spellings: int, widths: tuple[int, ...]) -> np.ndarray:
         """Distinct (token, ``similarity.block_key_code``) of the ``block_keys`` of every
@@ -116,12 +126,8 @@ class TokenPairs:
 
         def score(n: int) -> None:
             a, b = int(cuts[n]), int(cuts[n + 1])
-            _score_pairs(
-                lt[a:b], rt[a:b], self.left.token_starts, self.left.key_starts,
-                self.left.letters, self.left.doubts, self.masks, self.right.token_starts,
-                self.right.key_starts, self.right.letters, self.right.doubts, cutoff,
-                root, out[a:b],
-            )  # fmt: skip
+            _score_pairs(lt[a:b], rt[a:b], self.left.arrays(), self.masks,
+                         self.right.arrays(), cutoff, root, out[a:b])  # fmt: skip
 
         if pieces == 1:
             score(0)
@@ -136,11 +142,9 @@ class TokenPairs:
         lt, rt = np.asarray(lt, dtype=np.int64), np.asarray(rt, dtype=np.int64)
         scores = np.zeros(len(lt), dtype=np.float64)
         chosen = np.zeros((len(lt), 2), dtype=np.int64)
-        _best_spellings(
-            lt, rt, self.left.token_starts, self.left.key_starts, self.left.letters,
-            self.left.doubts64, self.masks, self.right.token_starts, self.right.key_starts,
-            self.right.letters, self.right.doubts64, scores, chosen,
-        )  # fmt: skip
+        exact = True  # the explanation's doubts, in float64 as ``_token_match`` has them
+        _best_spellings(lt, rt, self.left.arrays(exact), self.masks, self.right.arrays(exact),
+                        scores, chosen)  # fmt: skip
         found = []
         lefts, rights = self.left.spellings, self.right.spellings
         for a, b, score, (i, f) in zip(lt.tolist(), rt.tolist(), scores.tolist(),
@@ -156,37 +160,32 @@ class TokenPairs:
 def _best_spellings(
     lt: np.ndarray,
     rt: np.ndarray,
-    l_tokens: np.ndarray,
-    l_keys: np.ndarray,
-    l_letters: np.ndarray,
-    l_doubts: np.ndarray,
+    left: Arrays,
     l_masks: np.ndarray,
-    r_tokens: np.ndarray,
-    r_keys: np.ndarray,
-    r_letters: np.ndarray,
-    r_doubts: np.ndarray,
+    right: Arrays,
     scores: np.ndarray,
     chosen: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """``TokenPairs.matches`` into ``scores`` and ``chosen`` (left, right spelling)."""
+    l_tokens, l_keys, l_letters, l_doubts = left
+    r_tokens, r_keys, r_letters, r_doubts = right
     for n in range(len(lt)):
-        score, left, right = -1.0, l_tokens[lt[n]], r_tokens[rt[n]]
+        score, best_left, best_right = -1.0, l_tokens[lt[n]], r_tokens[rt[n]]
         for i in range(l_tokens[lt[n]], l_tokens[lt[n] + 1]):
-            a = l_letters[l_keys[i] : l_keys[i + 1]]
             row, at = -np.inf, -1
             for f in range(r_tokens[rt[n]], r_tokens[rt[n] + 1]):
-                b = r_letters[r_keys[f] : r_keys[f + 1]]
-                value = _similarity(a, b, l_masks[i], 0.0)
-                edits = _root_edits(len(a), b, l_masks[i])
+                value = _similarity(l_letters, l_keys, l_masks, i, r_letters, r_keys[f],
+                                    r_keys[f + 1], 0.0)  # fmt: skip
+                edits = _root_edits(l_keys, l_masks, i, r_letters, r_keys[f], r_keys[f + 1])
                 value -= ROOT_EDIT_COST * max(edits - ROOT_FREE_EDITS, 0)
                 value -= r_doubts[f]
                 if at < 0 or value > row:  # the first best, as argmax
                     row, at = value, f
             total = row - l_doubts[i]
             if total > score:
-                score, left, right = total, i, at
+                score, best_left, best_right = total, i, at
         scores[n] = score
-        chosen[n, 0], chosen[n, 1] = left, right
+        chosen[n, 0], chosen[n, 1] = best_left, best_right
 
 
 @njit(cache=True, nogil=True)
@@ -253,20 +252,16 @@ def _masks(starts: np.ndarray, letters: np.ndarray, size: int) -> np.ndarray:  #
 def _score_pairs(
     lt: np.ndarray,
     rt: np.ndarray,
-    l_tokens: np.ndarray,
-    l_keys: np.ndarray,
-    l_letters: np.ndarray,
-    l_doubts: np.ndarray,
+    left: Arrays,
     l_masks: np.ndarray,
-    r_tokens: np.ndarray,
-    r_keys: np.ndarray,
-    r_letters: np.ndarray,
-    r_doubts: np.ndarray,
+    right: Arrays,
     floor: float,
     root: bool,
     out: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """``PairScorer.scores`` into ``out`` (spellings read in place, by index)."""
+    """``TokenPairs.scores`` into ``out`` (spellings read in place, by index)."""
+    l_tokens, l_keys, l_letters, l_doubts = left
+    r_tokens, r_keys, r_letters, r_doubts = right
     for n in range(len(lt)):
         best = np.float32(-np.inf)
         for f in range(r_tokens[rt[n]], r_tokens[rt[n] + 1]):
@@ -279,46 +274,13 @@ def _score_pairs(
                     # Below the floor whatever the letters: it scores 0 less both
                     # doubts, which no pair of spellings at the floor or above is below.
                     continue
-                if a_size <= WORD:
-                    distance = _bits(a_size, r_letters, b_start, b_end, l_masks, i, ALL)
-                else:
-                    distance = _distance_table(
-                        l_letters[l_keys[i] : l_keys[i + 1]], r_letters[b_start:b_end]
-                    )
-                similarity = 1.0 - distance / longest if longest else 1.0
-                value = np.float32(similarity if similarity >= floor else 0.0)
+                similarity = _similarity(l_letters, l_keys, l_masks, i, r_letters, b_start,
+                                         b_end, floor)  # fmt: skip
+                value = np.float32(similarity)
                 if np.float32(np.float32(value - l_doubts[i]) - r_doubts[f]) <= best:
                     continue  # the root penalty could only lower it further
                 if root:
-                    head = min(a_size, ROOT)
-                    edits = _bits(head, r_letters, b_start, min(b_end, b_start + ROOT), l_masks,
-                                  i, HEAD)  # fmt: skip
-                    if edits > ROOT_FREE_EDITS:
-                        short = min(a_size, ROOT - 1)
-                        edits = min(
-                            edits,
-                            _bits(
-                                short,
-                                r_letters,
-                                b_start,
-                                min(b_end, b_start + ROOT),
-                                l_masks,
-                                i,
-                                SHORT,
-                            ),
-                        )
-                        edits = min(
-                            edits,
-                            _bits(
-                                head,
-                                r_letters,
-                                b_start,
-                                min(b_end, b_start + ROOT - 1),
-                                l_masks,
-                                i,
-                                HEAD,
-                            ),
-                        )
+                    edits = _root_edits(l_keys, l_masks, i, r_letters, b_start, b_end)
                     if edits > ROOT_FREE_EDITS:
                         value = np.float32(
                             np.float64(value) - ROOT_EDIT_COST * (edits - ROOT_FREE_EDITS)
@@ -338,8 +300,9 @@ def _bits(
     row: int,
     keep: np.uint64,
 ) -> int:  # pragma: no cover - compiled
-    """``_distance_bits`` of the pattern at row ``row`` of ``masks`` and the text
-    ``letters[start:end]``, read in place."""
+    """Levenshtein distance of the first ``size`` <= WORD letters of the pattern at row
+    ``row`` of ``masks`` (of its bits, those in ``keep``) to ``letters[start:end]``, read
+    in place: Myers' bit-vector algorithm, one machine word per column."""
     if size == 0:
         return end - start
     one = np.uint64(1)
@@ -365,47 +328,28 @@ def _bits(
 
 @njit(cache=True, nogil=True, inline="always")
 def _similarity(
-    a: np.ndarray, b: np.ndarray, masks: np.ndarray, floor: float
+    l_letters: np.ndarray,
+    l_keys: np.ndarray,
+    l_masks: np.ndarray,
+    i: int,
+    r_letters: np.ndarray,
+    start: int,
+    end: int,
+    floor: float,
 ) -> float:  # pragma: no cover - compiled
-    """rapidfuzz's ``Levenshtein.normalized_similarity(a, b)`` with ``score_cutoff``
-    ``floor``: 1 - distance / the longer length, 0 when that is below ``floor``."""
-    longest = max(len(a), len(b))
+    """rapidfuzz's ``Levenshtein.normalized_similarity`` of left key ``i`` and the right
+    key at ``r_letters[start:end]``, with ``score_cutoff`` ``floor``: 1 - distance / the
+    longer length, 0 when that is below ``floor``."""
+    size = l_keys[i + 1] - l_keys[i]
+    longest = max(size, end - start)
     if longest == 0:
         return 1.0
-    distance = _distance_bits(len(a), b, masks, ALL) if len(a) <= WORD else _distance_table(a, b)
+    if size <= WORD:
+        distance = _bits(size, r_letters, start, end, l_masks, i, ALL)
+    else:
+        distance = _distance_table(l_letters[l_keys[i] : l_keys[i + 1]], r_letters[start:end])
     similarity = 1.0 - distance / longest
     return similarity if similarity >= floor else 0.0
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _distance_bits(
-    size: int, b: np.ndarray, masks: np.ndarray, keep: np.uint64
-) -> int:  # pragma: no cover - compiled
-    """Levenshtein distance of the first ``size`` <= WORD letters of a pattern (given by
-    its ``masks``, of which the bits ``keep``) to ``b``: Myers' bit-vector algorithm,
-    one machine word per column."""
-    if size == 0:
-        return len(b)
-    one = np.uint64(1)
-    vp = ~np.uint64(0) if size == WORD else (one << np.uint64(size)) - one
-    vn = np.uint64(0)
-    last = one << np.uint64(size - 1)
-    distance = size
-    for letter in b:
-        eq = masks[letter] & keep
-        x = eq | vn
-        d0 = (((x & vp) + vp) ^ vp) | x
-        hp = vn | ~(d0 | vp)
-        hn = vp & d0
-        if hp & last:
-            distance += 1
-        elif hn & last:
-            distance -= 1
-        hp = (hp << one) | one
-        hn = hn << one
-        vp = hn | ~(d0 | hp)
-        vn = hp & d0
-    return distance
 
 
 @njit(cache=True, nogil=True)
@@ -422,13 +366,18 @@ def _distance_table(a: np.ndarray, b: np.ndarray) -> int:  # pragma: no cover - 
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _root_edits(size: int, b: np.ndarray, masks: np.ndarray) -> int:  # pragma: no cover
-    """``similarity._root_edits`` of a key of ``size`` letters (given by its ``masks``)
-    and ``b``: the fewest edits between their first ROOT letters, either side allowed
-    to start a letter short."""
+def _root_edits(
+    l_keys: np.ndarray, l_masks: np.ndarray, i: int, r_letters: np.ndarray, start: int, end: int
+) -> int:  # pragma: no cover - compiled
+    """``similarity._root_edits`` of left key ``i`` and the right key at
+    ``r_letters[start:end]``: the fewest edits between their first ROOT letters, either
+    side allowed to start a letter short."""
+    size = l_keys[i + 1] - l_keys[i]
     head, short = min(size, ROOT), min(size, ROOT - 1)
-    edits = _distance_bits(head, b[:ROOT], masks, HEAD)
+    edits = _bits(head, r_letters, start, min(end, start + ROOT), l_masks, i, HEAD)
     if edits > ROOT_FREE_EDITS:  # else the other two cannot make it cost anything
-        edits = min(edits, _distance_bits(short, b[:ROOT], masks, SHORT))
-        edits = min(edits, _distance_bits(head, b[: ROOT - 1], masks, HEAD))
+        edits = min(edits, _bits(short, r_letters, start, min(end, start + ROOT), l_masks, i,
+                                 SHORT))  # fmt: skip
+        edits = min(edits, _bits(head, r_letters, start, min(end, start + ROOT - 1), l_masks,
+                                 i, HEAD))  # fmt: skip
     return edits
