@@ -8,23 +8,26 @@ from collections.abc import Iterator
 
 import pytest
 
-from wayhome.names.normalise import normalise_token
+from wayhome.names.normalise import fold_latin, normalise_token
 from wayhome.names.romanise import (
     ARTICLE_PENALTY,
     BEAM,
+    MAX_PENALTY,
+    PENALTY_PER_COST,
     SKELETON_PENALTY,
     SKELETONS,
     VOWELLESS_PEERS,
     Spelling,
     _beam,
     _channel,
+    _icu_transliterators,
     _keys_of_many,
-    _spellings,
     _without_article,
     consonant_skeleton,
     consonant_skeletons,
     latin_key,
     latin_keys,
+    learned_spellings,
     prime_token_keys,
     token_keys,
 )
@@ -151,16 +154,36 @@ def test_the_pruned_beam_equals_the_full_one(script: str, alphabet: str) -> None
         assert _beam(script, letters, BEAM) == _reference_beam(script, letters, BEAM), folded
 
 
+def _reference_spellings(script: str, folded: str) -> list[tuple[str, str, float]]:
+    """(latin, source, penalty) of one folded token, one call per scheme, as first written."""
+    found: list[tuple[str, str, float]] = []
+    if script == "Latn":
+        found.append((folded, "as written", 0.0))
+    if script == "Cyrl":
+        found += [
+            (latin, scheme, 0.0) for scheme, latin in romanise_cyrillic_schemes(folded).items()
+        ]
+        found += [(fold_latin(tr.transliterate(folded)), scheme, 0.0)
+                  for scheme, tr in _icu_transliterators().items()]  # fmt: skip
+    learned = learned_spellings(folded, script) if script != "Latn" else []
+    if learned:
+        best = learned[0][1]
+        found += [(latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
+                  for latin, cost in learned]  # fmt: skip
+    return found
+
+
 def _reference_token_keys(token: str) -> tuple[Spelling, ...]:
     """``token_keys`` one token and one spelling at a time, as first written."""
     script, folded = normalise_token(token)
     if not folded:
         return ()
-    found = _spellings(script, folded)
+    found = _reference_spellings(script, folded)
     bare_name = _without_article(token, script, folded)
     if bare_name:
+        dropped = _reference_spellings(script, bare_name)
         found += [(latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
-                  for latin, source, penalty in _spellings(script, bare_name)]  # fmt: skip
+                  for latin, source, penalty in dropped]  # fmt: skip
     seen: dict[str, Spelling] = {}
     keyed: set[str] = set()
     for latin, source, penalty in found:

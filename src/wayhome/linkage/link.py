@@ -7,12 +7,13 @@ from what the probabilities mean, not tuned on any answer key.
 
 Division of labour: token spellings are computed once per distinct token, on every
 core (the learned channel's beam search compiled, ``names.beams``); block keys are
-integer codes made in numpy; the engine (DuckDB by default, Spark on request) joins
-them and then pairs records holding close tokens; each token pair is scored once by a
-compiled pass on every core's thread (``names.pair_scores``); numpy aligns the tokens
-of all record pairs and builds their comparison vectors; EM runs on the distinct
-comparison vectors (a few hundred), so it costs nothing whatever the size. Each piece
-depends on its own input only, so the rows are the same on one core or many.
+integer codes made by a compiled pass; the engine (DuckDB by default, Spark on request)
+joins them and then pairs records holding close tokens; each token pair is scored once
+by a compiled pass on every core's thread (``names.pair_scores``, which also makes the
+block keys and the explanations); numpy aligns the tokens of all record pairs and
+builds their comparison vectors; EM runs on the distinct comparison vectors (a few
+hundred), so it costs nothing whatever the size. Each piece depends on its own input
+only, so the rows are the same on one core or many.
 """
 
 from __future__ import annotations
@@ -131,14 +132,15 @@ def features_of_lists(
 
 @dataclass
 class _Vocabulary:
-    """Distinct tokens of one side and, per record, the ids of its tokens."""
+    """Distinct tokens of one side and, per record, the ids of its tokens (and its name)."""
 
     tokens: list[TokenFeatures] = field(default_factory=list)
     records: list[list[int]] = field(default_factory=list)
+    names: Sequence[NameFeatures] = ()
 
     @classmethod
     def of(cls, features: Sequence[NameFeatures]) -> _Vocabulary:
-        vocab = cls()
+        vocab = cls(names=features)
         index: dict[TokenFeatures, int] = {}
         for name in features:
             ids = []
@@ -342,11 +344,7 @@ def _explained(
         (lv.tokens[code // width], rv.tokens[code % width]): match
         for code, match in zip(codes.tolist(), found, strict=True)
     }
-    return [
-        compare_with(NameFeatures(tuple(lv.tokens[a] for a in lv.records[i])),
-                     NameFeatures(tuple(rv.tokens[b] for b in rv.records[j])), matches)
-        for i, j in records
-    ]  # fmt: skip
+    return [compare_with(lv.names[i], rv.names[j], matches) for i, j in records]
 
 
 def _odds(probabilities: np.ndarray) -> np.ndarray:

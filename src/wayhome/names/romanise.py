@@ -455,25 +455,12 @@ def _compiled_channel(script: str) -> beams.Channel:
     return beams.Channel(table, fallback_spelling)
 
 
-def _spellings(
-    script: str, folded: str, learned: Learned | None = None
-) -> list[tuple[str, str, float]]:
-    """(latin, source, penalty) for every way of spelling the folded token; its learned
-    spellings are looked up in ``learned`` (searched for here without it)."""
-    if learned is None:
-        learned = (
-            {}
-            if script == "Latn"
-            else {(script, folded): _penalised(learned_spellings(folded, script))}
-        )
-    return _spellings_many([(script, folded)], learned)[(script, folded)]
-
-
 Spelt = dict[tuple[str, str], list[tuple[str, str, float]]]
 
 
 def _spellings_many(wanted: Sequence[tuple[str, str]], learned: Learned) -> Spelt:
-    """``_spellings`` of each (script, folded token), the Cyrillic schemes and ICU's
+    """(latin, source, penalty) for every way of spelling each (script, folded token),
+    its learned spellings looked up in ``learned``: the Cyrillic schemes and ICU's
     transliterations of all the Cyrillic ones done at once (one call per scheme over
     them all, joined by _SEPARATOR, which no scheme nor ICU rule spells or crosses)."""
     distinct = list(dict.fromkeys(wanted))
