@@ -102,6 +102,35 @@ def test_each_similarity_is_rapidfuzzs_at_its_cutoff(floor: float) -> None:
         assert (got > 0).any()
 
 
+def _variant(rng: random.Random, word: str, alphabet: str) -> str:
+    return word[: rng.randint(1, len(word))] + _word(rng, alphabet, rng.randint(0, 3))
+
+
+def _doubtful(rng: random.Random, word: str, alphabet: str) -> TokenFeatures:
+    """A token of several spellings of ``word``, each with its own doubt."""
+    keys = dict.fromkeys([word, *(_variant(rng, word, alphabet) for _ in range(5))])
+    spellings = tuple(Spelling(k, k, "learned", round(rng.random() * 0.1, 3)) for k in keys)
+    return TokenFeatures(word, "name", spellings)
+
+
+@pytest.mark.parametrize(("floor", "root"), [(0.0, True), (0.0, False), (0.6, False)])
+def test_pairs_skipped_by_their_letters_could_not_win(floor: float, root: bool) -> None:
+    """Letters and lengths bound a similarity, so a pair that cannot beat the best so far
+    (or the floor) is skipped: the scores stay rapidfuzz's, over more distinct letters
+    than a machine word has bits (the letter sets share bits then)."""
+    rng = random.Random(6)
+    alphabet = "".join(chr(0x400 + n) for n in range(100))
+    words = [_word(rng, alphabet[: rng.choice([20, 100])], rng.randint(2, 9)) for _ in range(70)]
+    left = [_doubtful(rng, w, alphabet) for w in words]
+    right = [_doubtful(rng, _variant(rng, w, alphabet), alphabet) for w in words]
+    lt, rt = _all_pairs(left, right)
+    got = TokenPairs(left, right).scores(lt, rt, floor, root)
+    want = [_definition(left[a], right[b], floor, root) for a, b in zip(lt, rt, strict=True)]
+    assert got.tolist() == np.array(want, dtype=np.float32).tolist()
+    assert (got > 0.6).sum() >= len(words) // 2
+    assert (got == 0).any()
+
+
 def test_root_penalties_are_rapidfuzzs_on_short_and_long_keys() -> None:
     rng = random.Random(4)
     words = [_word(rng, "abcd", rng.randint(1, 5)) for _ in range(80)] + ["a" * 70, "b" * 66]

@@ -11,6 +11,9 @@ in one compiled pass: each key pair's distance by the bit-parallel algorithm rap
 itself uses for short strings (Myers 1999, in Hyyrö's form), the similarity in the
 same double arithmetic and the steps after it in the same float32 ones, so the scores
 are identical to the bit (the tests compare them with rapidfuzz's, pair by pair).
+A key pair is skipped when its lengths and letters bound its similarity below the floor
+or below the token pair's best so far: the distance is at least the difference in
+length, and at least the number of letters one key holds and the other lacks.
 
 The pass holds no Python object and releases the GIL: ``workers`` threads score their
 share of the pairs side by side, with no process forked.
@@ -60,6 +63,7 @@ class KeyTable:
         # int32: a million-person registry holds tens of millions of letters.
         self.points = np.frombuffer(text, dtype=np.uint32).astype(np.int32)
         self.letters = self.points
+        self.sets = np.zeros(0, dtype=np.uint64)  # per key, its letters as bits (TokenPairs)
         self.doubts64 = np.array(list(map(itemgetter(3), self.spellings)), dtype=np.float64)
         self.doubts = self.doubts64.astype(np.float32)
 
@@ -100,6 +104,8 @@ class TokenPairs:
         for table in (self.left, self.right):
             table.letters = number[table.letters]
         self.masks = _masks(self.left.key_starts, self.left.letters, max(int(present.sum()), 1))
+        for table in (self.left, self.right):
+            table.sets = _letter_sets(table.key_starts, table.letters)
 
     def scores(
         self,
@@ -126,8 +132,8 @@ class TokenPairs:
 
         def score(n: int) -> None:
             a, b = int(cuts[n]), int(cuts[n + 1])
-            _score_pairs(lt[a:b], rt[a:b], self.left.arrays(), self.masks,
-                         self.right.arrays(), cutoff, root, out[a:b])  # fmt: skip
+            _score_pairs(lt[a:b], rt[a:b], self.left.arrays(), self.masks, self.left.sets,
+                         self.right.arrays(), self.right.sets, cutoff, root, out[a:b])  # fmt: skip
 
         if pieces == 1:
             score(0)
@@ -238,6 +244,28 @@ def _digit(point: int) -> int:  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _letter_sets(starts: np.ndarray, letters: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """Per key, the set of its letters as bits: letter n is bit n % 64 (letters sharing a
+    bit only make a count of letters one key lacks smaller, never larger)."""
+    sets = np.zeros(len(starts) - 1, dtype=np.uint64)
+    for k in range(len(starts) - 1):
+        for at in range(starts[k], starts[k + 1]):
+            sets[k] |= np.uint64(1) << np.uint64(letters[at] % 64)
+    return sets
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _popcount(bits: np.uint64) -> int:  # pragma: no cover - compiled
+    """The number of bits set (SWAR; LLVM makes it one instruction where there is one)."""
+    bits = bits - ((bits >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    bits = (bits & np.uint64(0x3333333333333333)) + (
+        (bits >> np.uint64(2)) & np.uint64(0x3333333333333333)
+    )
+    bits = (bits + (bits >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((bits * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, nogil=True)
 def _masks(starts: np.ndarray, letters: np.ndarray, size: int) -> np.ndarray:  # pragma: no cover
     """Per key, per letter, the bit set of the positions holding that letter (the first
     WORD positions)."""
@@ -254,7 +282,9 @@ def _score_pairs(
     rt: np.ndarray,
     left: Arrays,
     l_masks: np.ndarray,
+    l_sets: np.ndarray,
     right: Arrays,
+    r_sets: np.ndarray,
     floor: float,
     root: bool,
     out: np.ndarray,
@@ -270,10 +300,18 @@ def _score_pairs(
             for i in range(l_tokens[lt[n]], l_tokens[lt[n] + 1]):
                 a_size = l_keys[i + 1] - l_keys[i]
                 longest = max(a_size, b_size)
-                if floor > 0.0 and 1.0 - abs(a_size - b_size) / longest < floor:
+                # The best similarity the letters allow, computed as the similarity is:
+                # the distance is at least the difference in length, and at least the
+                # number of letters either key holds and the other lacks.
+                fewest = max(abs(a_size - b_size), _popcount(l_sets[i] & ~r_sets[f]),
+                             _popcount(r_sets[f] & ~l_sets[i]))  # fmt: skip
+                bound = 1.0 - fewest / longest if longest else 1.0
+                if floor > 0.0 and bound < floor:
                     # Below the floor whatever the letters: it scores 0 less both
                     # doubts, which no pair of spellings at the floor or above is below.
                     continue
+                if np.float32(np.float32(np.float32(bound) - l_doubts[i]) - r_doubts[f]) <= best:
+                    continue  # cannot beat the best pair so far, whatever the letters
                 similarity = _similarity(l_letters, l_keys, l_masks, i, r_letters, b_start,
                                          b_end, floor)  # fmt: skip
                 value = np.float32(similarity)
