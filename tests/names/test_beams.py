@@ -102,11 +102,24 @@ def test_learned_spellings_in_bulk_are_penalised_as_one_by_one(script: str) -> N
     if script == "Cyrl":
         folded += ["ь", "ъь"]  # spelt "" first: dropped, and the next one is the best
         assert _beam(script, units("ь"), BEAM)[0][1] == ""
-    bulk = romanise._learned_many([(script, f) for f in folded])
-    for f in folded:
-        one = romanise._penalised(romanise.learned_spellings(f, script))
-        assert bulk[(script, f)] == one, f
-    assert any(penalty > 0 for spellings in bulk.values() for _, _, penalty in spellings)
+    for many in (folded, folded[:7]):  # the compiled search, and one by one
+        token, _place, latins, penalties = romanise._learned(script, many)
+        got: list[list[tuple[str, float]]] = [[] for _ in many]
+        for t, latin, penalty in zip(token.tolist(), latins, penalties.tolist(), strict=True):
+            got[t].append((latin, penalty))
+        assert got == [_penalised(f, script) for f in many]
+        assert any(penalty > 0 for penalty in penalties.tolist())
+    assert "" not in latins
+
+
+def _penalised(folded: str, script: str) -> list[tuple[str, float]]:
+    """The learned spellings of one token with their penalties, as first written."""
+    spellings = romanise.learned_spellings(folded, script)
+    best = spellings[0][1] if spellings else 0.0
+    return [
+        (latin, min(romanise.MAX_PENALTY, romanise.PENALTY_PER_COST * (cost - best)))
+        for latin, cost in spellings
+    ]
 
 
 def test_channel_numbers_each_option_list_once() -> None:

@@ -227,6 +227,42 @@ def test_keys_in_bulk_equal_keys_one_by_one() -> None:
         assert all(type(k) is Spelling for k in keys)
 
 
+def _plain_tokens(rng: random.Random, count: int) -> list[str]:
+    """Tokens whose every spelling is plain ASCII: basic Russian, Arabic and Latin letters."""
+    alphabets = [
+        "абвгдежзийклмнопрстуфхцчшщыьэюя",
+        "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+        "abcdefghijklmnopqrstuvwxyz",
+    ]
+    return [
+        rng.choice(["", "al-", "ال"])
+        + "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9)))
+        for alphabet in (rng.choice(alphabets) for _ in range(count))
+    ]
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_bulk_keys_are_compiled_where_exact(odd: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wayhome.names import bulk_keys
+
+    compiled: list[int] = []
+    real = bulk_keys.latin_keys
+
+    def counted(chars: object, starts: object) -> object:
+        compiled.append(1)
+        return real(chars, starts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk_keys, "latin_keys", counted)
+    tokens = _plain_tokens(random.Random(14), 1_500)
+    tokens += ["Магомедовζ"] if odd else []  # a letter no rule knows: spelt as it is
+    bulk = _keys_of_many(tokens)
+    assert bool(compiled) is not odd  # such a spelling is keyed in Python
+    assert any(k.source == "consonants only" for keys in bulk for k in keys)
+    assert any("article dropped" in k.source for keys in bulk for k in keys)
+    for token, keys in zip(tokens, bulk, strict=True):
+        assert keys == _reference_token_keys(token), token
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_primed_keys_equal_keys_one_by_one(workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
     from wayhome.names import romanise

@@ -15,7 +15,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
-from itertools import chain, islice, repeat
+from itertools import chain, compress, islice, pairwise, repeat
 from multiprocessing.pool import AsyncResult
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -23,7 +23,7 @@ import icu
 import numpy as np
 
 from wayhome.names.normalise import fold_latin, fold_latins, normalise_token
-from wayhome.names.tables import fallback_spelling, romanise_cyrillic_schemes
+from wayhome.names.tables import CYRILLIC_SCHEMES, fallback_spelling, romanise_cyrillic_schemes
 from wayhome.names.train import CHANNEL_PATH, bare, units
 
 if TYPE_CHECKING:
@@ -40,6 +40,18 @@ SKELETONS = 4
 SKELETON_PENALTY = 0.06
 _LATIN_ARTICLE = re.compile(r"^(al|el|ul)[-‐ ]", re.IGNORECASE)
 OPTIONS_PER_SEGMENT = 6
+
+# Where a spelling came from, as a number: each Cyrillic scheme, ICU's two, the learned
+# channel, the token as written and its consonants; the same + len(SOURCES) with the
+# article dropped.
+_ICU_SCHEMES = ("Russian-Latin/BGN", "Cyrillic-Latin")
+SOURCES = (
+    *CYRILLIC_SCHEMES, *(f"icu {name}" for name in _ICU_SCHEMES),
+    "learned", "as written", "consonants only",
+)  # fmt: skip
+_SOURCE_NAMES = SOURCES + tuple(f"{source}, article dropped" for source in SOURCES)
+_LEARNED, _AS_WRITTEN, _CONSONANTS = (SOURCES.index(s) for s in SOURCES[-3:])
+_PLACES = len(SOURCES) + BEAM  # a spelling's place among its item's: scheme, then learned
 
 # The sound-alike rules of ``latin_key``, applied in this order, each to the result of the
 # ones before: tsch|tch|dsch|dzh|dj → C; sch|sh → S; ch → C; ph → f; kh → H; gh → g;
@@ -134,10 +146,7 @@ def consonant_skeletons(keys: Sequence[str]) -> list[str]:
 @cache
 def _icu_transliterators() -> dict[str, icu.Transliterator]:
     """ICU's BGN/PCGN and ISO 9 style Cyrillic transliterators (they know Ukrainian too)."""
-    return {
-        f"icu {name}": icu.Transliterator.createInstance(name)
-        for name in ("Russian-Latin/BGN", "Cyrillic-Latin")
-    }
+    return {f"icu {name}": icu.Transliterator.createInstance(name) for name in _ICU_SCHEMES}
 
 
 @cache
@@ -283,17 +292,14 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
 
     beams.load()  # once here, not in every worker
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        tasks: deque[tuple[list[str], AsyncResult[Plain]]] = deque()
+        tasks: deque[tuple[list[str], AsyncResult[FlatKeys]]] = deque()
         for chunk in _batches(chain(first, fresh), CHUNK_TOKENS):
             normalised = [normalise_token(token) for token in chunk]  # cached by the parse
-            tasks.append((chunk, pool.apply_async(_plain_keys_of_many, (chunk, normalised))))
+            tasks.append((chunk, pool.apply_async(_flat_keys, (chunk, normalised))))
             while tasks and tasks[0][1].ready():
                 _keep(*tasks.popleft())
         while tasks:
             _keep(*tasks.popleft())
-
-
-Plain = list[list[tuple[str, str, str, float]]]
 
 
 def _unprimed(tokens: Iterable[str]) -> Iterator[str]:
@@ -311,15 +317,8 @@ def _batches(items: Iterator[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _keep(chunk: list[str], keys: AsyncResult[Plain]) -> None:
-    spelt = (tuple([_new_tuple(Spelling, k) for k in mine]) for mine in keys.get())
-    _PRIMED.update(zip(chunk, spelt, strict=True))
-
-
-def _plain_keys_of_many(tokens: Sequence[str], normalised: Sequence[tuple[str, str]]) -> Plain:
-    """``_keys_of_many`` as plain tuples: a worker pickles those in half the time of
-    named ones, and the parent unpickles them without calling ``Spelling.__new__``."""
-    return [[tuple(k) for k in keys] for keys in _keys_of_many(tokens, normalised)]  # type: ignore[misc]
+def _keep(chunk: list[str], keys: AsyncResult[FlatKeys]) -> None:
+    _PRIMED.update(zip(chunk, _spellings_of(keys.get()), strict=True))
 
 
 @lru_cache(maxsize=200_000)
@@ -330,69 +329,245 @@ def _token_keys(token: str) -> tuple[Spelling, ...]:
 def _keys_of_many(
     tokens: Sequence[str], normalised: Sequence[tuple[str, str]] | None = None
 ) -> list[tuple[Spelling, ...]]:
-    """``token_keys`` of each token, the Latin keys and skeletons of all computed at once.
+    """``token_keys`` of each token, all of them computed at once (``_flat_keys``)."""
+    return _spellings_of(_flat_keys(tokens, normalised))
 
-    Per token: its spellings, the first spelling of each distinct key kept.
+
+class FlatKeys(NamedTuple):
+    """``token_keys`` of many tokens as columns: token n's spellings are rows
+    bounds[n] to bounds[n + 1]; ``sources`` are numbers into ``_SOURCE_NAMES``."""
+
+    keys: list[str]
+    latins: list[str]
+    sources: list[int]
+    doubts: list[float]
+    bounds: list[int]
+
+
+class _Spelt(NamedTuple):
+    """Spellings of many (script, folded) items, flat and in any order: the item each
+    belongs to, its place among the item's (schemes in SOURCES order, then the learned
+    ones cheapest first), the spelling, its source number and its penalty."""
+
+    item: np.ndarray
+    place: np.ndarray
+    latins: list[str]
+    source: np.ndarray
+    penalty: np.ndarray
+
+
+def _flat_keys(
+    tokens: Sequence[str], normalised: Sequence[tuple[str, str]] | None = None
+) -> FlatKeys:
+    """``token_keys`` of each token, as columns.
+
+    Per token: its spellings, then those of its article-less form; the first spelling of
+    each distinct non-empty key is kept; for scripts in VOWELLESS_PEERS, the consonant
+    skeletons of its first SKELETONS keys follow. A list's spellings are hundreds of
+    thousands, so no step loops over them in Python: rows are chosen on arrays, and the
+    keys of BULK_MIN or more tokens' spellings are made and compared compiled
+    (``bulk_keys``).
     """
     if normalised is None:
         normalised = [normalise_token(token) for token in tokens]
-    articles = [
-        _without_article(t, *n) if n[1] else "" for t, n in zip(tokens, normalised, strict=True)
+    bares = [
+        (script, _without_article(t, script, folded) if folded else "")
+        for t, (script, folded) in zip(tokens, normalised, strict=True)
     ]
-    learned = _learned_many(
-        [(script, folded) for script, folded in normalised if folded]
-        + [(script, bare) for (script, _), bare in zip(normalised, articles, strict=True) if bare]
-    )
-    spelt = _spellings_many(
-        [(script, folded) for script, folded in normalised if folded]
-        + [(script, bare) for (script, _), bare in zip(normalised, articles, strict=True) if bare],
-        learned,
-    )
-    plans: list[tuple[str, list[tuple[str, str, float]]]] = []
-    for (script, folded), bare_name in zip(normalised, articles, strict=True):
-        found: list[tuple[str, str, float]] = []
-        if folded:
-            found = spelt[(script, folded)]
-            if bare_name:
-                found = found + [
-                    (latin, f"{source}, article dropped", penalty + ARTICLE_PENALTY)
-                    for latin, source, penalty in spelt[(script, bare_name)]
-                ]
-        plans.append((script, found))
-    # Each distinct spelling keyed once for all the tokens (schemes often agree, and
-    # the same spelling has the same key).
-    distinct = list(dict.fromkeys(latin for _, found in plans for latin, _, _ in found))
-    key_of = dict(zip(distinct, latin_keys(distinct), strict=True))
-    result: list[dict[str, Spelling]] = []
-    skeletons: list[str] = []
-    for script, found in plans:
-        seen: dict[str, Spelling] = {}
-        for latin, source, penalty in found:
-            key = key_of[latin]
-            # The first spelling of a key is kept: the first of a spelling met twice.
-            if key and key not in seen:
-                # tuple.__new__ is Spelling(...) without its Python-level __new__, and
-                # a zero penalty (every scheme's) rounds to itself.
-                doubt = round(penalty, 3) if penalty else penalty
-                seen[key] = _new_tuple(Spelling, (key, latin, source, doubt))
-        if script in VOWELLESS_PEERS:
-            skeletons += [spelling.key for spelling in list(seen.values())[:SKELETONS]]
-        result.append(seen)
+    items = list(dict.fromkeys([n for n in normalised if n[1]] + [b for b in bares if b[1]]))
+    number = {item: n for n, item in enumerate(items)}
+    spelt = _spelt_many(items)
+    # Each token's rows: its own item's spellings, then its article-less item's.
+    order = np.argsort(spelt.item * _PLACES + spelt.place, kind="stable")
+    item_starts = np.searchsorted(spelt.item[order], np.arange(len(items) + 1))
+    parts = np.array(
+        [
+            [number[n] if n[1] else -1 for n in normalised],
+            [number[b] if b[1] else -1 for b in bares],
+        ],
+        dtype=np.int64,
+    ).reshape(2, len(tokens))
+    token, dropped = np.nonzero(parts.T >= 0)  # token by token, its own item first
+    part_items = parts[dropped, token]
+    sizes = item_starts[part_items + 1] - item_starts[part_items]
+    entry = order[_ranges(item_starts[part_items], sizes)]
+    owner = np.repeat(token, sizes)
+    dropped = np.repeat(dropped, sizes)
+    bulk = len(tokens) >= BULK_MIN
+    kept, keys = _distinct_keys(spelt.latins, entry, owner, bulk)
+    owner, entry, dropped = owner[kept], entry[kept], dropped[kept]
+    penalties = spelt.penalty[entry] + np.where(dropped == 1, ARTICLE_PENALTY, 0.0)
+    doubts = list(map(round, penalties.tolist(), repeat(3)))
+    sources = spelt.source[entry] + dropped * len(SOURCES)
     # Arabic script leaves short vowels unwritten: also compare consonants only.
-    bones = iter(consonant_skeletons(skeletons))
-    for (script, _), seen in zip(plans, result, strict=True):
-        if script not in VOWELLESS_PEERS:
+    peer = np.array([script in VOWELLESS_PEERS for script, _ in normalised], dtype=bool)
+    starts = np.searchsorted(owner, np.arange(len(tokens) + 1))
+    chosen = np.flatnonzero(peer[owner] & (np.arange(len(owner)) - starts[owner] < SKELETONS))
+    if len(chosen):
+        keys += ["~" + bone for bone in consonant_skeletons([keys[n] for n in chosen.tolist()])]
+        owner = np.concatenate([owner, owner[chosen]])
+        entry = np.concatenate([entry, entry[chosen]])
+        sources = np.concatenate([sources, np.full(len(chosen), _CONSONANTS)])
+        doubts += [round(doubts[n] + SKELETON_PENALTY, 3) for n in chosen.tolist()]
+        merged = np.argsort(owner, kind="stable")  # a token's skeletons after its keys
+        kept = merged[_first_texts([keys[n] for n in merged.tolist()], owner[merged], bulk)]
+        owner, entry, sources = owner[kept], entry[kept], sources[kept]
+        keys = list(map(keys.__getitem__, kept.tolist()))
+        doubts = list(map(doubts.__getitem__, kept.tolist()))
+    return FlatKeys(
+        keys,
+        list(map(spelt.latins.__getitem__, entry.tolist())),
+        sources.tolist(),
+        doubts,
+        np.searchsorted(owner, np.arange(len(tokens) + 1)).tolist(),
+    )
+
+
+def _distinct_keys(
+    latins: list[str], entry: np.ndarray, owner: np.ndarray, bulk: bool
+) -> tuple[np.ndarray, list[str]]:
+    """Of the spellings ``latins[entry[p]]`` (``owner[p]``'s, a run of positions each),
+    the positions holding the first of each distinct non-empty key of their owner, and
+    those keys. In bulk, compiled where ``bulk_keys`` is exact (plain ASCII spellings);
+    else each distinct spelling keyed once in Python."""
+    if bulk and _plain_ascii(latins):
+        from wayhome.names import bulk_keys  # Numba: bulk work only
+
+        chars, starts = bulk_keys.latin_keys(*bulk_keys.points(latins))
+        kept = np.flatnonzero(bulk_keys.firsts(entry, owner, chars, starts))
+        return kept, bulk_keys.kept_keys(entry[kept], chars, starts)
+    distinct = list(dict.fromkeys(latins))
+    of_latin = dict(zip(distinct, latin_keys(distinct), strict=True))
+    keys = list(map(of_latin.__getitem__, map(latins.__getitem__, entry.tolist())))
+    kept = _first_texts(keys, owner, False)
+    return kept, list(map(keys.__getitem__, kept.tolist()))
+
+
+def _plain_ascii(texts: list[str]) -> bool:
+    """Whether the texts are ASCII with no line break (``bulk_keys`` keys them exactly)."""
+    joined = "".join(texts)
+    return joined.isascii() and _SEPARATOR not in joined
+
+
+def _first_texts(texts: list[str], owner: np.ndarray, bulk: bool) -> np.ndarray:
+    """Positions of the first of each distinct non-empty text of each owner (a run of
+    positions each), in order."""
+    if bulk:
+        from wayhome.names import bulk_keys
+
+        chars, starts = bulk_keys.points(texts)
+        return np.flatnonzero(bulk_keys.firsts(np.arange(len(texts)), owner, chars, starts))
+    number: dict[str, int] = {"": 0}
+    ids = np.fromiter((number.setdefault(t, len(number)) for t in texts), np.int64, len(texts))
+    return _first_of_each(owner, ids, len(number), 0)
+
+
+def _spellings_of(flat: FlatKeys) -> list[tuple[Spelling, ...]]:
+    """The ``Spelling`` tuples of each token in ``flat``."""
+    sources = map(_SOURCE_NAMES.__getitem__, flat.sources)
+    # tuple.__new__ is Spelling(...) without its Python-level __new__.
+    rows = list(
+        map(
+            _new_tuple,
+            repeat(Spelling),
+            zip(flat.keys, flat.latins, sources, flat.doubts, strict=True),
+        )
+    )
+    return [tuple(rows[a:b]) for a, b in pairwise(flat.bounds)]
+
+
+def _spelt_many(items: Sequence[tuple[str, str]]) -> _Spelt:
+    """Every spelling of each (script, folded) item: a Latin one as written; a Cyrillic
+    one under each scheme and ICU's two (``_scheme_columns``); a Cyrillic or Arabic one
+    the learned channel's (``_learned``)."""
+    parts: list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]] = []
+    by_script: dict[str, list[int]] = {}
+    for n, (script, _) in enumerate(items):
+        by_script.setdefault(script, []).append(n)
+    for script, members in by_script.items():
+        folded = [items[n][1] for n in members]
+        mine = np.array(members, dtype=np.int64)
+        if script == "Latn":
+            zero = np.zeros(len(mine), dtype=np.int64)
+            parts.append((mine, zero, folded, zero + _AS_WRITTEN, np.zeros(len(mine))))
             continue
-        for spelling, bone in zip(list(seen.values())[:SKELETONS], bones, strict=False):
-            key = "~" + bone
-            if key not in seen:
-                seen[key] = Spelling(
-                    key,
-                    spelling.latin,
-                    "consonants only",
-                    round(spelling.penalty + SKELETON_PENALTY, 3),
-                )
-    return [tuple(seen.values()) for seen in result]
+        if script == "Cyrl":
+            columns = _scheme_columns(folded)
+            schemes = np.repeat(np.arange(len(columns), dtype=np.int64), len(mine))
+            latins = list(chain.from_iterable(columns))
+            parts.append((np.tile(mine, len(columns)), schemes, latins, schemes,
+                          np.zeros(len(latins))))  # fmt: skip
+        token, place, latins, penalties = _learned(script, folded)
+        parts.append((mine[token], len(SOURCES) + place, latins, np.full(len(token), _LEARNED),
+                      penalties))  # fmt: skip
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Spelt(empty, empty, [], empty, np.zeros(0))
+    item, place, latins, source, penalty = zip(*parts, strict=True)
+    return _Spelt(np.concatenate(item), np.concatenate(place), list(chain.from_iterable(latins)),
+                  np.concatenate(source), np.concatenate(penalty))  # fmt: skip
+
+
+def _scheme_columns(folded: Sequence[str]) -> list[list[str]]:
+    """Per Cyrillic scheme, then per ICU transliterator (SOURCES order), the spelling of
+    each folded token: one call per scheme over them all, joined by _SEPARATOR, which no
+    scheme nor ICU rule spells or crosses (a token holding it is spelt on its own)."""
+    icu = list(_icu_transliterators().values())
+    if any(_SEPARATOR in f for f in folded):
+        rows = [
+            [
+                *romanise_cyrillic_schemes(f).values(),
+                *(fold_latin(tr.transliterate(f)) for tr in icu),
+            ]
+            for f in folded
+        ]
+        return [list(column) for column in zip(*rows, strict=True)]
+    joined = _SEPARATOR.join(folded)
+    columns = [latins.split(_SEPARATOR) for latins in romanise_cyrillic_schemes(joined).values()]
+    columns += [fold_latins(tr.transliterate(joined).split(_SEPARATOR)) for tr in icu]
+    return columns
+
+
+def _learned(
+    script: str, folded: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """The learned spellings of each folded token: (its token, its place in the beam, the
+    spelling, its penalty), all flat, cheapest first per token. Empty spellings are
+    dropped; the penalty grows with the cost over the token's cheapest non-empty one, up
+    to MAX_PENALTY. With BULK_MIN or more tokens the beams come from one compiled
+    search (``beams``), else from ``_beam`` one by one."""
+    if len(folded) >= BULK_MIN:
+        from wayhome.names import beams  # Numba: bulk work only (see beams)
+
+        counts, costs, texts = beams.search(_compiled_channel(script), folded, BEAM)
+    else:
+        found = [_beam(script, units(f), BEAM) for f in folded]
+        counts = np.array([len(beam) for beam in found], dtype=np.int64)
+        costs = np.zeros((len(folded), BEAM))
+        texts = [""] * (len(folded) * BEAM)
+        for t, beam in enumerate(found):
+            costs[t, : len(beam)] = [cost for cost, _ in beam]
+            texts[t * BEAM : t * BEAM + len(beam)] = [text for _, text in beam]
+    shown = np.arange(BEAM) < counts[:, None]
+    shown &= np.fromiter(map(bool, texts), dtype=bool, count=len(texts)).reshape(-1, BEAM)
+    best = costs[np.arange(len(folded)), np.argmax(shown, axis=1)]
+    penalties = np.minimum(MAX_PENALTY, PENALTY_PER_COST * (costs - best[:, None]))
+    token, place = np.nonzero(shown)
+    return token, place, list(compress(texts, shown.ravel().tolist())), penalties[token, place]
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """``starts[n]``, ``starts[n] + 1`` ... for ``sizes[n]`` numbers each, all concatenated."""
+    ends = np.cumsum(sizes)
+    return np.repeat(starts - (ends - sizes), sizes) + np.arange(int(ends[-1]) if len(ends) else 0)
+
+
+def _first_of_each(owner: np.ndarray, keys: np.ndarray, width: int, skip: int) -> np.ndarray:
+    """Rows holding the first of each (owner, key) pair, in order, rows of key ``skip``
+    left out."""
+    valid = np.flatnonzero(keys != skip)
+    _, first = np.unique(owner[valid] * max(width, 1) + keys[valid], return_index=True)
+    return valid[np.sort(first)]
 
 
 def _without_article(token: str, script: str, folded: str) -> str:
@@ -404,89 +579,9 @@ def _without_article(token: str, script: str, folded: str) -> str:
     return ""
 
 
-Learned = dict[tuple[str, str], list[tuple[str, str, float]]]
-
-
-def _learned_many(wanted: Sequence[tuple[str, str]]) -> Learned:
-    """The learned spellings of each (script, folded token) as ``_spellings`` lists
-    them, (latin, "learned", penalty): with BULK_MIN or more of a script, all of them
-    from one compiled search (``beams``) and their penalties in numpy (the same float64
-    operations), else one by one."""
-    by_script: dict[str, list[str]] = {}
-    for script, folded in dict.fromkeys(wanted):
-        if script != "Latn":
-            by_script.setdefault(script, []).append(folded)
-    learned: Learned = {}
-    for script, many in by_script.items():
-        if len(many) < BULK_MIN:
-            learned.update(((script, f), _penalised(learned_spellings(f, script))) for f in many)
-            continue
-        from wayhome.names import beams  # Numba: bulk work only (see beams)
-
-        counts, costs, texts = beams.search(_compiled_channel(script), many, BEAM)
-        penalties = np.minimum(MAX_PENALTY, PENALTY_PER_COST * (costs - costs[:, :1])).tolist()
-        for t, (folded, n) in enumerate(zip(many, counts.tolist(), strict=True)):
-            mine = texts[t * BEAM : t * BEAM + n]
-            if "" in mine:  # an empty spelling is dropped, and the best is the next one
-                beam = zip(costs[t, :n].tolist(), mine, strict=True)
-                learned[(script, folded)] = _penalised([(x, c) for c, x in beam if x])
-            else:
-                learned[(script, folded)] = list(zip(mine, repeat("learned"), penalties[t][:n]))
-    return learned
-
-
-def _penalised(spellings: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
-    """(latin, "learned", penalty) of learned spellings, cheapest first: the penalty
-    grows with the cost over the cheapest's, up to MAX_PENALTY."""
-    if not spellings:
-        return []
-    best = spellings[0][1]
-    return [
-        (latin, "learned", min(MAX_PENALTY, PENALTY_PER_COST * (cost - best)))
-        for latin, cost in spellings
-    ]
-
-
 @cache
 def _compiled_channel(script: str) -> beams.Channel:
     from wayhome.names import beams
 
     table: dict[str, list[tuple[str, float]]] = _channel().get(script, {})  # type: ignore[assignment]
     return beams.Channel(table, fallback_spelling)
-
-
-Spelt = dict[tuple[str, str], list[tuple[str, str, float]]]
-
-
-def _spellings_many(wanted: Sequence[tuple[str, str]], learned: Learned) -> Spelt:
-    """(latin, source, penalty) for every way of spelling each (script, folded token),
-    its learned spellings looked up in ``learned``: the Cyrillic schemes and ICU's
-    transliterations of all the Cyrillic ones done at once (one call per scheme over
-    them all, joined by _SEPARATOR, which no scheme nor ICU rule spells or crosses)."""
-    distinct = list(dict.fromkeys(wanted))
-    found: Spelt = {item: [] for item in distinct}
-    cyrillic = [folded for script, folded in distinct if script == "Cyrl"]
-    if cyrillic and all(_SEPARATOR not in f for f in cyrillic):
-        joined = _SEPARATOR.join(cyrillic)
-        columns = [
-            (scheme, latins.split(_SEPARATOR))
-            for scheme, latins in romanise_cyrillic_schemes(joined).items()
-        ]
-        columns += [
-            (scheme, fold_latins(tr.transliterate(joined).split(_SEPARATOR)))
-            for scheme, tr in _icu_transliterators().items()
-        ]
-        for n, folded in enumerate(cyrillic):
-            found[("Cyrl", folded)] = [(latins[n], scheme, 0.0) for scheme, latins in columns]
-    for script, folded in distinct:
-        mine = found[(script, folded)]
-        if script == "Latn":
-            mine.append((folded, "as written", 0.0))
-            continue
-        if script == "Cyrl" and not mine:  # a token holding the separator, on its own
-            mine += [(latin, scheme, 0.0)
-                     for scheme, latin in romanise_cyrillic_schemes(folded).items()]  # fmt: skip
-            mine += [(fold_latin(tr.transliterate(folded)), scheme, 0.0)
-                     for scheme, tr in _icu_transliterators().items()]  # fmt: skip
-        mine += learned.get((script, folded), [])
-    return found

@@ -1,0 +1,360 @@
+"""Latin keys of a vocabulary's spellings, and each token's distinct keys, compiled.
+
+``romanise.latin_key`` is the definition: 19 sound-alike rules, regexes and
+``str.replace`` calls, each run over the result of the ones before. Keying a list's
+spellings that way is cheap per call, but a list has hundreds of thousands of them, and
+choosing each token's distinct keys took dicts of as many strings: on a Cyrillic list of
+36,000 tokens the strings and dicts around the rules cost as much as the rules. Here the
+spellings are code points in one array; each rule is one pass over a spelling, with the
+regex's own semantics (leftmost match, alternatives in order, lookarounds reading the
+pass's input), and the distinct keys of each token are found by comparing its keys with
+one another, so no key is made a string unless it is kept. The tests check every rule
+against ``latin_key`` on random and real spellings.
+
+Numba: bulk work only (``romanise.BULK_MIN`` tokens or more), never for a web request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from wayhome.names.compiled import njit
+
+_a, _c, _d, _e, _f, _g, _h, _i, _j, _k = (ord(ch) for ch in "acdefghijk")
+_o, _p, _q, _s, _t, _u, _v, _w, _x, _y, _z = (ord(ch) for ch in "opqstuvwxyz")
+_BIG_C, _BIG_H, _BIG_S = ord("C"), ord("H"), ord("S")
+SEPARATOR = 10  # "\n": never in a key of this module's (see ``kept_keys``)
+
+
+def points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The texts as one array of code points and where each starts (and the last ends)."""
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=starts[1:])
+    chars = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    return chars.astype(np.int32), starts
+
+
+def latin_keys(chars: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``romanise.latin_key`` of each spelling (``points``), as code points and starts.
+
+    Exact for ASCII spellings: the last rule lowers A-Z only, where ``str.lower`` lowers
+    every script's capitals (``romanise`` keys any other spelling in Python).
+    """
+    return _sound_alike_many(chars, starts)
+
+
+def firsts(
+    order: np.ndarray, owner: np.ndarray, chars: np.ndarray, starts: np.ndarray
+) -> np.ndarray:
+    """Which of the keys ``order[p]`` (``chars`` and ``starts`` as ``points`` gives them)
+    is the first of its text among those of its owner: ``owner[p]``, equal for a run of
+    positions. Empty keys are never kept."""
+    return _firsts(order, owner, chars, starts)
+
+
+def kept_keys(chosen: np.ndarray, chars: np.ndarray, starts: np.ndarray) -> list[str]:
+    """The keys ``chosen`` as strings, in order."""
+    if not len(chosen):
+        return []
+    joined = _joined(chosen, chars, starts)
+    text = joined.astype(np.uint32).tobytes().decode("utf-32-le")
+    if np.count_nonzero(joined == SEPARATOR) == len(chosen) - 1:
+        return text.split("\n")
+    bounds = np.concatenate([[0], np.cumsum(starts[chosen + 1] - starts[chosen] + 1)])
+    return [text[a : b - 1] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)]
+
+
+@njit(cache=True, nogil=True)
+def _joined(
+    chosen: np.ndarray, chars: np.ndarray, starts: np.ndarray
+) -> np.ndarray:  # pragma: no cover
+    """The keys ``chosen``, each followed by SEPARATOR but the last."""
+    size = len(chosen) - 1
+    for e in chosen:
+        size += starts[e + 1] - starts[e]
+    out = np.empty(size, dtype=np.int32)
+    n = 0
+    for at in range(len(chosen)):
+        e = chosen[at]
+        for p in range(starts[e], starts[e + 1]):
+            out[n] = chars[p]
+            n += 1
+        if at + 1 < len(chosen):
+            out[n] = SEPARATOR
+            n += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _firsts(
+    order: np.ndarray, owner: np.ndarray, chars: np.ndarray, starts: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    kept = np.zeros(len(order), dtype=np.bool_)
+    group = 0
+    for p in range(len(order)):
+        if p and owner[p] != owner[p - 1]:
+            group = p
+        a, b = starts[order[p]], starts[order[p] + 1]
+        if a == b:
+            continue
+        new = True
+        for q in range(group, p):
+            if not kept[q]:
+                continue
+            c, d = starts[order[q]], starts[order[q] + 1]
+            if d - c != b - a:
+                continue
+            same = True
+            for n in range(b - a):
+                if chars[a + n] != chars[c + n]:
+                    same = False
+                    break
+            if same:
+                new = False
+                break
+        kept[p] = new
+    return kept
+
+
+@njit(cache=True, nogil=True)
+def _sound_alike_many(
+    chars: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Keys of every spelling: x → ks is the only rule that lengthens, so a key holds at
+    most twice its spelling's letters."""
+    out = np.empty(2 * len(chars), dtype=np.int32)
+    out_starts = np.zeros(len(starts), dtype=np.int64)
+    longest = 0
+    for n in range(len(starts) - 1):
+        longest = max(longest, starts[n + 1] - starts[n])
+    one = np.empty(2 * longest + 1, dtype=np.int32)
+    two = np.empty(2 * longest + 1, dtype=np.int32)
+    m = 0
+    for n in range(len(starts) - 1):
+        size = starts[n + 1] - starts[n]
+        one[:size] = chars[starts[n] : starts[n + 1]]
+        size = _sound_alike(one, two, size)
+        out[m : m + size] = one[:size]
+        m += size
+        out_starts[n + 1] = m
+    return out[:m], out_starts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sound_alike(one: np.ndarray, two: np.ndarray, size: int) -> int:  # pragma: no cover
+    """``romanise._sound_alike`` of the ``size`` letters in ``one``, left in ``one``;
+    ``two`` is scratch. Each pass reads one buffer and writes the other."""
+    size = _affricates(one, size, two)
+    size = _triple(two, size, one, _s, _c, _h, _BIG_S)
+    size = _pair(one, size, two, _s, _h, _BIG_S)
+    size = _pair(two, size, one, _c, _h, _BIG_C)
+    size = _pair(one, size, two, _p, _h, _f)
+    size = _pair(two, size, one, _k, _h, _BIG_H)
+    size = _pair(one, size, two, _g, _h, _g)
+    size = _x_to_ks(two, size, one)
+    size = _hard_c(one, size, two)
+    _map(two, size, _c, _s, _c)
+    size = _pair(two, size, one, _t, _z, _z)
+    size = _pair(one, size, two, _t, _s, _z)
+    _map(two, size, _w, _f, _v)
+    size = _long_u(two, size, one)
+    size = _long_i(one, size, two)
+    _glide_j(two, size)
+    _map(two, size, _y, _i, _y)
+    size = _pair(two, size, one, _t, _h, _t)
+    size = _pair(one, size, two, _d, _h, _d)
+    size = _undoubled(two, size, one)
+    size = _silent_h(one, size, two)
+    for at in range(size):
+        letter = two[at]
+        one[at] = letter + 32 if 65 <= letter <= 90 else letter
+    return size
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _vowel(letter: int) -> bool:  # pragma: no cover - compiled
+    return letter in (_a, _e, _i, _o, _u)
+
+
+@njit(cache=True, nogil=True)
+def _affricates(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
+    """tsch|tch|dsch|dzh|dj → C, the first alternative that matches at each place."""
+    at = m = 0
+    while at < size:
+        letter, step = src[at], 0
+        if letter == _t:
+            if at + 3 < size and src[at + 1] == _s and src[at + 2] == _c and src[at + 3] == _h:
+                step = 4
+            elif at + 2 < size and src[at + 1] == _c and src[at + 2] == _h:
+                step = 3
+        elif letter == _d:
+            if at + 3 < size and src[at + 1] == _s and src[at + 2] == _c and src[at + 3] == _h:
+                step = 4
+            elif at + 2 < size and src[at + 1] == _z and src[at + 2] == _h:
+                step = 3
+            elif at + 1 < size and src[at + 1] == _j:
+                step = 2
+        if step:
+            dst[m] = _BIG_C
+            at += step
+        else:
+            dst[m] = letter
+            at += 1
+        m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _triple(
+    src: np.ndarray, size: int, dst: np.ndarray, first: int, second: int, third: int, into: int
+) -> int:  # pragma: no cover - compiled
+    """``str.replace`` of three letters by one."""
+    at = m = 0
+    while at < size:
+        if src[at] == first and at + 2 < size and src[at + 1] == second and src[at + 2] == third:
+            dst[m] = into
+            at += 3
+        else:
+            dst[m] = src[at]
+            at += 1
+        m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _pair(
+    src: np.ndarray, size: int, dst: np.ndarray, first: int, second: int, into: int
+) -> int:  # pragma: no cover - compiled
+    """``str.replace`` of two letters by one."""
+    at = m = 0
+    while at < size:
+        if src[at] == first and at + 1 < size and src[at + 1] == second:
+            dst[m] = into
+            at += 2
+        else:
+            dst[m] = src[at]
+            at += 1
+        m += 1
+    return m
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _map(
+    buffer: np.ndarray, size: int, letter: int, into: int, also: int
+) -> None:  # pragma: no cover
+    """``letter`` and ``also`` → ``into``, in place (one letter for one: no rule sees
+    another's result within the pass)."""
+    for at in range(size):
+        if buffer[at] == letter or buffer[at] == also:
+            buffer[at] = into
+
+
+@njit(cache=True, nogil=True)
+def _x_to_ks(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
+    m = 0
+    for at in range(size):
+        if src[at] == _x:
+            dst[m] = _k
+            dst[m + 1] = _s
+            m += 2
+        else:
+            dst[m] = src[at]
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _hard_c(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
+    """ck|c(?=[^eiy]|$)|q → k."""
+    at = m = 0
+    while at < size:
+        letter = src[at]
+        if letter == _c and at + 1 < size and src[at + 1] == _k:
+            dst[m] = _k
+            at += 2
+        elif (
+            letter == _c
+            and (at + 1 == size or (src[at + 1] != _e and src[at + 1] != _i and src[at + 1] != _y))
+        ) or letter == _q:
+            dst[m] = _k
+            at += 1
+        else:
+            dst[m] = letter
+            at += 1
+        m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _long_u(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
+    """ou|oo → u."""
+    at = m = 0
+    while at < size:
+        if src[at] == _o and at + 1 < size and (src[at + 1] == _u or src[at + 1] == _o):
+            dst[m] = _u
+            at += 2
+        else:
+            dst[m] = src[at]
+            at += 1
+        m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _long_i(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
+    """ee|ie(?=[^aeiou]|$) → i."""
+    at = m = 0
+    while at < size:
+        letter = src[at]
+        if (letter == _e and at + 1 < size and src[at + 1] == _e) or (
+            letter == _i
+            and at + 1 < size
+            and src[at + 1] == _e
+            and (at + 2 == size or not _vowel(src[at + 2]))
+        ):
+            dst[m] = _i
+            at += 2
+        else:
+            dst[m] = letter
+            at += 1
+        m += 1
+    return m
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _glide_j(buffer: np.ndarray, size: int) -> None:  # pragma: no cover - compiled
+    """j(?=[aeiou]) → y, in place (the letter looked at next is a vowel, never a j)."""
+    for at in range(size - 1):
+        if buffer[at] == _j and _vowel(buffer[at + 1]):
+            buffer[at] = _y
+
+
+@njit(cache=True, nogil=True)
+def _undoubled(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
+    """(.)(?=\\1) → "": a letter the same letter follows is dropped."""
+    m = 0
+    for at in range(size):
+        if at + 1 < size and src[at + 1] == src[at]:
+            continue
+        dst[m] = src[at]
+        m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _silent_h(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
+    """(?<=[a-zA-Z])h(?=[^aeiou]|$) → ""."""
+    m = 0
+    for at in range(size):
+        if (
+            src[at] == _h
+            and at > 0
+            and (97 <= src[at - 1] <= 122 or 65 <= src[at - 1] <= 90)
+            and (at + 1 == size or not _vowel(src[at + 1]))
+        ):
+            continue
+        dst[m] = src[at]
+        m += 1
+    return m
