@@ -28,6 +28,15 @@ _BIG_C, _BIG_H, _BIG_S = ord("C"), ord("H"), ord("S")
 SEPARATOR = 10  # "\n": never in a key of this module's (see ``kept_keys``)
 
 
+def load() -> None:
+    """Have the kernels ready (compiled, or loaded from ``__pycache__``): before forking
+    workers, so that each does not load them again."""
+    chars, starts = latin_keys(*points(["ab", "xa"]))
+    kept_keys(
+        np.flatnonzero(firsts(np.arange(2), np.zeros(2, np.int64), chars, starts)), chars, starts
+    )
+
+
 def points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The texts as one array of code points and where each starts (and the last ends)."""
     starts = np.zeros(len(texts) + 1, dtype=np.int64)

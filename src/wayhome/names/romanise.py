@@ -288,9 +288,10 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
         missing = first + list(fresh)
         _PRIMED.update(zip(missing, _keys_of_many(missing), strict=True))
         return
-    from wayhome.names import beams
+    from wayhome.names import beams, bulk_keys
 
     beams.load()  # once here, not in every worker
+    bulk_keys.load()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         tasks: deque[tuple[list[str], AsyncResult[FlatKeys]]] = deque()
         for chunk in _batches(chain(first, fresh), CHUNK_TOKENS):
