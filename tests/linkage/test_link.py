@@ -20,6 +20,7 @@ from wayhome.linkage.link import (
     MAX_POSSIBLE,
     OUTPUT_COLUMNS,
     _decide,
+    _explained,
     _vector_codes,
     _vector_of,
     _Vocabulary,
@@ -274,3 +275,24 @@ def test_features_of_both_lists_at_once_equal_each_alone(lists: tuple[Path, Path
     assert [[[(t.text, t.role, t.keys) for t in f.tokens] for f in side] for side in together] == [
         [[(t.text, t.role, t.keys) for t in f.tokens] for f in side] for side in alone
     ]
+
+
+EXPLAINED_NAMES = [
+    "Aisha Naloyeva", "Аиша Налоева", "عائشة نالوييفا", "Mahomedov Rustam Alievich",
+    "Магомедов Рустам", "Umm Muhammad al-Shishani", "أبو محمد الشيشاني", "Ali Ali",
+    "Али", "Li An Li", "", "al-", "Rakhmonzoda Zarina Rustamovna Karimova",
+]  # fmt: skip
+
+
+def test_explanations_of_every_shape_equal_compare_features() -> None:
+    """Names of one to four tokens each way, a repeated token, none at all: the bulk
+    explanation is ``compare_features``, alignment, ties and leftovers alike."""
+    from wayhome.linkage.scoring import TokenScores
+    from wayhome.names.similarity import compare_features, name_features
+
+    names = [name_features(full=n) for n in EXPLAINED_NAMES]
+    lv, rv = _Vocabulary.of(names), _Vocabulary.of(names[::-1])
+    records = [(i, j) for i in range(len(names)) for j in range(len(names))]
+    got = _explained(lv, rv, TokenScores(lv.tokens, rv.tokens).pairs, records)
+    assert got == [compare_features(lv.names[i], rv.names[j]) for i, j in records]
+    assert {(len(c.matches), len(c.unmatched_left)) for c in got} >= {(0, 0), (2, 1), (1, 0)}

@@ -163,24 +163,6 @@ def test_matches_are_token_similarity_one_by_one() -> None:
     assert {m.via for m in found} > {"as written"}  # learned and scheme spellings chosen
 
 
-def test_comparisons_with_bulk_matches_equal_compare_features() -> None:
-    from wayhome.names.similarity import compare_features, compare_with
-
-    names = [name_features(full=n) for n in NAMES]
-    tokens = _tokens()
-    lt, rt = _all_pairs(tokens, tokens)
-    matches = dict(
-        zip(
-            ((tokens[a], tokens[b]) for a, b in zip(lt, rt, strict=True)),
-            TokenPairs(tokens, tokens).matches(lt, rt),
-            strict=True,
-        )
-    )
-    for a in names:
-        for b in names[::3]:
-            assert compare_with(a, b, matches) == compare_features(a, b)
-
-
 def test_block_key_codes_are_the_block_keys_of_each_token() -> None:
     from wayhome.names.pair_scores import KeyTable
     from wayhome.names.similarity import block_key_code, block_keys

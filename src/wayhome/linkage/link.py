@@ -39,14 +39,14 @@ from wayhome.linkage.model import (
     SEX_LEVELS,
     FellegiSunter,
 )
-from wayhome.linkage.scoring import PairScorer, TokenScores
+from wayhome.linkage.scoring import EXTRA_TOKEN_FACTOR, PairScorer, TokenScores, best_alignments
 from wayhome.names.pair_scores import TokenPairs
 from wayhome.names.romanise import prime_token_keys
 from wayhome.names.similarity import (
     NameComparison,
     NameFeatures,
     TokenFeatures,
-    compare_with,
+    TokenMatch,
     features_of_tokens,
 )
 from wayhome.names.structure import NameToken, parse_name
@@ -331,20 +331,67 @@ def _link(
 def _explained(
     lv: _Vocabulary, rv: _Vocabulary, pairs: TokenPairs, records: Sequence[tuple[int, int]]
 ) -> list[NameComparison]:
-    """``compare_features`` of each (left, right) record pair, in order: the token
-    matches of all of them found in one compiled pass (``TokenPairs.matches``)."""
+    """``compare_features`` of each (left, right) record pair, in order.
+
+    The token pairs of all of them are scored in one compiled pass (``TokenPairs.best``),
+    the names of each shape aligned at once in numpy (``scoring.best_alignments``, the
+    sums and the first best on ties as ``similarity._align``), and a ``TokenMatch`` made
+    only for the pairs aligned.
+    """
     width = max(len(rv.tokens), 1)
+    lefts = [lv.records[i] for i, _ in records]
+    rights = [rv.records[j] for _, j in records]
     codes = np.array(
-        [a * width + b for i, j in records for a in lv.records[i] for b in rv.records[j]],
-        dtype=np.int64,
-    )
-    codes = np.unique(codes)
-    found = pairs.matches(codes // width, codes % width)
-    matches = {
-        (lv.tokens[code // width], rv.tokens[code % width]): match
-        for code, match in zip(codes.tolist(), found, strict=True)
-    }
-    return [compare_with(lv.names[i], rv.names[j], matches) for i, j in records]
+        [a * width + b for mine, theirs in zip(lefts, rights, strict=True)
+         for a in mine for b in theirs], dtype=np.int64,
+    )  # fmt: skip
+    distinct = np.unique(codes)
+    scores, chosen = pairs.best(distinct // width, distinct % width)
+    values = np.array(scores, dtype=np.float64)
+    made: dict[int, TokenMatch] = {}
+
+    def match(code: int) -> TokenMatch:
+        found = made.get(code)
+        if found is None:
+            n = int(np.searchsorted(distinct, code))
+            i, f = chosen[n].tolist()
+            found = made[code] = pairs.match(code // width, code % width, scores[n], i, f)
+        return found
+
+    shapes = np.array([len(mine) * 1000 + len(theirs)
+                       for mine, theirs in zip(lefts, rights, strict=True)])  # fmt: skip
+    ends = np.cumsum([len(mine) * len(theirs) for mine, theirs in zip(lefts, rights, strict=True)])
+    found: list[NameComparison | None] = [None] * len(records)
+    for shape in np.unique(shapes).tolist():
+        a, b = divmod(shape, 1000)
+        members = np.flatnonzero(shapes == shape)
+        if not a or not b:
+            for n in members.tolist():
+                left, right = lv.names[records[n][0]].tokens, rv.names[records[n][1]].tokens
+                texts = tuple(t.text for t in left), tuple(t.text for t in right)
+                found[n] = NameComparison(0.0, (), *texts)
+            continue
+        at = (ends[members] - a * b)[:, None] + np.arange(a * b)[None, :]
+        mine = codes[at]  # [P, a * b]: each record's token pairs, left token by left token
+        grid = values[np.searchsorted(distinct, mine)].reshape(-1, a, b)
+        swap = a > b
+        short, long_ = (b, a) if swap else (a, b)
+        _, partners, totals = best_alignments(grid)
+        factor = EXTRA_TOKEN_FACTOR ** (long_ - short)
+        names = [round(x, 4) for x in (totals / short * factor).tolist()]
+        for n, row, name in zip(members.tolist(), partners.tolist(), names, strict=True):
+            aligned = [(j, i) if swap else (i, j) for i, j in enumerate(row)]
+            left, right = lv.names[records[n][0]].tokens, rv.names[records[n][1]].tokens
+            base = int(ends[n]) - a * b
+            used_left = {x for x, _ in aligned}
+            used_right = {y for _, y in aligned}
+            found[n] = NameComparison(
+                name,
+                tuple(match(int(codes[base + x * b + y])) for x, y in aligned),
+                tuple(t.text for k, t in enumerate(left) if k not in used_left),
+                tuple(t.text for k, t in enumerate(right) if k not in used_right),
+            )
+    return found  # type: ignore[return-value]
 
 
 def _odds(probabilities: np.ndarray) -> np.ndarray:

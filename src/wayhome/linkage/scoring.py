@@ -107,6 +107,19 @@ def align(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     The best one-to-one alignment over every permutation, the first one on ties, summed
     in the same order as ``similarity._align`` so that the numbers are identical.
     """
+    grid, chosen, total = best_alignments(grid)
+    pairs, short, long_ = grid.shape
+    aligned = np.sort(grid[np.arange(pairs)[:, None], np.arange(short)[None, :], chosen], axis=1)
+    name = np.round(total / short * (EXTRA_TOKEN_FACTOR ** (long_ - short)), 4)
+    top = aligned[:, -1]
+    second = aligned[:, -2] if short > 1 else top
+    return name, top, second
+
+
+def best_alignments(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grids [P, short, long] (transposed where a > b, as ``similarity._align``
+    swaps), each short token's partner in its best alignment [P, short], and the
+    alignment's summed score [P]."""
     if grid.shape[1] > grid.shape[2]:
         grid = grid.transpose(0, 2, 1)
     pairs, short, long_ = grid.shape
@@ -115,12 +128,7 @@ def align(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for i in range(1, short):
         total = total + grid[:, i, perms[:, i]]
     best = np.argmax(total, axis=1)
-    rows = np.arange(pairs)
-    aligned = np.sort(grid[rows[:, None], np.arange(short)[None, :], perms[best]], axis=1)
-    name = np.round(total[rows, best] / short * (EXTRA_TOKEN_FACTOR ** (long_ - short)), 4)
-    top = aligned[:, -1]
-    second = aligned[:, -2] if short > 1 else top
-    return name, top, second
+    return grid, perms[best], total[np.arange(pairs), best]
 
 
 def _birth_columns(persons: Sequence[Person]) -> np.ndarray:

@@ -145,21 +145,31 @@ class TokenPairs:
     def matches(self, lt: np.ndarray, rt: np.ndarray) -> list[TokenMatch]:
         """``similarity.token_similarity`` of each pair (lt[n], rt[n]): the same match,
         score and spellings (float64, first best on ties, as ``_token_match``)."""
+        scores, chosen = self.best(lt, rt)
+        ends = zip(np.asarray(lt).tolist(), np.asarray(rt).tolist(), strict=True)
+        spellings = chosen.tolist()
+        return [
+            self.match(a, b, score, i, f)
+            for (a, b), score, (i, f) in zip(ends, scores, spellings, strict=True)
+        ]
+
+    def best(self, lt: np.ndarray, rt: np.ndarray) -> tuple[list[float], np.ndarray]:
+        """Per pair (lt[n], rt[n]), the score of its ``matches`` and the (left, right)
+        spellings chosen, without making the matches (a caller may need few of them)."""
         lt, rt = np.asarray(lt, dtype=np.int64), np.asarray(rt, dtype=np.int64)
         scores = np.zeros(len(lt), dtype=np.float64)
         chosen = np.zeros((len(lt), 2), dtype=np.int64)
         exact = True  # the explanation's doubts, in float64 as ``_token_match`` has them
         _best_spellings(lt, rt, self.left.arrays(exact), self.masks, self.right.arrays(exact),
                         scores, chosen)  # fmt: skip
-        found = []
-        lefts, rights = self.left.spellings, self.right.spellings
-        for a, b, score, (i, f) in zip(lt.tolist(), rt.tolist(), scores.tolist(),
-                                       chosen.tolist(), strict=True):  # fmt: skip
-            ls, rs = lefts[i], rights[f]
-            via = rs.source if ls.source == "as written" else ls.source
-            texts = self.left.tokens[a].text, self.right.tokens[b].text
-            found.append(TokenMatch(*texts, round(max(score, 0.0), 4), ls.latin, rs.latin, via))
-        return found
+        return [round(max(score, 0.0), 4) for score in scores.tolist()], chosen
+
+    def match(self, a: int, b: int, score: float, i: int, f: int) -> TokenMatch:
+        """The ``matches`` entry of left token ``a`` and right token ``b`` from ``best``."""
+        ls, rs = self.left.spellings[i], self.right.spellings[f]
+        via = rs.source if ls.source == "as written" else ls.source
+        texts = self.left.tokens[a].text, self.right.tokens[b].text
+        return TokenMatch(*texts, score, ls.latin, rs.latin, via)
 
 
 @njit(cache=True, nogil=True)

@@ -310,24 +310,6 @@ def compare_features(left: NameFeatures, right: NameFeatures) -> NameComparison:
     )
 
 
-def compare_with(
-    left: NameFeatures,
-    right: NameFeatures,
-    matches: dict[tuple[TokenFeatures, TokenFeatures], TokenMatch],
-) -> NameComparison:
-    """``compare_features`` with its token matches looked up in ``matches`` (the
-    linker finds those of a whole output in one pass)."""
-    name_score, aligned = _align(left.tokens, right.tokens, lambda a, b: matches[(a, b)].score)
-    used_left = {i for i, _, _ in aligned}
-    used_right = {j for _, j, _ in aligned}
-    return NameComparison(
-        name_score,
-        tuple(matches[(left.tokens[i], right.tokens[j])] for i, j, _ in aligned),
-        tuple(t.text for n, t in enumerate(left.tokens) if n not in used_left),
-        tuple(t.text for n, t in enumerate(right.tokens) if n not in used_right),
-    )
-
-
 def forget_spellings() -> None:
     """Empty every cache of the names core, models included, as in a fresh process.
 
