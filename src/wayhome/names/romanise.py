@@ -4,6 +4,10 @@ Cyrillic gets every common scheme's spelling (``tables.py``) and ICU's; both Cyr
 Arabic get the k best spellings of the learned channel (``data/channel.json``). Every
 spelling is then reduced to a *Latin key* that forgets distinctions spellers disagree on
 (c/k/q, w/v, y/i, sch/sh, doubled letters ...), so comparing keys compares sounds.
+
+A list's tokens are keyed together (``prime_token_keys``, ``_flat_keys``): their
+spellings as flat columns, each token's distinct keys chosen on arrays, and from
+BULK_MIN tokens the learned search and the keys compiled (``beams``, ``bulk_keys``).
 """
 
 from __future__ import annotations
