@@ -155,25 +155,25 @@ def _sound_alike_many(
 def _sound_alike(one: np.ndarray, two: np.ndarray, size: int) -> int:  # pragma: no cover
     """``romanise._sound_alike`` of the ``size`` letters in ``one``, left in ``one``;
     ``two`` is scratch. Each pass reads one buffer and writes the other."""
-    size = _affricates(one, size, two)
-    size = _triple(two, size, one, _s, _c, _h, _BIG_S)
-    size = _pair(one, size, two, _s, _h, _BIG_S)
-    size = _pair(two, size, one, _c, _h, _BIG_C)
-    size = _pair(one, size, two, _p, _h, _f)
-    size = _pair(two, size, one, _k, _h, _BIG_H)
-    size = _pair(one, size, two, _g, _h, _g)
+    size = _rewrite(one, size, two, _AFFRICATE, 0, 0, 0, _BIG_C)
+    size = _rewrite(two, size, one, _LITERAL, _s, _c, _h, _BIG_S)
+    size = _rewrite(one, size, two, _LITERAL, _s, _h, 0, _BIG_S)
+    size = _rewrite(two, size, one, _LITERAL, _c, _h, 0, _BIG_C)
+    size = _rewrite(one, size, two, _LITERAL, _p, _h, 0, _f)
+    size = _rewrite(two, size, one, _LITERAL, _k, _h, 0, _BIG_H)
+    size = _rewrite(one, size, two, _LITERAL, _g, _h, 0, _g)
     size = _x_to_ks(two, size, one)
-    size = _hard_c(one, size, two)
+    size = _rewrite(one, size, two, _HARD_C, 0, 0, 0, _k)
     _map(two, size, _c, _s, _c)
-    size = _pair(two, size, one, _t, _z, _z)
-    size = _pair(one, size, two, _t, _s, _z)
+    size = _rewrite(two, size, one, _LITERAL, _t, _z, 0, _z)
+    size = _rewrite(one, size, two, _LITERAL, _t, _s, 0, _z)
     _map(two, size, _w, _f, _v)
-    size = _long_u(two, size, one)
-    size = _long_i(one, size, two)
+    size = _rewrite(two, size, one, _LONG_U, 0, 0, 0, _u)
+    size = _rewrite(one, size, two, _LONG_I, 0, 0, 0, _i)
     _glide_j(two, size)
     _map(two, size, _y, _i, _y)
-    size = _pair(two, size, one, _t, _h, _t)
-    size = _pair(one, size, two, _d, _h, _d)
+    size = _rewrite(two, size, one, _LITERAL, _t, _h, 0, _t)
+    size = _rewrite(one, size, two, _LITERAL, _d, _h, 0, _d)
     size = _undoubled(two, size, one)
     size = _silent_h(one, size, two)
     for at in range(size):
@@ -187,66 +187,83 @@ def _vowel(letter: int) -> bool:  # pragma: no cover - compiled
     return letter in (_a, _e, _i, _o, _u)
 
 
+# What a ``_rewrite`` pass looks for at each place (each replaced by one letter):
+_LITERAL = 0  # the letters first, second (and third, if not 0), as ``str.replace``
+_AFFRICATE = 1  # tsch|tch|dsch|dzh|dj, the first alternative that matches
+_HARD_C = 2  # ck|c(?=[^eiy]|$)|q
+_LONG_U = 3  # ou|oo
+_LONG_I = 4  # ee|ie(?=[^aeiou]|$)
+
+
 @njit(cache=True, nogil=True)
-def _affricates(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
-    """tsch|tch|dsch|dzh|dj → C, the first alternative that matches at each place."""
+def _rewrite(
+    src: np.ndarray,
+    size: int,
+    dst: np.ndarray,
+    rule: int,
+    first: int,
+    second: int,
+    third: int,
+    into: int,
+) -> int:  # pragma: no cover - compiled
+    """One rule as ``re.sub`` (or ``str.replace``) runs it: from the left, each match
+    replaced by ``into`` and the scan going on after it; lookaheads read the input."""
     at = m = 0
     while at < size:
-        letter, step = src[at], 0
-        if letter == _t:
-            if at + 3 < size and src[at + 1] == _s and src[at + 2] == _c and src[at + 3] == _h:
-                step = 4
-            elif at + 2 < size and src[at + 1] == _c and src[at + 2] == _h:
-                step = 3
-        elif letter == _d:
-            if at + 3 < size and src[at + 1] == _s and src[at + 2] == _c and src[at + 3] == _h:
-                step = 4
-            elif at + 2 < size and src[at + 1] == _z and src[at + 2] == _h:
-                step = 3
-            elif at + 1 < size and src[at + 1] == _j:
-                step = 2
+        step = _matched(src, size, at, rule, first, second, third)
         if step:
-            dst[m] = _BIG_C
+            dst[m] = into
             at += step
         else:
-            dst[m] = letter
-            at += 1
-        m += 1
-    return m
-
-
-@njit(cache=True, nogil=True)
-def _triple(
-    src: np.ndarray, size: int, dst: np.ndarray, first: int, second: int, third: int, into: int
-) -> int:  # pragma: no cover - compiled
-    """``str.replace`` of three letters by one."""
-    at = m = 0
-    while at < size:
-        if src[at] == first and at + 2 < size and src[at + 1] == second and src[at + 2] == third:
-            dst[m] = into
-            at += 3
-        else:
             dst[m] = src[at]
             at += 1
         m += 1
     return m
 
 
-@njit(cache=True, nogil=True)
-def _pair(
-    src: np.ndarray, size: int, dst: np.ndarray, first: int, second: int, into: int
+@njit(cache=True, nogil=True, inline="always")
+def _matched(
+    src: np.ndarray, size: int, at: int, rule: int, first: int, second: int, third: int
 ) -> int:  # pragma: no cover - compiled
-    """``str.replace`` of two letters by one."""
-    at = m = 0
-    while at < size:
-        if src[at] == first and at + 1 < size and src[at + 1] == second:
-            dst[m] = into
-            at += 2
-        else:
-            dst[m] = src[at]
-            at += 1
-        m += 1
-    return m
+    """How many letters ``rule`` matches at ``at`` (0: no match)."""
+    letter = src[at]
+    after = src[at + 1] if at + 1 < size else -1  # -1: the end
+    if rule == _LITERAL:
+        if letter != first or after != second:
+            return 0
+        if third == 0:
+            return 2
+        return 3 if at + 2 < size and src[at + 2] == third else 0
+    if rule == _AFFRICATE:
+        if letter in (_t, _d) and _at(src, size, at + 1, _s, _c, _h):
+            return 4  # tsch, dsch
+        if letter == _t and _at(src, size, at + 1, _c, _h, 0):
+            return 3
+        if letter == _d and _at(src, size, at + 1, _z, _h, 0):
+            return 3
+        return 2 if letter == _d and after == _j else 0
+    if rule == _HARD_C:
+        if letter == _c:
+            return 2 if after == _k else int(after not in (_e, _i, _y))
+        return int(letter == _q)
+    if rule == _LONG_U:
+        return 2 if letter == _o and after in (_u, _o) else 0
+    # _LONG_I
+    if letter == _e and after == _e:
+        return 2
+    if letter == _i and after == _e:
+        return 2 if at + 2 == size or not _vowel(src[at + 2]) else 0
+    return 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _at(
+    src: np.ndarray, size: int, at: int, first: int, second: int, third: int
+) -> bool:  # pragma: no cover - compiled
+    """Whether ``first``, ``second`` (and ``third``, if not 0) are the letters at ``at``."""
+    if at + 1 >= size or src[at] != first or src[at + 1] != second:
+        return False
+    return third == 0 or (at + 2 < size and src[at + 2] == third)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -271,64 +288,6 @@ def _x_to_ks(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no 
         else:
             dst[m] = src[at]
             m += 1
-    return m
-
-
-@njit(cache=True, nogil=True)
-def _hard_c(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
-    """ck|c(?=[^eiy]|$)|q → k."""
-    at = m = 0
-    while at < size:
-        letter = src[at]
-        if letter == _c and at + 1 < size and src[at + 1] == _k:
-            dst[m] = _k
-            at += 2
-        elif (
-            letter == _c
-            and (at + 1 == size or (src[at + 1] != _e and src[at + 1] != _i and src[at + 1] != _y))
-        ) or letter == _q:
-            dst[m] = _k
-            at += 1
-        else:
-            dst[m] = letter
-            at += 1
-        m += 1
-    return m
-
-
-@njit(cache=True, nogil=True)
-def _long_u(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
-    """ou|oo → u."""
-    at = m = 0
-    while at < size:
-        if src[at] == _o and at + 1 < size and (src[at + 1] == _u or src[at + 1] == _o):
-            dst[m] = _u
-            at += 2
-        else:
-            dst[m] = src[at]
-            at += 1
-        m += 1
-    return m
-
-
-@njit(cache=True, nogil=True)
-def _long_i(src: np.ndarray, size: int, dst: np.ndarray) -> int:  # pragma: no cover
-    """ee|ie(?=[^aeiou]|$) → i."""
-    at = m = 0
-    while at < size:
-        letter = src[at]
-        if (letter == _e and at + 1 < size and src[at + 1] == _e) or (
-            letter == _i
-            and at + 1 < size
-            and src[at + 1] == _e
-            and (at + 2 == size or not _vowel(src[at + 2]))
-        ):
-            dst[m] = _i
-            at += 2
-        else:
-            dst[m] = letter
-            at += 1
-        m += 1
     return m
 
 
