@@ -8,9 +8,11 @@ main page are kept in ``test-artifacts/e2e/`` for a person to look at.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,22 +25,37 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
+APT_LOCK_WAIT = 600  # seconds apt-get waits for another apt-get to finish
+INSTALL_LOCK = Path(tempfile.gettempdir()) / "wayhome-e2e-chromium.lock"
+
+
 def _ensure_chromium() -> Path:
+    """Debian's Chromium, installed with apt-get if missing. The suite runs on several
+    processes (pytest -n): the first to get here installs it while the others wait on a
+    file lock, and apt-get itself waits for dpkg's lock held by any other apt-get."""
     if CHROMIUM.exists():
         return CHROMIUM
     if shutil.which("apt-get") is None:
         pytest.fail(f"{CHROMIUM} is missing and apt-get is not available to install Chromium")
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for args in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
-        done = subprocess.run(  # noqa: S603  (fixed argv: apt-get installing chromium)
-            [*sudo, *args], env=env, capture_output=True, text=True, check=False
-        )
-        if done.returncode != 0:
-            pytest.fail(f"installing Debian's chromium failed: {done.stderr[-500:]}")
+    with INSTALL_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not CHROMIUM.exists():  # another process may have installed it meanwhile
+            _apt_install_chromium()
     if not CHROMIUM.exists():
         pytest.fail(f"apt-get installed chromium but {CHROMIUM} is still missing")
     return CHROMIUM
+
+
+def _apt_install_chromium() -> None:
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    wait = ["-o", f"DPkg::Lock::Timeout={APT_LOCK_WAIT}"]
+    for args in (["update", "-q"], ["install", "-y", "-q", "chromium"]):
+        done = subprocess.run(  # noqa: S603  (fixed argv: apt-get installing chromium)
+            [*sudo, "apt-get", *wait, *args], env=env, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            pytest.fail(f"installing Debian's chromium failed: {done.stderr[-500:]}")
 
 
 @pytest.fixture(scope="session")
