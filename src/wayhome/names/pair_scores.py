@@ -37,9 +37,6 @@ from wayhome.names.similarity import (
 )
 
 WORD = 64  # keys up to this long take the bit-parallel path; longer ones the full table
-ALL = np.uint64(2**64 - 1)  # every position of a pattern's masks
-HEAD = np.uint64(2**ROOT - 1)  # its first ROOT positions
-SHORT = np.uint64(2 ** (ROOT - 1) - 1)  # its first ROOT - 1
 PIECES_PER_WORKER = 4  # a thread that finishes early takes another piece
 KEY_ROWS_AT_ONCE = 100_000  # tokens whose block keys are made at once
 
@@ -184,6 +181,7 @@ def _best_spellings(
 ) -> None:  # pragma: no cover - compiled
     """``TokenPairs.matches`` into ``scores`` and ``chosen`` (left, right spelling)."""
     l_tokens, l_keys, l_letters, l_doubts = left
+    window = np.empty(ROOT + 1, dtype=np.int64)  # scratch of _root_edits
     r_tokens, r_keys, r_letters, r_doubts = right
     for n in range(len(lt)):
         score, best_left, best_right = -1.0, l_tokens[lt[n]], r_tokens[rt[n]]
@@ -192,7 +190,9 @@ def _best_spellings(
             for f in range(r_tokens[rt[n]], r_tokens[rt[n] + 1]):
                 value = _similarity(l_letters, l_keys, l_masks, i, r_letters, r_keys[f],
                                     r_keys[f + 1], 0.0)  # fmt: skip
-                edits = _root_edits(l_keys, l_masks, i, r_letters, r_keys[f], r_keys[f + 1])
+                edits = _root_edits(
+                    l_letters, l_keys, i, r_letters, r_keys[f], r_keys[f + 1], window
+                )
                 value -= ROOT_EDIT_COST * max(edits - ROOT_FREE_EDITS, 0)
                 value -= r_doubts[f]
                 if at < 0 or value > row:  # the first best, as argmax
@@ -301,6 +301,7 @@ def _score_pairs(
 ) -> None:  # pragma: no cover - compiled
     """``TokenPairs.scores`` into ``out`` (spellings read in place, by index)."""
     l_tokens, l_keys, l_letters, l_doubts = left
+    window = np.empty(ROOT + 1, dtype=np.int64)  # scratch of _root_edits
     r_tokens, r_keys, r_letters, r_doubts = right
     for n in range(len(lt)):
         best = np.float32(-np.inf)
@@ -328,7 +329,7 @@ def _score_pairs(
                 if np.float32(np.float32(value - l_doubts[i]) - r_doubts[f]) <= best:
                     continue  # the root penalty could only lower it further
                 if root:
-                    edits = _root_edits(l_keys, l_masks, i, r_letters, b_start, b_end)
+                    edits = _root_edits(l_letters, l_keys, i, r_letters, b_start, b_end, window)
                     if edits > ROOT_FREE_EDITS:
                         value = np.float32(
                             np.float64(value) - ROOT_EDIT_COST * (edits - ROOT_FREE_EDITS)
@@ -346,11 +347,10 @@ def _bits(
     end: int,
     masks: np.ndarray,
     row: int,
-    keep: np.uint64,
 ) -> int:  # pragma: no cover - compiled
     """Levenshtein distance of the first ``size`` <= WORD letters of the pattern at row
-    ``row`` of ``masks`` (of its bits, those in ``keep``) to ``letters[start:end]``, read
-    in place: Myers' bit-vector algorithm, one machine word per column."""
+    ``row`` of ``masks`` to ``letters[start:end]``, read in place: Myers' bit-vector
+    algorithm, one machine word per column."""
     if size == 0:
         return end - start
     one = np.uint64(1)
@@ -359,7 +359,7 @@ def _bits(
     last = one << np.uint64(size - 1)
     distance = size
     for p in range(start, end):
-        x = (masks[row, letters[p]] & keep) | vn
+        x = masks[row, letters[p]] | vn
         d0 = (((x & vp) + vp) ^ vp) | x
         hp = vn | ~(d0 | vp)
         hn = vp & d0
@@ -393,7 +393,7 @@ def _similarity(
     if longest == 0:
         return 1.0
     if size <= WORD:
-        distance = _bits(size, r_letters, start, end, l_masks, i, ALL)
+        distance = _bits(size, r_letters, start, end, l_masks, i)
     else:
         distance = _distance_table(l_letters[l_keys[i] : l_keys[i + 1]], r_letters[start:end])
     similarity = 1.0 - distance / longest
@@ -415,17 +415,34 @@ def _distance_table(a: np.ndarray, b: np.ndarray) -> int:  # pragma: no cover - 
 
 @njit(cache=True, nogil=True, inline="always")
 def _root_edits(
-    l_keys: np.ndarray, l_masks: np.ndarray, i: int, r_letters: np.ndarray, start: int, end: int
+    l_letters: np.ndarray,
+    l_keys: np.ndarray,
+    i: int,
+    r_letters: np.ndarray,
+    start: int,
+    end: int,
+    table: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """``similarity._root_edits`` of left key ``i`` and the right key at
     ``r_letters[start:end]``: the fewest edits between their first ROOT letters, either
-    side allowed to start a letter short."""
-    size = l_keys[i + 1] - l_keys[i]
-    head, short = min(size, ROOT), min(size, ROOT - 1)
-    edits = _bits(head, r_letters, start, min(end, start + ROOT), l_masks, i, HEAD)
-    if edits > ROOT_FREE_EDITS:  # else the other two cannot make it cost anything
-        edits = min(edits, _bits(short, r_letters, start, min(end, start + ROOT), l_masks, i,
-                                 SHORT))  # fmt: skip
-        edits = min(edits, _bits(head, r_letters, start, min(end, start + ROOT - 1), l_masks,
-                                 i, HEAD))  # fmt: skip
-    return edits
+    side allowed to start a letter short. One edit table of the two windows holds all
+    three distances (its last row's last cell and the cell a letter short of it, and
+    the last cell of the row a letter short); ``table`` is scratch for one row."""
+    first, size = l_keys[i], l_keys[i + 1] - l_keys[i]
+    across, down = min(end - start, ROOT), min(size, ROOT)
+    short_across, short_down = min(end - start, ROOT - 1), min(size, ROOT - 1)
+    for j in range(across + 1):
+        table[j] = j
+    edits = table[across] if short_down == 0 else ROOT + 1
+    for d in range(1, down + 1):
+        letter = l_letters[first + d - 1]
+        diagonal, table[0] = table[0], d
+        for j in range(1, across + 1):
+            above = table[j]
+            table[j] = min(
+                above + 1, table[j - 1] + 1, diagonal + (letter != r_letters[start + j - 1])
+            )
+            diagonal = above
+        if d == short_down:
+            edits = min(edits, table[across])
+    return int(min(edits, table[across], table[short_across]))
