@@ -154,32 +154,93 @@ def _sound_alike_many(
 @njit(cache=True, nogil=True, inline="always")
 def _sound_alike(one: np.ndarray, two: np.ndarray, size: int) -> int:  # pragma: no cover
     """``romanise._sound_alike`` of the ``size`` letters in ``one``, left in ``one``;
-    ``two`` is scratch. Each pass reads one buffer and writes the other."""
-    size = _rewrite(one, size, two, _AFFRICATE, 0, 0, 0, _BIG_C)
-    size = _rewrite(two, size, one, _LITERAL, _s, _c, _h, _BIG_S)
-    size = _rewrite(one, size, two, _LITERAL, _s, _h, 0, _BIG_S)
-    size = _rewrite(two, size, one, _LITERAL, _c, _h, 0, _BIG_C)
-    size = _rewrite(one, size, two, _LITERAL, _p, _h, 0, _f)
-    size = _rewrite(two, size, one, _LITERAL, _k, _h, 0, _BIG_H)
-    size = _rewrite(one, size, two, _LITERAL, _g, _h, 0, _g)
-    size = _x_to_ks(two, size, one)
-    size = _rewrite(one, size, two, _HARD_C, 0, 0, 0, _k)
-    _map(two, size, _c, _s, _c)
-    size = _rewrite(two, size, one, _LITERAL, _t, _z, 0, _z)
-    size = _rewrite(one, size, two, _LITERAL, _t, _s, 0, _z)
-    _map(two, size, _w, _f, _v)
-    size = _rewrite(two, size, one, _LONG_U, 0, 0, 0, _u)
-    size = _rewrite(one, size, two, _LONG_I, 0, 0, 0, _i)
-    _glide_j(two, size)
-    _map(two, size, _y, _i, _y)
-    size = _rewrite(two, size, one, _LITERAL, _t, _h, 0, _t)
-    size = _rewrite(one, size, two, _LITERAL, _d, _h, 0, _d)
-    size = _undoubled(two, size, one)
-    size = _silent_h(one, size, two)
+    ``two`` is scratch. Each pass reads one buffer and writes the other; a pass whose
+    letters the key lacks is skipped (``seen``: the a-z letters the key has held, each
+    pass adding the letter it writes), as the definition skips a regex whose trigger is
+    absent."""
+    seen = 0
     for at in range(size):
-        letter = two[at]
+        seen |= _bit(one[at])
+    src, dst = one, two
+    if _all(seen, _d, 0, 0) or _all(seen, _t, _c, _h):
+        size = _rewrite(src, size, dst, _AFFRICATE, 0, 0, 0, _BIG_C)
+        src, dst = dst, src
+    for first, second, third, into in _DIGRAPHS:
+        if _all(seen, first, second, third):
+            size = _rewrite(src, size, dst, _LITERAL, first, second, third, into)
+            src, dst = dst, src
+            seen |= _bit(into)
+    if _all(seen, _x, 0, 0):
+        size = _x_to_ks(src, size, dst)
+        src, dst = dst, src
+        seen |= _bit(_k) | _bit(_s)
+    if _all(seen, _c, 0, 0) or _all(seen, _q, 0, 0):
+        size = _rewrite(src, size, dst, _HARD_C, 0, 0, 0, _k)
+        src, dst = dst, src
+        seen |= _bit(_k)
+    if _all(seen, _c, 0, 0):
+        _map(src, size, _c, _s, _c)
+        seen |= _bit(_s)
+    for first, second in ((_t, _z), (_t, _s)):
+        if _all(seen, first, second, 0):
+            size = _rewrite(src, size, dst, _LITERAL, first, second, 0, _z)
+            src, dst = dst, src
+            seen |= _bit(_z)
+    if _all(seen, _w, 0, 0) or _all(seen, _v, 0, 0):
+        _map(src, size, _w, _f, _v)
+        seen |= _bit(_f)
+    if _all(seen, _o, 0, 0):
+        size = _rewrite(src, size, dst, _LONG_U, 0, 0, 0, _u)
+        src, dst = dst, src
+        seen |= _bit(_u)
+    if _all(seen, _e, 0, 0):
+        size = _rewrite(src, size, dst, _LONG_I, 0, 0, 0, _i)
+        src, dst = dst, src
+        seen |= _bit(_i)
+    if _all(seen, _j, 0, 0):
+        _glide_j(src, size)
+        seen |= _bit(_y)
+    if _all(seen, _y, 0, 0):
+        _map(src, size, _y, _i, _y)
+        seen |= _bit(_i)
+    for first, into in ((_t, _t), (_d, _d)):
+        if _all(seen, first, _h, 0):
+            size = _rewrite(src, size, dst, _LITERAL, first, _h, 0, into)
+            src, dst = dst, src
+    size = _undoubled(src, size, dst)
+    src, dst = dst, src
+    if _all(seen, _h, 0, 0):
+        size = _silent_h(src, size, dst)
+        src, dst = dst, src
+    for at in range(size):
+        letter = src[at]
         one[at] = letter + 32 if 65 <= letter <= 90 else letter
     return size
+
+
+# The literal rules of the second step, in order: (letters, then 0 for none, the letter
+# written): sch → S, sh → S, ch → C, ph → f, kh → H, gh → g.
+_DIGRAPHS = (
+    (_s, _c, _h, _BIG_S),
+    (_s, _h, 0, _BIG_S),
+    (_c, _h, 0, _BIG_C),
+    (_p, _h, 0, _f),
+    (_k, _h, 0, _BIG_H),
+    (_g, _h, 0, _g),
+)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _bit(letter: int) -> int:  # pragma: no cover - compiled
+    """The bit of an a-z letter in a ``seen`` set; 0 for any other."""
+    return 1 << (letter - 97) if 97 <= letter <= 122 else 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _all(seen: int, first: int, second: int, third: int) -> bool:  # pragma: no cover
+    """Whether ``seen`` holds each of the letters given (0: none)."""
+    wanted = _bit(first) | (_bit(second) if second else 0) | (_bit(third) if third else 0)
+    return seen & wanted == wanted
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -195,7 +256,7 @@ _LONG_U = 3  # ou|oo
 _LONG_I = 4  # ee|ie(?=[^aeiou]|$)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _rewrite(
     src: np.ndarray,
     size: int,
