@@ -296,3 +296,27 @@ def test_explanations_of_every_shape_equal_compare_features() -> None:
     got = _explained(lv, rv, TokenScores(lv.tokens, rv.tokens).pairs, records)
     assert got == [compare_features(lv.names[i], rv.names[j]) for i, j in records]
     assert {(len(c.matches), len(c.unmatched_left)) for c in got} >= {(0, 0), (2, 1), (1, 0)}
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_the_command_exits_with_its_status_and_its_output_written(
+    lists: tuple[Path, Path], tmp_path: Path, bad: bool
+) -> None:
+    """The ``wayhome`` process leaves without freeing its objects one by one: its status
+    and its output are those of the command, progress included."""
+    left = tmp_path / "bad.csv" if bad else lists[0]
+    if bad:
+        left.write_text("name,born\nAisha,1995\n", encoding="utf-8")  # no id column
+    out = tmp_path / "pairs.csv"
+    command = [str(Path(sys.executable).with_name("wayhome")), "link", str(left), str(lists[1]),
+               "--out", str(out)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if bad:
+        assert done.returncode == 2
+        assert "wayhome link: error:" in done.stderr
+        assert not out.exists()
+    else:
+        assert done.returncode == 0, done.stderr
+        assert "done:" in done.stderr  # the last progress line, flushed
+        with out.open(encoding="utf-8") as handle:
+            assert next(csv.reader(handle)) == list(OUTPUT_COLUMNS)
