@@ -154,63 +154,32 @@ def _sound_alike_many(
 @njit(cache=True, nogil=True, inline="always")
 def _sound_alike(one: np.ndarray, two: np.ndarray, size: int) -> int:  # pragma: no cover
     """``romanise._sound_alike`` of the ``size`` letters in ``one``, left in ``one``;
-    ``two`` is scratch. Each pass reads one buffer and writes the other; a pass whose
-    letters the key lacks is skipped (``seen``: the a-z letters the key has held, each
-    pass adding the letter it writes), as the definition skips a regex whose trigger is
-    absent."""
+    ``two`` is scratch. The passes of ``_PASSES`` in order, each reading one buffer and
+    writing the other (or changing letters in place); a pass whose letters the key lacks
+    is skipped (``seen``: the a-z letters the key has held, each pass adding those it
+    writes), as the definition skips a regex whose trigger is absent."""
     seen = 0
     for at in range(size):
         seen |= _bit(one[at])
     src, dst = one, two
-    if _all(seen, _d, 0, 0) or _all(seen, _t, _c, _h):
-        size = _rewrite(src, size, dst, _AFFRICATE, 0, 0, 0, _BIG_C)
-        src, dst = dst, src
-    for first, second, third, into in _DIGRAPHS:
-        if _all(seen, first, second, third):
-            size = _rewrite(src, size, dst, _LITERAL, first, second, third, into)
-            src, dst = dst, src
-            seen |= _bit(into)
-    if _all(seen, _x, 0, 0):
-        size = _x_to_ks(src, size, dst)
-        src, dst = dst, src
-        seen |= _bit(_k) | _bit(_s)
-    if _all(seen, _c, 0, 0) or _all(seen, _q, 0, 0):
-        size = _rewrite(src, size, dst, _HARD_C, 0, 0, 0, _k)
-        src, dst = dst, src
-        seen |= _bit(_k)
-    if _all(seen, _c, 0, 0):
-        _map(src, size, _c, _s, _c)
-        seen |= _bit(_s)
-    for first, second in ((_t, _z), (_t, _s)):
-        if _all(seen, first, second, 0):
-            size = _rewrite(src, size, dst, _LITERAL, first, second, 0, _z)
-            src, dst = dst, src
-            seen |= _bit(_z)
-    if _all(seen, _w, 0, 0) or _all(seen, _v, 0, 0):
-        _map(src, size, _w, _f, _v)
-        seen |= _bit(_f)
-    if _all(seen, _o, 0, 0):
-        size = _rewrite(src, size, dst, _LONG_U, 0, 0, 0, _u)
-        src, dst = dst, src
-        seen |= _bit(_u)
-    if _all(seen, _e, 0, 0):
-        size = _rewrite(src, size, dst, _LONG_I, 0, 0, 0, _i)
-        src, dst = dst, src
-        seen |= _bit(_i)
-    if _all(seen, _j, 0, 0):
-        _glide_j(src, size)
-        seen |= _bit(_y)
-    if _all(seen, _y, 0, 0):
-        _map(src, size, _y, _i, _y)
-        seen |= _bit(_i)
-    for first, into in ((_t, _t), (_d, _d)):
-        if _all(seen, first, _h, 0):
-            size = _rewrite(src, size, dst, _LITERAL, first, _h, 0, into)
-            src, dst = dst, src
-    size = _undoubled(src, size, dst)
-    src, dst = dst, src
-    if _all(seen, _h, 0, 0):
-        size = _silent_h(src, size, dst)
+    for kind, need, other, first, second, third, into, writes in _PASSES:
+        if seen & need != need and (not other or seen & other != other):
+            continue
+        seen |= writes
+        if kind == _MAP:
+            _map(src, size, first, into, second)
+            continue
+        if kind == _GLIDE_J:
+            _glide_j(src, size)
+            continue
+        if kind == _X_TO_KS:
+            size = _x_to_ks(src, size, dst)
+        elif kind == _UNDOUBLED:
+            size = _undoubled(src, size, dst)
+        elif kind == _SILENT_H:
+            size = _silent_h(src, size, dst)
+        else:
+            size = _rewrite(src, size, dst, kind, first, second, third, into)
         src, dst = dst, src
     for at in range(size):
         letter = src[at]
@@ -218,29 +187,10 @@ def _sound_alike(one: np.ndarray, two: np.ndarray, size: int) -> int:  # pragma:
     return size
 
 
-# The literal rules of the second step, in order: (letters, then 0 for none, the letter
-# written): sch → S, sh → S, ch → C, ph → f, kh → H, gh → g.
-_DIGRAPHS = (
-    (_s, _c, _h, _BIG_S),
-    (_s, _h, 0, _BIG_S),
-    (_c, _h, 0, _BIG_C),
-    (_p, _h, 0, _f),
-    (_k, _h, 0, _BIG_H),
-    (_g, _h, 0, _g),
-)
-
-
 @njit(cache=True, nogil=True, inline="always")
 def _bit(letter: int) -> int:  # pragma: no cover - compiled
     """The bit of an a-z letter in a ``seen`` set; 0 for any other."""
     return 1 << (letter - 97) if 97 <= letter <= 122 else 0
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _all(seen: int, first: int, second: int, third: int) -> bool:  # pragma: no cover
-    """Whether ``seen`` holds each of the letters given (0: none)."""
-    wanted = _bit(first) | (_bit(second) if second else 0) | (_bit(third) if third else 0)
-    return seen & wanted == wanted
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -254,6 +204,60 @@ _AFFRICATE = 1  # tsch|tch|dsch|dzh|dj, the first alternative that matches
 _HARD_C = 2  # ck|c(?=[^eiy]|$)|q
 _LONG_U = 3  # ou|oo
 _LONG_I = 4  # ee|ie(?=[^aeiou]|$)
+# The other passes:
+_MAP = 5  # first and second → into, in place
+_X_TO_KS = 6
+_GLIDE_J = 7  # j(?=[aeiou]) → y, in place
+_UNDOUBLED = 8  # (.)(?=\1) → ""
+_SILENT_H = 9  # (?<=[a-zA-Z])h(?=[^aeiou]|$) → ""
+
+Pass = tuple[int, int, int, int, int, int, int, int]
+
+
+def _letters(text: str) -> int:
+    """The ``seen`` bits of the a-z letters of ``text``."""
+    bits = 0
+    for letter in text:
+        bits |= 1 << (ord(letter) - 97)
+    return bits
+
+
+def _pass(
+    kind: int, needs: str, text: str = "", into: str = "", *, other: str = "", writes: str = ""
+) -> Pass:
+    """One pass: its kind, the letters it needs (else ``other``, if any), the letters it
+    looks for and the one it writes (code points, 0 for none), and the a-z letters it
+    may write (``into``, unless ``writes`` says)."""
+    first, second, third = (ord(ch) for ch in text.ljust(3, "\0"))
+    written = writes or (into if into.islower() else "")
+    return (kind, _letters(needs), _letters(other), first, second, third,
+            ord(into) if into else 0, _letters(written))  # fmt: skip
+
+
+# The rules of ``romanise._sound_alike``, in its order.
+_PASSES = (
+    _pass(_AFFRICATE, "d", into="C", other="tch"),
+    _pass(_LITERAL, "sch", "sch", "S"),
+    _pass(_LITERAL, "sh", "sh", "S"),
+    _pass(_LITERAL, "ch", "ch", "C"),
+    _pass(_LITERAL, "ph", "ph", "f"),
+    _pass(_LITERAL, "kh", "kh", "H"),
+    _pass(_LITERAL, "gh", "gh", "g"),
+    _pass(_X_TO_KS, "x", writes="ks"),
+    _pass(_HARD_C, "c", into="k", other="q"),
+    _pass(_MAP, "c", "cc", "s"),
+    _pass(_LITERAL, "tz", "tz", "z"),
+    _pass(_LITERAL, "ts", "ts", "z"),
+    _pass(_MAP, "w", "wv", "f", other="v"),
+    _pass(_LONG_U, "o", into="u"),
+    _pass(_LONG_I, "e", into="i"),
+    _pass(_GLIDE_J, "j", writes="y"),
+    _pass(_MAP, "y", "yy", "i"),
+    _pass(_LITERAL, "th", "th", "t"),
+    _pass(_LITERAL, "dh", "dh", "d"),
+    _pass(_UNDOUBLED, ""),
+    _pass(_SILENT_H, "h"),
+)
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -181,8 +181,8 @@ def _best_spellings(
 ) -> None:  # pragma: no cover - compiled
     """``TokenPairs.matches`` into ``scores`` and ``chosen`` (left, right spelling)."""
     l_tokens, l_keys, l_letters, l_doubts = left
-    window = np.empty(ROOT + 1, dtype=np.int64)  # scratch of _root_edits
     r_tokens, r_keys, r_letters, r_doubts = right
+    window = np.empty(ROOT + 1, dtype=np.int64)  # scratch of _root_edits
     for n in range(len(lt)):
         score, best_left, best_right = -1.0, l_tokens[lt[n]], r_tokens[rt[n]]
         for i in range(l_tokens[lt[n]], l_tokens[lt[n] + 1]):
@@ -301,8 +301,8 @@ def _score_pairs(
 ) -> None:  # pragma: no cover - compiled
     """``TokenPairs.scores`` into ``out`` (spellings read in place, by index)."""
     l_tokens, l_keys, l_letters, l_doubts = left
-    window = np.empty(ROOT + 1, dtype=np.int64)  # scratch of _root_edits
     r_tokens, r_keys, r_letters, r_doubts = right
+    window = np.empty(ROOT + 1, dtype=np.int64)  # scratch of _root_edits
     for n in range(len(lt)):
         best = np.float32(-np.inf)
         for f in range(r_tokens[rt[n]], r_tokens[rt[n] + 1]):
