@@ -32,10 +32,6 @@ def main(argv: list[str] | None = None) -> None:
     execute_from_command_line(["wayhome", *args])
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 def _leave(status: int) -> NoReturn:
     """End the process without tearing the interpreter down.
 
@@ -49,3 +45,7 @@ def _leave(status: int) -> NoReturn:
     sys.stderr.flush()
     logging.shutdown()
     os._exit(status)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

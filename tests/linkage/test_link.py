@@ -298,18 +298,22 @@ def test_explanations_of_every_shape_equal_compare_features() -> None:
     assert {(len(c.matches), len(c.unmatched_left)) for c in got} >= {(0, 0), (2, 1), (1, 0)}
 
 
+@pytest.mark.parametrize("module", [False, True])
 @pytest.mark.parametrize("bad", [False, True])
 def test_the_command_exits_with_its_status_and_its_output_written(
-    lists: tuple[Path, Path], tmp_path: Path, bad: bool
+    lists: tuple[Path, Path], tmp_path: Path, bad: bool, module: bool
 ) -> None:
     """The ``wayhome`` process leaves without freeing its objects one by one: its status
-    and its output are those of the command, progress included."""
+    and its output are those of the command, progress included, whether it runs as the
+    installed script or as ``python -m wayhome.cli``."""
     left = tmp_path / "bad.csv" if bad else lists[0]
     if bad:
         left.write_text("name,born\nAisha,1995\n", encoding="utf-8")  # no id column
     out = tmp_path / "pairs.csv"
-    command = [str(Path(sys.executable).with_name("wayhome")), "link", str(left), str(lists[1]),
-               "--out", str(out)]  # fmt: skip
+    launcher = [sys.executable, "-m", "wayhome.cli"] if module else [
+        str(Path(sys.executable).with_name("wayhome"))
+    ]
+    command = [*launcher, "link", str(left), str(lists[1]), "--out", str(out)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if bad:
         assert done.returncode == 2
