@@ -310,9 +310,11 @@ def test_the_command_exits_with_its_status_and_its_output_written(
     if bad:
         left.write_text("name,born\nAisha,1995\n", encoding="utf-8")  # no id column
     out = tmp_path / "pairs.csv"
-    launcher = [sys.executable, "-m", "wayhome.cli"] if module else [
-        str(Path(sys.executable).with_name("wayhome"))
-    ]
+    launcher = (
+        [sys.executable, "-m", "wayhome.cli"]
+        if module
+        else [str(Path(sys.executable).with_name("wayhome"))]
+    )
     command = [*launcher, "link", str(left), str(lists[1]), "--out", str(out)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if bad:
