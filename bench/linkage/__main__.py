@@ -209,8 +209,8 @@ def warm_runs(
     """Both methods ``times`` more times, alternately, in this process, and the median
     of each: a method's first run also pays for what a process does once (the
     baseline's first 60-million-cell arrays fault in their pages, a second run reuses
-    them; Numba's kernels load), which a user linking once pays and one linking many
-    times does not. Ours still starts from empty spelling caches every time."""
+    them; ours reads its channel model), which a user linking once pays and one linking
+    many times does not. Ours still starts from empty spelling caches every time."""
     ours_s, base_s = [], []
     for _ in range(times):
         ours_s.append(_timed(ours, left, right, truth).seconds)  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from wayhome.names import bulk_keys
 from wayhome.names.romanise import latin_key
@@ -62,6 +63,35 @@ def test_each_rule_as_the_definition_reads_it() -> None:
 def test_keys_grow_where_x_is_two_letters() -> None:
     texts = ["x" * 40, "", "xx", "ax"]
     assert _keys(texts) == [latin_key(t) for t in texts]
+
+
+def test_no_spellings_no_keys() -> None:
+    chars, starts = bulk_keys.latin_keys(*bulk_keys.points([]))
+    assert chars.tolist() == []
+    assert starts.tolist() == [0]
+
+
+def test_the_kernels_take_any_integer_arrays() -> None:
+    """The kernels read C-contiguous int32 and int64 arrays; the callers make them so."""
+    texts = ["maxim", "", "dzhokhar", "maksim"]
+    chars, starts = bulk_keys.points(texts)
+    wide, spread = chars.astype(np.int64), np.repeat(starts, 2)[::2]  # strided
+    keys, key_starts = bulk_keys.latin_keys(wide, spread)
+    assert keys.dtype == np.int32
+    assert key_starts.dtype == np.int64
+    assert bulk_keys.kept_keys(np.arange(4, dtype=np.int32), keys, key_starts) == _keys(texts)
+    order = np.arange(4, dtype=np.int32)[::-1]
+    kept = bulk_keys.firsts(order, np.zeros(4, dtype=np.int8), keys, key_starts)
+    assert kept.dtype == np.bool_
+    assert kept.tolist() == [True, True, False, False]  # maksim, dzhokhar, "", maxim
+
+
+def test_a_pass_table_of_another_shape_is_refused() -> None:
+    from wayhome.names import _bulk_keys
+
+    chars, starts = bulk_keys.points(["ab"])
+    with pytest.raises(ValueError, match="a pass is 8 numbers"):
+        _bulk_keys.sound_alike_many(chars, starts, np.zeros((1, 7), dtype=np.int64))
 
 
 def _reference_firsts(owner: list[int], keys: list[str]) -> list[bool]:

@@ -4,18 +4,18 @@
 its units, each unit spelt alone after the beam of the units before it, or with the unit
 before it as a pair. It is written for one token at a time and costs 15 microseconds per
 prefix in Python: on a list of 30,000 Cyrillic names, 1.4 s, the largest single cost of
-linking two lists. This module runs the same search compiled with Numba over a whole
+linking two lists. This module runs the same search compiled (``_beams.pyx``) over a whole
 vocabulary: tokens are sorted so that one sharing a prefix with the token before it
 reuses that prefix's beam (as the definition's cache does), and each beam is kept as a
 sorted list of at most k distinct spellings, a candidate entering only if it beats the
 worst. The arithmetic (one float64 sum per candidate, costs compared, then spellings by
 code point) is the definition's, so the spellings and costs are identical; the tests
-check that on every token of the development sets.
+check that on thousands of random tokens sharing beginnings, ties included.
 
-Numba compiles on first use and keeps the machine code in ``__pycache__`` (a later
-process loads it); importing it costs half a second, so this module is loaded only for
-bulk work (``romanise.BULK_MIN`` tokens or more), never for the few tokens of a web
-request.
+The search is compiled with Cython when the package is installed, so a process neither
+compiles it nor loads a compiler (a one-shot ``wayhome link`` starts at once), and it runs
+without the GIL. Below ``romanise.BULK_MIN`` tokens (a web request's few) ``romanise``
+uses the definition instead.
 """
 
 from __future__ import annotations
@@ -24,177 +24,12 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from wayhome.names.compiled import njit
+from wayhome.names._beams import search as _search
 from wayhome.names.train import bare
 
 # One option list: (spelling, cost) cheapest first, as ``romanise._channel`` keeps them.
 Options = Sequence[tuple[str, float]]
 NO_PAIR = -1
-
-
-@njit(cache=True, nogil=True)
-def _search(
-    order: np.ndarray,
-    starts: np.ndarray,
-    singles: np.ndarray,
-    pairs: np.ndarray,
-    option_starts: np.ndarray,
-    option_costs: np.ndarray,
-    text_starts: np.ndarray,
-    text_chars: np.ndarray,
-    k: int,
-    longest: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """Beams of every token; see the module docstring. Returns per token its number of
-    spellings, and per spelling its cost and code points [tokens, k, longest], 0 after
-    its end."""
-    tokens = len(starts) - 1
-    depth = 0
-    for t in range(tokens):
-        depth = max(depth, starts[t + 1] - starts[t])
-    costs = np.zeros((depth + 1, k))
-    lengths = np.zeros((depth + 1, k), dtype=np.int64)
-    chars = np.zeros((depth + 1, k, longest), dtype=np.int32)
-    counts = np.zeros(depth + 1, dtype=np.int64)
-    counts[0] = 1  # the empty prefix: one empty spelling at no cost
-    scratch = np.zeros(longest, dtype=np.int32)
-    out_counts = np.zeros(tokens, dtype=np.int64)
-    out_costs = np.zeros((tokens, k))
-    out_chars = np.zeros((tokens, k, longest), dtype=np.int32)
-    previous = -1
-    for t in order:
-        start, size = starts[t], starts[t + 1] - starts[t]
-        shared = 0  # prefix units whose beams the previous token left in place
-        if previous >= 0:
-            other, other_size = starts[previous], starts[previous + 1] - starts[previous]
-            while (
-                shared < size
-                and shared < other_size
-                and singles[start + shared] == singles[other + shared]
-                and pairs[start + shared] == pairs[other + shared]
-            ):
-                shared += 1
-        for d in range(shared + 1, size + 1):
-            counts[d] = 0
-            single = singles[start + d - 1]
-            # The last unit alone, after the beam of the units before it.
-            for o in range(option_starts[single], option_starts[single + 1]):
-                for j in range(counts[d - 1]):
-                    total = costs[d - 1, j] + option_costs[o]
-                    if counts[d] == k and total > costs[d, k - 1]:
-                        break
-                    _offer(costs, lengths, chars, counts, d, total, d - 1, j, o,
-                           text_starts, text_chars, scratch, k)  # fmt: skip
-            pair = pairs[start + d - 1]
-            if d >= 2 and pair != NO_PAIR:
-                first = option_starts[pair]
-                cheapest = option_costs[first]
-                # The last two units spelt together, after the beam of those before.
-                for j in range(counts[d - 2]):
-                    if counts[d] == k and costs[d - 2, j] + cheapest > costs[d, k - 1]:
-                        break
-                    for o in range(first, option_starts[pair + 1]):
-                        total = costs[d - 2, j] + option_costs[o]
-                        if counts[d] == k and total > costs[d, k - 1]:
-                            break
-                        _offer(costs, lengths, chars, counts, d, total, d - 2, j, o,
-                               text_starts, text_chars, scratch, k)  # fmt: skip
-        out_counts[t] = counts[size]
-        for e in range(counts[size]):
-            out_costs[t, e] = costs[size, e]
-            out_chars[t, e, : lengths[size, e]] = chars[size, e, : lengths[size, e]]
-        previous = t
-    return out_counts, out_costs, out_chars
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _offer(
-    costs: np.ndarray,
-    lengths: np.ndarray,
-    chars: np.ndarray,
-    counts: np.ndarray,
-    d: int,
-    total: float,
-    source: int,
-    j: int,
-    option: int,
-    text_starts: np.ndarray,
-    text_chars: np.ndarray,
-    scratch: np.ndarray,
-    k: int,
-) -> None:  # pragma: no cover - compiled
-    """Offer beam ``d`` the spelling of entry ``j`` of beam ``source`` followed by
-    ``option``'s text, at ``total``: it enters in (cost, spelling) order if it is not
-    there already at a cost as low, and the beam keeps its k best."""
-    size = lengths[source, j]
-    scratch[:size] = chars[source, j, :size]
-    for c in range(text_starts[option], text_starts[option + 1]):
-        scratch[size] = text_chars[c]
-        size += 1
-    n = counts[d]
-    # The same spelling already in the beam: keep the cheaper of the two.
-    for p in range(n):
-        if lengths[d, p] == size and _same(chars[d, p], scratch, size):
-            if costs[d, p] <= total:
-                return
-            for q in range(p, n - 1):  # take it out; it goes back in at its new place
-                _move(costs, lengths, chars, d, q + 1, q)
-            n -= 1
-            break
-    at = n
-    while at > 0 and _after(costs[d, at - 1], chars[d, at - 1], lengths[d, at - 1],
-                            total, scratch, size):  # fmt: skip
-        at -= 1
-    if at >= k:
-        counts[d] = n
-        return
-    last = min(n, k - 1)
-    for q in range(last, at, -1):
-        _move(costs, lengths, chars, d, q - 1, q)
-    costs[d, at] = total
-    lengths[d, at] = size
-    chars[d, at, :size] = scratch[:size]
-    counts[d] = min(n + 1, k)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _move(
-    costs: np.ndarray, lengths: np.ndarray, chars: np.ndarray, d: int, source: int, target: int
-) -> None:  # pragma: no cover - compiled
-    """Entry ``source`` of beam ``d`` copied over entry ``target`` (its letters only)."""
-    costs[d, target] = costs[d, source]
-    size = lengths[d, source]
-    lengths[d, target] = size
-    for i in range(size):
-        chars[d, target, i] = chars[d, source, i]
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _same(a: np.ndarray, b: np.ndarray, size: int) -> bool:  # pragma: no cover - compiled
-    for i in range(size):  # noqa: SIM110 - a generator does not compile
-        if a[i] != b[i]:
-            return False
-    return True
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _after(
-    cost: float, text: np.ndarray, size: int, other_cost: float, other: np.ndarray, other_size: int
-) -> bool:  # pragma: no cover - compiled
-    """Whether (cost, text) sorts after (other_cost, other), as Python compares tuples."""
-    if cost != other_cost:
-        return cost > other_cost
-    for i in range(min(size, other_size)):
-        if text[i] != other[i]:
-            return bool(text[i] > other[i])
-    return size > other_size
-
-
-def load() -> None:
-    """Have the compiled search ready (compiled, or loaded from ``__pycache__``): before
-    forking workers, so that each does not load it again."""
-    channel = Channel({}, lambda letter: letter)
-    beams(channel, ["ab"], 2)
 
 
 class Channel:
@@ -283,8 +118,18 @@ def search(
     steps[inside] = singles * (len(channel.lists) + 1) + pairs + 1
     order = np.lexsort(steps.T[::-1])
     longest = max(int(sizes.max()) * max(channel.longest(), 1), 1)
+    option_starts, option_costs, text_starts, text_chars = channel.arrays()
     counts, costs, chars = _search(
-        order.astype(np.int64), starts, singles, pairs, *channel.arrays(), k, longest
+        np.ascontiguousarray(order, dtype=np.int64),
+        np.ascontiguousarray(starts, dtype=np.int64),
+        np.ascontiguousarray(singles, dtype=np.int64),
+        np.ascontiguousarray(pairs, dtype=np.int64),
+        np.ascontiguousarray(option_starts, dtype=np.int64),
+        np.ascontiguousarray(option_costs, dtype=np.float64),
+        np.ascontiguousarray(text_starts, dtype=np.int64),
+        np.ascontiguousarray(text_chars, dtype=np.int32),
+        k,
+        longest,
     )
     texts = chars.reshape(len(folded) * k, longest).view(f"<U{longest}").reshape(-1).tolist()
     return counts, costs, texts

@@ -21,17 +21,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from itertools import chain, compress, islice, pairwise, repeat
 from multiprocessing.pool import AsyncResult
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import icu
 import numpy as np
 
+from wayhome.names import beams, bulk_keys
 from wayhome.names.normalise import fold_latin, fold_latins, normalise_token
 from wayhome.names.tables import CYRILLIC_SCHEMES, fallback_spelling, romanise_cyrillic_schemes
 from wayhome.names.train import CHANNEL_PATH, bare, units
-
-if TYPE_CHECKING:
-    from wayhome.names import beams
 
 BEAM = 14
 PENALTY_PER_COST = 0.02
@@ -262,7 +260,7 @@ _new_tuple = tuple.__new__
 _PRIMED: dict[str, tuple[Spelling, ...]] = {}
 PARALLEL_MIN = 4_000  # fewer new tokens than this are not worth starting processes for
 CHUNK_TOKENS = 2_000  # tokens a worker keys at a time
-BULK_MIN = 500  # tokens of a script from which the compiled beam search pays for loading
+BULK_MIN = 500  # tokens of a script from which the compiled paths beat the definitions
 
 
 def token_keys(token: str) -> tuple[Spelling, ...]:
@@ -292,10 +290,6 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
         missing = first + list(fresh)
         _PRIMED.update(zip(missing, _keys_of_many(missing), strict=True))
         return
-    from wayhome.names import beams, bulk_keys
-
-    beams.load()  # once here, not in every worker
-    bulk_keys.load()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         tasks: deque[tuple[list[str], AsyncResult[FlatKeys]]] = deque()
         for chunk in _batches(chain(first, fresh), CHUNK_TOKENS):
@@ -436,8 +430,6 @@ def _distinct_keys(
     those keys. In bulk, compiled where ``bulk_keys`` is exact (plain ASCII spellings);
     else each distinct spelling keyed once in Python."""
     if bulk and _plain_ascii(latins):
-        from wayhome.names import bulk_keys  # Numba: bulk work only
-
         chars, starts = bulk_keys.latin_keys(*bulk_keys.points(latins))
         kept = np.flatnonzero(bulk_keys.firsts(entry, owner, chars, starts))
         return kept, bulk_keys.kept_keys(entry[kept], chars, starts)
@@ -458,8 +450,6 @@ def _first_texts(texts: list[str], owner: np.ndarray, bulk: bool) -> np.ndarray:
     """Positions of the first of each distinct non-empty text of each owner (a run of
     positions each), in order."""
     if bulk:
-        from wayhome.names import bulk_keys
-
         chars, starts = bulk_keys.points(texts)
         return np.flatnonzero(bulk_keys.firsts(np.arange(len(texts)), owner, chars, starts))
     number: dict[str, int] = {"": 0}
@@ -542,8 +532,6 @@ def _learned(
     to MAX_PENALTY. With BULK_MIN or more tokens the beams come from one compiled
     search (``beams``), else from ``_beam`` one by one."""
     if len(folded) >= BULK_MIN:
-        from wayhome.names import beams  # Numba: bulk work only (see beams)
-
         counts, costs, texts = beams.search(_compiled_channel(script), folded, BEAM)
     else:
         found = [_beam(script, units(f), BEAM) for f in folded]
@@ -586,7 +574,5 @@ def _without_article(token: str, script: str, folded: str) -> str:
 
 @cache
 def _compiled_channel(script: str) -> beams.Channel:
-    from wayhome.names import beams
-
     table: dict[str, list[tuple[str, float]]] = _channel().get(script, {})  # type: ignore[assignment]
     return beams.Channel(table, fallback_spelling)
