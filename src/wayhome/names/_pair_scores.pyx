@@ -10,7 +10,6 @@ count, and they are called once per pair of keys.
 
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.math cimport INFINITY
-from libc.stdlib cimport free, malloc
 
 import numpy as np
 
@@ -63,11 +62,11 @@ cdef inline int64_t _bits(
 
 
 cdef int64_t _distance_table(
-    const int32_t* a, int64_t a_size, const int32_t* b, int64_t b_size
+    const int32_t* a, int64_t a_size, const int32_t* b, int64_t b_size, int64_t* row
 ) noexcept nogil:
-    """Levenshtein distance by the full table, for keys longer than a word."""
-    cdef int64_t* row = <int64_t*>malloc((b_size + 1) * sizeof(int64_t))
-    cdef int64_t i, j, diagonal, above, best, distance
+    """Levenshtein distance by the full table, for keys longer than a word (``row``:
+    scratch for b_size + 1 cells)."""
+    cdef int64_t i, j, diagonal, above, best
     for j in range(b_size + 1):
         row[j] = j
     for i in range(1, a_size + 1):
@@ -78,9 +77,7 @@ cdef int64_t _distance_table(
             best = min(above + 1, row[j - 1] + 1)
             row[j] = min(best, diagonal + (a[i - 1] != b[j - 1]))
             diagonal = above
-    distance = row[b_size]
-    free(row)
-    return distance
+    return row[b_size]
 
 
 cdef inline double _similarity(
@@ -93,10 +90,12 @@ cdef inline double _similarity(
     int64_t start,
     int64_t end,
     double floor,
+    int64_t* scratch,
 ) noexcept nogil:
     """rapidfuzz's ``Levenshtein.normalized_similarity`` of left key ``i`` and the right
     key at ``r_letters[start:end]``, with ``score_cutoff`` ``floor``: 1 - distance / the
-    longer length, 0 when that is below ``floor``."""
+    longer length, 0 when that is below ``floor`` (``scratch``: a row per right letter,
+    and one more, for a key longer than a word)."""
     cdef int64_t size = l_keys[i + 1] - l_keys[i]
     cdef int64_t longest = max(size, end - start)
     cdef int64_t distance
@@ -106,7 +105,9 @@ cdef inline double _similarity(
     if size <= WORD:
         distance = _bits(size, r_letters, start, end, l_masks + i * width)
     else:
-        distance = _distance_table(l_letters + l_keys[i], size, r_letters + start, end - start)
+        distance = _distance_table(
+            l_letters + l_keys[i], size, r_letters + start, end - start, scratch
+        )
     similarity = 1.0 - <double>distance / <double>longest
     return similarity if similarity >= floor else 0.0
 
@@ -148,6 +149,14 @@ cdef inline int64_t _root_edits(
     return min(edits, min(table[across], table[short_across]))
 
 
+cdef int64_t _longest(const int64_t[::1] starts):
+    """The most letters of any key (``starts``: where each starts, and the last ends)."""
+    cdef int64_t k, longest = 0
+    for k in range(starts.shape[0] - 1):
+        longest = max(longest, starts[k + 1] - starts[k])
+    return longest
+
+
 def score_pairs(
     const int64_t[::1] lt,
     const int64_t[::1] rt,
@@ -179,6 +188,7 @@ def score_pairs(
     cdef const int32_t* ll = &l_letters[0] if l_letters.shape[0] else NULL
     cdef const int32_t* rl = &r_letters[0] if r_letters.shape[0] else NULL
     cdef const uint64_t* rows = &l_masks[0, 0] if l_masks.shape[0] else NULL
+    cdef int64_t[::1] long_row = np.empty(_longest(r_keys) + 1, dtype=np.int64)
     if root_letters > ROOT_MAX:
         raise ValueError(f"root windows of more than {ROOT_MAX} letters")
     with nogil:
@@ -205,7 +215,7 @@ def score_pairs(
                     if (<float>bound - l_doubts[i]) - r_doubts[f] <= best:
                         continue  # cannot beat the best pair so far, whatever the letters
                     similarity = _similarity(
-                        ll, &l_keys[0], rows, width, i, rl, b_start, b_end, floor
+                        ll, &l_keys[0], rows, width, i, rl, b_start, b_end, floor, &long_row[0]
                     )
                     value = <float>similarity
                     if (value - l_doubts[i]) - r_doubts[f] <= best:
@@ -249,6 +259,7 @@ def best_spellings(
     cdef const int32_t* ll = &l_letters[0] if l_letters.shape[0] else NULL
     cdef const int32_t* rl = &r_letters[0] if r_letters.shape[0] else NULL
     cdef const uint64_t* rows = &l_masks[0, 0] if l_masks.shape[0] else NULL
+    cdef int64_t[::1] long_row = np.empty(_longest(r_keys) + 1, dtype=np.int64)
     if root_letters > ROOT_MAX:
         raise ValueError(f"root windows of more than {ROOT_MAX} letters")
     with nogil:
@@ -257,9 +268,8 @@ def best_spellings(
             for i in range(l_tokens[lt[n]], l_tokens[lt[n] + 1]):
                 row, at = -INFINITY, -1
                 for f in range(r_tokens[rt[n]], r_tokens[rt[n] + 1]):
-                    value = _similarity(
-                        ll, &l_keys[0], rows, width, i, rl, r_keys[f], r_keys[f + 1], 0.0
-                    )
+                    value = _similarity(ll, &l_keys[0], rows, width, i, rl, r_keys[f],
+                                        r_keys[f + 1], 0.0, &long_row[0])
                     edits = _root_edits(
                         ll, &l_keys[0], i, rl, r_keys[f], r_keys[f + 1], root_letters, table
                     )
