@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import math
 
-from wayhome.linkage.model import FIELD_ERROR, MISSING, FellegiSunter, birth_level, sex_level
+from wayhome.linkage.model import (
+    FIELD_ERROR,
+    MISSING,
+    NAME_LEVELS,
+    FellegiSunter,
+    birth_level,
+    name_level,
+    sex_level,
+)
 
 
 def test_birth_levels_respect_precision() -> None:
@@ -29,6 +37,14 @@ def test_a_level_never_seen_among_matches_is_rare_not_impossible() -> None:
     model = FellegiSunter().fit(matches + others)
     unseen = model.weight((7, 1, 1)) - model.weight((7, MISSING, 1))
     assert math.log2(FIELD_ERROR) - 0.1 < unseen < math.log2(FIELD_ERROR) + 0.5
+
+
+def test_one_token_aligned_is_one_name_part() -> None:
+    """A name of one token (a maiden name alone) agreeing is one part, never both."""
+    assert NAME_LEVELS[name_level([1.0])] == "one token same"
+    assert NAME_LEVELS[name_level([0.85])] == "one token close"
+    assert NAME_LEVELS[name_level([1.0, 1.0])] == "both same"
+    assert name_level([]) == 0
 
 
 def test_sex_level_ignores_blanks() -> None:

@@ -73,6 +73,15 @@ def test_align_takes_the_first_best_permutation() -> None:
     assert align(grid.transpose(0, 2, 1))[0][0] == name[0]
 
 
+def test_one_token_aligned_has_no_second() -> None:
+    """As ``name_level``: a name of one token agreeing is one part agreeing."""
+    grid = np.array([[[1.0, 0.2, 0.3]], [[0.1, 0.85, 0.0]]])
+    _, top, second = align(grid)
+    assert top.tolist() == [1.0, 0.85]
+    assert second.tolist() == [0.0, 0.0]
+    assert name_levels(top, second).tolist() == [name_level([1.0]), name_level([0.85])]
+
+
 def test_bulk_levels_equal_the_one_pair_levels() -> None:
     dates: list[tuple[int, int | None, int | None] | None] = [
         None, (1990, None, None), (1990, 3, None), (1990, 3, 4), (1990, 3, 5), (1990, 4, 4),

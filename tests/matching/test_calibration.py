@@ -19,7 +19,7 @@ from wayhome.linkage.model import NAME_LEVELS
 from wayhome.matching.requests import request_candidates
 from wayhome.matching.selectors import candidates_for
 from wayhome.people import services
-from wayhome.people.models import Person, Sex
+from wayhome.people.models import Person, PersonName, Sex
 from wayhome.people.services import NameData
 
 SAME_ONE = NAME_LEVELS.index("one token same")
@@ -102,3 +102,22 @@ def test_a_request_lists_the_child_registered_with_another_year(caseworker: User
     request = tracing.tracing_request(caseworker, [sought])
     (result,) = request_candidates(caseworker, request)
     assert [c.person for c in result.candidates][:1] == [aisha]
+
+
+def test_a_maiden_name_alone_agreeing_counts_as_one_name_part(caseworker: User) -> None:
+    """A name of one token (a maiden name recorded alone) agreeing with one token of the
+    sought name is one part agreeing, not two: it must not outrank the sought woman."""
+    aishat = registered(caseworker, "Айшат", "Мурадовна", "Омарова", 1995)
+    born_omarova = services.person_create(
+        actor=caseworker,
+        names=[
+            NameData(given="Хадижат", patronymic="Исламовна", family="Бекмурзаева"),
+            NameData(family="Омарова", kind=PersonName.Kind.MAIDEN),
+        ],
+        sex=Sex.FEMALE,
+        birth=year(1988),
+    )
+    found = {c.person: c for c in candidates_for(caseworker, names=["Aishat Omarova"], sex="F")}
+    assert found[born_omarova].vector[0] == SAME_ONE
+    assert found[born_omarova].score < 0.5
+    assert found[aishat].score > 0.9

@@ -293,6 +293,32 @@ def test_a_reindex_makes_every_ranking_stale(caseworker: User) -> None:
     assert rankings_to_refresh() == [request.pk]
 
 
+def test_a_ranking_by_an_older_scorer_is_ranked_again(
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release that changes how candidates score bumps ``SCORER``: the rankings stored
+    before are stale, for ``matching rerank`` and for a reader, and ranked afresh."""
+    person(caseworker, "Аминат Алиева", born=1990)
+    request = _family_request(caseworker)
+    ranking_refresh(request)
+    assert RequestRanking.objects.get(pk=request.pk).scorer == requests.SCORER
+    assert rankings_to_refresh() == []
+    monkeypatch.setattr(requests, "SCORER", requests.SCORER + 1)
+    assert rankings_to_refresh() == [request.pk]
+    searched: list[int] = []
+    real = requests._usable_shortlists
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        searched.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(requests, "_usable_shortlists", counted)
+    request_candidates(caseworker, request)
+    assert searched  # read as stale: ranked again, not read back
+    assert RequestRanking.objects.get(pk=request.pk).scorer == requests.SCORER
+    assert rankings_to_refresh() == []
+
+
 def test_a_busy_database_still_shows_the_candidates_without_keeping_them(
     caseworker: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:

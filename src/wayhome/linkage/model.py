@@ -50,11 +50,16 @@ FIELDS = (("name", NAME_LEVELS), ("birth", BIRTH_LEVELS), ("sex", SEX_LEVELS))
 
 
 def name_level(scores: Sequence[float]) -> int:
-    """Level from the aligned token scores (best first): how many tokens agree, how well."""
+    """Level from the aligned token scores (best first): how many tokens agree, how well.
+
+    A name of one token (a maiden name recorded alone, a mononym) aligns one token, and
+    one token agreeing is one part of a name, however well: counted twice, a family name
+    alone weighed as a whole name and raised namesakes to the top.
+    """
     if not scores:
         return 0
     top = scores[0]
-    second = scores[1] if len(scores) > 1 else top
+    second = scores[1] if len(scores) > 1 else 0.0
     for level, top_floor, second_floor in _NAME_RULES:
         if top >= top_floor and second >= second_floor:
             return level

@@ -105,14 +105,15 @@ def align(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(name score, best aligned token score, second best) of token-score grids [P, a, b].
 
     The best one-to-one alignment over every permutation, the first one on ties, summed
-    in the same order as ``similarity._align`` so that the numbers are identical.
+    in the same order as ``similarity._align`` so that the numbers are identical. With
+    one token aligned there is no second (0, as ``model.name_level`` has it).
     """
     grid, chosen, total = best_alignments(grid)
     pairs, short, long_ = grid.shape
     aligned = np.sort(grid[np.arange(pairs)[:, None], np.arange(short)[None, :], chosen], axis=1)
     name = np.round(total / short * (EXTRA_TOKEN_FACTOR ** (long_ - short)), 4)
     top = aligned[:, -1]
-    second = aligned[:, -2] if short > 1 else top
+    second = aligned[:, -2] if short > 1 else np.zeros_like(top)
     return name, top, second
 
 

@@ -73,7 +73,9 @@ class RequestRanking(models.Model):
     the reader may see. Writes that could change the ranking bump ``version``
     (``services.rankings_stale``); a ranking is current while ``ranked_version`` equals
     it and the agency's model is still ``model``. ``version`` is read before the registry
-    is, so a change committed during a ranking leaves it stale rather than lost."""
+    is, so a change committed during a ranking leaves it stale rather than lost. A
+    ranking by an older scorer (``scorer``, ``requests.SCORER``) is stale too: a release
+    that changes how candidates score leaves no ranking in the old order."""
 
     request = models.OneToOneField(
         "tracing.TracingRequest",
@@ -89,6 +91,8 @@ class RequestRanking(models.Model):
     sought = models.JSONField(default=list)
     # The fitted model the scores came from; None: the shipped default.
     model = models.ForeignKey(MatchModel, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The scorer that ranked it (``requests.SCORER``; 0: before scorers were numbered).
+    scorer = models.PositiveSmallIntegerField(default=0)
     ranked_at = models.DateTimeField(null=True)
 
     class Meta:

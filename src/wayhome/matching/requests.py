@@ -56,6 +56,10 @@ from wayhome.tracing.models import SoughtPerson, TracingRequest
 from wayhome.tracing.selectors import sought_of
 
 RANK_CHUNK = 100  # requests read at once when ranking many
+# How candidates are scored and ranked, numbered: a release that changes it bumps this,
+# and every ranking made before is ranked again (on reading, or by ``matching rerank``).
+# 1: a name of one token agreeing counts as one name part, not two (model.name_level).
+SCORER = 1
 ADULT_GAP_YEARS = 14  # a sought person this much younger than another may be their child
 FAMILY_POOL = 3  # candidates re-ranked by family evidence, per candidate shown
 
@@ -305,9 +309,10 @@ def ranking_refresh(
             _keys_store(ranking, _searched_by(request.agency_id, queries))  # less the common
             ranking.ranked_version = version
             ranking.model_id = model_id
+            ranking.scorer = SCORER
             ranking.sought = sorted(p.pk for p in persons)
             ranking.ranked_at = timezone.now()
-            ranking.save(update_fields=["ranked_version", "model", "sought", "ranked_at"])
+            ranking.save(update_fields=["ranked_version", "model", "scorer", "sought", "ranked_at"])
     except OperationalError:
         return rows, False
     return rows, True
@@ -350,8 +355,8 @@ def _rank_each(ids: Sequence[int], progress: Callable[[int, int], None] | None =
 
 
 def rankings_to_refresh(agency_id: int | None = None, *, missing: bool = True) -> list[int]:
-    """Ids of the requests whose ranking is stale, of an older model or (``missing``)
-    was never made."""
+    """Ids of the requests whose ranking is stale, of an older model or scorer, or
+    (``missing``) was never made."""
     requests = TracingRequest.objects.all()
     if agency_id is not None:
         requests = requests.filter(agency_id=agency_id)
@@ -365,7 +370,8 @@ def rankings_to_refresh(agency_id: int | None = None, *, missing: bool = True) -
             if model_id
             else Q(agency_id=agency, model__isnull=True)
         )
-    fresh = RequestRanking.objects.filter(current, ranked_version=F("version")).values("pk")
+    fresh = RequestRanking.objects.filter(current, ranked_version=F("version"), scorer=SCORER)
+    fresh = fresh.values("pk")
     return list(requests.exclude(pk__in=fresh).order_by("pk").values_list("pk", flat=True))
 
 
@@ -373,13 +379,13 @@ def _stored(
     request: TracingRequest, model_id: int | None, sought: list[int]
 ) -> list[_Ranked] | None:
     """The stored ranking's rows, best first for each sought person; None when there is
-    none that is current (a write since, another model, other sought persons)."""
+    none that is current (a write since, another model or scorer, other sought persons)."""
     state = (
         RequestRanking.objects.filter(pk=request.pk)
-        .values_list("version", "ranked_version", "model_id", "sought")
+        .values_list("version", "ranked_version", "model_id", "sought", "scorer")
         .first()
     )
-    if state is None or state[0] != state[1] or state[2] != model_id or state[3] != sought:
+    if state is None or state[0] != state[1] or state[2:] != (model_id, sought, SCORER):
         return None
     rows = RankedCandidate.objects.filter(ranking_id=request.pk).order_by("sought_id", "position")
     return [
