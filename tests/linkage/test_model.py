@@ -47,6 +47,23 @@ def test_one_token_aligned_is_one_name_part() -> None:
     assert name_level([]) == 0
 
 
+def test_two_the_same_and_another_unlike_is_a_level_of_its_own() -> None:
+    """Sisters share a patronymic and a family name: the given names tell them apart."""
+    assert NAME_LEVELS[name_level([1.0, 1.0, 0.62])] == "both same, another unlike"
+    assert NAME_LEVELS[name_level([1.0, 0.95, 0.9, 0.3])] == "both same, another unlike"
+    assert NAME_LEVELS[name_level([1.0, 1.0, 0.65])] == "both same"  # a typo: similar
+    assert NAME_LEVELS[name_level([1.0, 0.85, 0.2])] == "one same, one close"
+
+
+def test_a_level_the_fitting_never_saw_carries_no_weight() -> None:
+    """The lists the shipped weights come from hold no names of three parts."""
+    matches = [(7, 6, 1)] * 200 + [(7, 2, 1)] * 20
+    others = [(0, 0, 0), (1, 1, 1), (3, 0, 1), (0, 2, 0)] * 500
+    model = FellegiSunter().fit(matches + others)
+    assert model.weight((8, MISSING, MISSING)) == 0.0
+    assert model.weight((7, MISSING, MISSING)) > 5
+
+
 def test_sex_level_ignores_blanks() -> None:
     assert sex_level("F", "F") == 1
     assert sex_level("F", "M") == 0

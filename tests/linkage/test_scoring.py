@@ -66,7 +66,7 @@ def test_pair_scorer_matches_score_features() -> None:
 
 def test_align_takes_the_first_best_permutation() -> None:
     grid = np.array([[[0.2, 0.9, 0.9], [0.9, 0.1, 0.3]]])
-    name, top, second = align(grid)
+    name, top, second, _ = align(grid)
     assert name[0] == round(1.8 / 2 * 0.97, 4)
     assert (top[0], second[0]) == (0.9, 0.9)
     # More tokens on the left than on the right: the grid is turned, same answer.
@@ -76,10 +76,19 @@ def test_align_takes_the_first_best_permutation() -> None:
 def test_one_token_aligned_has_no_second() -> None:
     """As ``name_level``: a name of one token agreeing is one part agreeing."""
     grid = np.array([[[1.0, 0.2, 0.3]], [[0.1, 0.85, 0.0]]])
-    _, top, second = align(grid)
+    _, top, second, lowest = align(grid)
     assert top.tolist() == [1.0, 0.85]
     assert second.tolist() == [0.0, 0.0]
-    assert name_levels(top, second).tolist() == [name_level([1.0]), name_level([0.85])]
+    assert lowest.tolist() == [1.0, 1.0]
+    assert name_levels(top, second, lowest).tolist() == [name_level([1.0]), name_level([0.85])]
+
+
+def test_three_aligned_give_their_lowest() -> None:
+    """Sisters: patronymic and family the same, given names unlike."""
+    grid = np.array([[[0.62, 0.1, 0.0], [0.0, 1.0, 0.2], [0.1, 0.3, 1.0]]])
+    _, top, second, lowest = align(grid)
+    assert (top[0], second[0], lowest[0]) == (1.0, 1.0, 0.62)
+    assert name_levels(top, second, lowest).tolist() == [name_level([1.0, 1.0, 0.62])]
 
 
 def test_bulk_levels_equal_the_one_pair_levels() -> None:
@@ -103,12 +112,12 @@ def test_bulk_levels_equal_the_one_pair_levels() -> None:
     )
     assert bulk_sex.tolist() == [sex_level(a, b) for a, b in sexes]
     scores = [0.0, 0.6, 0.65, 0.7, 0.8, 0.9, 0.92, 1.0]
-    grid = list(product(scores, scores))
-    tops = np.array([max(a, b) for a, b in grid])
-    seconds = np.array([min(a, b) for a, b in grid])
-    assert name_levels(tops, seconds).tolist() == [
-        name_level(sorted((a, b), reverse=True)) for a, b in grid
-    ]
+    grid = list(product(scores, scores, [*scores, None]))  # None: two tokens aligned
+    aligned = [sorted((x for x in row if x is not None), reverse=True) for row in grid]
+    tops = np.array([row[0] for row in aligned])
+    seconds = np.array([row[1] for row in aligned])
+    lowest = np.array([row[-1] if len(row) > 2 else 1.0 for row in aligned])
+    assert name_levels(tops, seconds, lowest).tolist() == [name_level(row) for row in aligned]
 
 
 def test_kept_on_two_threads_equals_one_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:

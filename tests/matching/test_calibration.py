@@ -121,3 +121,23 @@ def test_a_maiden_name_alone_agreeing_counts_as_one_name_part(caseworker: User) 
     assert found[born_omarova].vector[0] == SAME_ONE
     assert found[born_omarova].score < 0.5
     assert found[aishat].score > 0.9
+
+
+def test_sisters_of_the_sought_woman_are_not_taken_for_her(caseworker: User) -> None:
+    """Sisters share their patronymic and family name: with the given names unlike, the
+    name is no evidence that a sister is the sought woman, whatever her birth year."""
+    aishat = registered(caseworker, "Айшат", "Мурадовна", "Омарова", 1995)
+    sisters = [
+        registered(caseworker, given, "Мурадовна", "Омарова", born)
+        for given, born in (("Хадижат", 1996), ("Зайнаб", 1991), ("Халима", 2009))
+    ]
+    found = {
+        c.person: c for c in candidates_for(caseworker, names=["Айшат Мурадовна Омарова"], sex="F")
+    }
+    assert found[aishat].score > 0.9
+    for sister in sisters:
+        assert NAME_LEVELS[found[sister].vector[0]] == "both same, another unlike"
+        assert found[sister].score < 0.5
+        assert found[sister].score < found[aishat].score / 5
+    dated = candidates_for(caseworker, names=["Айшат Мурадовна Омарова"], sex="F", birth=year(1996))
+    assert dated[0].person == aishat  # a sister born the year given still ranks below

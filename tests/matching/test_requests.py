@@ -14,7 +14,7 @@ from django.db import OperationalError
 from tests.matching.helpers import mother_of, person, year
 from tests.tracing import helpers as tracing
 from wayhome.accounts.models import User
-from wayhome.matching import requests
+from wayhome.matching import requests, selectors
 from wayhome.matching.models import RankedCandidate, RequestRanking
 from wayhome.matching.requests import (
     SoughtCandidates,
@@ -306,7 +306,7 @@ def test_a_ranking_by_an_older_scorer_is_ranked_again(
     monkeypatch.setattr(requests, "SCORER", requests.SCORER + 1)
     assert rankings_to_refresh() == [request.pk]
     searched: list[int] = []
-    real = requests._usable_shortlists
+    real = selectors._usable_shortlists
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         searched.append(1)

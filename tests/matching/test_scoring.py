@@ -3,7 +3,13 @@ from __future__ import annotations
 import datetime as dt
 
 from wayhome.core.fuzzydate import FuzzyDate, Precision
-from wayhome.linkage.model import BIRTH_LEVELS, FIELDS, MISSING
+from wayhome.linkage.model import (
+    BIRTH_LEVELS,
+    BOTH_SAME_ANOTHER_UNLIKE,
+    FIELDS,
+    MISSING,
+    NAME_LEVELS,
+)
 from wayhome.matching.scoring import (
     FIELD_LABELS,
     agreements,
@@ -58,3 +64,22 @@ def test_a_model_stored_before_the_two_or_three_year_level_still_loads() -> None
     assert len(model.m[1]) == len(model.u[1]) == len(BIRTH_LEVELS)
     assert model.weight((MISSING, 1, MISSING)) == model.weight((MISSING, 0, MISSING))
     assert model.weight((MISSING, 6, MISSING)) == model_from(params).weight((MISSING, 6, MISSING))
+
+
+def test_a_model_stored_before_the_unlike_part_level_still_loads() -> None:
+    """An agency's weights fitted with eight name levels get the ninth as no evidence."""
+    params = default_params()
+    old = {
+        "m": [row if k else row[:-1] for k, row in enumerate(params["m"])],
+        "u": [row if k else row[:-1] for k, row in enumerate(params["u"])],
+        "prior": params["prior"],
+    }
+    model = model_from(old)
+    assert len(model.m[0]) == len(model.u[0]) == len(NAME_LEVELS)
+    assert model.weight((BOTH_SAME_ANOTHER_UNLIKE, MISSING, MISSING)) == 0.0
+    assert model.weight((7, 6, 1)) == model_from(params).weight((7, 6, 1))
+    name, _, _ = agreements(model, (BOTH_SAME_ANOTHER_UNLIKE, MISSING, MISSING))
+    assert (str(name.agreement), name.direction) == (
+        "two name parts the same, another unlike",
+        "none",
+    )

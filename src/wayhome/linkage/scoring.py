@@ -101,12 +101,14 @@ def _permutations(long_: int, short: int) -> np.ndarray:
     return np.array(list(permutations(range(long_), short)), dtype=np.int64)
 
 
-def align(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(name score, best aligned token score, second best) of token-score grids [P, a, b].
+def align(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(name score, best aligned token score, second best, lowest) of token-score grids
+    [P, a, b], as ``model.name_levels`` takes them.
 
     The best one-to-one alignment over every permutation, the first one on ties, summed
     in the same order as ``similarity._align`` so that the numbers are identical. With
-    one token aligned there is no second (0, as ``model.name_level`` has it).
+    one token aligned there is no second (0), with fewer than three no lowest (1), as
+    ``model.name_level`` has them.
     """
     grid, chosen, total = best_alignments(grid)
     pairs, short, long_ = grid.shape
@@ -114,7 +116,8 @@ def align(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     name = np.round(total / short * (EXTRA_TOKEN_FACTOR ** (long_ - short)), 4)
     top = aligned[:, -1]
     second = aligned[:, -2] if short > 1 else np.zeros_like(top)
-    return name, top, second
+    lowest = aligned[:, 0] if short > 2 else np.ones_like(top)
+    return name, top, second, lowest
 
 
 def best_alignments(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -209,7 +212,7 @@ class PairScorer:
             members = np.flatnonzero(shapes == shape)
             if not a or not b:
                 continue
-            name, top, second = align(grid[members, :a, :b])
+            name, top, second, lowest = align(grid[members, :a, :b])
             names[members] = name
-            levels[members] = name_levels(top, second)
+            levels[members] = name_levels(top, second, lowest)
         return names, levels

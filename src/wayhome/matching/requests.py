@@ -58,8 +58,9 @@ from wayhome.tracing.selectors import sought_of
 RANK_CHUNK = 100  # requests read at once when ranking many
 # How candidates are scored and ranked, numbered: a release that changes it bumps this,
 # and every ranking made before is ranked again (on reading, or by ``matching rerank``).
-# 1: a name of one token agreeing counts as one name part, not two (model.name_level).
-SCORER = 1
+# 1: a name of one token agreeing counts as one name part, not two (model.name_level);
+# 2: two parts the same and another aligned part unlike is a level of its own.
+SCORER = 2
 ADULT_GAP_YEARS = 14  # a sought person this much younger than another may be their child
 FAMILY_POOL = 3  # candidates re-ranked by family evidence, per candidate shown
 
@@ -370,8 +371,10 @@ def rankings_to_refresh(agency_id: int | None = None, *, missing: bool = True) -
             if model_id
             else Q(agency_id=agency, model__isnull=True)
         )
-    fresh = RequestRanking.objects.filter(current, ranked_version=F("version"), scorer=SCORER)
-    fresh = fresh.values("pk")
+    current_rankings = RequestRanking.objects.filter(
+        current, ranked_version=F("version"), scorer=SCORER
+    )
+    fresh = current_rankings.values("pk")
     return list(requests.exclude(pk__in=fresh).order_by("pk").values_list("pk", flat=True))
 
 

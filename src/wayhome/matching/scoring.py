@@ -17,9 +17,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.core.fuzzydate import FuzzyDate, Precision
-from wayhome.linkage.model import BIRTH_LEVELS, MISSING, FellegiSunter
+from wayhome.linkage.model import BIRTH_LEVELS, MISSING, NAME_LEVELS, FellegiSunter
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "default_model.json"
+UNSEEN = 1e-6  # m and u of a level stored parameters lack: no evidence either way
 Birth = tuple[int, int | None, int | None] | None
 
 # The linkage levels (linkage.model.NAME_LEVELS, ...) in words a caseworker reads,
@@ -28,7 +29,7 @@ NAME_LABELS = (
     _("no agreement"), _("one name part similar"), _("one name part close"),
     _("one name part the same"), _("two name parts close"),
     _("one name part the same, another similar"), _("one name part the same, another close"),
-    _("two name parts the same"),
+    _("two name parts the same"), _("two name parts the same, another unlike"),
 )  # fmt: skip
 BIRTH_LABELS = (
     _("more than three years apart"), _("two or three years apart"), _("a year apart"),
@@ -47,11 +48,16 @@ def params_of(model: FellegiSunter) -> dict[str, Any]:
 def model_from(params: dict[str, Any]) -> FellegiSunter:
     """The model of stored parameters; those fitted before birth gaps of two or three
     years had a level of their own (six birth levels) get it as a copy of their
-    "different years", which is what such a gap weighed then."""
+    "different years", which is what such a gap weighed then; those fitted before "both
+    same, another unlike" had a level of its own get it as no evidence (m = u), which is
+    what a fitting that never saw it learns."""
     m, u = [list(row) for row in params["m"]], [list(row) for row in params["u"]]
     if len(m[1]) == len(BIRTH_LEVELS) - 1:
         m[1].insert(1, m[1][0])
         u[1].insert(1, u[1][0])
+    if len(m[0]) == len(NAME_LEVELS) - 1:
+        m[0].append(UNSEEN)
+        u[0].append(UNSEEN)
     return FellegiSunter(m=m, u=u, prior=float(params["prior"]))
 
 
