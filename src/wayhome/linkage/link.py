@@ -345,17 +345,19 @@ def _explained(
         [a * width + b for mine, theirs in zip(lefts, rights, strict=True)
          for a in mine for b in theirs], dtype=np.int64,
     )  # fmt: skip
-    distinct = np.unique(codes)
+    distinct, inverse = np.unique(codes, return_inverse=True)
     scores, chosen = pairs.best(distinct // width, distinct % width)
     values = np.array(scores, dtype=np.float64)
     made: dict[int, TokenMatch] = {}
+    code_at, distinct_at, spellings = codes.tolist(), inverse.tolist(), chosen.tolist()
 
-    def match(code: int) -> TokenMatch:
-        found = made.get(code)
+    def match(at: int) -> TokenMatch:
+        """The match of the token pair at ``codes[at]``, made once per distinct pair."""
+        n = distinct_at[at]
+        found = made.get(n)
         if found is None:
-            n = int(np.searchsorted(distinct, code))
-            i, f = chosen[n].tolist()
-            found = made[code] = pairs.match(code // width, code % width, scores[n], i, f)
+            code, (i, f) = code_at[at], spellings[n]
+            found = made[n] = pairs.match(code // width, code % width, scores[n], i, f)
         return found
 
     shapes = np.array([len(mine) * 1000 + len(theirs)
@@ -387,7 +389,7 @@ def _explained(
             used_right = {y for _, y in aligned}
             found[n] = NameComparison(
                 name,
-                tuple(match(int(codes[base + x * b + y])) for x, y in aligned),
+                tuple(match(base + x * b + y) for x, y in aligned),
                 tuple(t.text for k, t in enumerate(left) if k not in used_left),
                 tuple(t.text for k, t in enumerate(right) if k not in used_right),
             )
