@@ -297,6 +297,7 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
         "ranked_version": FC.SYSTEM,
         "sought": FC.SYSTEM,
         "model": FC.SYSTEM,
+        "scorer": FC.SYSTEM,
         "ranked_at": FC.SYSTEM,
     },
     "matching.RankedCandidate": {
