@@ -21,6 +21,10 @@ baseline's cdist runs on every core) is printed beside it because on a shared ma
 it moves less with the load. ``--again N`` then runs ours and the anyascii baseline N
 more times each and prints their medians (``warm_runs``).
 
+``python -m bench.linkage process [--runs 3]`` runs ``wayhome link`` and the baseline as
+processes of their own (``baseline_process.py``), alternated, and prints each one's wall,
+user and system time: what a user linking once waits for, start-up included.
+
 ``python -m bench.linkage scale --left 100000 --right 1000000`` generates synthetic lists
 of that size in a temporary folder (``synthetic.py``), runs ``wayhome link`` on them as a
 child process and reports its wall time, peak memory and quality, then both methods on a
@@ -42,6 +46,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.linkage.baseline_process import best_pairs
 from bench.linkage.synthetic import write_lists
 from wayhome.linkage.io import Person, read_person_list
 from wayhome.linkage.link import link
@@ -90,29 +95,16 @@ def scores(
     return precision, recall, f1
 
 
-def _name(p: Person) -> str:
-    return " ".join(x for x in (p.given_name, p.family_name) if x) or p.full_name
-
-
 def baseline(
     left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, str]]
 ) -> Result:
     """anyascii + token_sort_ratio + birth-year agreement, best threshold on the answers."""
     import numpy as np
-    from anyascii import anyascii
-    from rapidfuzz import fuzz, process
+    from anyascii import anyascii  # noqa: F401  (imported outside the time, as ours are)
+    from rapidfuzz import fuzz, process  # noqa: F401
 
     started, cpu = time.monotonic(), _cpu()
-    ln = [anyascii(_name(p)).lower() for p in left]
-    rn = [anyascii(_name(p)).lower() for p in right]
-    sim = process.cdist(ln, rn, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1)
-    sim = sim.astype(np.float32)
-    ly = np.array([p.birth[0] if p.birth else -1 for p in left])
-    ry = np.array([p.birth[0] if p.birth else -1 for p in right])
-    known = (ly[:, None] >= 0) & (ry[None, :] >= 0)
-    sim += np.where(known, np.where(ly[:, None] == ry[None, :], 10.0, -10.0), 0.0)
-    best = sim.argmax(axis=1)
-    best_score = sim[np.arange(len(left)), best]
+    best, best_score = best_pairs(left, right)
     seconds, cpu = time.monotonic() - started, _cpu() - cpu
     top = max(
         (
@@ -328,11 +320,58 @@ def scale(argv: list[str]) -> None:
         print_table(f"scale {args.left} x {args.right}", [result])
 
 
+def timed_child(command: list[str]) -> tuple[float, float, float]:
+    """Run a command to its end: (wall, user, system) seconds of it and its children."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+
+
+def whole_process(argv: list[str]) -> None:
+    """``wayhome link`` and the baseline as processes of their own, alternated: what a
+    user running either once waits for, start-up, reading and writing included."""
+    parser = argparse.ArgumentParser(prog="python -m bench.linkage process")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--sets", default="ru,ar")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each, alternated")
+    args = parser.parse_args(argv)
+    wayhome = str(Path(sys.executable).with_name("wayhome"))
+    print(f"\n== whole process, {args.runs} runs each, alternated (median, min-max)")
+    print(f"{'set':4} {'method':24} {'wall':>18} {'user':>7} {'system':>7} {'x base':>7}")
+    with tempfile.TemporaryDirectory(prefix="wayhome-process-") as tmp:
+        for name in args.sets.split(","):
+            lists = [str(args.data / name / f) for f in ("left.csv", "right.csv")]
+            commands = {
+                "wayhome link": [wayhome, "link", *lists, "--out", f"{tmp}/ours.csv", "--quiet"],
+                "baseline (process)": [sys.executable, "-m", "bench.linkage.baseline_process",
+                                       *lists, f"{tmp}/base.csv"],
+            }  # fmt: skip
+            runs: dict[str, list[tuple[float, float, float]]] = {m: [] for m in commands}
+            for _ in range(args.runs):
+                for method, command in commands.items():
+                    runs[method].append(timed_child(command))
+            base = statistics.median(w for w, _, _ in runs["baseline (process)"])
+            for method, found in runs.items():
+                walls = [w for w, _, _ in found]
+                wall = statistics.median(walls)
+                user = statistics.median(u for _, u, _ in found)
+                system = statistics.median(s for _, _, s in found)
+                spread = f"{wall:.2f}s ({min(walls):.2f}-{max(walls):.2f})"
+                print(f"{name:4} {method:24} {spread:>18} {user:6.2f}s {system:6.2f}s "
+                      f"{wall / base:6.2f}x")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Print a table per set (or run the scale mode)."""
+    """Print a table per set (or run the scale or whole-process mode)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["scale"]:
         scale(argv[1:])
+        return
+    if argv[:1] == ["process"]:
+        whole_process(argv[1:])
         return
     parser = argparse.ArgumentParser(prog="python -m bench.linkage")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
