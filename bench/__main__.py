@@ -1,11 +1,12 @@
 """``python -m bench``: run every benchmark, then print one summary of their tables.
 
 ``python -m bench [--database-url postgres://...]`` runs, each in its own process:
-linkage (linkage-dev ru and ar, beside anyascii+rapidfuzz and Splink), and, only when a
-database URL is given (or BENCH_DATABASE_URL is set), pages (``<url>_100000`` and
-``<url>_1000000``, seeded the first time), candidates_quality (scratch databases,
-dropped afterwards) and candidates (on ``<url>_1000000``, which must have been keyed
-once: ``python -m bench candidates --database-url <url>_1000000 --reindex``). Each
+linkage (linkage-dev ru and ar, beside anyascii+rapidfuzz and Splink, in one process and
+then each method as a whole process of its own), and, only when a database URL is given
+(or BENCH_DATABASE_URL is set), pages (``<url>_100000`` and ``<url>_1000000``, seeded
+the first time), candidates_quality (scratch databases, dropped afterwards) and
+candidates (on ``<url>_1000000``, which must have been keyed once: ``python -m bench
+candidates --database-url <url>_1000000 --reindex``). Each
 benchmark prints its figures beside baselines measured in the same run; the summary at
 the end repeats those tables so they can be read together.
 
@@ -51,7 +52,7 @@ def with_suffix(url: str, suffix: str) -> str:
 
 def plan(database_url: str | None) -> list[tuple[str, list[str]]]:
     """(benchmark, arguments) to run: the database ones only with a database URL."""
-    runs: list[tuple[str, list[str]]] = [("linkage", [])]
+    runs: list[tuple[str, list[str]]] = [("linkage", []), ("linkage", ["process"])]
     if database_url:
         runs += [
             ("pages", ["--database-url", database_url]),
