@@ -49,10 +49,12 @@ def test_one_token_aligned_is_one_name_part() -> None:
 
 def test_two_the_same_and_another_unlike_is_a_level_of_its_own() -> None:
     """Sisters share a patronymic and a family name: the given names tell them apart."""
-    assert NAME_LEVELS[name_level([1.0, 1.0, 0.62])] == "both same, another unlike"
-    assert NAME_LEVELS[name_level([1.0, 0.95, 0.9, 0.3])] == "both same, another unlike"
-    assert NAME_LEVELS[name_level([1.0, 1.0, 0.65])] == "both same"  # a typo: similar
-    assert NAME_LEVELS[name_level([1.0, 0.85, 0.2])] == "one same, one close"
+    assert NAME_LEVELS[name_level([1.0, 1.0, 0.62])] == "two agree, another unlike"
+    assert NAME_LEVELS[name_level([1.0, 0.95, 0.9, 0.3])] == "two agree, another unlike"
+    assert NAME_LEVELS[name_level([1.0, 0.85, 0.2])] == "two agree, another unlike"  # same, close
+    assert NAME_LEVELS[name_level([0.85, 0.7, 0.1])] == "two agree, another unlike"
+    assert NAME_LEVELS[name_level([1.0, 1.0, 0.65])] == "both same"  # similar: not unlike
+    assert NAME_LEVELS[name_level([1.0, 0.6, 0.1])] == "one token same"  # one part only
 
 
 def test_a_level_the_fitting_never_saw_carries_no_weight() -> None:

@@ -136,7 +136,7 @@ def test_sisters_of_the_sought_woman_are_not_taken_for_her(caseworker: User) -> 
     }
     assert found[aishat].score > 0.9
     for sister in sisters:
-        assert NAME_LEVELS[found[sister].vector[0]] == "both same, another unlike"
+        assert NAME_LEVELS[found[sister].vector[0]] == "two agree, another unlike"
         assert found[sister].score < 0.5
         assert found[sister].score < found[aishat].score / 5
     dated = candidates_for(caseworker, names=["Айшат Мурадовна Омарова"], sex="F", birth=year(1996))

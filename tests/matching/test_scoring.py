@@ -5,10 +5,10 @@ import datetime as dt
 from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.linkage.model import (
     BIRTH_LEVELS,
-    BOTH_SAME_ANOTHER_UNLIKE,
     FIELDS,
     MISSING,
     NAME_LEVELS,
+    TWO_AGREE_ANOTHER_UNLIKE,
 )
 from wayhome.matching.scoring import (
     FIELD_LABELS,
@@ -76,10 +76,10 @@ def test_a_model_stored_before_the_unlike_part_level_still_loads() -> None:
     }
     model = model_from(old)
     assert len(model.m[0]) == len(model.u[0]) == len(NAME_LEVELS)
-    assert model.weight((BOTH_SAME_ANOTHER_UNLIKE, MISSING, MISSING)) == 0.0
+    assert model.weight((TWO_AGREE_ANOTHER_UNLIKE, MISSING, MISSING)) == 0.0
     assert model.weight((7, 6, 1)) == model_from(params).weight((7, 6, 1))
-    name, _, _ = agreements(model, (BOTH_SAME_ANOTHER_UNLIKE, MISSING, MISSING))
+    name, _, _ = agreements(model, (TWO_AGREE_ANOTHER_UNLIKE, MISSING, MISSING))
     assert (str(name.agreement), name.direction) == (
-        "two name parts the same, another unlike",
+        "two name parts agree, another unlike",
         "none",
     )

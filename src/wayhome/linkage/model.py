@@ -24,18 +24,20 @@ MIN_NAME_SCORE = 0.4  # pairs with less name agreement than this are not even sc
 
 NAME_LEVELS = (
     "no agreement", "one token similar", "one token close", "one token same", "both close",
-    "one same, one similar", "one same, one close", "both same", "both same, another unlike",
+    "one same, one similar", "one same, one close", "both same", "two agree, another unlike",
 )  # fmt: skip
 # (level, lowest best-token score, lowest second-token score), best level first.
 _NAME_RULES = ((7, 0.92, 0.92), (6, 0.92, 0.8), (5, 0.92, 0.65), (4, 0.8, 0.65), (3, 0.92, 0.0),
                (2, 0.8, 0.0), (1, 0.65, 0.0))  # fmt: skip
-# Two names of three parts or more whose best two agree while another aligned part is
-# not even similar: sisters share a patronymic and a family name («Хадижат Мурадовна
-# Омарова» for «Айшат Мурадовна Омарова»), brothers a father's and grandfather's names.
-# Counted as "both same", a sister weighed as the sought woman herself; as a level of its
-# own its weight is learnt where such names are fitted, and is none (0) where they never
-# were (the shipped weights: the development lists hold no names of three parts).
-BOTH_SAME_ANOTHER_UNLIKE = 8
+# Two names of three parts or more whose best two agree (a level of two parts, 4 to 7)
+# while another aligned part is not even similar: sisters share a patronymic and a
+# family name («Хадижат Мурадовна Омарова» for «Айшат Мурадовна Омарова»), brothers a
+# father's and grandfather's names. Counted as "both same", a sister weighed as the
+# sought woman herself; as a level of its own its weight is learnt where such names are
+# fitted, and is none (0) where they never were (the shipped weights: the development
+# lists hold no names of three parts).
+TWO_AGREE_ANOTHER_UNLIKE = 8
+_TWO_PARTS = (4, 7)  # the levels of two parts agreeing, lowest and highest
 UNLIKE = 0.65  # below the least likeness that earns any level (_NAME_RULES' last)
 BIRTH_LEVELS = (
     "more than three years apart", "two or three years apart", "year off by one",
@@ -63,7 +65,7 @@ def name_level(scores: Sequence[float]) -> int:
     A name of one token (a maiden name recorded alone, a mononym) aligns one token, and
     one token agreeing is one part of a name, however well: counted twice, a family name
     alone weighed as a whole name and raised namesakes to the top. Two agreeing with a
-    third aligned part unlike is a level of its own (``BOTH_SAME_ANOTHER_UNLIKE``).
+    third aligned part unlike is a level of its own (``TWO_AGREE_ANOTHER_UNLIKE``).
     """
     if not scores:
         return 0
@@ -72,7 +74,8 @@ def name_level(scores: Sequence[float]) -> int:
     lowest = scores[-1] if len(scores) > 2 else 1.0
     for level, top_floor, second_floor in _NAME_RULES:
         if top >= top_floor and second >= second_floor:
-            return BOTH_SAME_ANOTHER_UNLIKE if level == 7 and lowest < UNLIKE else level
+            two_parts = _TWO_PARTS[0] <= level <= _TWO_PARTS[1]
+            return TWO_AGREE_ANOTHER_UNLIKE if two_parts and lowest < UNLIKE else level
     return 0
 
 
@@ -115,7 +118,8 @@ def name_levels(top: np.ndarray, second: np.ndarray, lowest: np.ndarray) -> np.n
     levels = np.zeros(len(top), dtype=np.int64)
     for level, top_floor, second_floor in reversed(_NAME_RULES):
         levels = np.where((top >= top_floor) & (second >= second_floor), level, levels)
-    return np.where((levels == 7) & (lowest < UNLIKE), BOTH_SAME_ANOTHER_UNLIKE, levels)
+    two_parts = (levels >= _TWO_PARTS[0]) & (levels <= _TWO_PARTS[1])
+    return np.where(two_parts & (lowest < UNLIKE), TWO_AGREE_ANOTHER_UNLIKE, levels)
 
 
 def birth_levels(left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -29,7 +29,7 @@ NAME_LABELS = (
     _("no agreement"), _("one name part similar"), _("one name part close"),
     _("one name part the same"), _("two name parts close"),
     _("one name part the same, another similar"), _("one name part the same, another close"),
-    _("two name parts the same"), _("two name parts the same, another unlike"),
+    _("two name parts the same"), _("two name parts agree, another unlike"),
 )  # fmt: skip
 BIRTH_LABELS = (
     _("more than three years apart"), _("two or three years apart"), _("a year apart"),
@@ -49,7 +49,7 @@ def model_from(params: dict[str, Any]) -> FellegiSunter:
     """The model of stored parameters; those fitted before birth gaps of two or three
     years had a level of their own (six birth levels) get it as a copy of their
     "different years", which is what such a gap weighed then; those fitted before "both
-    same, another unlike" had a level of its own get it as no evidence (m = u), which is
+    agree, another unlike" had a level of its own get it as no evidence (m = u), which is
     what a fitting that never saw it learns."""
     m, u = [list(row) for row in params["m"]], [list(row) for row in params["u"]]
     if len(m[1]) == len(BIRTH_LEVELS) - 1:
