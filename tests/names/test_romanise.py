@@ -19,6 +19,7 @@ from wayhome.names.romanise import (
     VOWELLESS_PEERS,
     Spelling,
     _beam,
+    _ICU_RUSSIAN_ONLY,
     _channel,
     _icu_transliterators,
     _keys_of_many,
@@ -163,8 +164,10 @@ def _reference_spellings(script: str, folded: str) -> list[tuple[str, str, float
         found += [
             (latin, scheme, 0.0) for scheme, latin in romanise_cyrillic_schemes(folded).items()
         ]
+        russian = all("а" <= ch <= "я" or ch == "ё" for ch in folded)
         found += [(fold_latin(tr.transliterate(folded)), scheme, 0.0)
-                  for scheme, tr in _icu_transliterators().items()]  # fmt: skip
+                  for scheme, tr in _icu_transliterators().items()
+                  if _ICU_RUSSIAN_ONLY[scheme] == russian]  # fmt: skip
     learned = learned_spellings(folded, script) if script != "Latn" else []
     if learned:
         best = learned[0][1]
@@ -299,3 +302,29 @@ def test_latin_keys_in_one_pass_equal_one_at_a_time() -> None:
     assert latin_keys(["ab\ncd", "sh"]) == [latin_key("ab\ncd"), "s"]
     assert latin_keys([]) == []
     assert consonant_skeletons([]) == []
+
+
+def _icu_keys(token: str) -> dict[str, str]:
+    return {k.source: k.key for k in token_keys(token) if k.source.startswith("icu")}
+
+
+def test_icu_bgn_spells_russian_tokens_with_its_ye() -> None:
+    """BGN/PCGN's "ye" for е at the start is a key no other scheme gives."""
+    assert _icu_keys("Евгения") == {"icu Russian-Latin/BGN": latin_key("yevgeniya")}
+
+
+def test_icu_bgn_does_not_spell_letters_russian_lacks() -> None:
+    """It drops them ("іван" would be "van", "өмір" "mr"): no key from it there."""
+    for token, dropped in (("Іван", "van"), ("Өмір", "mr"), ("Қасым", "asym")):
+        assert "icu Russian-Latin/BGN" not in _icu_keys(token), token
+        assert latin_key(dropped) not in {k.key for k in token_keys(token)}, token
+
+
+def test_icu_iso9_spells_the_letters_the_schemes_lack() -> None:
+    """Ukrainian ґ and є: ISO 9 gives the key a Ukrainian name is written with."""
+    assert latin_key("galagan") in {k.key for k in token_keys("Ґалаґан")}
+    assert _icu_keys("Євгенія") == {"icu Cyrillic-Latin": latin_key("evgeniya")}
+
+
+def test_icu_iso9_is_not_asked_for_russian_tokens() -> None:
+    assert all("Cyrillic-Latin" not in k.source for k in token_keys("Николаевич"))
