@@ -10,6 +10,7 @@ import pytest
 
 from wayhome.names.normalise import fold_latin, normalise_token
 from wayhome.names.romanise import (
+    _ICU_RUSSIAN_ONLY,
     ARTICLE_PENALTY,
     BEAM,
     MAX_PENALTY,
@@ -19,7 +20,6 @@ from wayhome.names.romanise import (
     VOWELLESS_PEERS,
     Spelling,
     _beam,
-    _ICU_RUSSIAN_ONLY,
     _channel,
     _icu_transliterators,
     _keys_of_many,
