@@ -319,9 +319,9 @@ def forget_spellings() -> None:
     from wayhome.names import normalise, romanise, structure
 
     for cached in (
-        normalise.normalise_token, structure._role, romanise.latin_key, romanise.consonant_skeleton,
-        romanise._beam, romanise._token_keys, romanise._channel, romanise._compiled_channel,
-        romanise._icu_transliterators, token_features, _token_match,
+        normalise.normalise_token, structure._own_role, romanise.latin_key,
+        romanise.consonant_skeleton, romanise._beam, romanise._token_keys, romanise._channel,
+        romanise._compiled_channel, romanise._icu_transliterators, token_features, _token_match,
     ):  # fmt: skip
         cached.cache_clear()
     romanise._PRIMED.clear()

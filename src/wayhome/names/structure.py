@@ -9,8 +9,8 @@ or last.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from wayhome.names.normalise import normalise_token
 
@@ -45,16 +45,25 @@ _SPLIT = re.compile(r"[\s,;/()]+")
 _HYPHEN_PARTICLE = re.compile(r"^(al|el|ul|ال)[-‐ـ]", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class NameToken:
-    """One written token and its role in the name."""
+class NameToken(NamedTuple):
+    """One written token and its role in the name.
+
+    A named tuple, not a dataclass: a registry's names make millions of them, and a
+    frozen dataclass's ``__init__`` cost more than parsing the name.
+    """
 
     text: str
     role: str
 
 
+_new_token = tuple.__new__  # NameToken(...) without its Python-level __new__
+_SPECIAL = re.compile(r"[,;/()\-]")  # what only the full split handles
+
+
 def split_tokens(text: str) -> list[str]:
     """Tokens of free text; "al-Shishani" stays one token, "Abu-Muhammad" becomes two."""
+    if not _SPECIAL.search(text):
+        return text.split()  # whitespace alone: the same split, without the regex
     tokens: list[str] = []
     for raw in _SPLIT.split(text.strip()):
         if not raw:
@@ -66,24 +75,39 @@ def split_tokens(text: str) -> list[str]:
     return tokens
 
 
-@lru_cache(maxsize=100_000)
 def _role(token: str, previous: str | None) -> str:
-    """The role of a token after ``previous`` (cached: a list repeats its given names and
-    family endings thousands of times, and the role depends on these two alone)."""
+    """The role of a token after ``previous``: its own, unless ``previous`` is a kunya's
+    head or an article (the only context a role depends on)."""
+    if previous is None or _folded(previous) not in _CONTEXT_WORDS:
+        return _own_role(token)
+    return _role_after(token, _folded(previous))
+
+
+def _folded(token: str) -> str:
+    return normalise_token(token)[1]
+
+
+_CONTEXT_WORDS = _KUNYA_HEADS | _ARTICLES
+
+
+@lru_cache(maxsize=200_000)
+def _own_role(token: str) -> str:
+    """The role of a token on its own (cached: a list repeats its given names and
+    family endings thousands of times)."""
+    return _role_after(token, "")
+
+
+def _role_after(token: str, previous: str) -> str:
+    """The role of a token after a word whose folded form is ``previous`` ("" if none)."""
     folded = normalise_token(token)[1]
     low = token.casefold()
     if folded in _PARTICLES or low in _PARTICLES:
         return PARTICLE
     if folded in _PATRONYMIC_WORDS:
         return PATRONYMIC
-    if folded in _KUNYA_HEADS:
+    if folded in _KUNYA_HEADS or previous in _KUNYA_HEADS:
         return KUNYA
-    if previous is not None and normalise_token(previous)[1] in _KUNYA_HEADS:
-        return KUNYA
-    prev_article = previous is not None and normalise_token(previous)[1] in _ARTICLES
-    if _NISBA.match(token.casefold()) and (
-        prev_article or token.casefold().startswith(("al-", "el-", "ال"))
-    ):
+    if _NISBA.match(low) and (previous in _ARTICLES or low.startswith(("al-", "el-", "ال"))):
         return NISBA
     if len(folded) > 5 and _PATRONYMIC.search(folded):
         return PATRONYMIC
@@ -104,11 +128,11 @@ def parse_name(given: str = "", family: str = "", full: str = "") -> tuple[NameT
             previous: str | None = None
             for token in split_tokens(field):
                 role = _role(token, previous)
-                result.append(NameToken(token, default if role == NAME else role))
+                result.append(_new_token(NameToken, (token, default if role == NAME else role)))
                 previous = token
         return tuple(result)
     previous = None
     for token in split_tokens(full):
-        result.append(NameToken(token, _role(token, previous)))
+        result.append(_new_token(NameToken, (token, _role(token, previous))))
         previous = token
     return tuple(result)
