@@ -249,13 +249,13 @@ def test_vocabulary_rows_are_the_pairs_as_rows_would_make(
     monkeypatch.setattr(pair_scores, "KEY_ROWS_AT_ONCE", at_once)
 
     names = ["Аиша Налоева", "Налоева Аиша Аиша", "Rustam Magomedov", "عائشة نالوييفا", ""]
-    vocab = _Vocabulary.of([name_features(full=n) for n in names])
+    features = [name_features(full=n) for n in names]
+    vocab = _Vocabulary.of(features)
+    tokens = list(dict.fromkeys(t for f in features for t in f.tokens))
     expected = {
-        (n, block_key_code(k))
-        for n, t in enumerate(vocab.tokens)
-        for k in block_keys(t, 8, KEY_WIDTHS)
+        (n, block_key_code(k)) for n, t in enumerate(tokens) for k in block_keys(t, 8, KEY_WIDTHS)
     }
-    rows = pair_scores.KeyTable(vocab.tokens).block_key_codes(8, KEY_WIDTHS).tolist()
+    rows = vocab.table.block_key_codes(8, KEY_WIDTHS).tolist()
     assert len(rows) == len(expected)  # distinct rows
     assert {(n, code) for n, code in rows} == expected
     pairs = [(rec, t) for rec, ids in enumerate(vocab.records) for t in set(ids)]
@@ -293,8 +293,8 @@ def test_explanations_of_every_shape_equal_compare_features() -> None:
     names = [name_features(full=n) for n in EXPLAINED_NAMES]
     lv, rv = _Vocabulary.of(names), _Vocabulary.of(names[::-1])
     records = [(i, j) for i in range(len(names)) for j in range(len(names))]
-    got = _explained(lv, rv, TokenScores(lv.tokens, rv.tokens).pairs, records)
-    assert got == [compare_features(lv.names[i], rv.names[j]) for i, j in records]
+    got = _explained(lv, rv, TokenScores(lv.table, rv.table).pairs, records)
+    assert got == [compare_features(names[i], names[::-1][j]) for i, j in records]
     assert {(len(c.matches), len(c.unmatched_left)) for c in got} >= {(0, 0), (2, 1), (1, 0)}
 
 
@@ -326,3 +326,29 @@ def test_the_command_exits_with_its_status_and_its_output_written(
         assert "done:" in done.stderr  # the last progress line, flushed
         with out.open(encoding="utf-8") as handle:
             assert next(csv.reader(handle)) == list(OUTPUT_COLUMNS)
+
+
+def test_vocabulary_of_parsed_names_equals_that_of_their_features(
+    lists: tuple[Path, Path],
+) -> None:
+    """The linker's vocabulary, read from the primed columns without making features,
+    is that of the names' features: tokens, ids, texts and every key column (particles,
+    repeated tokens and tokens without a key among them)."""
+    from wayhome.names.romanise import prime_token_keys
+    from wayhome.names.similarity import features_of_tokens, forget_spellings
+    from wayhome.names.structure import parse_name
+
+    persons = read_person_list(lists[0])
+    names = [parse_name(p.given_name, p.family_name, p.full_name) for p in persons]
+    names += [parse_name(full=n) for n in [*EXPLAINED_NAMES, "Ali ibn 123 Ali", "…", "al- Li"]]
+    forget_spellings()
+    prime_token_keys((t.text for name in names for t in name), workers=1)
+    got = _Vocabulary.parsed(names)
+    want = _Vocabulary.of([features_of_tokens(name) for name in names])
+    assert any(len(set(ids)) < len(ids) for ids in got.records)  # a repeated token
+    assert len(got.table.texts) < len({t for name in names for t in name})  # some dropped
+    assert (got.records, got.texts) == (want.records, want.texts)
+    for column in ("texts", "latins"):
+        assert getattr(got.table, column) == getattr(want.table, column), column
+    for column in ("token_starts", "key_starts", "points", "doubts64", "doubts", "sources"):
+        assert np.array_equal(getattr(got.table, column), getattr(want.table, column)), column

@@ -328,3 +328,24 @@ def test_icu_iso9_spells_the_letters_the_schemes_lack() -> None:
 
 def test_icu_iso9_is_not_asked_for_russian_tokens() -> None:
     assert all("Cyrillic-Latin" not in k.source for k in token_keys("Николаевич"))
+
+
+def test_primed_columns_are_the_token_keys_primed_or_not() -> None:
+    """The linker's columns hold what ``token_keys`` gives, whether a token was primed
+    (read from its chunk) or not (keyed on the spot)."""
+    from wayhome.names.romanise import primed_columns, source_name
+    from wayhome.names.similarity import forget_spellings
+
+    forget_spellings()
+    tokens = _random_tokens(random.Random(21), 300)
+    prime_token_keys(tokens[:200], workers=1)
+    asked = [*tokens[150:], tokens[0], "", "123"]
+    flat = primed_columns(asked)
+    for n, token in enumerate(asked):
+        rows = range(flat.bounds[n], flat.bounds[n + 1])
+        got = tuple(
+            Spelling(flat.keys[r], flat.latins[r], source_name(flat.sources[r]), flat.doubts[r])
+            for r in rows
+        )
+        assert got == token_keys(token) == _reference_token_keys(token), token
+    assert flat.bounds[-1] == len(flat.keys) > 0

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import compress, pairwise
 
 import numpy as np
 
@@ -40,8 +40,8 @@ from wayhome.linkage.model import (
     FellegiSunter,
 )
 from wayhome.linkage.scoring import EXTRA_TOKEN_FACTOR, PairScorer, TokenScores, best_alignments
-from wayhome.names.pair_scores import TokenPairs
-from wayhome.names.romanise import prime_token_keys
+from wayhome.names.pair_scores import KeyTable, TokenPairs
+from wayhome.names.romanise import prime_token_keys, primed_columns
 from wayhome.names.similarity import (
     NameComparison,
     NameFeatures,
@@ -49,7 +49,7 @@ from wayhome.names.similarity import (
     TokenMatch,
     features_of_tokens,
 )
-from wayhome.names.structure import NameToken, parse_name
+from wayhome.names.structure import PARTICLE, NameToken, parse_name
 
 MATCH_PROBABILITY = 0.5  # more likely than not: the Bayes decision
 POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
@@ -116,6 +116,16 @@ def features_of_lists(
 ) -> list[list[NameFeatures]]:
     """``features_of`` each list, the spellings of all their tokens primed together: one
     pool of workers for both sides of a link, not one per side."""
+    return [
+        [features_of_tokens(tokens) for tokens in names] for names in parsed_lists(lists, workers)
+    ]
+
+
+def parsed_lists(
+    lists: Sequence[Sequence[Person]], workers: int = 1
+) -> list[list[tuple[NameToken, ...]]]:
+    """Each list's names parsed, and the keys of all their tokens primed
+    (``prime_token_keys``) on ``workers`` processes."""
     parsed: list[list[tuple[NameToken, ...]]] = [[] for _ in lists]
 
     def tokens() -> Iterator[str]:
@@ -127,30 +137,47 @@ def features_of_lists(
                 yield from (token.text for token in names[-1])
 
     prime_token_keys(tokens(), workers)
-    return [[features_of_tokens(tokens) for tokens in names] for names in parsed]
+    return parsed
 
 
 @dataclass
 class _Vocabulary:
-    """Distinct tokens of one side and, per record, the ids of its tokens (and its name)."""
+    """Distinct tokens of one side (their keys in ``table``) and, per record, the ids of
+    its tokens and their texts, in the order of its name."""
 
-    tokens: list[TokenFeatures] = field(default_factory=list)
+    table: KeyTable = field(default_factory=lambda: KeyTable([]))
     records: list[list[int]] = field(default_factory=list)
-    names: Sequence[NameFeatures] = ()
+    texts: list[tuple[str, ...]] = field(default_factory=list)
 
     @classmethod
     def of(cls, features: Sequence[NameFeatures]) -> _Vocabulary:
-        vocab = cls(names=features)
+        """The vocabulary of names' features (a token is its features object)."""
         index: dict[TokenFeatures, int] = {}
-        for name in features:
-            ids = []
-            for token in name.tokens:
-                n = index.setdefault(token, len(vocab.tokens))
-                if n == len(vocab.tokens):
-                    vocab.tokens.append(token)
-                ids.append(n)
-            vocab.records.append(ids)
-        return vocab
+        records = [[index.setdefault(t, len(index)) for t in name.tokens] for name in features]
+        texts = [tuple(t.text for t in name.tokens) for name in features]
+        return cls(KeyTable(list(index)), records, texts)
+
+    @classmethod
+    def parsed(cls, names: Sequence[Sequence[NameToken]]) -> _Vocabulary:
+        """The vocabulary of parsed names whose keys are primed: the tokens, ids and
+        texts of ``of`` their ``features_of_tokens`` (particles and tokens without a key
+        left out), its table made from the primed columns."""
+        index: dict[NameToken, int] = {}
+        records = [
+            [index.setdefault(t, len(index)) for t in name if t.role != PARTICLE] for name in names
+        ]
+        texts = [t.text for t in index]
+        flat = primed_columns(texts)
+        sizes = np.diff(flat.bounds)
+        if not sizes.all():  # tokens with no key: dropped (they hold no rows), the others
+            kept = sizes > 0  # numbered again
+            number = (np.cumsum(kept) - 1).tolist()
+            keep = kept.tolist()
+            records = [[number[n] for n in ids if keep[n]] for ids in records]
+            texts = list(compress(texts, keep))
+            flat = flat._replace(bounds=np.concatenate([[0], np.cumsum(sizes[kept])]))
+        table = KeyTable.of_columns(texts, flat)
+        return cls(table, records, [tuple(map(texts.__getitem__, ids)) for ids in records])
 
     def token_rows(self) -> np.ndarray:
         """Distinct (record, token id) for the engine's record join."""
@@ -301,10 +328,10 @@ def _link(
 
     blocker = get_engine(engine, spark_master)
     cores = workers if workers is not None else len(os.sched_getaffinity(0))
-    lf, rf = features_of_lists([left, right], cores)
+    lp, rp = parsed_lists([left, right], cores)
+    lv, rv = _Vocabulary.parsed(lp), _Vocabulary.parsed(rp)
     say(f"name features of {len(left)} + {len(right)} rows")
-    lv, rv = _Vocabulary.of(lf), _Vocabulary.of(rf)
-    table = TokenScores(lv.tokens, rv.tokens, cores)
+    table = TokenScores(lv.table, rv.table, cores)
     try:
         li, rj, vectors = candidate_pairs(left, right, lv, rv, table, blocker, say)
     finally:
@@ -338,7 +365,7 @@ def _explained(
     sums and the first best on ties as ``similarity._align``), and a ``TokenMatch`` made
     only for the pairs aligned.
     """
-    width = max(len(rv.tokens), 1)
+    width = max(len(rv.table.texts), 1)
     lefts = [lv.records[i] for i, _ in records]
     rights = [rv.records[j] for _, j in records]
     codes = np.array(
@@ -369,9 +396,7 @@ def _explained(
         members = np.flatnonzero(shapes == shape)
         if not a or not b:
             for n in members.tolist():
-                left, right = lv.names[records[n][0]].tokens, rv.names[records[n][1]].tokens
-                texts = tuple(t.text for t in left), tuple(t.text for t in right)
-                found[n] = NameComparison(0.0, (), *texts)
+                found[n] = NameComparison(0.0, (), lv.texts[records[n][0]], rv.texts[records[n][1]])
             continue
         at = (ends[members] - a * b)[:, None] + np.arange(a * b)[None, :]
         mine = codes[at]  # [P, a * b]: each record's token pairs, left token by left token
@@ -383,15 +408,15 @@ def _explained(
         names = [round(x, 4) for x in (totals / short * factor).tolist()]
         for n, row, name in zip(members.tolist(), partners.tolist(), names, strict=True):
             aligned = [(j, i) if swap else (i, j) for i, j in enumerate(row)]
-            left, right = lv.names[records[n][0]].tokens, rv.names[records[n][1]].tokens
+            left, right = lv.texts[records[n][0]], rv.texts[records[n][1]]
             base = int(ends[n]) - a * b
             used_left = {x for x, _ in aligned}
             used_right = {y for _, y in aligned}
             found[n] = NameComparison(
                 name,
                 tuple(match(base + x * b + y) for x, y in aligned),
-                tuple(t.text for k, t in enumerate(left) if k not in used_left),
-                tuple(t.text for k, t in enumerate(right) if k not in used_right),
+                tuple(t for k, t in enumerate(left) if k not in used_left),
+                tuple(t for k, t in enumerate(right) if k not in used_right),
             )
     return found  # type: ignore[return-value]
 

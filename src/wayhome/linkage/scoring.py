@@ -19,7 +19,7 @@ import numpy as np
 
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import MISSING, birth_levels, name_levels, sex_levels
-from wayhome.names.pair_scores import TokenPairs
+from wayhome.names.pair_scores import KeyTable, TokenPairs
 from wayhome.names.similarity import TokenFeatures
 
 EXTRA_TOKEN_FACTOR = 0.97  # as in similarity._align: an unaligned token costs a little
@@ -34,10 +34,13 @@ class TokenScores:
     """
 
     def __init__(
-        self, left: Sequence[TokenFeatures], right: Sequence[TokenFeatures], workers: int = 1
+        self,
+        left: Sequence[TokenFeatures] | KeyTable,
+        right: Sequence[TokenFeatures] | KeyTable,
+        workers: int = 1,
     ) -> None:
         self.pairs = TokenPairs(left, right)
-        self.width = max(len(right), 1)
+        self.width = max(len(self.pairs.right.texts), 1)
         self.workers = workers
         self.codes = np.zeros(0, dtype=np.int64)
         self.values = np.zeros(0, dtype=np.float64)

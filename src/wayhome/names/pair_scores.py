@@ -29,6 +29,7 @@ from operator import attrgetter, itemgetter
 import numpy as np
 
 from wayhome.names import _pair_scores
+from wayhome.names.romanise import Columns, source_name, source_number
 from wayhome.names.similarity import (
     ROOT,
     ROOT_EDIT_COST,
@@ -54,17 +55,38 @@ class KeyTable:
     numbers from 0 (``letters``, given by ``TokenPairs``), and each key's doubt."""
 
     def __init__(self, tokens: Sequence[TokenFeatures]) -> None:
-        self.tokens = tokens
-        self.spellings = [k for t in tokens for k in t.keys]
-        keys = list(map(itemgetter(0), self.spellings))
-        self.token_starts = _starts(list(map(len, map(attrgetter("keys"), tokens))))
+        spellings = [k for t in tokens for k in t.keys]
+        self._fill(
+            [t.text for t in tokens],
+            list(map(len, map(attrgetter("keys"), tokens))),
+            list(map(itemgetter(0), spellings)),
+            list(map(itemgetter(3), spellings)),
+        )
+        self.latins = list(map(itemgetter(1), spellings))
+        self.sources = np.array([source_number(k.source) for k in spellings], dtype=np.int64)
+
+    @classmethod
+    def of_columns(cls, texts: Sequence[str], columns: Columns) -> KeyTable:
+        """The table of tokens whose keys are ``columns`` (``romanise.primed_columns``):
+        what ``KeyTable`` of their features holds, without a ``Spelling`` made."""
+        table = cls.__new__(cls)
+        table._fill(list(texts), np.diff(columns.bounds).tolist(), columns.keys, columns.doubts)
+        table.latins = columns.latins
+        table.sources = columns.sources
+        return table
+
+    def _fill(
+        self, texts: list[str], sizes: list[int], keys: list[str], doubts: list[float] | np.ndarray
+    ) -> None:
+        self.texts = texts
+        self.token_starts = _starts(sizes)
         self.key_starts = _starts(list(map(len, keys)))
         text = "".join(keys).encode("utf-32-le")
         # int32: a million-person registry holds tens of millions of letters.
         self.points = np.frombuffer(text, dtype=np.uint32).astype(np.int32)
         self.letters = self.points
         self.sets = np.zeros(0, dtype=np.uint64)  # per key, its letters as bits (TokenPairs)
-        self.doubts64 = np.array(list(map(itemgetter(3), self.spellings)), dtype=np.float64)
+        self.doubts64 = np.array(doubts, dtype=np.float64)
         self.doubts = self.doubts64.astype(np.float32)
 
     def arrays(self, exact: bool = False) -> Arrays:
@@ -78,7 +100,7 @@ class KeyTable:
         token, by token, KEY_ROWS_AT_ONCE tokens at a time (bounds the memory of a
         registry's)."""
         parts = [np.zeros((0, 2), dtype=np.int64)]
-        for first in range(0, len(self.tokens), KEY_ROWS_AT_ONCE):
+        for first in range(0, len(self.texts), KEY_ROWS_AT_ONCE):
             starts = self.token_starts[first : first + KEY_ROWS_AT_ONCE + 1]
             rows = _pair_scores.block_codes(starts, self.key_starts, self.points, spellings,
                                             np.array(widths, dtype=np.int64))  # fmt: skip
@@ -99,8 +121,12 @@ def _starts(sizes: list[int]) -> np.ndarray:
 class TokenPairs:
     """Scores of (left token, right token) pairs of two token lists."""
 
-    def __init__(self, left: Sequence[TokenFeatures], right: Sequence[TokenFeatures]) -> None:
-        self.left, self.right = KeyTable(left), KeyTable(right)
+    def __init__(
+        self, left: Sequence[TokenFeatures] | KeyTable, right: Sequence[TokenFeatures] | KeyTable
+    ) -> None:
+        self.left, self.right = (
+            s if isinstance(s, KeyTable) else KeyTable(s) for s in (left, right)
+        )
         # Letters numbered from 0 over both sides: the bit masks are indexed by them.
         present = np.zeros(0x110000, dtype=bool)
         for table in (self.left, self.right):
@@ -175,7 +201,8 @@ class TokenPairs:
 
     def match(self, a: int, b: int, score: float, i: int, f: int) -> TokenMatch:
         """The ``matches`` entry of left token ``a`` and right token ``b`` from ``best``."""
-        ls, rs = self.left.spellings[i], self.right.spellings[f]
-        via = rs.source if ls.source == "as written" else ls.source
-        texts = self.left.tokens[a].text, self.right.tokens[b].text
-        return TokenMatch(*texts, score, ls.latin, rs.latin, via)
+        left, right = self.left, self.right
+        ls, rs = source_name(int(left.sources[i])), source_name(int(right.sources[f]))
+        via = rs if ls == "as written" else ls
+        texts = left.texts[a], right.texts[b]
+        return TokenMatch(*texts, score, left.latins[i], right.latins[f], via)

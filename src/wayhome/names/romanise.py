@@ -52,6 +52,7 @@ SOURCES = (
     "learned", "as written", "consonants only",
 )  # fmt: skip
 _SOURCE_NAMES = SOURCES + tuple(f"{source}, article dropped" for source in SOURCES)
+_SOURCE_NUMBERS = {name: n for n, name in enumerate(_SOURCE_NAMES)}
 _LEARNED, _AS_WRITTEN, _CONSONANTS = (SOURCES.index(s) for s in SOURCES[-3:])
 _PLACES = len(SOURCES) + BEAM  # a spelling's place among its item's: scheme, then learned
 
@@ -268,8 +269,14 @@ class Spelling(NamedTuple):
 
 
 _new_tuple = tuple.__new__
-# Keys computed in bulk by ``prime_token_keys``; ``token_keys`` looks here first.
-_PRIMED: dict[str, tuple[Spelling, ...]] = {}
+# Keys computed in bulk by ``prime_token_keys``, a chunk of tokens' columns at a time;
+# per token, its chunk's number and its place there. They become ``Spelling`` tuples only
+# when ``token_keys`` asks (``_SPELT``): the linker gathers the columns themselves
+# (``primed_columns``), and making a list's hundreds of thousands of tuples cost more
+# than its parsing.
+_CHUNKS: list[FlatKeys] = []
+_PRIMED: dict[str, tuple[int, int]] = {}
+_SPELT: dict[str, tuple[Spelling, ...]] = {}
 PARALLEL_MIN = 4_000  # fewer new tokens than this are not worth starting processes for
 CHUNK_TOKENS = 2_000  # tokens a worker keys at a time
 BULK_MIN = 500  # tokens of a script from which the compiled paths beat the definitions
@@ -281,8 +288,92 @@ def token_keys(token: str) -> tuple[Spelling, ...]:
     Latin tokens have one (as written); Cyrillic ones every scheme's and ICU's spelling;
     Cyrillic and Arabic ones the learned channel's k best spellings.
     """
-    found = _PRIMED.get(token)
-    return found if found is not None else _token_keys(token)
+    found = _SPELT.get(token)
+    if found is None:
+        at = _PRIMED.get(token)
+        if at is None:
+            return _token_keys(token)
+        found = _SPELT[token] = _spellings_at(_CHUNKS[at[0]], at[1])
+    return found
+
+
+class Columns(NamedTuple):
+    """Keys of many tokens as ``primed_columns`` gives them: ``FlatKeys`` with its
+    numbers in arrays."""
+
+    keys: list[str]
+    latins: list[str]
+    sources: np.ndarray  # int64, for ``source_name``
+    doubts: np.ndarray  # float64
+    bounds: np.ndarray  # int64: token n's rows are bounds[n] to bounds[n + 1]
+
+
+def primed_columns(tokens: Sequence[str]) -> Columns:
+    """``token_keys`` of each token as one set of columns, gathered from the primed
+    chunks on arrays, without a ``Spelling`` made; tokens not primed are primed first."""
+    missing = [t for t in dict.fromkeys(tokens) if t not in _PRIMED]
+    if missing:
+        _prime(missing, _flat_keys(missing))
+    places = chain.from_iterable(map(_PRIMED.__getitem__, tokens))
+    at = np.fromiter(places, dtype=np.int64, count=2 * len(tokens)).reshape(-1, 2)
+    merged = _merged()
+    token = merged.first_token[at[:, 0]] + at[:, 1]
+    starts = merged.bounds[token]
+    sizes = merged.bounds[token + 1] - starts
+    rows = _ranges(starts, sizes)
+    listed = rows.tolist()
+    return Columns(
+        list(map(merged.keys.__getitem__, listed)),
+        list(map(merged.latins.__getitem__, listed)),
+        merged.sources[rows],
+        merged.doubts[rows],
+        np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+    )
+
+
+class _Merged(NamedTuple):
+    """The primed chunks' columns end to end: chunk c's token n is token
+    ``first_token[c] + n``, its rows ``bounds[t]`` to ``bounds[t + 1]``."""
+
+    chunks: int
+    first_token: np.ndarray
+    bounds: np.ndarray
+    keys: list[str]
+    latins: list[str]
+    sources: np.ndarray
+    doubts: np.ndarray
+
+
+_MERGED: list[_Merged] = []  # the last one made, while no chunk has been added since
+
+
+def _merged() -> _Merged:
+    if _MERGED and _MERGED[0].chunks == len(_CHUNKS):
+        return _MERGED[0]
+    sizes = [len(c.bounds) - 1 for c in _CHUNKS]
+    rows = np.cumsum([0] + [c.bounds[-1] for c in _CHUNKS])
+    bounds = [np.asarray(c.bounds[:-1], dtype=np.int64) + rows[n] for n, c in enumerate(_CHUNKS)]
+    merged = _Merged(
+        len(_CHUNKS),
+        np.cumsum([0, *sizes]).astype(np.int64),
+        np.concatenate([*bounds, rows[-1:]]).astype(np.int64),
+        list(chain.from_iterable(c.keys for c in _CHUNKS)),
+        list(chain.from_iterable(c.latins for c in _CHUNKS)),
+        np.array(list(chain.from_iterable(c.sources for c in _CHUNKS)), dtype=np.int64),
+        np.array(list(chain.from_iterable(c.doubts for c in _CHUNKS)), dtype=np.float64),
+    )
+    _MERGED[:] = [merged]
+    return merged
+
+
+def source_name(number: int) -> str:
+    """The ``Spelling.source`` of a ``FlatKeys`` source number."""
+    return _SOURCE_NAMES[number]
+
+
+def source_number(name: str) -> int:
+    """The ``FlatKeys`` source number of a ``Spelling.source``."""
+    return _SOURCE_NUMBERS[name]
 
 
 def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
@@ -300,7 +391,7 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
     first = list(islice(fresh, PARALLEL_MIN))
     if workers < 2 or len(first) < PARALLEL_MIN:
         missing = first + list(fresh)
-        _PRIMED.update(zip(missing, _keys_of_many(missing), strict=True))
+        _prime(missing, _flat_keys(missing))
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         tasks: deque[tuple[list[str], AsyncResult[FlatKeys]]] = deque()
@@ -329,7 +420,22 @@ def _batches(items: Iterator[str], size: int) -> Iterator[list[str]]:
 
 
 def _keep(chunk: list[str], keys: AsyncResult[FlatKeys]) -> None:
-    _PRIMED.update(zip(chunk, _spellings_of(keys.get()), strict=True))
+    _prime(chunk, keys.get())
+
+
+def _prime(tokens: list[str], flat: FlatKeys) -> None:
+    """Keep the keys of ``tokens``, token n's at place n of ``flat``."""
+    _PRIMED.update(zip(tokens, zip(repeat(len(_CHUNKS)), range(len(tokens))), strict=True))
+    _CHUNKS.append(flat)
+
+
+def _spellings_at(flat: FlatKeys, n: int) -> tuple[Spelling, ...]:
+    """The ``Spelling``s of token n of ``flat``."""
+    rows = range(flat.bounds[n], flat.bounds[n + 1])
+    sources = [_SOURCE_NAMES[flat.sources[r]] for r in rows]
+    fields = zip(flat.keys[rows.start : rows.stop], flat.latins[rows.start : rows.stop],
+                 sources, flat.doubts[rows.start : rows.stop], strict=True)  # fmt: skip
+    return tuple(_new_tuple(Spelling, row) for row in fields)
 
 
 @lru_cache(maxsize=200_000)

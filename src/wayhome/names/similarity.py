@@ -324,7 +324,8 @@ def forget_spellings() -> None:
         romanise._compiled_channel, romanise._icu_transliterators, token_features, _token_match,
     ):  # fmt: skip
         cached.cache_clear()
-    romanise._PRIMED.clear()
+    for store in (romanise._PRIMED, romanise._SPELT, romanise._CHUNKS, romanise._MERGED):
+        store.clear()
 
 
 def compare_names(left: str, right: str) -> NameComparison:
