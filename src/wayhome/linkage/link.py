@@ -7,9 +7,11 @@ from what the probabilities mean, not tuned on any answer key.
 
 Division of labour: token spellings are computed once per distinct token, on every core
 (the learned channel's beam search and the sound-alike keys compiled, ``names.beams``
-and ``names.bulk_keys``); block keys are integer codes made by a compiled pass; the
-engine (DuckDB by default, Spark on request) joins them and then pairs records holding
-close tokens; each token pair is scored once by a compiled pass on every core's thread
+and ``names.bulk_keys``), while this process parses the names; it reads them back as
+columns (``romanise.primed_columns``), with no object made per spelling; block keys
+are integer codes made by a compiled pass; the engine (DuckDB by default, Spark on
+request) joins them and then pairs records holding close tokens; each token pair is
+scored once by a compiled pass on every core's thread
 (``names.pair_scores``, which also makes the block keys and the explanations); numpy
 aligns the tokens of all record pairs and builds their comparison vectors; EM runs on
 the distinct comparison vectors (a few hundred), so it costs nothing whatever the size.

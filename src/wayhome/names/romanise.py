@@ -1,6 +1,7 @@
 """Romanisation of name tokens into a set of plausible Latin spellings, and Latin keys.
 
-Cyrillic gets every common scheme's spelling (``tables.py``) and ICU's; both Cyrillic and
+Cyrillic gets every common scheme's spelling (``tables.py``) and ICU's (BGN/PCGN for Russian
+letters, ISO 9 for the others: ``_ICU_RUSSIAN_ONLY``); both Cyrillic and
 Arabic get the k best spellings of the learned channel (``data/channel.json``). Every
 spelling is then reduced to a *Latin key* that forgets distinctions spellers disagree on
 (c/k/q, w/v, y/i, sch/sh, doubled letters ...), so comparing keys compares sounds.
