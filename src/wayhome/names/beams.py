@@ -46,6 +46,10 @@ class Channel:
         self._numbered: dict[tuple[tuple[str, float], ...], int] = {}
         self._singles: dict[str, int] = {}
         self._pairs: dict[str, int] = {}
+        # The same by the codes of ``_steps``: a list's chunks ask for the same few
+        # thousand units again and again, and making their texts cost more than the search.
+        self.single_codes: dict[int, int] = {}
+        self.pair_codes: dict[int, int] = {}
         self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def _number(self, options: Options) -> int:
@@ -151,13 +155,17 @@ def _steps(channel: Channel, folded: Sequence[str]) -> tuple[np.ndarray, np.ndar
     first = (at == 0).astype(np.int64)
     last = (at == np.repeat(sizes, sizes) - 1).astype(np.int64)
     single_codes = points << 2 | first << 1 | last
-    singles = _looked_up(single_codes, lambda code: channel.single(_unit(code)))
+    singles = _looked_up(
+        single_codes, lambda code: channel.single(_unit(code)), channel.single_codes
+    )
     before = np.r_[0, points[:-1]]
     before_first = np.r_[0, first[:-1]]
     pair_codes = before << 23 | points << 2 | before_first << 1 | last
     pairs = np.full(len(points), NO_PAIR, dtype=np.int64)
     inner = first == 0  # a token's first unit has none before it
-    pairs[inner] = _looked_up(pair_codes[inner], lambda code: channel.pair(*_pair_units(code)))
+    pairs[inner] = _looked_up(
+        pair_codes[inner], lambda code: channel.pair(*_pair_units(code)), channel.pair_codes
+    )
     return singles, pairs, starts
 
 
@@ -174,11 +182,18 @@ def _pair_units(code: int) -> tuple[str, str]:
     return _unit(before), _unit(this)
 
 
-def _looked_up(codes: np.ndarray, look_up: Callable[[int], int]) -> np.ndarray:
-    """``look_up`` of each code, called once per distinct code."""
+def _looked_up(
+    codes: np.ndarray, look_up: Callable[[int], int], known: dict[int, int]
+) -> np.ndarray:
+    """``look_up`` of each code, called once per distinct code ever (``known`` keeps
+    what it gave)."""
     if not len(codes):
         return np.zeros(0, dtype=np.int64)
     ordered = np.sort(codes)
     distinct = ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
-    found = np.array([look_up(code) for code in distinct.tolist()], dtype=np.int64)
+    listed = distinct.tolist()
+    for code in listed:
+        if code not in known:
+            known[code] = look_up(code)
+    found = np.array(list(map(known.__getitem__, listed)), dtype=np.int64)
     return found[np.searchsorted(distinct, codes)]
