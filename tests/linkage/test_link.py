@@ -102,7 +102,8 @@ def test_engines_agree_on_candidates() -> None:
     expected = [[0, 0], [0, 1], [0, 2]]
     assert get_engine("duckdb").candidate_pairs(left, right, 10).tolist() == expected
     assert get_engine("python").candidate_pairs(left, right, 10).tolist() == expected
-    assert get_engine("python").candidate_pairs(left, right, 1).tolist() == [[0, 0]]
+    for engine in ("duckdb", "python"):  # key 2 is held by two right tokens: too common
+        assert get_engine(engine).candidate_pairs(left, right, 1).tolist() == [[0, 0]]
 
 
 def test_unknown_engine_is_refused() -> None:
