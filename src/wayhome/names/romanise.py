@@ -515,7 +515,7 @@ def _flat_keys(
     kept, keys = _distinct_keys(spelt.latins, entry, owner, bulk)
     owner, entry, dropped = owner[kept], entry[kept], dropped[kept]
     penalties = spelt.penalty[entry] + np.where(dropped == 1, ARTICLE_PENALTY, 0.0)
-    doubts = list(map(round, penalties.tolist(), repeat(3)))
+    doubts = _rounded(penalties)
     sources = spelt.source[entry] + dropped * len(SOURCES)
     # Arabic script leaves short vowels unwritten: also compare consonants only.
     peer = np.array([script in VOWELLESS_PEERS for script, _ in normalised], dtype=bool)
@@ -539,6 +539,14 @@ def _flat_keys(
         doubts,
         np.searchsorted(owner, np.arange(len(tokens) + 1)).tolist(),
     )
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    """``round(value, 3)`` of each value, computed once per distinct value (a chunk's
+    hundred thousand penalties hold a few thousand)."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    rounded = [round(value, 3) for value in distinct.tolist()]
+    return list(map(rounded.__getitem__, inverse.reshape(-1).tolist()))
 
 
 def _distinct_keys(
