@@ -29,7 +29,12 @@ import numpy as np
 
 from wayhome.names import beams, bulk_keys
 from wayhome.names.normalise import fold_latin, fold_latins, normalise_token
-from wayhome.names.tables import CYRILLIC_SCHEMES, fallback_spelling, romanise_cyrillic_schemes
+from wayhome.names.tables import (
+    CYRILLIC_SCHEMES,
+    fallback_spelling,
+    romanise_cyrillic_schemes,
+    romanise_cyrillic_text,
+)
 from wayhome.names.train import CHANNEL_PATH, bare, units
 
 BEAM = 14
@@ -642,7 +647,7 @@ def _scheme_columns(folded: Sequence[str]) -> list[list[str]]:
         columns = [list(c) for c in zip(*map(_scheme_row, folded), strict=True)]
     else:
         joined = _SEPARATOR.join(folded)
-        columns = [c.split(_SEPARATOR) for c in romanise_cyrillic_schemes(joined).values()]
+        columns = [c.split(_SEPARATOR) for c in romanise_cyrillic_text(joined).values()]
     for name, transliterator in _icu_transliterators().items():
         mine = [r == _ICU_RUSSIAN_ONLY[name] for r in russian]
         spelt = iter(_icu_spellings(transliterator, list(compress(folded, mine))))

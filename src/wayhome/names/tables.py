@@ -8,6 +8,10 @@ too variable for one table.
 
 from __future__ import annotations
 
+from functools import cache
+
+import numpy as np
+
 _BASE = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
     "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
@@ -89,3 +93,41 @@ def fallback_spelling(letter: str) -> str:
     if letter in _BASE:
         return _BASE[letter]
     return _ARABIC_SEED.get(letter, [letter])[0]
+
+
+def romanise_cyrillic_text(text: str) -> dict[str, str]:
+    """``romanise_cyrillic_schemes`` of a long text (a list's tokens joined): the same
+    spellings, each scheme's table applied to the text's code points in numpy at once.
+    ``str.translate`` looks each letter up in a dictionary and copies its replacement
+    alone, which cost a tenth of keying a Cyrillic list."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points.astype(np.int64)
+    return {name: _translated(points, *_array_table(name)) for name in _SCHEME_TABLES}
+
+
+@cache
+def _array_table(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A scheme's table as arrays over code points 0 to the largest it maps: each one's
+    replacement length and its replacement's code points (itself where unmapped)."""
+    table = _SCHEME_TABLES[name]
+    size = max(table) + 1
+    width = max([len(v) for v in table.values()] + [1])
+    lengths = np.ones(size, dtype=np.int64)
+    chars = np.zeros((size, width), dtype=np.int64)
+    chars[:, 0] = np.arange(size)
+    for point, replacement in table.items():
+        lengths[point] = len(replacement)
+        chars[point, :] = 0
+        chars[point, : len(replacement)] = [ord(ch) for ch in replacement]
+    return lengths, chars
+
+
+def _translated(points: np.ndarray, lengths: np.ndarray, chars: np.ndarray) -> str:
+    """``str.translate`` of the code points with the table ``_array_table`` made."""
+    inside = points < len(lengths)
+    known = np.where(inside, points, 0)
+    sizes = np.where(inside, lengths[known], 1)
+    owner = np.repeat(np.arange(len(points)), sizes)
+    column = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    out = np.where(inside[owner], chars[known[owner], column], points[owner])
+    return out.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
