@@ -6,6 +6,7 @@ import random
 import re
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from wayhome.names.normalise import fold_latin, normalise_token
@@ -349,3 +350,17 @@ def test_primed_columns_are_the_token_keys_primed_or_not() -> None:
         )
         assert got == token_keys(token) == _reference_token_keys(token), token
     assert flat.bounds[-1] == len(flat.keys) > 0
+
+
+def test_penalties_are_rounded_as_python_rounds_them() -> None:
+    """``_rounded`` is ``round(value, 3)``, halves and values a hair off them included."""
+    from wayhome.names.romanise import _rounded
+
+    rng = random.Random(8)
+    values = [rng.random() * 3 for _ in range(50_000)]
+    values += [k / 1000 + 0.0005 for k in range(-500, 3000)] + [k / 2000 for k in range(6000)]
+    values += [0.0, -0.0, 1e-9, -0.0004, 2.675, 1.0005, 0.0015, 1e300, float("inf")]
+    for chunk in (values[:-2], values):  # the last two take the Python path
+        got = _rounded(np.array(chunk))
+        assert [repr(g) for g in got] == [repr(round(v, 3)) for v in chunk]
+    assert _rounded(np.zeros(0)) == []

@@ -547,11 +547,23 @@ def _flat_keys(
 
 
 def _rounded(values: np.ndarray) -> list[float]:
-    """``round(value, 3)`` of each value, computed once per distinct value (a chunk's
-    hundred thousand penalties hold a few thousand)."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    rounded = [round(value, 3) for value in distinct.tolist()]
-    return list(map(rounded.__getitem__, inverse.reshape(-1).tolist()))
+    """``round(value, 3)`` of each value, in numpy.
+
+    Python's ``round`` rounds the exact decimal value, numpy's ``rint(x * 1000) / 1000``
+    the product, which carries an error of about 1e-16 of it: the two differ only where
+    the product lies that close to half a thousandth, so values within 1e-6 of it are
+    rounded by Python (the division is correctly rounded in both). A chunk of 2,000
+    tokens has about 15,000 spellings; rounding each in Python was 5% of keying.
+    """
+    scaled = values * 1000.0
+    if not len(values) or not np.all(np.abs(scaled) < 2.0**40):
+        return [round(value, 3) for value in values.tolist()]
+    rounded = np.rint(scaled) / 1000.0
+    near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    for n in near_half.tolist():
+        rounded[n] = round(float(values[n]), 3)
+    listed: list[float] = rounded.tolist()
+    return listed
 
 
 def _distinct_keys(
