@@ -19,6 +19,7 @@ from wayhome.linkage.link import (
     KEY_WIDTHS,
     MAX_POSSIBLE,
     OUTPUT_COLUMNS,
+    _alike,
     _decide,
     _explained,
     _vector_codes,
@@ -353,3 +354,28 @@ def test_vocabulary_of_parsed_names_equals_that_of_their_features(
         assert getattr(got.table, column) == getattr(want.table, column), column
     for column in ("token_starts", "key_starts", "points", "doubts64", "doubts", "sources"):
         assert np.array_equal(getattr(got.table, column), getattr(want.table, column)), column
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+def test_alike_keeps_each_left_tokens_best_first_ties_by_right_token(in_order: bool) -> None:
+    """The close pairs are each left token's MAX_CLOSE best, ties broken by the right
+    token, as a sort on all three keys gives them, whether the engine's rows come
+    sorted (one stable sort then serves) or not."""
+    from wayhome.linkage import link as link_module
+
+    rng = np.random.default_rng(5)
+    pairs = np.unique(rng.integers(0, [40, 300], size=(6_000, 2)), axis=0)
+    levels = np.array([0.5, 0.6, 0.61, 0.65, 0.7, 0.9, 1.0], dtype=np.float32)  # many ties
+    scores = rng.choice(levels, len(pairs)).astype(np.float64)
+    if not in_order:
+        shuffled = rng.permutation(len(pairs))
+        pairs, scores = pairs[shuffled], scores[shuffled]
+    close, strong = _alike(pairs, scores)
+    keep = scores >= link_module.TOKEN_FLOOR
+    order = np.lexsort((pairs[keep][:, 1], -scores[keep], pairs[keep][:, 0]))
+    ranked, ranked_scores = pairs[keep][order], scores[keep][order]
+    rank = np.array([np.sum(ranked[:n, 0] == ranked[n, 0]) for n in range(len(ranked))])
+    best = rank < link_module.MAX_CLOSE
+    assert close.tolist() == ranked[best].tolist()
+    assert strong.tolist() == ranked[best & (ranked_scores >= link_module.STRONG_TOKEN)].tolist()
+    assert len(close) < np.sum(keep)  # some left tokens had more than MAX_CLOSE
