@@ -199,7 +199,7 @@ def forget_names() -> None:
     from wayhome.names import normalise, romanise, similarity, structure
 
     for cached in (
-        normalise.normalise_token, structure._role, romanise.latin_key,
+        normalise.normalise_token, structure._own_role, romanise.latin_key,
         romanise.consonant_skeleton, romanise._beam, romanise._token_keys,
         similarity.token_features, similarity._token_match,
     ):  # fmt: skip
