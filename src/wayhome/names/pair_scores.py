@@ -58,7 +58,7 @@ class KeyTable:
         spellings = [k for t in tokens for k in t.keys]
         self._fill(
             [t.text for t in tokens],
-            list(map(len, map(attrgetter("keys"), tokens))),
+            _starts(list(map(len, map(attrgetter("keys"), tokens)))),
             list(map(itemgetter(0), spellings)),
             list(map(itemgetter(3), spellings)),
         )
@@ -70,16 +70,20 @@ class KeyTable:
         """The table of tokens whose keys are ``columns`` (``romanise.primed_columns``):
         what ``KeyTable`` of their features holds, without a ``Spelling`` made."""
         table = cls.__new__(cls)
-        table._fill(list(texts), np.diff(columns.bounds).tolist(), columns.keys, columns.doubts)
+        table._fill(list(texts), columns.bounds, columns.keys, columns.doubts)
         table.latins = columns.latins
         table.sources = columns.sources
         return table
 
     def _fill(
-        self, texts: list[str], sizes: list[int], keys: list[str], doubts: list[float] | np.ndarray
+        self,
+        texts: list[str],
+        token_starts: np.ndarray,
+        keys: list[str],
+        doubts: list[float] | np.ndarray,
     ) -> None:
         self.texts = texts
-        self.token_starts = _starts(sizes)
+        self.token_starts = np.asarray(token_starts, dtype=np.int64)
         self.key_starts = _starts(list(map(len, keys)))
         text = "".join(keys).encode("utf-32-le")
         # int32: a million-person registry holds tens of millions of letters.

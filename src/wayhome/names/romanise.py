@@ -20,7 +20,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
-from itertools import chain, compress, islice, pairwise, repeat
+from itertools import chain, compress, islice, repeat
 from multiprocessing.pool import AsyncResult
 from typing import NamedTuple
 
@@ -436,11 +436,11 @@ def _prime(tokens: list[str], flat: FlatKeys) -> None:
 
 
 def _spellings_at(flat: FlatKeys, n: int) -> tuple[Spelling, ...]:
-    """The ``Spelling``s of token n of ``flat``."""
-    rows = range(flat.bounds[n], flat.bounds[n + 1])
-    sources = [_SOURCE_NAMES[flat.sources[r]] for r in rows]
-    fields = zip(flat.keys[rows.start : rows.stop], flat.latins[rows.start : rows.stop],
-                 sources, flat.doubts[rows.start : rows.stop], strict=True)  # fmt: skip
+    """The ``Spelling``s of token n of ``flat`` (made by ``tuple.__new__``, which is
+    ``Spelling(...)`` without its Python-level ``__new__``)."""
+    a, b = flat.bounds[n], flat.bounds[n + 1]
+    sources = map(_SOURCE_NAMES.__getitem__, flat.sources[a:b])
+    fields = zip(flat.keys[a:b], flat.latins[a:b], sources, flat.doubts[a:b], strict=True)
     return tuple(_new_tuple(Spelling, row) for row in fields)
 
 
@@ -603,16 +603,7 @@ def _first_texts(texts: list[str], owner: np.ndarray, bulk: bool) -> np.ndarray:
 
 def _spellings_of(flat: FlatKeys) -> list[tuple[Spelling, ...]]:
     """The ``Spelling`` tuples of each token in ``flat``."""
-    sources = map(_SOURCE_NAMES.__getitem__, flat.sources)
-    # tuple.__new__ is Spelling(...) without its Python-level __new__.
-    rows = list(
-        map(
-            _new_tuple,
-            repeat(Spelling),
-            zip(flat.keys, flat.latins, sources, flat.doubts, strict=True),
-        )
-    )
-    return [tuple(rows[a:b]) for a, b in pairwise(flat.bounds)]
+    return [_spellings_at(flat, n) for n in range(len(flat.bounds) - 1)]
 
 
 def _spelt_many(items: Sequence[tuple[str, str]]) -> _Spelt:

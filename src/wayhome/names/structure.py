@@ -99,7 +99,7 @@ def _own_role(token: str) -> str:
 
 def _role_after(token: str, previous: str) -> str:
     """The role of a token after a word whose folded form is ``previous`` ("" if none)."""
-    folded = normalise_token(token)[1]
+    folded = _folded(token)
     low = token.casefold()
     if folded in _PARTICLES or low in _PARTICLES:
         return PARTICLE
