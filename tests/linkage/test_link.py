@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gc
 import subprocess
 import sys
@@ -10,13 +11,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bench.linkage.synthetic import write_lists
 
 from tests.linkage.factories import CP1251_ROWS, LEFT_ROWS, RIGHT_ROWS, write_csv, write_xlsx
 from wayhome import cli
 from wayhome.linkage.engines import as_rows, get_engine
 from wayhome.linkage.io import read_person_list
 from wayhome.linkage.link import (
+    GENERATION_YEARS,
     KEY_WIDTHS,
+    MATCH_PROBABILITY,
     MAX_POSSIBLE,
     OUTPUT_COLUMNS,
     _alike,
@@ -146,6 +150,42 @@ def test_decide_gives_at_most_one_match_and_five_possible() -> None:
     # A likely duplicate stays visible beside a sure match; a weak rival does not.
     sure = _decide([(0.9999999, 0), (0.8, 1), (0.01, 2)])
     assert [(n, d) for _, n, d in sure] == [(0, "match"), (1, "possible")]
+
+
+def test_decide_never_matches_a_candidate_born_a_generation_apart() -> None:
+    alone = _decide([(0.9999999, 0), (0.8, 1)], barred={0})
+    # Still shown, with its whole chance: no rival is promoted in its place.
+    assert [(n, d) for _, n, d in alone] == [(0, "possible"), (1, "possible")]
+    assert alone[0][0] >= MATCH_PROBABILITY
+    assert [d for _, _, d in _decide([(0.9999999, 0), (0.8, 1)], barred={1})] == [
+        "match",
+        "possible",
+    ]
+
+
+@pytest.mark.parametrize("gap", [GENERATION_YEARS, 25])
+def test_a_namesake_born_a_generation_apart_is_only_possible(tmp_path: Path, gap: int) -> None:
+    left_path, right_path, _truth = write_lists(tmp_path, 120, 1000)
+    left, right = read_person_list(left_path), read_person_list(right_path)
+    pairs, _model = link(left, right, progress=None)
+    dated = {p.id for p in left if p.birth}
+    sought = next(p for p in pairs if p.decision == "match" and p.left_id in dated)
+    # The registry holds not the sought woman but her namesake a generation younger.
+    found = next(p for p in right if p.id == sought.right_id)
+    assert found.birth is not None
+    year, month, day = found.birth
+    younger = dataclasses.replace(found, birth=(year + gap, month, day))
+    others = [p for p in right if p.id != found.id]
+    pairs, _model = link(left, [*others, younger], progress=None)
+    row = [p for p in pairs if p.left_id == sought.left_id]
+    assert row[0].right_id == younger.id
+    assert row[0].score >= MATCH_PROBABILITY, "sure enough to have been a match"
+    assert row[0].decision == "possible"
+    assert all(p.decision == "possible" for p in row)
+    # A gap of a year less is left to the model, which may match it.
+    closer = dataclasses.replace(found, birth=(year + GENERATION_YEARS - 1, month, day))
+    pairs, _model = link(left, [*others, closer], progress=None)
+    assert next(p.decision for p in pairs if p.left_id == sought.left_id) == "match"
 
 
 def _run(*args: str) -> int:

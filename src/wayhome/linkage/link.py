@@ -1,9 +1,9 @@
 """Link two person lists: block on name keys, score with Fellegi–Sunter, decide.
 
 Decisions per left row: at most one ``match`` (the best pair, when it is more likely
-than every rival and than "no partner" together) and at most ``MAX_POSSIBLE``
-``possible`` rows (the next best pairs worth a human look). The defaults below were set
-from what the probabilities mean, not tuned on any answer key.
+than every rival and than "no partner" together, and not born a generation apart) and at
+most ``MAX_POSSIBLE`` ``possible`` rows (the next best pairs worth a human look). The
+defaults below were set from what the probabilities mean, not tuned on any answer key.
 
 Division of labour: token spellings are computed once per distinct token, on every core
 (the learned channel's beam search and the sound-alike keys compiled, ``names.beams``
@@ -24,7 +24,7 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, pairwise
@@ -56,6 +56,13 @@ from wayhome.names.structure import PARTICLE, NameToken, parse_name
 MATCH_PROBABILITY = 0.5  # more likely than not: the Bayes decision
 POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
 MAX_POSSIBLE = 5
+# Birth years this far apart are never a ``match``, only ``possible``. The model caps
+# what a disagreeing field can weigh (model.FIELD_ERROR: a year is sometimes recorded
+# wrong), so a mother and a daughter of the same name, one sought and the other alone
+# in the registry, came out a sure match: the daughter given as the mother. A gap of a
+# generation is a parent and a child more often than a mistyped year (1979 for 1997
+# too is a gap of 18); a person looks at either before anything is linked.
+GENERATION_YEARS = 12
 TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar (two, if common)
 MAX_KEY_SIZE = 150  # blocking keys held by more right tokens are too common to use
 KEY_WIDTHS = (3, 4)  # letters per key: where 3-letter keys are too common, 4 take over
@@ -251,7 +258,9 @@ def candidate_pairs(
     return scorer.kept(records[:, 0], records[:, 1], MIN_NAME_SCORE)
 
 
-def _decide(pairs: list[tuple[float, int]], hidden: float = 0.0) -> list[tuple[float, int, str]]:
+def _decide(
+    pairs: list[tuple[float, int]], hidden: float = 0.0, barred: Container[int] = ()
+) -> list[tuple[float, int, str]]:
     """Decisions for one left row's candidates (pair probability, candidate index).
 
     A left row has at most one partner, so the pairs compete: each pair's probability
@@ -260,6 +269,9 @@ def _decide(pairs: list[tuple[float, int]], hidden: float = 0.0) -> list[tuple[f
     the more likely outcome (MATCH_PROBABILITY). ``possible`` rows are the next best that
     either keep some of that chance or are likely on their own evidence (a duplicate in
     the right list, say). ``hidden``: the summed odds of the row's pairs not listed.
+    ``barred``: candidates that may not be ``match`` (born a generation apart): one
+    that would have been is ``possible``, and no other takes its place, as its chance
+    stays what it is.
     """
     clipped = [(min(p, 1 - 1e-12), n) for p, n in pairs]
     odds = [(p / (1 - p), p, n) for p, n in clipped]
@@ -267,7 +279,7 @@ def _decide(pairs: list[tuple[float, int]], hidden: float = 0.0) -> list[tuple[f
     ranked = sorted(((o / total, p, n) for o, p, n in odds), reverse=True)
     decided: list[tuple[float, int, str]] = []
     for rank, (share, p, n) in enumerate(ranked):
-        if rank == 0 and share >= MATCH_PROBABILITY:
+        if rank == 0 and share >= MATCH_PROBABILITY and n not in barred:
             decided.append((share, n, "match"))
         elif share >= POSSIBLE_PROBABILITY or p >= MATCH_PROBABILITY:
             decided.append((share, n, "possible"))
@@ -349,10 +361,15 @@ def _link(
     say(f"{len(li)} pairs with some name agreement")
     model, probabilities = _fit(left, right, li, rj, vectors, confirmed)
     say("model:\n" + model.describe())
+    apart = _generations_apart(left, right, li, rj)
     decided = [
         (p, int(n), decision)
         for rows, hidden in _rows(li, probabilities)
-        for p, n, decision in _decide([(float(probabilities[n]), int(n)) for n in rows], hidden)
+        for p, n, decision in _decide(
+            [(float(probabilities[n]), int(n)) for n in rows],
+            hidden,
+            set(rows[apart[rows]].tolist()),
+        )
     ]
     explained = _explained(lv, rv, table.pairs, [(int(li[n]), int(rj[n])) for _, n, _ in decided])
     result: list[ScoredPair] = []
@@ -429,6 +446,20 @@ def _explained(
                 tuple(t for k, t in enumerate(right) if k not in used_right),
             )
     return found  # type: ignore[return-value]
+
+
+def _generations_apart(
+    left: Sequence[Person], right: Sequence[Person], li: np.ndarray, rj: np.ndarray
+) -> np.ndarray:
+    """Per pair (li[n], rj[n]), whether both birth years are known and GENERATION_YEARS
+    or more apart."""
+    years = [
+        np.array([p.birth[0] if p.birth else MISSING for p in persons], dtype=np.int64)
+        for persons in (left, right)
+    ]
+    ly, ry = years[0][li], years[1][rj]
+    apart: np.ndarray = (ly != MISSING) & (ry != MISSING) & (np.abs(ly - ry) >= GENERATION_YEARS)
+    return apart
 
 
 def _odds(probabilities: np.ndarray) -> np.ndarray:
