@@ -364,3 +364,24 @@ def test_penalties_are_rounded_as_python_rounds_them() -> None:
         got = _rounded(np.array(chunk))
         assert [repr(g) for g in got] == [repr(round(v, 3)) for v in chunk]
     assert _rounded(np.zeros(0)) == []
+
+
+def test_keys_packed_for_the_parent_unpack_to_the_same_columns() -> None:
+    from wayhome.names import romanise
+
+    tokens = _random_tokens(random.Random(5), 300)
+    normalised = [normalise_token(t) for t in tokens]
+    packed = romanise._packed_keys(tokens, normalised)
+    assert isinstance(packed, romanise._Packed)
+    assert packed.unpacked() == romanise._flat_keys(tokens, normalised)
+    empty = romanise._packed_keys([], [])
+    assert isinstance(empty, romanise._Packed)
+    assert empty.unpacked() == romanise.FlatKeys([], [], [], [], [0])
+
+
+def test_keys_holding_the_separator_are_sent_unpacked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wayhome.names import romanise
+
+    flat = romanise.FlatKeys(["ab", "c\nd"], ["ab", "cd"], [0, 1], [0.0, 0.02], [0, 2])
+    monkeypatch.setattr(romanise, "_flat_keys", lambda tokens, normalised: flat)
+    assert romanise._packed_keys(["x"], [("Latn", "x")]) is flat

@@ -400,10 +400,10 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
         _prime(missing, _flat_keys(missing))
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        tasks: deque[tuple[list[str], AsyncResult[FlatKeys]]] = deque()
+        tasks: deque[tuple[list[str], AsyncResult[FlatKeys | _Packed]]] = deque()
         for chunk in _batches(chain(first, fresh), CHUNK_TOKENS):
             normalised = [normalise_token(token) for token in chunk]  # cached by the parse
-            tasks.append((chunk, pool.apply_async(_flat_keys, (chunk, normalised))))
+            tasks.append((chunk, pool.apply_async(_packed_keys, (chunk, normalised))))
             while tasks and tasks[0][1].ready():
                 _keep(*tasks.popleft())
         while tasks:
@@ -425,8 +425,47 @@ def _batches(items: Iterator[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _keep(chunk: list[str], keys: AsyncResult[FlatKeys]) -> None:
-    _prime(chunk, keys.get())
+def _keep(chunk: list[str], keys: AsyncResult[FlatKeys | _Packed]) -> None:
+    got = keys.get()
+    _prime(chunk, got if isinstance(got, FlatKeys) else got.unpacked())
+
+
+class _Packed(NamedTuple):
+    """``FlatKeys`` as a worker sends them: each list of texts joined by _SEPARATOR, the
+    numbers as arrays. Pickling a chunk's tens of thousands of short strings one by one,
+    and reading them back, cost the workers and this process more than the split."""
+
+    keys: str
+    latins: str
+    sources: np.ndarray
+    doubts: np.ndarray
+    bounds: np.ndarray
+
+    def unpacked(self) -> FlatKeys:
+        return FlatKeys(
+            self.keys.split(_SEPARATOR) if len(self.bounds) and self.bounds[-1] else [],
+            self.latins.split(_SEPARATOR) if len(self.bounds) and self.bounds[-1] else [],
+            self.sources.tolist(),
+            self.doubts.tolist(),
+            self.bounds.tolist(),
+        )
+
+
+def _packed_keys(
+    tokens: Sequence[str], normalised: Sequence[tuple[str, str]]
+) -> FlatKeys | _Packed:
+    """``_flat_keys`` as a worker sends them: packed, unless a text holds the separator."""
+    flat = _flat_keys(tokens, normalised)
+    keys, latins = _SEPARATOR.join(flat.keys), _SEPARATOR.join(flat.latins)
+    if keys.count(_SEPARATOR) + latins.count(_SEPARATOR) != 2 * max(len(flat.keys) - 1, 0):
+        return flat
+    return _Packed(
+        keys,
+        latins,
+        np.array(flat.sources, dtype=np.int64),
+        np.array(flat.doubts, dtype=np.float64),
+        np.array(flat.bounds, dtype=np.int64),
+    )
 
 
 def _prime(tokens: list[str], flat: FlatKeys) -> None:
