@@ -18,7 +18,6 @@ from wayhome import cli
 from wayhome.linkage.engines import as_rows, get_engine
 from wayhome.linkage.io import read_person_list
 from wayhome.linkage.link import (
-    GENERATION_YEARS,
     KEY_WIDTHS,
     MATCH_PROBABILITY,
     MAX_POSSIBLE,
@@ -33,6 +32,7 @@ from wayhome.linkage.link import (
     features_of_lists,
     link,
 )
+from wayhome.linkage.model import GENERATION_YEARS
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ visitors (login) and roles without the capability (403)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -143,6 +144,38 @@ def test_side_by_side_passes_every_field_through_the_sensitivity_table(
     side = shown.right if held is pair.right else shown.left
     assert side.person.current_facility_id is None
     assert held.current_facility_id is not None
+
+
+GENERATION_WARNING = "Born a generation apart"
+
+
+def test_side_by_side_warns_of_a_namesake_born_a_generation_apart(
+    caseworker: User,
+    pair: MatchCandidate,
+    users: dict[str, User],
+    client_for: ClientFor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mother = factories.person(caseworker, "Aisha", "Naloyeva", birth=dt.date(1969, 8, 1))
+    daughter = factories.person(caseworker, "Aisha", "Naloyeva", birth=dt.date(1995, 4, 2))
+    apart = candidate(caseworker, mother, daughter, score=0.97)
+    url = reverse("review:candidate", args=[apart.uuid])
+    response = client_for(caseworker).get(url)
+    assert response.status_code == 200
+    assert response.context["s"].generation_apart
+    assert GENERATION_WARNING in response.content.decode()
+    # The same woman registered twice, her birth dates alike: no warning.
+    same = client_for(caseworker).get(reverse("review:candidate", args=[pair.uuid]))
+    assert not same.context["s"].generation_apart
+    assert GENERATION_WARNING not in same.content.decode()
+    # Every role that reaches the page sees birth dates; one that did not would not be
+    # told how far apart they are.
+    consular = users[Role.CONSULAR_OFFICER]
+    assert GENERATION_WARNING in client_for(consular).get(url).content.decode()
+    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
+    monkeypatch.setitem(ROLE_VISIBILITY, Role.CONSULAR_OFFICER, {**table, FC.IDENTIFYING: V.MASK})
+    assert not side_by_side(apart, consular).generation_apart
+    assert side_by_side(apart).generation_apart  # an internal call reads everything
 
 
 def test_side_by_side_refusals(

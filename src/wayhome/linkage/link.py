@@ -35,6 +35,7 @@ from wayhome.linkage.engines import BlockingEngine, get_engine
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import (
     BIRTH_LEVELS,
+    GENERATION_YEARS,
     MIN_NAME_SCORE,
     MISSING,
     NAME_LEVELS,
@@ -56,13 +57,6 @@ from wayhome.names.structure import PARTICLE, NameToken, parse_name
 MATCH_PROBABILITY = 0.5  # more likely than not: the Bayes decision
 POSSIBLE_PROBABILITY = 0.0001  # share of the row's chance still worth showing
 MAX_POSSIBLE = 5
-# Birth years this far apart are never a ``match``, only ``possible``. The model caps
-# what a disagreeing field can weigh (model.FIELD_ERROR: a year is sometimes recorded
-# wrong), so a mother and a daughter of the same name, one sought and the other alone
-# in the registry, came out a sure match: the daughter given as the mother. A gap of a
-# generation is a parent and a child more often than a mistyped year (1979 for 1997
-# too is a gap of 18); a person looks at either before anything is linked.
-GENERATION_YEARS = 12
 TOKEN_FLOOR = 0.6  # a candidate shares at least one token this similar (two, if common)
 MAX_KEY_SIZE = 150  # blocking keys held by more right tokens are too common to use
 KEY_WIDTHS = (3, 4)  # letters per key: where 3-letter keys are too common, 4 take over
@@ -452,7 +446,9 @@ def _generations_apart(
     left: Sequence[Person], right: Sequence[Person], li: np.ndarray, rj: np.ndarray
 ) -> np.ndarray:
     """Per pair (li[n], rj[n]), whether both birth years are known and GENERATION_YEARS
-    or more apart."""
+    or more apart (never a ``match``: ``model.GENERATION_YEARS`` says why). A mother and
+    a daughter of one name, the one sought and the other alone in the registry, were a
+    sure match before: the daughter given as the mother."""
     years = [
         np.array([p.birth[0] if p.birth else MISSING for p in persons], dtype=np.int64)
         for persons in (left, right)

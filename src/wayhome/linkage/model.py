@@ -47,6 +47,12 @@ BIRTH_LEVELS = (
 # or three years off, so that gap is a level of its own, learnt apart from a plain
 # disagreement: lumped together, the evidence of a gap of ten years would be charged to it.
 NEAR_YEARS = 3
+# Birth dates this many years apart or more: a parent and a child more often than one
+# person with a year recorded wrong (1979 for 1997 too is a gap of 18). The model caps
+# what a disagreeing field weighs (FIELD_ERROR), so a mother and a daughter of one name
+# can score as one woman; the linker never decides such a pair ``match``, and the
+# review page warns before it is confirmed.
+GENERATION_YEARS = 12
 SEX_LEVELS = ("disagree", "agree")
 # A true pair's field is sometimes simply recorded wrong: an age a relative guessed, a
 # year misheard, a sex field mistyped. Such a field then looks like a random pair's,
