@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,10 @@ from wayhome.linkage.link import (
     MATCH_PROBABILITY,
     MAX_POSSIBLE,
     OUTPUT_COLUMNS,
+    POSSIBLE_PROBABILITY,
     _alike,
     _decide,
+    _decisions,
     _explained,
     _vector_codes,
     _vector_of,
@@ -150,6 +153,63 @@ def test_decide_gives_at_most_one_match_and_five_possible() -> None:
     # A likely duplicate stays visible beside a sure match; a weak rival does not.
     sure = _decide([(0.9999999, 0), (0.8, 1), (0.01, 2)])
     assert [(n, d) for _, n, d in sure] == [(0, "match"), (1, "possible")]
+
+
+def _decided_one_by_one(
+    li: np.ndarray, probabilities: np.ndarray, barred: np.ndarray
+) -> list[tuple[float, int, str]]:
+    """``_decide`` on each left record's pairs in turn: the definition ``_decisions`` keeps
+    (pairs too unlikely to show pass on only their odds, summed per record)."""
+    clipped = np.minimum(probabilities, 1 - 1e-12)
+    odds = clipped / (1 - clipped)
+    visible = odds >= POSSIBLE_PROBABILITY
+    bounds = np.flatnonzero(np.r_[True, li[1:] != li[:-1], True])
+    hidden = np.add.reduceat(np.where(visible, 0.0, odds), bounds[:-1])
+    decided: list[tuple[float, int, str]] = []
+    for (a, b), rest in zip(pairwise(bounds.tolist()), hidden.tolist(), strict=True):
+        shown = (a + np.flatnonzero(visible[a:b])).tolist()
+        if shown:
+            pairs = [(float(probabilities[n]), n) for n in shown]
+            decided += _decide(pairs, rest, {n for n in shown if barred[n]})
+    return decided
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_decisions_of_all_records_at_once_equal_each_decided_alone(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 40, size=300)
+    li = np.repeat(np.arange(len(sizes)) * 3, sizes)  # left records, not numbered from 0
+    kind = rng.integers(0, 6, size=len(li))
+    probabilities = np.select(
+        [kind == 0, kind == 1, kind == 2, kind == 3],
+        [
+            rng.random(len(li)) * 1e-5,  # too unlikely to show
+            rng.choice([0.3, 0.6, 0.97], size=len(li)),  # ties
+            rng.choice([1.0, 1 - 1e-13, 1 - 1e-9], size=len(li)),  # clipped, near certain
+            rng.random(len(li)) * 1e-3,
+        ],
+        rng.random(len(li)),
+    )
+    barred = rng.random(len(li)) < 0.2
+    chosen, shares, matched = _decisions(li, probabilities, barred)
+    got = [
+        (share, n, "match" if match else "possible")
+        for share, n, match in zip(shares.tolist(), chosen.tolist(), matched.tolist(), strict=True)
+    ]
+    want = _decided_one_by_one(li, probabilities, barred)
+    assert got == want
+    # The cases are all there: matches, records cut at MAX_POSSIBLE, barred sure pairs.
+    assert any(d == "match" for _, _, d in want)
+    possible = np.bincount(li[[n for _, n, d in want if d == "possible"]])
+    assert possible.max() == MAX_POSSIBLE
+    assert any(barred[n] and share >= MATCH_PROBABILITY for share, n, _ in want)
+
+
+def test_decisions_of_no_pairs_are_none() -> None:
+    chosen, shares, matched = _decisions(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
+    assert len(chosen) == len(shares) == len(matched) == 0
+    only_unlikely = _decisions(np.array([4, 4, 7]), np.array([1e-9, 1e-8, 0.0]), np.zeros(3, bool))
+    assert [len(column) for column in only_unlikely] == [0, 0, 0]
 
 
 def test_decide_never_matches_a_candidate_born_a_generation_apart() -> None:
