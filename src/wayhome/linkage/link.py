@@ -270,7 +270,10 @@ def _decide(
     """
     clipped = [(min(p, 1 - 1e-12), n) for p, n in pairs]
     odds = [(p / (1 - p), p, n) for p, n in clipped]
-    total = 1.0 + hidden + sum(o for o, _, _ in odds)
+    summed = 0.0
+    for o, _, _ in odds:  # one after another: Python 3.12's sum() compensates, 3.11's not
+        summed += o
+    total = 1.0 + hidden + summed
     ranked = sorted(((o / total, p, n) for o, p, n in odds), reverse=True)
     decided: list[tuple[float, int, str]] = []
     for rank, (share, p, n) in enumerate(ranked):
