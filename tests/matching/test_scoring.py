@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.linkage.model import (
     BIRTH_LEVELS,
     FIELDS,
+    GENERATION_YEARS,
     MISSING,
     NAME_LEVELS,
     TWO_AGREE_ANOTHER_UNLIKE,
@@ -15,6 +18,7 @@ from wayhome.matching.scoring import (
     agreements,
     birth_of,
     default_params,
+    generations_apart,
     model_from,
     probability,
     sex_of,
@@ -83,3 +87,29 @@ def test_a_model_stored_before_the_unlike_part_level_still_loads() -> None:
         "two name parts agree, another unlike",
         "none",
     )
+
+
+DAY = FuzzyDate.exact(dt.date(1995, 4, 2))
+
+
+@pytest.mark.parametrize(
+    ("other", "apart"),
+    [
+        (FuzzyDate.exact(dt.date(1995 - GENERATION_YEARS, 4, 2)), True),  # to the day
+        (FuzzyDate.exact(dt.date(1995 - GENERATION_YEARS, 4, 3)), False),  # a day short
+        (FuzzyDate.exact(dt.date(1995 + GENERATION_YEARS, 4, 2)), True),  # either order
+        (FuzzyDate.parse("1962"), True),
+        # A year alone reads as any day of it: 1983 may be 1983-12-31, under twelve years.
+        (FuzzyDate.parse("1983"), False),
+        (FuzzyDate.parse("1982"), True),
+        (FuzzyDate.parse("1994"), False),
+        # "About 4" in 2023 may be born 2017-2021: at least 22 years after 1995-04-02.
+        (FuzzyDate.about_age(4, dt.date(2023, 6, 1)), True),
+        (FuzzyDate(), False),  # unknown: nothing to tell
+    ],
+)
+def test_generations_apart_reads_every_precision_at_its_widest(
+    other: FuzzyDate, apart: bool
+) -> None:
+    assert generations_apart(DAY, other) is apart
+    assert generations_apart(other, DAY) is apart

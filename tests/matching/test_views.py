@@ -37,11 +37,30 @@ def test_registering_shows_the_likely_persons_first(caseworker: User, client_for
     assert Person.objects.count() == 1
     assert "Is this one of these?" in html
     assert reverse("people:detail", args=[existing.uuid]) in html
+    assert GENERATION not in html  # born the same year
     assert "This is the same person — open it" in html
     assert f'name="{CONFIRM_FIELD}" value="1"' in html
     second = client.post(reverse("people:create"), _register(**{CONFIRM_FIELD: "1"}))
     assert second.status_code == 302
     assert Person.objects.count() == 2
+
+
+GENERATION = "Born a generation apart: a parent or a child of the same name?"
+
+
+def test_a_namesake_born_a_generation_apart_is_marked_among_the_candidates(
+    caseworker: User, client_for: Login
+) -> None:
+    mother = person(caseworker, "Аминат Алиева", born=1964)
+    same_age = person(caseworker, "Аминат Алиева", born=1991)
+    response = client_for(caseworker).post(reverse("people:create"), _register())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count(GENERATION) == 1
+    groups = response.context["candidate_groups"]
+    rows = {c.person.pk: c for group in groups for c in group.candidates}
+    assert rows[mother.pk].generation_apart
+    assert not rows[same_age.pk].generation_apart
 
 
 def test_registering_without_candidates_saves_at_once(

@@ -6,6 +6,7 @@ the agency has fitted its own from confirmed pairs (``MatchModel``, newest first
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass
@@ -17,7 +18,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from wayhome.core.fuzzydate import FuzzyDate, Precision
-from wayhome.linkage.model import BIRTH_LEVELS, MISSING, NAME_LEVELS, FellegiSunter
+from wayhome.linkage.model import (
+    BIRTH_LEVELS,
+    GENERATION_YEARS,
+    MISSING,
+    NAME_LEVELS,
+    FellegiSunter,
+)
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "default_model.json"
 UNSEEN = 1e-6  # m and u of a level stored parameters lack: no evidence either way
@@ -134,3 +141,19 @@ def probability(model: FellegiSunter, weight: float) -> float:
     """The posterior of a total weight, the way ``FellegiSunter.probability`` computes it."""
     odds: float = model.prior / (1 - model.prior) * 2.0 ** min(weight, 60.0)
     return odds / (1 + odds)
+
+
+def generations_apart(a: FuzzyDate, b: FuzzyDate) -> bool:
+    """Whether every reading of the two birth dates is GENERATION_YEARS or more apart
+    ("about 4" and a year alone count by their widest readings)."""
+    if not (a.is_known and b.is_known):
+        return False
+    return any(
+        early is not None and late is not None and _whole_years(early, late) >= GENERATION_YEARS
+        for early, late in ((a.latest, b.earliest), (b.latest, a.earliest))
+    )
+
+
+def _whole_years(start: dt.date, end: dt.date) -> int:
+    """Whole years from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))

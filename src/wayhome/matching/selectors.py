@@ -30,6 +30,7 @@ from wayhome.matching.scoring import (
     FieldAgreement,
     agreements,
     birth_of,
+    generations_apart,
     model_for,
     sex_of,
 )
@@ -122,6 +123,9 @@ class Candidate:
     fields: list[FieldAgreement] = field(default_factory=list)
     family: list[ChildMatch] = field(default_factory=list)
     children: list[Person] = field(default_factory=list)
+    # Born a generation apart from the one described (``scoring.generations_apart``):
+    # a parent or a child of the same name scores like the person, so it is said.
+    generation_apart: bool = False
 
     @property
     def other_names(self) -> list[str]:
@@ -370,6 +374,7 @@ def _score(
         weight=model.weight(vector),
         vector=vector,
         names=[n.text for n in theirs],
+        generation_apart=generations_apart(query.birth, person.birth),
     )
     return _Scored(candidate, query.names[i], theirs[j].features)
 

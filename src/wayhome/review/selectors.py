@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -26,10 +25,9 @@ from wayhome.accounts.sensitivity import (
     redact_all,
     visibility,
 )
-from wayhome.core.fuzzydate import FuzzyDate
 from wayhome.core.templatetags.wayhome import fuzzydate
 from wayhome.core.text import search_fold
-from wayhome.linkage.model import GENERATION_YEARS
+from wayhome.matching.scoring import generations_apart
 from wayhome.people.models import (
     Citizenship,
     IdentityDocument,
@@ -206,22 +204,6 @@ def _agreement(a: Any, b: Any, same: Callable[[Any, Any], bool] | None = None) -
     if a in (None, "", Sex.UNKNOWN, frozenset()) or b in (None, "", Sex.UNKNOWN, frozenset()):
         return UNKNOWN
     return AGREE if (same or (lambda x, y: x == y))(a, b) else DIFFER
-
-
-def generations_apart(a: FuzzyDate, b: FuzzyDate) -> bool:
-    """Whether every reading of the two birth dates is GENERATION_YEARS or more apart
-    ("about 4" and a year alone count by their widest readings)."""
-    if not (a.is_known and b.is_known):
-        return False
-    return any(
-        early is not None and late is not None and _whole_years(early, late) >= GENERATION_YEARS
-        for early, late in ((a.latest, b.earliest), (b.latest, a.earliest))
-    )
-
-
-def _whole_years(start: dt.date, end: dt.date) -> int:
-    """Whole years from ``start`` to ``end`` (negative when ``end`` is earlier)."""
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
 def _births_overlap(a: Person, b: Person) -> bool:
