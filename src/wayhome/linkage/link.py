@@ -42,7 +42,13 @@ from wayhome.linkage.model import (
     SEX_LEVELS,
     FellegiSunter,
 )
-from wayhome.linkage.scoring import EXTRA_TOKEN_FACTOR, PairScorer, TokenScores, best_alignments
+from wayhome.linkage.scoring import (
+    EXTRA_TOKEN_FACTOR,
+    PairScorer,
+    TokenScores,
+    best_alignments,
+    birth_columns,
+)
 from wayhome.names.pair_scores import KeyTable, TokenPairs
 from wayhome.names.romanise import prime_token_keys, primed_columns
 from wayhome.names.similarity import (
@@ -448,11 +454,7 @@ def _generations_apart(
     or more apart (never a ``match``: ``model.GENERATION_YEARS`` says why). A mother and
     a daughter of one name, the one sought and the other alone in the registry, were a
     sure match before: the daughter given as the mother."""
-    years = [
-        np.array([p.birth[0] if p.birth else MISSING for p in persons], dtype=np.int64)
-        for persons in (left, right)
-    ]
-    ly, ry = years[0][li], years[1][rj]
+    ly, ry = birth_columns(left)[li, 0], birth_columns(right)[rj, 0]
     apart: np.ndarray = (ly != MISSING) & (ry != MISSING) & (np.abs(ly - ry) >= GENERATION_YEARS)
     return apart
 

@@ -138,7 +138,7 @@ def best_alignments(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return grid, perms[best], total[np.arange(pairs), best]
 
 
-def _birth_columns(persons: Sequence[Person]) -> np.ndarray:
+def birth_columns(persons: Sequence[Person]) -> np.ndarray:
     """(year, month, day) per person, MISSING where unknown."""
     return np.array(
         [
@@ -169,7 +169,7 @@ class PairScorer:
         self.table = table
         self.lt, self.ln = token_matrix(left_tokens)
         self.rt, self.rn = token_matrix(right_tokens)
-        self.lb, self.rb = _birth_columns(left), _birth_columns(right)
+        self.lb, self.rb = birth_columns(left), birth_columns(right)
         self.ls, self.rs = _sex_column(left), _sex_column(right)
 
     def score(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

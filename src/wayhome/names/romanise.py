@@ -442,9 +442,10 @@ class _Packed(NamedTuple):
     bounds: np.ndarray
 
     def unpacked(self) -> FlatKeys:
+        rows = bool(len(self.bounds) and self.bounds[-1])  # "".split() would give [""]
         return FlatKeys(
-            self.keys.split(_SEPARATOR) if len(self.bounds) and self.bounds[-1] else [],
-            self.latins.split(_SEPARATOR) if len(self.bounds) and self.bounds[-1] else [],
+            self.keys.split(_SEPARATOR) if rows else [],
+            self.latins.split(_SEPARATOR) if rows else [],
             self.sources.tolist(),
             self.doubts.tolist(),
             self.bounds.tolist(),
