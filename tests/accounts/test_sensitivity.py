@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,6 +111,52 @@ def test_a_redacted_record_cannot_be_saved(users: dict[str, User], caseworker: U
         shown.save()
     inquirer.refresh_from_db()
     assert inquirer.phone.startswith("+7")
+
+
+@pytest.mark.django_db
+def test_redact_says_which_fields_it_masked(
+    users: dict[str, User], caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inquirer = tracing.tracing_request(caseworker).inquirer
+    assert not sensitivity.is_redacted(inquirer)
+    shown = redact(users[Role.LEGAL_OFFICER], Inquirer.objects.get(pk=inquirer.pk))
+    assert shown is not None
+    assert sensitivity.is_redacted(shown)
+    assert sensitivity.is_masked(shown, "phone")  # masked: a value is there
+    assert not sensitivity.is_masked(shown, "name")  # seen
+    never = redact(users[Role.CONSULAR_OFFICER], Inquirer.objects.get(pk=inquirer.pk))
+    assert never is not None
+    assert not sensitivity.is_masked(never, "phone")
+    # A masked field with no value says nothing: there is nothing to hide.
+    person = factories.person(caseworker, "Aisha", "Testova")
+    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
+    masked = {**table, FieldClass.IDENTIFYING: Visibility.MASK}
+    monkeypatch.setitem(ROLE_VISIBILITY, Role.CONSULAR_OFFICER, masked)
+    shown_person = redact(users[Role.CONSULAR_OFFICER], Person.objects.get(pk=person.pk))
+    assert shown_person is not None
+    assert sensitivity.is_masked(shown_person, "display_name")
+    assert not sensitivity.is_masked(shown_person, "birth_place")  # none recorded
+
+
+@pytest.mark.django_db
+def test_a_redacted_birth_reads_unknown_and_says_whether_it_was_masked(
+    users: dict[str, User], caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = factories.person(caseworker, "Aisha", "Testova", birth=dt.date(1990, 5, 1))
+    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
+    for seen, restricted in ((Visibility.MASK, True), (Visibility.NEVER, False)):
+        monkeypatch.setitem(
+            ROLE_VISIBILITY, Role.CONSULAR_OFFICER, {**table, FieldClass.IDENTIFYING: seen}
+        )
+        shown = redact(users[Role.CONSULAR_OFFICER], Person.objects.get(pk=person.pk))
+        assert isinstance(shown, Person)
+        assert not shown.birth.is_known
+        assert shown.birth_restricted is restricted
+    whole = Person.objects.get(pk=person.pk)
+    assert (str(whole.birth), whole.birth_restricted) == ("1990-05-01", False)
+    whole.birth_precision = "restricted"  # not redacted: a bad value is an error, not hidden
+    with pytest.raises(ValueError, match="Precision"):
+        _ = whole.birth
 
 
 @pytest.mark.django_db

@@ -15,6 +15,10 @@ from tests import factories
 from tests.assertions import assert_forbidden, assert_login_required, assert_not_found
 from tests.people.helpers import mother_with_family
 from wayhome.accounts.models import User
+from wayhome.accounts.roles import Role
+from wayhome.accounts.sensitivity import ROLE_VISIBILITY
+from wayhome.accounts.sensitivity import FieldClass as FC
+from wayhome.accounts.sensitivity import Visibility as V
 from wayhome.audit.models import AuditEvent
 from wayhome.people import services
 from wayhome.people.models import Person, Status
@@ -218,6 +222,32 @@ def test_detail_refusals(
     assert_forbidden(client_for(analyst), url)
     assert_not_found(client_for(other_agency_user), url)
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).exists()
+
+
+def test_detail_says_restricted_for_a_birth_date_the_role_may_not_see(
+    users: dict[str, User], caseworker: User, client_for: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A role that masks identifying fields gets the page, with "restricted" where the
+    birth date was, and neither the date nor the name; one that may never see them gets
+    nothing in their place."""
+    person = factories.person(caseworker, "Aisha", "Testova", birth=dt.date(1983, 7, 9))
+    url = reverse("people:detail", args=[person.uuid])
+    consular = users[Role.CONSULAR_OFFICER]
+    html = client_for(consular).get(url).content.decode()
+    assert "1983-07-09" in html
+    assert "Testova" in html
+    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
+    for seen in (V.MASK, V.NEVER):
+        monkeypatch.setitem(ROLE_VISIBILITY, Role.CONSULAR_OFFICER, {**table, FC.IDENTIFYING: seen})
+        response = client_for(consular).get(url)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "1983-07-09" not in html
+        assert "Testova" not in html
+        names = html.split('<h2 id="h-names">Names</h2>', 1)[1].split("</section>", 1)[0]
+        assert ("<p>restricted</p>" in names) is (seen is V.MASK)
+        birth = html.split(">Birth</dt><dd>", 1)[1].split("</dd>", 1)[0]
+        assert birth == ("restricted" if seen is V.MASK else "unknown")
 
 
 # --- update ---------------------------------------------------------------------------------------

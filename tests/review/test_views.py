@@ -178,6 +178,26 @@ def test_side_by_side_warns_of_a_namesake_born_a_generation_apart(
     assert side_by_side(apart).generation_apart  # an internal call reads everything
 
 
+def test_side_by_side_says_restricted_for_birth_dates_the_role_may_not_see(
+    users: dict[str, User], caseworker: User, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mother = factories.person(caseworker, "Aisha", "Naloyeva", birth=dt.date(1971, 4, 2))
+    daughter = factories.person(caseworker, "Aisha", "Naloyeva", birth=dt.date(1996, 4, 2))
+    url = reverse("review:candidate", args=[candidate(caseworker, mother, daughter).uuid])
+    consular = users[Role.CONSULAR_OFFICER]
+    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
+    for seen in (V.MASK, V.NEVER):
+        monkeypatch.setitem(ROLE_VISIBILITY, Role.CONSULAR_OFFICER, {**table, FC.IDENTIFYING: seen})
+        response = client_for(consular).get(url)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "1971-04-02" not in html
+        assert "1996-04-02" not in html
+        assert "Naloyeva" not in html
+        births = [part.split("</dd>", 1)[0] for part in html.split(">Birth</dt><dd>")[1:]]
+        assert births == ["restricted" if seen is V.MASK else "unknown"] * 2
+
+
 def test_side_by_side_refusals(
     pair: MatchCandidate, analyst: User, other_agency_user: User, client_for: ClientFor
 ) -> None:

@@ -483,18 +483,22 @@ def may_export(user: Any, kind: str, key: str) -> bool:
 
 
 _REDACTED = "_wayhome_redacted"
+_MASKED = "_wayhome_masked"  # the names of the fields ``redact`` masked, as a set
 
 
 def redact(user: Any, obj: models.Model | None) -> models.Model | None:
     """Replace, in memory, every field of ``obj`` the user may not see: a text field gets
     "restricted" (masked) or "" (never), any other field None. The instance is marked,
-    and saving it raises, so a redacted value can never be written back."""
+    and saving it raises, so a redacted value can never be written back; ``is_masked``
+    tells which fields hold a value the reader may not have."""
     if obj is None:
         return None
     for field in obj._meta.concrete_fields:
         seen = visibility(user, field_class(obj, field.name))
         if seen is V.SEE:
             continue
+        if seen is V.MASK and getattr(obj, field.attname) not in (None, ""):
+            obj.__dict__.setdefault(_MASKED, set()).add(field.name)
         current = getattr(obj, field.attname)
         text = isinstance(field, models.CharField | models.TextField)
         if text:
@@ -506,6 +510,18 @@ def redact(user: Any, obj: models.Model | None) -> models.Model | None:
                 field.delete_cached_value(obj)  # type: ignore[attr-defined]
         setattr(obj, _REDACTED, True)
     return obj
+
+
+def is_redacted(obj: models.Model) -> bool:
+    """Whether ``redact`` changed this instance (its values are for display only)."""
+    return bool(getattr(obj, _REDACTED, False))
+
+
+def is_masked(obj: models.Model, name: str) -> bool:
+    """Whether ``redact`` hid a value of field ``name``: the page says "restricted"
+    where it would have shown what the value means (a birth date made of several
+    fields, a choice's label), not "unknown"."""
+    return name in getattr(obj, _MASKED, ())
 
 
 def withhold(user: Any, form: Any, obj: models.Model, fields: Mapping[str, str]) -> Any:

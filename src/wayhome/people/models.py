@@ -8,9 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wayhome.accounts.sensitivity import is_masked, is_redacted
 from wayhome.core.crypto import EncryptedTextField
 from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.core.models import AgencyOwned, BaseModel
+
+_PRECISIONS = frozenset(p.value for p in Precision)
 
 
 class Sex(models.TextChoices):
@@ -148,6 +151,10 @@ class Person(AgencyOwned):
 
     @property
     def birth(self) -> FuzzyDate:
+        """The birth date at its precision; unknown on a record redacted for a reader who
+        may not see it (``redact`` leaves its precision "restricted" or "")."""
+        if self.birth_precision not in _PRECISIONS and is_redacted(self):
+            return FuzzyDate()
         return FuzzyDate(
             Precision(self.birth_precision),
             self.birth_year,
@@ -156,6 +163,11 @@ class Person(AgencyOwned):
             self.birth_age_years,
             self.birth_age_as_of,
         )
+
+    @property
+    def birth_restricted(self) -> bool:
+        """Whether the birth date was masked for this reader (the page says so)."""
+        return is_masked(self, "birth_precision")
 
     def set_birth(self, value: FuzzyDate) -> None:
         self.birth_precision = value.precision.value

@@ -23,7 +23,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wayhome.accounts.permissions import cap_required
 from wayhome.accounts.roles import Cap
-from wayhome.accounts.sensitivity import redact, redact_all, withhold
+from wayhome.accounts.sensitivity import (
+    Visibility,
+    field_class,
+    redact,
+    redact_all,
+    visibility,
+    withhold,
+)
 from wayhome.comms.selectors import family_log_visible
 from wayhome.core.forms import apply_service_errors
 from wayhome.core.versioning import Conflict, StaleVersion, conflict_for
@@ -147,7 +154,9 @@ def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     user = acting_user(request)
     kin = sel.kin_of(p, user)
     graph = person_graph(p, kin) if kin else ""
-    name_groups = _names_by_script_and_kind(p)
+    # A role that may not see names in full gets "restricted" (or nothing) for the table.
+    names_seen = visibility(user, field_class(PersonName, "full"))
+    name_groups = _names_by_script_and_kind(p) if names_seen is Visibility.SEE else []
     # Fields the role may not see are replaced before the template sees them.
     documents = redact_all(user, p.documents.select_related("issuing_country"))
     photos = redact_all(user, p.photos.all())
@@ -158,6 +167,7 @@ def person_detail(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
         {
             "person": p,
             "name_groups": name_groups,
+            "names_restricted": names_seen is Visibility.MASK,
             "kin": kin,
             "graph": graph,
             "citizenships": p.citizenships.select_related("country"),
