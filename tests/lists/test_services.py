@@ -18,6 +18,9 @@ from wayhome.core.fuzzydate import FuzzyDate
 from wayhome.jobs.models import Job
 from wayhome.lists import linking, services
 from wayhome.lists.models import ImportRow, ListImport
+from wayhome.matching import batch
+from wayhome.matching.scoring import model_for
+from wayhome.matching.selectors import score_persons
 from wayhome.people import services as people_services
 from wayhome.people.models import Person, Sex
 from wayhome.review.models import MatchCandidate
@@ -122,6 +125,27 @@ def test_two_registered_persons_who_both_fit_are_left_to_a_person(caseworker: Us
     row = ImportRow.objects.get(list_import=done)
     assert row.outcome == ImportRow.Outcome.REVIEW
     assert Person.objects.count() == 3
+
+
+def test_a_namesake_born_a_generation_apart_is_not_the_pair_put_to_review(
+    caseworker: User,
+) -> None:
+    """The row's namesake born 25 years earlier scores above a girl of a close name, yet
+    the pair queued for review is the girl: the namesake is more likely her mother."""
+    namesake = factories.person(caseworker, "Амина", "Тестова", Sex.FEMALE, dt.date(1990, 3, 12))
+    girl = factories.person(caseworker, "Аминат", "Тестова", Sex.FEMALE, None)
+    rows = [["id", "full_name", "sex", "birth_date"], ["1", "Амина Тестова", "F", "12.03.2015"]]
+    query = batch.described(["Амина Тестова"], "F", FuzzyDate.exact(dt.date(2015, 3, 12)))
+    found = score_persons(query, [namesake, girl], model_for(caseworker.agency_key), limit=2)
+    by_person = {c.person: c for c in found}
+    assert by_person[namesake].generation_apart
+    assert by_person[namesake].weight > by_person[girl].weight  # first, on score alone
+    assert [c.person for c in found] == [girl, namesake]
+    done = commit(caseworker, csv_bytes(rows))
+    row = ImportRow.objects.get(list_import=done)
+    assert row.outcome == ImportRow.Outcome.REVIEW
+    assert row.candidate is not None
+    assert {row.candidate.left, row.candidate.right} == {row.person, girl}
 
 
 def test_importing_the_same_file_again_changes_nothing(caseworker: User) -> None:

@@ -33,7 +33,7 @@ def test_batch_scores_and_explains_as_the_search_does(caseworker: User) -> None:
     scored = [
         s for p in persons if (s := batch.score_candidate(query, p, names[p.pk], model)) is not None
     ]
-    scored.sort(key=lambda s: (-s.candidate.score, -s.candidate.weight, s.candidate.person.pk))
+    scored.sort(key=lambda s: (*batch.rank(s.candidate), s.candidate.person.pk))
     mine = [batch.explained(s, model) for s in scored]
     theirs = score_persons(query, persons, model, limit=len(persons))
     assert len(mine) == 3  # the unrelated name scores too little to be a candidate

@@ -66,6 +66,31 @@ def test_a_mother_whose_children_match_ranks_higher(caseworker: User) -> None:
     assert not sought & {c.person for g in groups.values() for c in g.candidates}
 
 
+def test_a_namesake_born_a_generation_apart_ranks_after_the_others(caseworker: User) -> None:
+    """The sought woman's namesake born 26 years before her outscores a woman of a close
+    name with no birth date, yet comes after her, marked: most likely her mother. The
+    order is stored, and a read of the stored ranking keeps it."""
+    namesake = person(caseworker, "Аминат Алиева", born=1964)
+    close = person(caseworker, "Амина Алиева")
+    request = _family_request(caseworker)
+
+    def found(limit: int) -> list[selectors.Candidate]:
+        groups = request_candidates(caseworker, request, limit=limit)
+        sought = {g.sought.person.display_name: g for g in groups}
+        return sought["Aminat Aliyeva"].candidates
+
+    first = found(5)  # ranked now, and stored
+    by_person = {c.person: c for c in first}
+    assert by_person[namesake].weight > by_person[close].weight  # first, on score alone
+    assert [c.person for c in first] == [close, namesake]
+    assert by_person[namesake].generation_apart
+    assert not by_person[close].generation_apart
+    stored = {r.person: r.generation_apart for r in RankedCandidate.objects.all()}
+    assert stored[namesake]
+    assert not stored[close]
+    assert [c.person for c in found(1)] == [close]  # read from the stored ranking
+
+
 def test_a_request_without_sought_children_still_shows_each_candidates_children(
     caseworker: User,
 ) -> None:

@@ -63,6 +63,21 @@ def test_a_namesake_born_a_generation_apart_is_marked_among_the_candidates(
     assert not rows[same_age.pk].generation_apart
 
 
+def test_a_namesake_born_a_generation_apart_is_listed_after_the_others(
+    caseworker: User, client_for: Login
+) -> None:
+    mother = person(caseworker, "Аминат Алиева", born=1964)
+    close = person(caseworker, "Амина Алиева")  # a close name, no birth date
+    response = client_for(caseworker).post(reverse("people:create"), _register())
+    assert response.status_code == 200
+    found = [c for group in response.context["candidate_groups"] for c in group.candidates]
+    by_person = {c.person: c for c in found}
+    assert by_person[mother].weight > by_person[close].weight  # first, on score alone
+    assert [c.person for c in found] == [close, mother]
+    html = response.content.decode()
+    assert html.index(str(close.uuid)) < html.index(str(mother.uuid))
+
+
 def test_registering_without_candidates_saves_at_once(
     caseworker: User, other_agency_user: User, client_for: Login
 ) -> None:

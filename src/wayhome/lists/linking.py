@@ -46,6 +46,7 @@ from wayhome.matching.batch import (
     explained,
     names_of,
     prefetch_scores,
+    rank,
     remember_common,
     score_candidate,
 )
@@ -324,7 +325,7 @@ class BatchLinker:
             for ref, person, names in persons
             if (s := score_candidate(query, person, names, self.model)) is not None
         ]
-        scored.sort(key=lambda rs: (-rs[1].candidate.score, -rs[1].candidate.weight, rs[0]))
+        scored.sort(key=lambda rs: (*rank(rs[1].candidate), rs[0]))
         # Only the best one's explanation is used (the review pair's): explaining the
         # others, as the pages do, would cost a name alignment each.
         found = [(ref, s.candidate) for ref, s in scored[:FOUND]]

@@ -28,6 +28,7 @@ from wayhome.matching.selectors import (
     cap_of,
     described,
     names_of,
+    rank,
 )
 from wayhome.matching.token_scores import prefetch
 from wayhome.people.models import Person
@@ -45,6 +46,7 @@ __all__ = [
     "explained",
     "names_of",
     "prefetch_scores",
+    "rank",
     "remember_common",
     "score_candidate",
 ]

@@ -397,8 +397,17 @@ def _ranked(
     return scored
 
 
-def _rank(c: Candidate) -> tuple[float, float, int]:
-    return -c.score, -c.weight, c.person.pk
+def rank(c: Candidate) -> tuple[bool, float, float]:
+    """Where a candidate stands, lowest first: by score and weight, except that a
+    namesake born a generation apart comes after every other candidate. A mother and a
+    daughter of one name score as one person (the birth years can only weigh so much
+    against a whole name), and the one first in the list is the one looked at and
+    queued for review; such a candidate stays in the list, marked."""
+    return c.generation_apart, -c.score, -c.weight
+
+
+def _rank(c: Candidate) -> tuple[bool, float, float, int]:
+    return (*rank(c), c.person.pk)
 
 
 def score_persons(
