@@ -202,15 +202,19 @@ def warm_runs(
     of each: a method's first run also pays for what a process does once (the
     baseline's first 60-million-cell arrays fault in their pages, a second run reuses
     them; ours reads its channel model), which a user linking once pays and one linking
-    many times does not. Ours still starts from empty spelling caches every time."""
-    ours_s, base_s = [], []
+    many times does not. Ours still starts from empty spelling caches every time. The
+    CPU medians too: on a machine shared with other work, wall times of the same run
+    vary by half, and CPU time much less."""
+    runs: dict[str, list[Result]] = {"ours": [], "base": []}
     for _ in range(times):
-        ours_s.append(_timed(ours, left, right, truth).seconds)  # type: ignore[union-attr]
-        base_s.append(_timed(baseline, left, right, truth).seconds)  # type: ignore[union-attr]
-    mine, theirs = statistics.median(ours_s), statistics.median(base_s)
+        runs["ours"].append(_timed(ours, left, right, truth))  # type: ignore[arg-type]
+        runs["base"].append(_timed(baseline, left, right, truth))  # type: ignore[arg-type]
+    mine, theirs = (statistics.median(r.seconds for r in runs[m]) for m in ("ours", "base"))
+    mine_cpu, their_cpu = (statistics.median(r.cpu or 0.0 for r in runs[m]) for m in runs)
     print(
         f"later runs ({times} each, median): wayhome linker {mine:.1f}s, "
-        f"baseline {theirs:.1f}s, {mine / theirs:.1f}x"
+        f"baseline {theirs:.1f}s, {mine / theirs:.1f}x; "
+        f"CPU {mine_cpu:.1f}s vs {their_cpu:.1f}s, {mine_cpu / their_cpu:.1f}x"
     )
 
 
