@@ -37,6 +37,20 @@ def test_ranks_by_birth_and_sex_as_well_as_names(caseworker: User) -> None:
     assert found[0].score > max(c.score for c in found[1:])
 
 
+def test_a_namesake_born_a_generation_apart_is_listed_last_not_left_out(caseworker: User) -> None:
+    """Who is shown is decided by score; among them a namesake born a generation apart
+    is listed last, marked, and candidates who fit worse do not push it out."""
+    namesake = person(caseworker, "Aminat Aliyeva", born=1964)
+    closes = [person(caseworker, "Amina Aliyeva") for _ in range(3)]  # no birth date
+    names, born = ["Аминат Алиева"], year(1990)
+    every = candidates_for(caseworker, names=names, sex="F", birth=born, limit=10)
+    assert [c.person for c in every] == [*closes, namesake]
+    assert every[-1].generation_apart
+    assert every[-1].score > max(c.score for c in every[:-1])  # first, on score alone
+    two = candidates_for(caseworker, names=names, sex="F", birth=born, limit=2)
+    assert [c.person for c in two] == [closes[0], namesake]
+
+
 def test_never_another_agencys_person(caseworker: User, other_agency_user: User) -> None:
     theirs = person(other_agency_user, "Aminat Aliyeva", born=1990)
     mine = person(caseworker, "Aminat Aliyeva", born=1990)

@@ -309,7 +309,6 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
         "base_weight": FC.CASE,
         "score": FC.CASE,
         "weight": FC.CASE,
-        "generation_apart": FC.CASE,
     },
     "matching.RankingKey": {"ranking": FC.SYSTEM, "agency": FC.SYSTEM, "key": FC.IDENTIFYING},
     "review.MatchCandidate": {

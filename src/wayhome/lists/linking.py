@@ -325,12 +325,15 @@ class BatchLinker:
             for ref, person, names in persons
             if (s := score_candidate(query, person, names, self.model)) is not None
         ]
-        scored.sort(key=lambda rs: (*rank(rs[1].candidate), rs[0]))
-        # Only the best one's explanation is used (the review pair's): explaining the
+        scored.sort(key=lambda rs: (-rs[1].candidate.score, -rs[1].candidate.weight, rs[0]))
+        # The best FOUND by score, listed as the search lists them (``rank``: a namesake
+        # born a generation apart after the others), so the first is the pair to review.
+        top = sorted(scored[:FOUND], key=lambda rs: (*rank(rs[1].candidate), rs[0]))
+        # Only the first one's explanation is used (the review pair's): explaining the
         # others, as the pages do, would cost a name alignment each.
-        found = [(ref, s.candidate) for ref, s in scored[:FOUND]]
+        found = [(ref, s.candidate) for ref, s in top]
         if found:
-            found[0] = (scored[0][0], explained(scored[0][1], self.model))
+            found[0] = (top[0][0], explained(top[0][1], self.model))
         return found
 
     def _link_one(

@@ -116,9 +116,6 @@ class RankedCandidate(models.Model):
     base_weight = models.FloatField()
     score = models.FloatField()
     weight = models.FloatField()
-    # Born a generation apart from the sought person: ranked after the others
-    # (``selectors.rank``), whatever the score, here as on reading.
-    generation_apart = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("ranked candidate")

@@ -60,8 +60,7 @@ RANK_CHUNK = 100  # requests read at once when ranking many
 # and every ranking made before is ranked again (on reading, or by ``matching rerank``).
 # 1: a name of one token agreeing counts as one name part, not two (model.name_level);
 # 2: two parts the same and another aligned part unlike is a level of its own.
-# 3: a namesake born a generation apart ranks after every other candidate (``rank``).
-SCORER = 3
+SCORER = 2
 ADULT_GAP_YEARS = 14  # a sought person this much younger than another may be their child
 FAMILY_POOL = 3  # candidates re-ranked by family evidence, per candidate shown
 
@@ -183,7 +182,6 @@ class _Ranked(NamedTuple):
     base_score: float
     score: float
     weight: float
-    generation_apart: bool
 
 
 def _queries(persons: Sequence[Person]) -> dict[int, Described]:
@@ -235,7 +233,6 @@ def _rank_request(
                     base_weight=base_weight,
                     score=s.candidate.score,
                     weight=s.candidate.weight,
-                    generation_apart=s.candidate.generation_apart,
                 )
             )
     return rows
@@ -396,9 +393,7 @@ def _stored(
     rows = RankedCandidate.objects.filter(ranking_id=request.pk).order_by("sought_id", "position")
     return [
         _Ranked(*r)
-        for r in rows.values_list(
-            "sought_id", "person_id", "base_score", "score", "weight", "generation_apart"
-        )
+        for r in rows.values_list("sought_id", "person_id", "base_score", "score", "weight")
     ]
 
 
@@ -424,7 +419,7 @@ def request_candidates(
         persons = [link.person for link in links]
         fresh, _ = ranking_refresh(request, persons=persons, model=(model_id, model))
         rows = [
-            _Ranked(r.sought_id, r.person_id, r.base_score, r.score, r.weight, r.generation_apart)
+            _Ranked(r.sought_id, r.person_id, r.base_score, r.score, r.weight)
             for r in sorted(fresh, key=lambda r: (r.sought_id, r.position))
         ]
     by_sought: dict[int, list[_Ranked]] = defaultdict(list)
@@ -439,7 +434,7 @@ def request_candidates(
     held: dict[int, int] = {}
     for q, ranked in by_sought.items():
         pool = [r for r in ranked if r.person in visible][: limit * FAMILY_POOL]
-        pool.sort(key=lambda r: (r.generation_apart, -r.score, -r.weight, r.person))
+        pool.sort(key=lambda r: (-r.score, -r.weight, r.person))
         shown[q] = [r.person for r in pool[:limit]]
         held[q] = sum(
             1 for r in ranked if r.person not in visible and r.base_score >= HELD_MIN_SCORE
@@ -455,7 +450,7 @@ def _explained_groups(
     model: FellegiSunter,
 ) -> list[SoughtCandidates]:
     """The persons shown for each sought person scored afresh, with their children and
-    the family evidence, in order, each explained."""
+    the family evidence, listed in ``selectors.rank`` order, each explained."""
     ids = {i for found in shown.values() for i in found}
     persons = Person.objects.filter(pk__in=ids).select_related("current_facility").in_bulk()
     sought = [link.person for link in links]

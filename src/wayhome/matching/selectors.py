@@ -385,7 +385,7 @@ def _ranked(
     model: FellegiSunter,
     theirs: dict[int, list[Named]],
 ) -> list[_Scored]:
-    """The candidates among ``persons``, best first, not yet explained."""
+    """The candidates among ``persons``, best score first, not yet explained."""
     prefetch(_token_pairs(query, [n for p in persons for n in theirs[p.pk]]))
     bests = _best_names_many(query, [theirs[p.pk] for p in persons])
     scored = [
@@ -393,16 +393,22 @@ def _ranked(
         for p, best in zip(persons, bests, strict=True)
         if (s := _score(query, p, theirs[p.pk], model, best=best)) is not None
     ]
-    scored.sort(key=lambda s: _rank(s.candidate))
+    scored.sort(key=lambda s: _by_score(s.candidate))
     return scored
 
 
+def _by_score(c: Candidate) -> tuple[float, float, int]:
+    return -c.score, -c.weight, c.person.pk
+
+
 def rank(c: Candidate) -> tuple[bool, float, float]:
-    """Where a candidate stands, lowest first: by score and weight, except that a
-    namesake born a generation apart comes after every other candidate. A mother and a
-    daughter of one name score as one person (the birth years can only weigh so much
-    against a whole name), and the one first in the list is the one looked at and
-    queued for review; such a candidate stays in the list, marked."""
+    """Where a shown candidate is listed, first to last: by score and weight, except
+    that a namesake born a generation apart comes after the others. A mother and her
+    daughter of one name score as one person (a birth year can only weigh so much
+    against a whole name), and the first in the list is the one looked at first and
+    put to review. Which candidates are shown is still decided by score alone
+    (``_by_score``): such a namesake, marked, is not pushed out of a short list by
+    candidates who fit worse."""
     return c.generation_apart, -c.score, -c.weight
 
 
@@ -418,10 +424,12 @@ def score_persons(
     theirs: dict[int, list[Named]] | None = None,
 ) -> list[Candidate]:
     """The best ``limit`` candidates among ``persons`` (their names loaded in one query
-    unless given), each explained: the name alignment and every field's agreement."""
+    unless given), listed in ``rank`` order, each explained: the name alignment and
+    every field's agreement."""
     if theirs is None:
         theirs = names_of([p.pk for p in persons])
-    return [_explained(s, model) for s in _ranked(query, persons, model, theirs)[:limit]]
+    shown = sorted(_ranked(query, persons, model, theirs)[:limit], key=lambda s: _rank(s.candidate))
+    return [_explained(s, model) for s in shown]
 
 
 def _explained(scored: _Scored, model: FellegiSunter) -> Candidate:
