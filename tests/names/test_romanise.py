@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -267,7 +269,7 @@ def test_bulk_keys_are_compiled_where_exact(odd: bool, monkeypatch: pytest.Monke
         assert keys == _reference_token_keys(token), token
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [1, 2, 3])
 def test_primed_keys_equal_keys_one_by_one(workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
     from wayhome.names import romanise
     from wayhome.names.similarity import forget_spellings
@@ -283,7 +285,23 @@ def test_primed_keys_equal_keys_one_by_one(workers: int, monkeypatch: pytest.Mon
             read.append(token)
             yield token
 
+    primed: list[object] = []
+    from_workers: list[object] = []
+    prime, keep = romanise._prime, romanise._keep
+
+    def counted_prime(*args: Any) -> None:
+        primed.append(args)
+        prime(*args)
+
+    def counted_keep(*args: Any) -> None:
+        from_workers.append(args)
+        keep(*args)
+
+    monkeypatch.setattr(romanise, "_prime", counted_prime)
+    monkeypatch.setattr(romanise, "_keep", counted_keep)
     prime_token_keys(parsed(), workers)
+    if workers > 1:  # the workers key chunks, and so does this process beside them
+        assert 0 < len(from_workers) < len(primed) == math.ceil(len(tokens) / 64)
     assert len(read) == len(tokens) + 50
     assert set(romanise._PRIMED) == set(tokens)
     for token in tokens:

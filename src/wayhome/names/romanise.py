@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from itertools import chain, compress, islice, repeat
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from typing import NamedTuple
 
 import icu
@@ -387,11 +387,14 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
 
     The learned channel's beam search is the costliest step of reading a list; it
     depends on the token alone, so a registry's distinct tokens are spread over the
-    cores (forked, so nothing is re-imported) and kept for every later lookup. Fewer
-    than PARALLEL_MIN new tokens are keyed in this process, still in bulk.
+    cores and kept for every later lookup. Fewer than PARALLEL_MIN new tokens are keyed
+    in this process, still in bulk.
 
     ``tokens`` is read as the work goes: given a generator that parses names, this
-    process parses the rest of a list while the workers key what it has parsed so far.
+    process parses the rest of a list while ``workers`` - 1 forked processes key what
+    it has parsed so far, and then keys chunks itself beside them (``_share_keying``):
+    never more processes at work than cores, and one fork fewer. Which process keys a
+    chunk changes nothing in its keys.
     """
     fresh = _unprimed(tokens)
     first = list(islice(fresh, PARALLEL_MIN))
@@ -399,15 +402,37 @@ def prime_token_keys(tokens: Iterable[str], workers: int) -> None:
         missing = first + list(fresh)
         _prime(missing, _flat_keys(missing))
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        tasks: deque[tuple[list[str], AsyncResult[FlatKeys | _Packed]]] = deque()
-        for chunk in _batches(chain(first, fresh), CHUNK_TOKENS):
+    with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        _share_keying(pool, _batches(chain(first, fresh), CHUNK_TOKENS), 2 * (workers - 1))
+
+
+_Sent = tuple[list[str], "AsyncResult[FlatKeys | _Packed]"]
+
+
+def _share_keying(pool: Pool, chunks: Iterator[list[str]], ahead: int) -> None:
+    """Key every chunk: the pool's workers take them from the front as they are made
+    (at most ``ahead`` sent and not yet read back, so a worker never waits for the next
+    while none is left here); once all are made, this process takes them from the back."""
+    sent: deque[_Sent] = deque()
+    waiting: deque[list[str]] = deque()
+
+    def feed() -> None:
+        while sent and sent[0][1].ready():
+            _keep(*sent.popleft())
+        while waiting and len(sent) < ahead:
+            chunk = waiting.popleft()
             normalised = [normalise_token(token) for token in chunk]  # cached by the parse
-            tasks.append((chunk, pool.apply_async(_packed_keys, (chunk, normalised))))
-            while tasks and tasks[0][1].ready():
-                _keep(*tasks.popleft())
-        while tasks:
-            _keep(*tasks.popleft())
+            sent.append((chunk, pool.apply_async(_packed_keys, (chunk, normalised))))
+
+    for chunk in chunks:
+        waiting.append(chunk)
+        feed()
+    while waiting:
+        chunk = waiting.pop()
+        _prime(chunk, _flat_keys(chunk))
+        feed()
+    while sent:
+        _keep(*sent.popleft())
 
 
 def _unprimed(tokens: Iterable[str]) -> Iterator[str]:
