@@ -1,7 +1,8 @@
 """Reading person lists in the interchange format (CSV or XLSX) and writing pair files.
 
 Columns: id, given_name, family_name, full_name, sex, birth_date; extra columns are
-ignored. CSV may be UTF-8, UTF-8 with BOM or cp1251. Any bad cell raises
+ignored. CSV may be UTF-8, UTF-8 with BOM, cp1251 or Windows-1256, separated by commas,
+semicolons or tabs (``read_table``, which imports use too). Any bad cell raises
 ``ListFormatError`` naming the file, the row (as a spreadsheet shows it, header = 1)
 and the column, so the person who sent the list can fix it. Messages never repeat the
 cell's content: these are lists of people, and stderr ends up in logs.
@@ -39,37 +40,6 @@ class Person:
     full_name: str
     sex: str
     birth: tuple[int, int | None, int | None] | None
-
-
-def _decode(data: bytes, path: Path) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1251")
-    except UnicodeDecodeError as exc:  # pragma: no cover - cp1251 decodes nearly anything
-        raise ListFormatError(f"{path}: neither UTF-8 nor cp1251 text") from exc
-
-
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    text = _decode(path.read_bytes(), path)
-    yield from csv.reader(io.StringIO(text, newline=""))
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ListFormatError(f"{path}: not a readable XLSX workbook ({exc})") from exc
-    sheet = book.worksheets[0]
-    for values in sheet.iter_rows(values_only=True):
-        yield [_cell_text(v) for v in values]
-    book.close()
 
 
 def _cell_text(value: object) -> str:
@@ -118,17 +88,18 @@ def _person(row: dict[str, str], where: str) -> Person:
     )
 
 
-def _persons(rows: Iterable[list[str]], path: Path) -> list[Person]:
+def _persons(rows: Iterable[tuple[int, list[str]]], path: Path) -> list[Person]:
     iterator = iter(rows)
-    header = [h.strip().lower() for h in next(iterator, [])]
+    first, cells = next(iterator, (1, []))
+    header = [h.strip().lower() for h in cells]
     if "id" not in header or not set(NAME_COLUMNS) & set(header):
         raise ListFormatError(
-            f"{path}: row 1: the header needs an id column and at least one of "
+            f"{path}: row {first}: the header needs an id column and at least one of "
             + ", ".join(NAME_COLUMNS)
         )
     persons: list[Person] = []
     seen: set[str] = set()
-    for number, values in enumerate(iterator, start=2):
+    for number, values in iterator:
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):
@@ -144,13 +115,22 @@ def _persons(rows: Iterable[list[str]], path: Path) -> list[Person]:
 
 
 def read_person_list(path: str | os.PathLike[str]) -> list[Person]:
-    """All persons of a CSV or XLSX list, or ListFormatError naming the bad row and column."""
+    """All persons of a CSV or XLSX list, or ListFormatError naming the bad row and column.
+    The file is read as an import reads it (``read_table``)."""
     p = Path(path)
+    return _persons(_table(p).rows, p)
+
+
+def _table(path: Path) -> Table:
+    """``read_table`` of the file, its errors naming the file."""
     try:
-        is_xlsx = p.read_bytes()[:4] == b"PK\x03\x04"
+        data = path.read_bytes()
     except OSError as exc:
-        raise ListFormatError(f"{p}: cannot read ({exc.strerror})") from exc
-    return _persons(_xlsx_rows(p) if is_xlsx else _csv_rows(p), p)
+        raise ListFormatError(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        return read_table(data)
+    except ListFormatError as exc:
+        raise ListFormatError(f"{path}: {exc}") from exc
 
 
 # --- any person list, for imports (wayhome.lists): rows as the spreadsheet numbers them ---
@@ -276,15 +256,16 @@ def _numbered_xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 def read_pairs(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
     """(left_id, right_id) pairs from a CSV with those two columns (confirmed matches)."""
     p = Path(path)
-    try:
-        text = _decode(p.read_bytes(), p)
-    except OSError as exc:
-        raise ListFormatError(f"{p}: cannot read ({exc.strerror})") from exc
-    rows = csv.DictReader(io.StringIO(text, newline=""))
-    if not {"left_id", "right_id"} <= set(rows.fieldnames or ()):
-        raise ListFormatError(f"{p}: row 1: the header needs left_id and right_id columns")
+    rows = iter(_table(p).rows)
+    first, cells = next(rows, (1, []))
+    header = [h.strip().lower() for h in cells]
+    if not {"left_id", "right_id"} <= set(header):
+        raise ListFormatError(f"{p}: row {first}: the header needs left_id and right_id columns")
     pairs: set[tuple[str, str]] = set()
-    for number, row in enumerate(rows, start=2):
+    for number, values in rows:
+        if not any(v.strip() for v in values):
+            continue
+        row = dict(zip(header, values, strict=False))
         left_id = (row.get("left_id") or "").strip()
         right_id = (row.get("right_id") or "").strip()
         if not left_id or not right_id:
