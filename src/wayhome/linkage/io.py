@@ -2,7 +2,7 @@
 
 Columns: id, given_name, family_name, full_name, sex, birth_date; extra columns are
 ignored. CSV may be UTF-8, UTF-8 with BOM, cp1251 or Windows-1256, separated by commas,
-semicolons or tabs (``read_table``, which imports use too). Any bad cell raises
+semicolons or tabs (``read_rows``, as imports read them). Any bad cell raises
 ``ListFormatError`` naming the file, the row (as a spreadsheet shows it, header = 1)
 and the column, so the person who sent the list can fix it. Messages never repeat the
 cell's content: these are lists of people, and stderr ends up in logs.
@@ -116,19 +116,21 @@ def _persons(rows: Iterable[tuple[int, list[str]]], path: Path) -> list[Person]:
 
 def read_person_list(path: str | os.PathLike[str]) -> list[Person]:
     """All persons of a CSV or XLSX list, or ListFormatError naming the bad row and column.
-    The file is read as an import reads it (``read_table``)."""
+    The file is read as an import reads it (``read_rows``)."""
     p = Path(path)
-    return _persons(_table(p).rows, p)
+    return _persons(_rows(p), p)
 
 
-def _table(path: Path) -> Table:
-    """``read_table`` of the file, its errors naming the file."""
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """``read_rows`` of the file, its errors naming the file."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ListFormatError(f"{path}: cannot read ({exc.strerror})") from exc
     try:
-        return read_table(data)
+        rows = read_rows(data)[1]
+        del data  # the rows hold the text: the bytes need not stay while they are read
+        yield from rows
     except ListFormatError as exc:
         raise ListFormatError(f"{path}: {exc}") from exc
 
@@ -211,19 +213,31 @@ def read_table(data: bytes, encoding: str | None = None) -> Table:
     neither a workbook nor text (random bytes named .xlsx, an old .xls) is refused as
     such, not read as one column of gibberish.
     """
+    used, rows = read_rows(data, encoding)
+    return Table(used, list(rows))
+
+
+def read_rows(
+    data: bytes, encoding: str | None = None
+) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    """``read_table``'s encoding and numbered rows, the rows read as they are asked for
+    (a list of a million persons is not held twice)."""
     if data[:4] == b"PK\x03\x04":
-        return Table("xlsx", list(_numbered_xlsx_rows(data)))
+        return "xlsx", _numbered_xlsx_rows(data)
     if data[:8] == _OLD_EXCEL:
         raise ListFormatError("an old Excel workbook (.xls): save it as .xlsx or CSV")
     text, used = decode_list(data, encoding)
     sample = text[:65_536]
     if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) // 100:
         raise ListFormatError("the file is neither an XLSX workbook nor a CSV text list")
+    return used, _numbered_csv_rows(text, _delimiter(sample))
+
+
+def _numbered_csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(sample)))
+        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
     except csv.Error as exc:
         raise ListFormatError(f"not a readable CSV file ({exc})") from exc
-    return Table(used, [(n, r) for n, r in enumerate(rows, start=1)])
 
 
 def _delimiter(sample: str) -> str:
@@ -256,7 +270,7 @@ def _numbered_xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 def read_pairs(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
     """(left_id, right_id) pairs from a CSV with those two columns (confirmed matches)."""
     p = Path(path)
-    rows = iter(_table(p).rows)
+    rows = _rows(p)
     first, cells = next(rows, (1, []))
     header = [h.strip().lower() for h in cells]
     if not {"left_id", "right_id"} <= set(header):
