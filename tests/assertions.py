@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
+import pytest
 from django.test import Client
 
 from wayhome.accounts.models import User
+from wayhome.accounts.roles import Role
+from wayhome.accounts.sensitivity import ROLE_VISIBILITY, FieldClass, Visibility
 
 
 def assert_login_required(url: str, method: str = "get") -> None:
@@ -50,3 +54,18 @@ def login_password_only(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def pages_with_identifying_hidden(
+    monkeypatch: pytest.MonkeyPatch, client: Client, url: str
+) -> Iterator[tuple[Visibility, str]]:
+    """The page at ``url`` (200) for a consular officer's ``client`` with identifying
+    fields masked, then never seen: no role is configured so today, and a page must
+    still show the rest of the file, never the values."""
+    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
+    for seen in (Visibility.MASK, Visibility.NEVER):
+        hidden = {**table, FieldClass.IDENTIFYING: seen}
+        monkeypatch.setitem(ROLE_VISIBILITY, Role.CONSULAR_OFFICER, hidden)
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {seen} got {response.status_code}"
+        yield seen, response.content.decode()

@@ -12,12 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tests.assertions import assert_forbidden, assert_login_required, assert_not_found
+from tests.assertions import (
+    assert_forbidden,
+    assert_login_required,
+    assert_not_found,
+    pages_with_identifying_hidden,
+)
 from tests.people.helpers import mother_with_family
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Role
-from wayhome.accounts.sensitivity import ROLE_VISIBILITY
-from wayhome.accounts.sensitivity import FieldClass as FC
 from wayhome.accounts.sensitivity import Visibility as V
 from wayhome.audit.models import AuditEvent
 from wayhome.people import services
@@ -236,12 +239,7 @@ def test_detail_says_restricted_for_a_birth_date_the_role_may_not_see(
     html = client_for(consular).get(url).content.decode()
     assert "1983-07-09" in html
     assert "Testova" in html
-    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
-    for seen in (V.MASK, V.NEVER):
-        monkeypatch.setitem(ROLE_VISIBILITY, Role.CONSULAR_OFFICER, {**table, FC.IDENTIFYING: seen})
-        response = client_for(consular).get(url)
-        html = response.content.decode()
-        assert response.status_code == 200
+    for seen, html in pages_with_identifying_hidden(monkeypatch, client_for(consular), url):
         assert "1983-07-09" not in html
         assert "Testova" not in html
         names = html.split('<h2 id="h-names">Names</h2>', 1)[1].split("</section>", 1)[0]

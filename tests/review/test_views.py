@@ -11,7 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.assertions import assert_forbidden, assert_login_required, assert_not_found
+from tests.assertions import (
+    assert_forbidden,
+    assert_login_required,
+    assert_not_found,
+    pages_with_identifying_hidden,
+)
 from tests.people.helpers import link
 from tests.review.helpers import K, candidate, family, twins
 from wayhome.accounts.models import Agency, User
@@ -185,12 +190,7 @@ def test_side_by_side_says_restricted_for_birth_dates_the_role_may_not_see(
     daughter = factories.person(caseworker, "Aisha", "Naloyeva", birth=dt.date(1996, 4, 2))
     url = reverse("review:candidate", args=[candidate(caseworker, mother, daughter).uuid])
     consular = users[Role.CONSULAR_OFFICER]
-    table = ROLE_VISIBILITY[Role.CONSULAR_OFFICER]
-    for seen in (V.MASK, V.NEVER):
-        monkeypatch.setitem(ROLE_VISIBILITY, Role.CONSULAR_OFFICER, {**table, FC.IDENTIFYING: seen})
-        response = client_for(consular).get(url)
-        html = response.content.decode()
-        assert response.status_code == 200
+    for seen, html in pages_with_identifying_hidden(monkeypatch, client_for(consular), url):
         assert "1971-04-02" not in html
         assert "1996-04-02" not in html
         assert "Naloyeva" not in html
