@@ -497,9 +497,9 @@ def redact(user: Any, obj: models.Model | None) -> models.Model | None:
         seen = visibility(user, field_class(obj, field.name))
         if seen is V.SEE:
             continue
-        if seen is V.MASK and getattr(obj, field.attname) not in (None, ""):
-            obj.__dict__.setdefault(_MASKED, set()).add(field.name)
         current = getattr(obj, field.attname)
+        if seen is V.MASK and current not in (None, ""):
+            obj.__dict__.setdefault(_MASKED, set()).add(field.name)
         text = isinstance(field, models.CharField | models.TextField)
         if text:
             masked = gettext("restricted") if seen is V.MASK and current else ""
