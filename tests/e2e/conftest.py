@@ -111,3 +111,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def shot(page: Page, name: str) -> None:
     """Keep a full-page screenshot of a main page as a test artefact."""
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def settled(page: Page) -> None:
+    """Wait until the page's requests are done before the test reads the database.
+
+    On SQLite the live server's threads and the test share one in-memory connection:
+    an ORM read while the server still handles a page's form post or its loaded panel
+    (the request's candidates) interleaves two transactions on that connection and
+    breaks both. Call it after a browser action and before any ORM read or write."""
+    page.wait_for_load_state("load")
+    page.wait_for_load_state("networkidle")

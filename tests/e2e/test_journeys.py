@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests import factories
-from tests.e2e.conftest import PHONE, shot
+from tests.e2e.conftest import PHONE, settled, shot
 from tests.matching.helpers import mother_of, person
 from wayhome.accounts.models import User
 from wayhome.accounts.roles import Role
@@ -50,6 +50,7 @@ def log_in(page: Page, server: LiveServer, user: User, device: TOTPDevice) -> No
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name=re.compile("log in", re.I)).click()
     expect(page).to_have_url(re.compile(r"/accounts/mfa/verify/"))
+    settled(page)
     page.fill("input[name=token]", _code(device))
     page.get_by_role("button", name=re.compile("verify|continue|confirm", re.I)).click()
     expect(page.locator("nav[aria-label=Main]")).to_be_visible()
@@ -111,11 +112,13 @@ def test_request_for_a_mother_and_two_children_to_a_confirmed_match(
     expect(step.get_by_role("heading", name="Is this one of these?")).to_be_visible()
     expect(step.get_by_role("link", name="Аиша Налоева").first).to_be_visible()
     shot(page, "request-candidate-step")
+    settled(page)
     assert not TracingRequest.objects.exists()
     page.get_by_role("button", name=re.compile("None of these")).click()
 
     expect(page.get_by_text(re.compile(r"Tracing request .+ opened"))).to_be_visible()
     shot(page, "request-detail")
+    settled(page)  # its ranked candidates load while it is shown
     request = TracingRequest.objects.get()
     assert request.sought.count() == 3
     # The page loads its ranked candidates: the registered mother, her children with her.
@@ -128,6 +131,7 @@ def test_request_for_a_mother_and_two_children_to_a_confirmed_match(
     page.get_by_role("link", name="Review").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     shot(page, "review-queue")
+    settled(page)
     pair = MatchCandidate.objects.get(
         Q(left=mother) | Q(right=mother), status=MatchCandidate.Decision.PENDING
     )
@@ -143,6 +147,7 @@ def test_request_for_a_mother_and_two_children_to_a_confirmed_match(
     family_form.get_by_role("button", name="Confirm the mother and these children").click()
     expect(page.locator("[role=status]")).to_be_visible()
     shot(page, "after-family-confirm")
+    settled(page)
     pair.refresh_from_db()
     assert pair.status == MatchCandidate.Decision.CONFIRMED
     live = Person.objects.filter(merged_into__isnull=True, search_names__contains="налоев")

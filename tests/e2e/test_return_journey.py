@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests import factories
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import settled, shot
 from tests.e2e.test_journeys import log_in, with_device
 from tests.repatriation.helpers import family
 from wayhome.accounts.roles import Role
@@ -50,6 +50,7 @@ def test_a_family_from_case_to_printed_manifest(page: Page, live_server: LiveSer
     page.locator("select[name=rule_set]").select_option(iraq.get_attribute("value"))
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"\w"))
+    settled(page)
     case = RepatriationCase.objects.get()
     assert set(case.members.values_list("person", flat=True)) == {
         fam.mother.pk,
@@ -67,6 +68,7 @@ def test_a_family_from_case_to_printed_manifest(page: Page, live_server: LiveSer
     page.fill("input[name=decided_on]", timezone.localdate().isoformat())
     page.locator("input[name=written]").check()
     page.locator("form").get_by_role("button").last.click()
+    settled(page)
     consents = CaseStep.objects.filter(member__case=case, code="parent_consent")
     assert consents.count() == 2
     assert set(consents.values_list("status", flat=True)) == {CaseStep.Status.DONE}
@@ -93,6 +95,7 @@ def test_a_family_from_case_to_printed_manifest(page: Page, live_server: LiveSer
     page.goto(f"{live_server.url}/repatriation/{case.uuid}/ready/")
     page.fill("[name=override_reason]", "Court order granted by phone; paper copy follows.")
     page.locator("form").get_by_role("button").last.click()
+    settled(page)
     case.refresh_from_db()
     assert case.stage == RepatriationCase.Stage.READY
 
@@ -107,6 +110,7 @@ def test_a_family_from_case_to_printed_manifest(page: Page, live_server: LiveSer
     page.fill("[name=capacity]", "30")
     page.fill("[name=escorts]", "Two synthetic escorts")
     page.locator("form").get_by_role("button").last.click()
+    settled(page)
     operation = Operation.objects.get()
     expect(page).to_have_url(re.compile(str(operation.uuid)))
     page.locator("#id_case").select_option(str(case.uuid))
@@ -114,6 +118,7 @@ def test_a_family_from_case_to_printed_manifest(page: Page, live_server: LiveSer
     for person in (fam.mother, *fam.children):
         expect(page.get_by_text(person.display_name).first).to_be_visible()
     page.get_by_role("button", name="Confirm the manifest").click()
+    settled(page)
     operation.refresh_from_db()
     assert operation.status == Operation.State.CONFIRMED
     shot(page, "operation-manifest")
