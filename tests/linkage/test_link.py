@@ -17,7 +17,7 @@ from bench.linkage.synthetic import write_lists
 from tests.linkage.factories import CP1251_ROWS, LEFT_ROWS, RIGHT_ROWS, write_csv, write_xlsx
 from wayhome import cli
 from wayhome.linkage.engines import as_rows, get_engine
-from wayhome.linkage.io import read_person_list
+from wayhome.linkage.io import Person, read_person_list
 from wayhome.linkage.link import (
     KEY_WIDTHS,
     MATCH_PROBABILITY,
@@ -28,6 +28,7 @@ from wayhome.linkage.link import (
     _decide,
     _decisions,
     _explained,
+    _generations_apart,
     _vector_codes,
     _vector_of,
     _Vocabulary,
@@ -223,7 +224,9 @@ def test_decide_never_matches_a_candidate_born_a_generation_apart() -> None:
     ]
 
 
-@pytest.mark.parametrize("gap", [GENERATION_YEARS, 25])
+# A year more than the rule: either date may be a year alone, which reads as any of its
+# days (``model.generations_apart``; the edges are tested there).
+@pytest.mark.parametrize("gap", [GENERATION_YEARS + 1, 25])
 def test_a_namesake_born_a_generation_apart_is_only_possible(tmp_path: Path, gap: int) -> None:
     left_path, right_path, _truth = write_lists(tmp_path, 120, 1000)
     left, right = read_person_list(left_path), read_person_list(right_path)
@@ -246,6 +249,17 @@ def test_a_namesake_born_a_generation_apart_is_only_possible(tmp_path: Path, gap
     closer = dataclasses.replace(found, birth=(year + GENERATION_YEARS - 1, month, day))
     pairs, _model = link(left, [*others, closer], progress=None)
     assert next(p.decision for p in pairs if p.left_id == sought.left_id) == "match"
+
+
+def test_the_linker_reads_a_year_alone_at_its_widest_for_a_generation() -> None:
+    sought = Person("L1", "Aisha", "Naloyeva", "", "F", (1995, None, None))
+    namesakes = [
+        Person(f"R{n}", "Аиша", "Налоева", "", "F", birth)
+        for n, birth in enumerate([(2007, 6, 1), (2008, 1, 1), (2007, None, None), None])
+    ]
+    # 1995-12-31 to 2007-06-01 is eleven whole years, as the application counts.
+    apart = _generations_apart([sought], namesakes, np.zeros(4, np.int64), np.arange(4))
+    assert apart.tolist() == [False, True, False, False]
 
 
 def _run(*args: str) -> int:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import math
 
+import numpy as np
+
+from wayhome.core.fuzzydate import FuzzyDate, Precision
 from wayhome.linkage.model import (
     FIELD_ERROR,
     MISSING,
     NAME_LEVELS,
     FellegiSunter,
+    birth_bounds,
     birth_level,
+    generations_apart,
     name_level,
     sex_level,
 )
+from wayhome.matching.scoring import generations_apart as app_generations_apart
 
 
 def test_birth_levels_respect_precision() -> None:
@@ -96,3 +104,53 @@ def test_a_level_no_pair_showed_is_no_evidence() -> None:
     model = FellegiSunter().fit(matches + others)
     assert model.weight((MISSING, 5, MISSING)) == 0.0
     assert model.weight((MISSING, 6, MISSING)) > 5
+
+
+# Birth rows at every precision the lists hold, around the edges of the rule: a year
+# alone, a month (February of a leap year and not), a day at a month's first and last.
+_READINGS = ((None, None), (1, None), (2, None), (12, None), (1, 1), (2, 29), (6, 1), (6, 2),
+             (12, 31))  # fmt: skip
+_BIRTHS = [
+    (year, month, day)
+    for year in (1988, 1990, 2000, 2002, 2003)
+    for month, day in _READINGS
+    if (month, day) != (2, 29) or year % 4 == 0
+]
+
+
+def _fuzzy(birth: tuple[int, int | None, int | None]) -> FuzzyDate:
+    year, month, day = birth
+    if day is not None and month is not None:
+        return FuzzyDate.exact(dt.date(year, month, day))
+    if month is not None:
+        return FuzzyDate(Precision.MONTH, year, month)
+    return FuzzyDate(Precision.YEAR, year)
+
+
+def _rows(births: list[tuple[int, int | None, int | None]]) -> np.ndarray:
+    return birth_bounds(
+        np.array(
+            [(y, MISSING if m is None else m, MISSING if d is None else d) for y, m, d in births],
+            dtype=np.int64,
+        )
+    )
+
+
+def test_generations_apart_is_the_applications_rule_on_arrays() -> None:
+    pairs = list(itertools.product(_BIRTHS, repeat=2))
+    got = generations_apart(_rows([a for a, _ in pairs]), _rows([b for _, b in pairs]))
+    want = [app_generations_apart(_fuzzy(a), _fuzzy(b)) for a, b in pairs]
+    assert got.tolist() == want
+    assert 0 < sum(want) < len(want)  # the grid holds both answers
+
+
+def test_a_year_alone_is_a_generation_apart_only_at_every_reading() -> None:
+    rows = _rows([(1990, None, None), (1990, None, None), (1990, 12, None), (1990, None, None)])
+    others = _rows([(2002, 6, 1), (2003, 1, 1), (2002, 12, None), (2002, None, None)])
+    # 1990-12-31 to 2002-06-01 is eleven whole years, to 2003-01-01 twelve; December
+    # 1990 to December 2002 may be the 31st to the 1st: eleven.
+    assert generations_apart(rows, others).tolist() == [False, True, False, False]
+    unknown = birth_bounds(np.full((2, 3), MISSING))
+    known = _rows([(1900, None, None), (2030, 12, 31)])
+    assert generations_apart(unknown, known).tolist() == [False, False]
+    assert generations_apart(known, unknown).tolist() == [False, False]

@@ -35,12 +35,13 @@ from wayhome.linkage.engines import BlockingEngine, get_engine
 from wayhome.linkage.io import Person
 from wayhome.linkage.model import (
     BIRTH_LEVELS,
-    GENERATION_YEARS,
     MIN_NAME_SCORE,
     MISSING,
     NAME_LEVELS,
     SEX_LEVELS,
     FellegiSunter,
+    birth_bounds,
+    generations_apart,
 )
 from wayhome.linkage.scoring import (
     EXTRA_TOKEN_FACTOR,
@@ -450,13 +451,12 @@ def _explained(
 def _generations_apart(
     left: Sequence[Person], right: Sequence[Person], li: np.ndarray, rj: np.ndarray
 ) -> np.ndarray:
-    """Per pair (li[n], rj[n]), whether both birth years are known and GENERATION_YEARS
-    or more apart (never a ``match``: ``model.GENERATION_YEARS`` says why). A mother and
-    a daughter of one name, the one sought and the other alone in the registry, were a
-    sure match before: the daughter given as the mother."""
-    ly, ry = birth_columns(left)[li, 0], birth_columns(right)[rj, 0]
-    apart: np.ndarray = (ly != MISSING) & (ry != MISSING) & (np.abs(ly - ry) >= GENERATION_YEARS)
-    return apart
+    """Per pair (li[n], rj[n]), whether the birth dates are a generation apart at every
+    reading (``model.generations_apart``): never a ``match``, as ``model.GENERATION_YEARS``
+    says why. A mother and a daughter of one name, the one sought and the other alone in
+    the registry, were a sure match before: the daughter given as the mother."""
+    lb, rb = birth_bounds(birth_columns(left)), birth_bounds(birth_columns(right))
+    return generations_apart(lb[li], rb[rj])
 
 
 def _decisions(

@@ -140,6 +140,42 @@ def birth_levels(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return result
 
 
+def birth_bounds(rows: np.ndarray) -> np.ndarray:
+    """[n, 2] int32: the earliest and the latest reading of each birth row (year, month,
+    day; MISSING where unknown) as year * 512 + month * 32 + day, a number that orders as
+    the date does. An unknown month reads January to December, an unknown day the whole
+    month; an unknown date is (-UNKNOWN_SPAN, UNKNOWN_SPAN), never a generation from any."""
+    year, month, day = rows.reshape(-1, 3).T
+    first_month = np.where(month == MISSING, 1, month)
+    last_month = np.where(month == MISSING, 12, month)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = _DAYS[last_month - 1] + ((last_month == 2) & leap)
+    first = year * 512 + first_month * 32 + np.where(day == MISSING, 1, day)
+    last = year * 512 + last_month * 32 + np.where(day == MISSING, days, day)
+    unknown = year == MISSING
+    bounds = np.column_stack(
+        [np.where(unknown, -_UNKNOWN_SPAN, first), np.where(unknown, _UNKNOWN_SPAN, last)]
+    )
+    return bounds.astype(np.int32)
+
+
+def generations_apart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair of ``birth_bounds`` rows, whether every reading of the two dates is
+    GENERATION_YEARS or more whole years apart: the rule of the application's
+    ``matching.scoring.generations_apart``, on arrays. Whole years from a date to a later
+    one reach twelve exactly when the later one is on or after the first's day twelve
+    years on, which is its number plus twelve times 512. A year alone reads as any day
+    of it, so 1990 and 2002-06-01 are not apart (1990-12-31 is under twelve years
+    before), where their years alone would have been."""
+    span = GENERATION_YEARS * 512
+    apart: np.ndarray = (right[:, 0] - left[:, 1] >= span) | (left[:, 0] - right[:, 1] >= span)
+    return apart
+
+
+_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_UNKNOWN_SPAN = 1 << 28  # beyond any date's number, so that no difference reaches a span
+
+
 def sex_levels(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """``sex_level`` of many pairs: codes per person, MISSING where blank."""
     result: np.ndarray = np.where(
