@@ -17,7 +17,7 @@ from tests import factories
 from tests.tracing import helpers as tracing
 from wayhome.accounts import sensitivity
 from wayhome.accounts.models import User
-from wayhome.accounts.roles import Role
+from wayhome.accounts.roles import ROLE_CAPS, Cap, Role
 from wayhome.accounts.sensitivity import (
     ROLE_VISIBILITY,
     FieldClass,
@@ -56,6 +56,16 @@ def test_every_role_has_a_decision_for_every_class() -> None:
     assert set(ROLE_VISIBILITY) == {r.value for r in Role}
     for role, table in ROLE_VISIBILITY.items():
         assert set(table) == set(FieldClass), role
+
+
+def test_every_role_that_reads_persons_sees_their_identifying_fields() -> None:
+    """Only the person's page and a review pair's page mask identifying fields today;
+    relatives' names, lists and searches would show them (docs/security.md, "Identifying
+    fields"). A role that reads persons and masks them fails here until those do too."""
+    readers = {role for role, caps in ROLE_CAPS.items() if Cap.PERSON_VIEW in caps}
+    assert readers, "no role reads persons: the check below would hold for nothing"
+    masking = {r for r in readers if ROLE_VISIBILITY[r][FieldClass.IDENTIFYING] != Visibility.SEE}
+    assert masking == set()
 
 
 def test_security_doc_states_the_table() -> None:
