@@ -19,11 +19,14 @@ inside its time, and nothing computed for the token check or an earlier set is r
 Wall time is the target; CPU time (this process and its finished workers; the
 baseline's cdist runs on every core) is printed beside it because on a shared machine
 it moves less with the load. ``--again N`` then runs ours and the anyascii baseline N
-more times each and prints their medians (``warm_runs``).
+more times each and prints their medians (``warm_runs``), and the median of the
+ratios of each round's two runs with its 95% bootstrap interval (``ratio_interval``):
+whether ours is faster over the rounds as a whole, not in one reading.
 
 ``python -m bench.linkage process [--runs 3]`` runs ``wayhome link`` and the baseline as
 processes of their own (``baseline_process.py``), alternated, and prints each one's wall,
-user and system time: what a user linking once waits for, start-up included.
+user and system time: what a user linking once waits for, start-up included; then
+the round-by-round ratio as ``--again`` does.
 
 ``python -m bench.linkage scale --left 100000 --right 1000000`` generates synthetic lists
 of that size in a temporary folder (``synthetic.py``), runs ``wayhome link`` on them as a
@@ -45,6 +48,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from bench.linkage.baseline_process import best_pairs
 from bench.linkage.synthetic import write_lists
@@ -78,6 +83,27 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+RESAMPLES = 2000  # bootstrap draws for a ratio's interval
+
+
+def ratio_interval(mine: Sequence[float], theirs: Sequence[float]) -> tuple[float, float, float]:
+    """The median of the per-round ratios mine[n] / theirs[n] (runs alternated, so that
+    each round's two ran under about the same load) and its 95% bootstrap interval.
+
+    On a machine shared with other work one reading flips either side of 1.0 with the
+    minute; the interval says whether the rounds as a whole do. Seeded: the same times
+    give the same interval."""
+    ratios = np.asarray(mine, dtype=np.float64) / np.asarray(theirs, dtype=np.float64)
+    draws = np.random.default_rng(0).choice(ratios, size=(RESAMPLES, len(ratios)))
+    low, high = np.percentile(np.median(draws, axis=1), [2.5, 97.5])
+    return float(np.median(ratios)), float(low), float(high)
+
+
+def _ratio_text(mine: Sequence[float], theirs: Sequence[float]) -> str:
+    ratio, low, high = ratio_interval(mine, theirs)
+    return f"{ratio:.2f}x (95% {low:.2f}-{high:.2f})"
+
+
 def read_truth(path: Path) -> set[tuple[str, str]]:
     """The answer pairs (left_id, right_id)."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -99,7 +125,6 @@ def baseline(
     left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, str]]
 ) -> Result:
     """anyascii + token_sort_ratio + birth-year agreement, best threshold on the answers."""
-    import numpy as np
     from anyascii import anyascii  # noqa: F401  (imported outside the time, as ours are)
     from rapidfuzz import fuzz, process  # noqa: F401
 
@@ -209,12 +234,14 @@ def warm_runs(
     for _ in range(times):
         runs["ours"].append(_timed(ours, left, right, truth))  # type: ignore[arg-type]
         runs["base"].append(_timed(baseline, left, right, truth))  # type: ignore[arg-type]
-    mine, theirs = (statistics.median(r.seconds for r in runs[m]) for m in ("ours", "base"))
-    mine_cpu, their_cpu = (statistics.median(r.cpu or 0.0 for r in runs[m]) for m in runs)
+    walls = [[r.seconds for r in runs[m]] for m in ("ours", "base")]
+    cpus = [[r.cpu or 0.0 for r in runs[m]] for m in ("ours", "base")]
+    mine, theirs = map(statistics.median, walls)
+    mine_cpu, their_cpu = map(statistics.median, cpus)
     print(
         f"later runs ({times} each, median): wayhome linker {mine:.1f}s, "
-        f"baseline {theirs:.1f}s, {mine / theirs:.1f}x; "
-        f"CPU {mine_cpu:.1f}s vs {their_cpu:.1f}s, {mine_cpu / their_cpu:.1f}x"
+        f"baseline {theirs:.1f}s, round by round {_ratio_text(*walls)}; "
+        f"CPU {mine_cpu:.1f}s vs {their_cpu:.1f}s, {_ratio_text(*cpus)}"
     )
 
 
@@ -358,6 +385,7 @@ def whole_process(argv: list[str]) -> None:
                 for method, command in commands.items():
                     runs[method].append(timed_child(command))
             base = statistics.median(w for w, _, _ in runs["baseline (process)"])
+            base_walls = [w for w, _, _ in runs["baseline (process)"]]
             for method, found in runs.items():
                 walls = [w for w, _, _ in found]
                 wall = statistics.median(walls)
@@ -366,6 +394,9 @@ def whole_process(argv: list[str]) -> None:
                 spread = f"{wall:.2f}s ({min(walls):.2f}-{max(walls):.2f})"
                 print(f"{name:4} {method:24} {spread:>18} {user:6.2f}s {system:6.2f}s "
                       f"{wall / base:6.2f}x")  # fmt: skip
+            ours_walls = [w for w, _, _ in runs["wayhome link"]]
+            print(f"{name:4} wayhome link / baseline, round by round: "
+                  f"{_ratio_text(ours_walls, base_walls)}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
