@@ -225,7 +225,7 @@ def warm_runs(
 ) -> None:
     """Both methods ``times`` more times, alternately, in this process, and the median
     of each: a method's first run also pays for what a process does once (the
-    baseline's first 60-million-cell arrays fault in their pages, a second run reuses
+    baseline's first 60-million-cell matrix faults in its pages, a second run reuses
     them; ours reads its channel model), which a user linking once pays and one linking
     many times does not. Ours still starts from empty spelling caches every time. The
     CPU medians too: on a machine shared with other work, wall times of the same run
