@@ -28,6 +28,9 @@ processes of their own (``baseline_process.py``), alternated, and prints each on
 user and system time: what a user linking once waits for, start-up included; then
 the round-by-round ratio as ``--again`` does.
 
+``python -m bench.linkage stages [--runs 5]`` prints where the linker's time goes, stage
+by stage (wall and CPU medians, from its own progress messages), beside the baseline's.
+
 ``python -m bench.linkage scale --left 100000 --right 1000000`` generates synthetic lists
 of that size in a temporary folder (``synthetic.py``), runs ``wayhome link`` on them as a
 child process and reports its wall time, peak memory and quality, then both methods on a
@@ -399,6 +402,79 @@ def whole_process(argv: list[str]) -> None:
                   f"{_ratio_text(ours_walls, base_walls)}")  # fmt: skip
 
 
+# The linker's progress messages (``link._link``) that close each stage, and its name.
+STAGES = (
+    ("name features of", "name features (parsing, keying, vocabularies)"),
+    ("tokens:", "token pairs (block keys, key join, screening)"),
+    ("blocking (", "record join"),
+    ("pairs with some name agreement", "scoring the candidates"),
+    ("model:", "fitting the model"),
+    ("done:", "decisions and explanations"),
+)
+
+
+def stage_times(
+    marks: Sequence[tuple[str, float, float]], start: tuple[float, float]
+) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds of each stage from the progress marks (message, wall clock,
+    CPU clock when it was said) and the clocks at the start: a stage runs from the mark
+    before it to its own. Messages that close no stage are ignored; a stage not reached
+    is left out."""
+    times: dict[str, tuple[float, float]] = {}
+    wall, cpu = start
+    for message, at, used in marks:
+        name = next((n for prefix, n in STAGES if prefix in message), None)
+        if name is not None:
+            times[name] = (at - wall, used - cpu)
+            wall, cpu = at, used
+    return times
+
+
+def _recorder() -> tuple[list[tuple[str, float, float]], Callable[[str], None]]:
+    """A list of progress marks (message, wall clock, CPU clock) and the callback that
+    fills it."""
+    marks: list[tuple[str, float, float]] = []
+
+    def mark(message: str) -> None:
+        marks.append((message, time.monotonic(), _cpu()))
+
+    return marks, mark
+
+
+def stages(argv: list[str]) -> None:
+    """Where the linker's time goes, stage by stage: medians of wall and CPU seconds over
+    ``--runs`` runs from cold spelling caches, alternated with the baseline's."""
+    parser = argparse.ArgumentParser(prog="python -m bench.linkage stages")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--sets", default="ru,ar")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    import duckdb  # noqa: F401  (imported outside the time, as in ``ours``)
+
+    for name in args.sets.split(","):
+        left, right, truth = load_set(args.data / name, None)
+        runs: list[dict[str, tuple[float, float]]] = []
+        base: list[float] = []
+        for _ in range(args.runs):
+            forget_spellings()
+            gc.collect()
+            marks, mark = _recorder()
+            start = (time.monotonic(), _cpu())
+            link(left, right, progress=mark)
+            runs.append(stage_times(marks, start))
+            result = _timed(baseline, left, right, truth)
+            base.append(result.seconds if result else 0.0)
+        print(f"\n== stages, linkage-dev {name}, {args.runs} runs (median seconds)")
+        print(f"{'stage':50} {'wall':>6} {'CPU':>6}")
+        for _, stage in STAGES:
+            wall = statistics.median(r[stage][0] for r in runs)
+            cpu = statistics.median(r[stage][1] for r in runs)
+            print(f"{stage:50} {wall:6.2f} {cpu:6.2f}")
+        total = statistics.median(sum(w for w, _ in r.values()) for r in runs)
+        print(f"{'the whole link':50} {total:6.2f}")
+        print(f"{'baseline (anyascii+rapidfuzz), for scale':50} {statistics.median(base):6.2f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print a table per set (or run the scale or whole-process mode)."""
     argv = sys.argv[1:] if argv is None else argv
@@ -407,6 +483,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if argv[:1] == ["process"]:
         whole_process(argv[1:])
+        return
+    if argv[:1] == ["stages"]:
+        stages(argv[1:])
         return
     parser = argparse.ArgumentParser(prog="python -m bench.linkage")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)

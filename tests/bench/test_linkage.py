@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bench.linkage.__main__ import ratio_interval
+from bench.linkage.__main__ import STAGES, ratio_interval, stage_times
 
 
 def test_the_ratio_is_the_median_of_each_rounds_ratio() -> None:
@@ -24,3 +24,27 @@ def test_a_steady_ratio_has_a_narrow_interval_and_a_noisy_one_a_wide_one() -> No
 def test_the_interval_is_the_same_for_the_same_times() -> None:
     times = ([2.1, 1.9, 2.4, 2.0], [2.0, 2.6, 1.8, 2.2])
     assert ratio_interval(*times) == ratio_interval(*times)
+
+
+def test_each_stage_runs_from_the_mark_before_it_to_its_own() -> None:
+    marks = [
+        ("[   0.7s] name features of 3 + 4 rows", 10.7, 101.0),
+        ("[   0.9s] tokens: 12 token pairs met on keys, 3 close", 10.9, 101.5),
+        ("[   0.9s] blocking (duckdb): 5 candidate pairs", 10.95, 101.6),
+        ("[   1.2s] 4 pairs with some name agreement", 11.2, 102.0),
+        ("[   1.2s] model:\nname: ...", 11.25, 102.05),
+        ("[   1.5s] done: 1 matches, 2 possible", 11.5, 102.3),
+    ]
+    times = stage_times(marks, (10.0, 100.0))
+    assert list(times) == [name for _, name in STAGES]
+    assert times[STAGES[0][1]] == pytest.approx((0.7, 1.0))
+    assert times[STAGES[3][1]] == pytest.approx((0.25, 0.4))
+    assert sum(wall for wall, _ in times.values()) == pytest.approx(1.5)
+
+
+def test_a_message_that_closes_no_stage_is_ignored() -> None:
+    marks = [
+        ("[   0.1s] something else", 1.0, 1.0),
+        ("[   0.5s] done: 0 matches, 0 possible", 2.0, 3.0),
+    ]
+    assert stage_times(marks, (0.0, 0.0)) == {STAGES[-1][1]: (2.0, 3.0)}
