@@ -1,9 +1,16 @@
-"""The linkage benchmark's round-by-round ratio and its interval."""
+"""The linkage benchmark's round-by-round ratio, its interval, and its stages."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
-from bench.linkage.__main__ import STAGES, ratio_interval, stage_times
+from bench.linkage.__main__ import STAGES, _cpu, _recorder, ratio_interval, stage_times
+from bench.linkage.synthetic import write_lists
+
+from wayhome.linkage.io import read_person_list
+from wayhome.linkage.link import link
 
 
 def test_the_ratio_is_the_median_of_each_rounds_ratio() -> None:
@@ -48,3 +55,14 @@ def test_a_message_that_closes_no_stage_is_ignored() -> None:
         ("[   0.5s] done: 0 matches, 0 possible", 2.0, 3.0),
     ]
     assert stage_times(marks, (0.0, 0.0)) == {STAGES[-1][1]: (2.0, 3.0)}
+
+
+def test_the_linkers_own_messages_close_every_stage(tmp_path: Path) -> None:
+    left_path, right_path, _truth = write_lists(tmp_path, 60, 400)
+    left, right = read_person_list(left_path), read_person_list(right_path)
+    marks, mark = _recorder()
+    start = (time.monotonic(), _cpu())
+    link(left, right, progress=mark)
+    times = stage_times(marks, start)
+    assert list(times) == [name for _, name in STAGES]
+    assert all(wall > 0 and cpu >= 0 for wall, cpu in times.values())
