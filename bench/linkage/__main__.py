@@ -387,8 +387,8 @@ def whole_process(argv: list[str]) -> None:
             for _ in range(args.runs):
                 for method, command in commands.items():
                     runs[method].append(timed_child(command))
-            base = statistics.median(w for w, _, _ in runs["baseline (process)"])
             base_walls = [w for w, _, _ in runs["baseline (process)"]]
+            base = statistics.median(base_walls)
             for method, found in runs.items():
                 walls = [w for w, _, _ in found]
                 wall = statistics.median(walls)
