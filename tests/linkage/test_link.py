@@ -37,6 +37,7 @@ from wayhome.linkage.link import (
     link,
 )
 from wayhome.linkage.model import GENERATION_YEARS
+from wayhome.linkage.scoring import birth_columns
 
 
 @pytest.fixture
@@ -258,7 +259,9 @@ def test_the_linker_reads_a_year_alone_at_its_widest_for_a_generation() -> None:
         for n, birth in enumerate([(2007, 6, 1), (2008, 1, 1), (2007, None, None), None])
     ]
     # 1995-12-31 to 2007-06-01 is eleven whole years, as the application counts.
-    apart = _generations_apart([sought], namesakes, np.zeros(4, np.int64), np.arange(4))
+    apart = _generations_apart(
+        birth_columns([sought]), birth_columns(namesakes), np.zeros(4, np.int64), np.arange(4)
+    )
     assert apart.tolist() == [False, True, False, False]
 
 

@@ -48,7 +48,6 @@ from wayhome.linkage.scoring import (
     PairScorer,
     TokenScores,
     best_alignments,
-    birth_columns,
 )
 from wayhome.names.pair_scores import KeyTable, TokenPairs
 from wayhome.names.romanise import prime_token_keys, primed_columns
@@ -231,11 +230,10 @@ def _alike(pairs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def candidate_pairs(
-    left: Sequence[Person],
-    right: Sequence[Person],
     lv: _Vocabulary,
     rv: _Vocabulary,
     table: TokenScores,
+    scorer: PairScorer,
     engine: BlockingEngine,
     say: Progress,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -255,7 +253,6 @@ def candidate_pairs(
     say(f"tokens: {len(token_pairs)} token pairs met on keys, {len(close)} close")
     records = engine.record_pairs(lv.token_rows(), rv.token_rows(), close, strong, RARE_TOKEN)
     say(f"blocking ({engine.name}): {len(records)} candidate pairs")
-    scorer = PairScorer(left, right, lv.records, rv.records, table)
     return scorer.kept(records[:, 0], records[:, 1], MIN_NAME_SCORE)
 
 
@@ -359,14 +356,16 @@ def _link(
     lv, rv = _Vocabulary.parsed(lp), _Vocabulary.parsed(rp)
     say(f"name features of {len(left)} + {len(right)} rows")
     table = TokenScores(lv.table, rv.table, cores)
+    scorer = PairScorer(left, right, lv.records, rv.records, table)
     try:
-        li, rj, vectors = candidate_pairs(left, right, lv, rv, table, blocker, say)
+        li, rj, vectors = candidate_pairs(lv, rv, table, scorer, blocker, say)
     finally:
         blocker.close()
     say(f"{len(li)} pairs with some name agreement")
     model, probabilities = _fit(left, right, li, rj, vectors, confirmed)
     say("model:\n" + model.describe())
-    chosen, shares, matched = _decisions(li, probabilities, _generations_apart(left, right, li, rj))
+    barred = _generations_apart(scorer.lb, scorer.rb, li, rj)
+    chosen, shares, matched = _decisions(li, probabilities, barred)
     records = list(zip(li[chosen].tolist(), rj[chosen].tolist(), strict=True))
     explained = _explained(lv, rv, table.pairs, records)
     decisions = ["match" if m else "possible" for m in matched.tolist()]
@@ -449,14 +448,15 @@ def _explained(
 
 
 def _generations_apart(
-    left: Sequence[Person], right: Sequence[Person], li: np.ndarray, rj: np.ndarray
+    left: np.ndarray, right: np.ndarray, li: np.ndarray, rj: np.ndarray
 ) -> np.ndarray:
-    """Per pair (li[n], rj[n]), whether the birth dates are a generation apart at every
-    reading (``model.generations_apart``): never a ``match``, as ``model.GENERATION_YEARS``
+    """Per pair (li[n], rj[n]) of the lists whose ``birth_columns`` are ``left`` and
+    ``right``, whether the birth dates are a generation apart at every reading
+    (``model.generations_apart``): never a ``match``, as ``model.GENERATION_YEARS``
     says why. A mother and a daughter of one name, the one sought and the other alone in
-    the registry, were a sure match before: the daughter given as the mother."""
-    lb, rb = birth_bounds(birth_columns(left)), birth_bounds(birth_columns(right))
-    return generations_apart(lb[li], rb[rj])
+    the registry, were a sure match before: the daughter given as the mother. The
+    columns are the scorer's: read from the persons once per link, not twice."""
+    return generations_apart(birth_bounds(left)[li], birth_bounds(right)[rj])
 
 
 def _decisions(
