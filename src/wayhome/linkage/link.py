@@ -213,15 +213,15 @@ def _alike(pairs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarra
     better, and those of them at STRONG_TOKEN or better."""
     keep = scores >= TOKEN_FLOOR
     pairs, scores = pairs[keep], scores[keep]
-    # Per left token, best first, ties by right token. The engines' rows come sorted by
-    # (left, right), so one stable sort on (left, score falling) keeps that order among
-    # ties; scores are float32 values in [0, 1], whose bit patterns rise as they do.
-    codes = pairs[:, 0] << 32 | pairs[:, 1]
-    if np.all(codes[1:] >= codes[:-1]):
-        bits = scores.astype(np.float32).view(np.int32).astype(np.int64)
-        order = np.argsort(pairs[:, 0] << 31 | (0x3F800000 - bits), kind="stable")
-    else:  # not sorted (an engine breaking its contract): all three keys
-        order = np.lexsort((pairs[:, 1], -scores, pairs[:, 0]))
+    # Per left token, best first, ties by right token. The kept pairs (a few of those
+    # screened) are put in (left, right) order first, whatever the engine's order (by
+    # right token: ``BlockingEngine.candidate_pairs``), so one stable sort on (left,
+    # score falling) keeps it among ties; scores are float32 values in [0, 1], whose bit
+    # patterns rise as they do.
+    by_left = np.argsort(pairs[:, 0] << 32 | pairs[:, 1])
+    pairs, scores = pairs[by_left], scores[by_left]
+    bits = scores.astype(np.float32).view(np.int32).astype(np.int64)
+    order = np.argsort(pairs[:, 0] << 31 | (0x3F800000 - bits), kind="stable")
     pairs, scores = pairs[order], scores[order]
     starts = np.flatnonzero(np.r_[len(pairs) > 0, pairs[1:, 0] != pairs[:-1, 0]])
     rank = np.arange(len(pairs)) - np.repeat(starts, np.diff(np.r_[starts, len(pairs)]))
