@@ -152,24 +152,22 @@ def parsed_lists(
 @dataclass
 class _Vocabulary:
     """Distinct tokens of one side (their keys in ``table``) and, per record, the ids of
-    its tokens and their texts, in the order of its name."""
+    its tokens, in the order of its name."""
 
     table: KeyTable = field(default_factory=lambda: KeyTable([]))
     records: list[list[int]] = field(default_factory=list)
-    texts: list[tuple[str, ...]] = field(default_factory=list)
 
     @classmethod
     def of(cls, features: Sequence[NameFeatures]) -> _Vocabulary:
         """The vocabulary of names' features (a token is its features object)."""
         index: dict[TokenFeatures, int] = {}
         records = [[index.setdefault(t, len(index)) for t in name.tokens] for name in features]
-        texts = [tuple(t.text for t in name.tokens) for name in features]
-        return cls(KeyTable(list(index)), records, texts)
+        return cls(KeyTable(list(index)), records)
 
     @classmethod
     def parsed(cls, names: Sequence[Sequence[NameToken]]) -> _Vocabulary:
-        """The vocabulary of parsed names whose keys are primed: the tokens, ids and
-        texts of ``of`` their ``features_of_tokens`` (particles and tokens without a key
+        """The vocabulary of parsed names whose keys are primed: the tokens and ids of
+        ``of`` their ``features_of_tokens`` (particles and tokens without a key
         left out), its table made from the primed columns."""
         index: dict[NameToken, int] = {}
         records = [
@@ -185,8 +183,12 @@ class _Vocabulary:
             records = [[number[n] for n in ids if keep[n]] for ids in records]
             texts = list(compress(texts, keep))
             flat = flat._replace(bounds=np.concatenate([[0], np.cumsum(sizes[kept])]))
-        table = KeyTable.of_columns(texts, flat)
-        return cls(table, records, [tuple(map(texts.__getitem__, ids)) for ids in records])
+        return cls(KeyTable.of_columns(texts, flat), records)
+
+    def names(self, rec: int) -> tuple[str, ...]:
+        """The texts of record ``rec``'s tokens, in the order of its name: made for the
+        rows written only (a registry's million tuples were made for a few thousand)."""
+        return tuple(map(self.table.texts.__getitem__, self.records[rec]))
 
     def token_rows(self) -> np.ndarray:
         """Distinct (record, token id) for the engine's record join."""
@@ -422,7 +424,7 @@ def _explained(
         members = np.flatnonzero(shapes == shape)
         if not a or not b:
             for n in members.tolist():
-                found[n] = NameComparison(0.0, (), lv.texts[records[n][0]], rv.texts[records[n][1]])
+                found[n] = NameComparison(0.0, (), lv.names(records[n][0]), rv.names(records[n][1]))
             continue
         at = (ends[members] - a * b)[:, None] + np.arange(a * b)[None, :]
         mine = codes[at]  # [P, a * b]: each record's token pairs, left token by left token
@@ -434,7 +436,7 @@ def _explained(
         names = [round(x, 4) for x in (totals / short * factor).tolist()]
         for n, row, name in zip(members.tolist(), partners.tolist(), names, strict=True):
             aligned = [(j, i) if swap else (i, j) for i, j in enumerate(row)]
-            left, right = lv.texts[records[n][0]], rv.texts[records[n][1]]
+            left, right = lv.names(records[n][0]), rv.names(records[n][1])
             base = int(ends[n]) - a * b
             used_left = {x for x, _ in aligned}
             used_right = {y for _, y in aligned}
