@@ -38,7 +38,7 @@ from wayhome.aftercare.forms import (
 )
 from wayhome.aftercare.links import legal_cases_at_home
 from wayhome.aftercare.models import AftercareFile
-from wayhome.core.views import GET_POST, acting_user, attempt, form_page
+from wayhome.core.views import GET_POST, acting_user, attempt, form_page, uuids_in_query
 
 
 def _to_file(file: AftercareFile) -> HttpResponse:
@@ -77,7 +77,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 def file_create(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     initial: dict[str, Any] = {
-        "person": request.GET.getlist("person"),
+        "person": uuids_in_query(request, "person"),
         "received_on": timezone.localdate(),
     }
     form = FileOpenForm(request.POST or None, user=user, initial=initial)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+API_PREFIX = "/api/"
 
 
 class PrivateCacheMiddleware:
@@ -20,3 +23,25 @@ class PrivateCacheMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response
+
+
+class RefuseNulQueryMiddleware:
+    """A page asked for with a NUL character in its query answers 400 (``400.html``)
+    before any view reads it.
+
+    PostgreSQL cannot compare text holding NUL: lists searched or filtered by such a
+    parameter failed with a 500 (a crawl of every page found the aftercare files' and
+    the disclosures' searches). Forms already refuse NUL in what they are sent; the query
+    is read by views directly. The API refuses it itself, after authentication and in
+    its own JSON (``api.views.ScopedViewSet.initial``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX) and any(
+            "\x00" in value for _name, values in request.GET.lists() for value in values
+        ):
+            raise BadRequest("a query parameter holds a NUL character")  # no value logged
+        return self.get_response(request)

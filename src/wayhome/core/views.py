@@ -8,6 +8,7 @@ is a refusal the user can fix, shown next to the field it names.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -27,6 +28,19 @@ T = TypeVar("T")
 
 # A form page: GET shows it, POST submits it; any other method is 405.
 GET_POST = require_http_methods(["GET", "POST"])
+
+
+def uuids_in_query(request: HttpRequest, name: str) -> list[str]:
+    """The well-formed ids among the query parameter ``name``'s values, for a form's
+    prefill ("new report about this person"). An id cut short or edited by hand loses
+    its prefill, as an unknown or foreign one does; the form then failed with a 500."""
+    kept = []
+    for value in request.GET.getlist(name):
+        try:
+            kept.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return kept
 
 
 def acting_user(request: HttpRequest) -> User:

@@ -30,7 +30,7 @@ from wayhome.accounts.roles import Cap
 from wayhome.accounts.sensitivity import redact, redact_all, withhold
 from wayhome.core.pagination import CappedPaginator
 from wayhome.core.versioning import Conflict, StaleVersion, conflict_differences, conflict_for
-from wayhome.core.views import GET_POST, acting_user, attempt
+from wayhome.core.views import GET_POST, acting_user, attempt, uuids_in_query
 from wayhome.matching.step import StepQuery, candidate_step, new_sought_query
 from wayhome.people.models import Person
 from wayhome.people.selectors import family_group_get, person_get, persons_matching
@@ -99,7 +99,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @cap_required(Cap.PERSON_EDIT)
 def report_create(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    initial = {"persons": request.GET.getlist("person"), "received_on": timezone.localdate()}
+    initial = {"persons": uuids_in_query(request, "person"), "received_on": timezone.localdate()}
     form = ReportForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
