@@ -37,6 +37,7 @@ from wayhome.audit.models import AuditEvent
 from wayhome.audit.services import audit_record
 from wayhome.core.forms import error_text
 from wayhome.core.fuzzydate import FuzzyDate, FuzzyDateError, Precision
+from wayhome.core.middleware import holding_nul
 from wayhome.people import selectors as people_sel
 from wayhome.people import services as people_services
 from wayhome.people.forms import BirthFieldsMixin
@@ -180,12 +181,7 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
         NUL, so a search for one reached the database and answered 500 (schemathesis
         found it on the tracing requests' ``q``)."""
         super().initial(request, *args, **kwargs)
-        refused = sorted(
-            name
-            for name, values in request.query_params.lists()
-            if any("\x00" in value for value in values)
-        )
-        if refused:
+        if refused := holding_nul(request.query_params):
             message = str(ProhibitNullCharactersValidator.message)
             raise serializers.ValidationError({name: [message] for name in refused})
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers
 
-API_PREFIX = "/api/"
+# The JSON API's viewsets refuse NUL themselves; /api/clients/ and the rest are pages.
+JSON_API_PREFIX = "/api/v1/"
 
 
 class PrivateCacheMiddleware:
@@ -32,16 +33,20 @@ class RefuseNulQueryMiddleware:
     PostgreSQL cannot compare text holding NUL: lists searched or filtered by such a
     parameter failed with a 500 (a crawl of every page found the aftercare files' and
     the disclosures' searches). Forms already refuse NUL in what they are sent; the query
-    is read by views directly. The API refuses it itself, after authentication and in
-    its own JSON (``api.views.ScopedViewSet.initial``).
+    is read by views directly. The JSON API refuses it itself, after authentication and
+    in its own JSON (``api.views.ScopedViewSet.initial``); the API clients' pages under
+    /api/clients/ are pages like any other.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(API_PREFIX) and any(
-            "\x00" in value for _name, values in request.GET.lists() for value in values
-        ):
+        if not request.path.startswith(JSON_API_PREFIX) and holding_nul(request.GET):
             raise BadRequest("a query parameter holds a NUL character")  # no value logged
         return self.get_response(request)
+
+
+def holding_nul(query: QueryDict) -> list[str]:
+    """The names of the parameters with a value holding a NUL character, sorted."""
+    return sorted(name for name, values in query.lists() if any("\x00" in v for v in values))

@@ -232,12 +232,7 @@ def _alike(pairs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def candidate_pairs(
-    lv: _Vocabulary,
-    rv: _Vocabulary,
-    table: TokenScores,
-    scorer: PairScorer,
-    engine: BlockingEngine,
-    say: Progress,
+    lv: _Vocabulary, rv: _Vocabulary, scorer: PairScorer, engine: BlockingEngine, say: Progress
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(left, right, comparison vector) of record pairs holding alike tokens, sorted by
     left record, those with less name agreement than MIN_NAME_SCORE left out.
@@ -247,6 +242,7 @@ def candidate_pairs(
     the records of alike tokens (see ``engines``), and the scorer scores each token pair
     of those records once and aligns them in bulk.
     """
+    table = scorer.table
     left_keys = table.pairs.left.block_key_codes(2, KEY_WIDTHS)
     right_keys = table.pairs.right.block_key_codes(8, KEY_WIDTHS)
     token_pairs = engine.candidate_pairs(left_keys, right_keys, MAX_KEY_SIZE)
@@ -360,7 +356,7 @@ def _link(
     table = TokenScores(lv.table, rv.table, cores)
     scorer = PairScorer(left, right, lv.records, rv.records, table)
     try:
-        li, rj, vectors = candidate_pairs(lv, rv, table, scorer, blocker, say)
+        li, rj, vectors = candidate_pairs(lv, rv, scorer, blocker, say)
     finally:
         blocker.close()
     say(f"{len(li)} pairs with some name agreement")
