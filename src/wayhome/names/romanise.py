@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from itertools import chain, compress, islice, repeat
 from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
 from typing import NamedTuple
 
 import icu
@@ -170,11 +171,21 @@ _ICU_RUSSIAN_ONLY = {"icu Russian-Latin/BGN": True, "icu Cyrillic-Latin": False}
 _RUSSIAN_LETTERS = re.compile(r"[а-яё]+")
 
 
+_channel_path = CHANNEL_PATH  # the channel file read (``similarity.use_channel`` sets it)
+
+
+def set_channel_path(path: Path) -> None:
+    """Read the channel from ``path`` from now on; see ``similarity.use_channel``, which
+    also forgets what was spelt under the old one."""
+    global _channel_path
+    _channel_path = path
+
+
 @cache
 def _channel() -> dict[str, list[tuple[str, list[tuple[str, float]]]]]:
     """Per script: segment → its cheapest Latin spellings with their costs."""
     raw: dict[str, dict[str, dict[str, float]]] = json.loads(
-        CHANNEL_PATH.read_text(encoding="utf-8")
+        _channel_path.read_text(encoding="utf-8")
     )
     return {
         script: {

@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from wayhome.names.romanise import Spelling, consonant_skeleton, token_keys
+from wayhome.names.romanise import Spelling, consonant_skeleton, set_channel_path, token_keys
 from wayhome.names.structure import PARTICLE, NameToken, parse_name
 
 
@@ -326,6 +327,14 @@ def forget_spellings() -> None:
         cached.cache_clear()
     for store in (romanise._PRIMED, romanise._SPELT, romanise._CHUNKS, romanise._MERGED):
         store.clear()
+
+
+def use_channel(path: Path) -> None:
+    """Spell with the channel file at ``path`` from now on (one learnt on other pairs:
+    the held-out benchmark's, which never saw the names it is tried on), every cache
+    emptied as ``forget_spellings`` does, so nothing spelt by the old channel is reused."""
+    set_channel_path(path)
+    forget_spellings()
 
 
 def compare_names(left: str, right: str) -> NameComparison:

@@ -155,8 +155,13 @@ def main(argv: list[str] | None = None) -> None:
     result = {
         script: learn_channel(pairs, script) for script, pairs in training_pairs(data_dir).items()
     }
+    write_channel(result, out)
+
+
+def write_channel(tables: dict[str, Table], out: Path) -> None:
+    """Save learnt tables (per script) as the channel file ``romanise`` reads."""
     out.write_text(
-        json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        json.dumps(tables, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
         encoding="utf-8",
     )
 
