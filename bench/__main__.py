@@ -2,7 +2,8 @@
 
 ``python -m bench [--database-url postgres://...]`` runs, each in its own process:
 linkage (linkage-dev ru and ar, beside anyascii+rapidfuzz and Splink, in one process and
-then each method as a whole process of its own), and, only when a database URL is given
+then each method as a whole process of its own; then lists of names the channel never
+saw, ``linkage heldout``), and, only when a database URL is given
 (or BENCH_DATABASE_URL is set), pages (``<url>_100000`` and ``<url>_1000000``, seeded
 the first time), candidates_quality (scratch databases, dropped afterwards) and
 candidates (on ``<url>_1000000``, which must have been keyed once: ``python -m bench
@@ -52,7 +53,11 @@ def with_suffix(url: str, suffix: str) -> str:
 
 def plan(database_url: str | None) -> list[tuple[str, list[str]]]:
     """(benchmark, arguments) to run: the database ones only with a database URL."""
-    runs: list[tuple[str, list[str]]] = [("linkage", []), ("linkage", ["process"])]
+    runs: list[tuple[str, list[str]]] = [
+        ("linkage", []),
+        ("linkage", ["process"]),
+        ("linkage", ["heldout"]),
+    ]
     if database_url:
         runs += [
             ("pages", ["--database-url", database_url]),

@@ -31,6 +31,12 @@ the round-by-round ratio as ``--again`` does.
 ``python -m bench.linkage stages [--runs 5]`` prints where the linker's time goes, stage
 by stage (wall and CPU medians, from its own progress messages), beside the baseline's.
 
+``python -m bench.linkage heldout [--share 0.25] [--seed 1] [--keep DIR]`` learns the channel again
+without a share of the training names, then links lists built from those names alone
+and, as the control, lists of the names it was taught, each beside the baseline
+(``heldout.py``): whether the linker generalises, which linkage-dev (built from the
+training names) cannot say.
+
 ``python -m bench.linkage scale --left 100000 --right 1000000`` generates synthetic lists
 of that size in a temporary folder (``synthetic.py``), runs ``wayhome link`` on them as a
 child process and reports its wall time, peak memory and quality, then both methods on a
@@ -54,11 +60,13 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.linkage import heldout
 from bench.linkage.baseline_process import best_pairs
 from bench.linkage.synthetic import write_lists
 from wayhome.linkage.io import Person, read_person_list
 from wayhome.linkage.link import link
-from wayhome.names.similarity import forget_spellings
+from wayhome.names.similarity import forget_spellings, use_channel
+from wayhome.names.train import CHANNEL_PATH, training_pairs
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "linkage-dev"
@@ -217,10 +225,14 @@ def load_set(
 
 
 def run_set(
-    left: Sequence[Person], right: Sequence[Person], truth: set[tuple[str, str]]
+    left: Sequence[Person],
+    right: Sequence[Person],
+    truth: set[tuple[str, str]],
+    splink_too: bool = True,
 ) -> list[Result]:
     """Our linker, then the baselines (anyascii + rapidfuzz last: times are relative to it)."""
-    return [r for r in (_timed(m, left, right, truth) for m in (ours, splink, baseline)) if r]
+    methods = (ours, splink, baseline) if splink_too else (ours, baseline)
+    return [r for r in (_timed(m, left, right, truth) for m in methods) if r]
 
 
 def warm_runs(
@@ -475,9 +487,47 @@ def stages(argv: list[str]) -> None:
         print(f"{'baseline (anyascii+rapidfuzz), for scale':50} {statistics.median(base):6.2f}")
 
 
+def held_out_lists(argv: list[str]) -> None:
+    """``heldout.py``: learn the channel without a share of the names, then link lists
+    of those names and lists of the names it was taught, per script, each beside the
+    baseline."""
+    parser = argparse.ArgumentParser(prog="python -m bench.linkage heldout")
+    parser.add_argument("--names", type=Path, default=DEFAULT_DATA.parent / "names")
+    parser.add_argument("--share", type=float, default=heldout.HELD_OUT)
+    parser.add_argument("--keep", type=Path, default=None, help="keep the lists and channel here")
+    parser.add_argument("--seed", type=int, default=1, help="of the first lists (then +1)")
+    args = parser.parse_args(argv)
+    import duckdb  # noqa: F401  (imported outside the time, as in ``ours``)
+
+    taught, unseen = heldout.split(training_pairs(args.names), args.share)
+    with tempfile.TemporaryDirectory(prefix="wayhome-heldout-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        channel = heldout.learn(taught, folder / "channel.json")
+        print(f"channel learnt without {args.share:.0%} of the foreign forms "
+              f"in {time.monotonic() - started:.0f}s", flush=True)  # fmt: skip
+        use_channel(channel)
+        try:
+            for script, name in heldout.SETS.items():
+                print(f"\n{name}: {len(heldout.spellings(unseen[script]))} foreign forms held "
+                      f"out, {len(heldout.spellings(taught[script]))} taught")  # fmt: skip
+                for seed, kind, pairs in ((0, "never seen", unseen), (1, "taught", taught)):
+                    paths = heldout.write_set(
+                        folder / name / kind.split()[-1], pairs[script], args.seed + seed
+                    )
+                    lists = load_set(paths[0].parent, None)
+                    print_table(f"{name}, names {kind}", run_set(*lists, splink_too=False))
+        finally:
+            use_channel(CHANNEL_PATH)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Print a table per set (or run the scale or whole-process mode)."""
+    """Print a table per set (or run the scale, whole-process, stages or held-out mode)."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["heldout"]:
+        held_out_lists(argv[1:])
+        return
     if argv[:1] == ["scale"]:
         scale(argv[1:])
         return
