@@ -517,7 +517,8 @@ def held_out_lists(argv: list[str]) -> None:
                         folder / name / kind.split()[-1], pairs[script], args.seed + seed
                     )
                     lists = load_set(paths[0].parent, None)
-                    print_table(f"{name}, names {kind}", run_set(*lists, splink_too=False))
+                    title = f"{name}, names {kind} (channel learnt without {args.share:.0%})"
+                    print_table(title, run_set(*lists, splink_too=False))
         finally:
             use_channel(CHANNEL_PATH)
 
